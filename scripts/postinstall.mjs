@@ -3,7 +3,9 @@
 // environment variable set below makes that run a no-op.
 import { spawnSync } from "node:child_process";
 
-if (process.env.VEXTRUS_BUN_INSTALL === "1") process.exit(0);
+if (process.env.VEXTRUS_BUN_INSTALL === "1") {
+  process.exit(0);
+}
 
 const result = spawnSync("bun", ["install"], {
   stdio: "inherit",
