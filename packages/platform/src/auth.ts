@@ -1,0 +1,79 @@
+import type { JWK, JWTVerifyGetKey } from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, importJWK, importSPKI, jwtVerify } from "jose";
+import { z } from "zod";
+import { unauthorized } from "./errors.ts";
+
+/** Who is calling: every procedure's context carries this once the token is verified. */
+export interface Principal {
+  tenantId: string;
+  userId: string;
+  permissions: readonly string[];
+  sessionId: string | undefined;
+}
+
+const AccessClaims = z.object({
+  sub: z.string().min(1),
+  tid: z.uuid(),
+  perms: z.array(z.string()).default([]),
+  sid: z.string().optional(),
+});
+
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+export interface VerifierOptions {
+  jwksUrl?: string | undefined;
+  publicKey?: string | undefined;
+  issuer?: string | undefined;
+}
+
+const INVALID = { en: "The access token is invalid or expired", bn: "অ্যাক্সেস টোকেনটি অবৈধ বা মেয়াদোত্তীর্ণ" };
+
+async function keySource(options: VerifierOptions): Promise<JWTVerifyGetKey | CryptoKey | Uint8Array> {
+  if (options.jwksUrl) {
+    // jose caches the key set and refetches on an unknown `kid` (key rotation), at most every 30 s.
+    return createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 2_000 });
+  }
+  if (options.publicKey) {
+    const text = options.publicKey.trim();
+    if (text.startsWith("{")) {
+      const jwk = JSON.parse(text) as JWK;
+      return text.includes('"keys"')
+        ? createLocalJWKSet(JSON.parse(text) as { keys: JWK[] })
+        : await importJWK(jwk, "EdDSA");
+    }
+    return importSPKI(text, "EdDSA");
+  }
+  throw new Error("No way to verify tokens: set JWKS_URL or JWT_PUBLIC_KEY");
+}
+
+/** Verifies EdDSA access tokens (only EdDSA: `alg: none` and HMAC confusion are refused by jose). */
+export async function createTokenVerifier(options: VerifierOptions): Promise<TokenVerifier> {
+  const key = await keySource(options);
+  return async (token) => {
+    try {
+      const verifyOptions = { algorithms: ["EdDSA"], issuer: options.issuer };
+      const { payload } =
+        typeof key === "function"
+          ? await jwtVerify(token, key, verifyOptions)
+          : await jwtVerify(token, key, verifyOptions);
+      const claims = AccessClaims.parse(payload);
+      return { tenantId: claims.tid, userId: claims.sub, permissions: claims.perms, sessionId: claims.sid };
+    } catch {
+      throw unauthorized("auth.token.invalid", INVALID);
+    }
+  };
+}
+
+/** `organization:department:create` is granted by itself, by `organization:department:*`, `organization:*` or `*`. */
+export function hasPermission(granted: readonly string[], required: string): boolean {
+  if (granted.includes(required) || granted.includes("*")) {
+    return true;
+  }
+  const parts = required.split(":");
+  for (let i = parts.length - 1; i > 0; i--) {
+    if (granted.includes(`${parts.slice(0, i).join(":")}:*`)) {
+      return true;
+    }
+  }
+  return false;
+}

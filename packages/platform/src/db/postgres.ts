@@ -1,0 +1,92 @@
+import { PgDialect } from "drizzle-orm/pg-core";
+import { drizzle, PostgresJsDatabase, PostgresJsSession } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { type Database, PLATFORM_SCOPE, type TenantTxOptions, type Tx } from "./types.ts";
+
+export interface PostgresOptions {
+  url: string;
+  appRole: string;
+  maxConnections?: number;
+}
+
+const ignore = () => {};
+
+/**
+ * PostgreSQL through postgres.js. A tenant transaction reserves one connection and pipelines
+ * BEGIN, the tenant/role settings and the verb's first query into one round trip.
+ */
+export function postgresDatabase(options: PostgresOptions): Database {
+  const sql = postgres(options.url, {
+    max: options.maxConnections ?? 10,
+    idle_timeout: 30,
+    connect_timeout: 5,
+    onnotice: ignore,
+    connection: { application_name: options.appRole },
+  });
+  const shared = drizzle({ client: sql }) as unknown as Tx;
+  const dialect = new PgDialect();
+  // A drizzle handle over one reserved connection (drizzle() itself expects a pool's options).
+  const onConnection = (conn: postgres.ReservedSql) =>
+    new PostgresJsDatabase(
+      dialect,
+      new PostgresJsSession(conn, dialect, undefined),
+      undefined,
+    ) as unknown as Tx;
+
+  async function tenant<T>(
+    tenantId: string,
+    fn: (tx: Tx) => Promise<T>,
+    opts: TenantTxOptions = {},
+  ): Promise<T> {
+    const conn = await sql.reserve();
+    const begin = conn.unsafe(opts.readOnly ? "begin read only" : "begin").execute();
+    const setup =
+      conn`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${options.appRole}, true)`.execute();
+    begin.catch(ignore);
+    setup.catch(ignore);
+    let result: T;
+    try {
+      result = await fn(onConnection(conn));
+      await begin;
+      await setup;
+    } catch (error) {
+      const setupError = await setup.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await conn`rollback`.catch(ignore);
+      conn.release();
+      throw setupError ?? error;
+    }
+    const commit = conn`commit`.execute();
+    if (opts.readOnly) {
+      commit.then(
+        () => conn.release(),
+        () => conn.release(),
+      );
+      return result;
+    }
+    try {
+      await commit;
+    } finally {
+      conn.release();
+    }
+    return result;
+  }
+
+  return {
+    driver: "postgres",
+    tenant,
+    privileged: (fn) =>
+      shared.transaction(async (tx) => {
+        await tx.execute(PLATFORM_SCOPE);
+        return fn(tx as unknown as Tx);
+      }),
+    async ping() {
+      await sql`select 1`;
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+/** Settings every service reads. A service's own `src/env.ts` extends this and parses once at boot. */
+export const ServiceEnv = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional()
+    .describe("PostgreSQL URL; when unset the service uses embedded PGlite under DATA_DIR"),
+  MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional()
+    .describe("URL of the schema owner used to apply migrations (defaults to DATABASE_URL)"),
+  DATA_DIR: z.string().min(1).default(".data"),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, "must be host:port[,host:port…]")
+    .optional(),
+  JWKS_URL: z.url().optional(),
+  JWT_PUBLIC_KEY: z.string().min(1).optional().describe("an Ed25519 public key as JWK JSON or SPKI PEM"),
+  JWT_ISSUER: z.string().min(1).default("vextrus-auth"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+});
+
+export type ServiceEnv = z.infer<typeof ServiceEnv>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses a settings object; throws EnvError naming each bad or missing variable. */
+export function readEnv<T extends z.ZodType>(
+  schema: T,
+  source: Record<string, string | undefined>,
+): z.infer<T> {
+  const result = schema.safeParse(source);
+  if (result.success) {
+    return result.data;
+  }
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "(environment)";
+    const value = source[name];
+    const missing = value === undefined || value === "";
+    return `${name}: ${missing ? "missing" : issue.message}`;
+  });
+  throw new EnvError(problems);
+}
+
+/** readEnv for a process entry point: prints what is wrong and exits with code 1. */
+export function readEnvOrExit<T extends z.ZodType>(
+  schema: T,
+  source: Record<string, string | undefined>,
+): z.infer<T> {
+  try {
+    return readEnv(schema, source);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,23 @@
+export { createTokenVerifier, hasPermission, type Principal, type TokenVerifier } from "./auth.ts";
+export type { RequestContext, ServiceContext, TenantContext } from "./context.ts";
+export { EnvError, readEnv, readEnvOrExit, ServiceEnv } from "./env.ts";
+export {
+  AppError,
+  type Bilingual,
+  conflict,
+  ERROR_KINDS,
+  type ErrorKind,
+  type FieldIssue,
+  forbidden,
+  fromDatabaseError,
+  invalidField,
+  notFound,
+  unauthorized,
+} from "./errors.ts";
+export { checkAll, type HealthCheck } from "./health.ts";
+export { type Locale, localeFromHeader } from "./locale.ts";
+export { createLogger, errorFields, type LogFields, type Logger } from "./log.ts";
+export { createMetrics, type Metrics } from "./metrics.ts";
+export { listen, type Stoppable, stopOnSignal } from "./serve.ts";
+export { createService, type ServiceOptions } from "./service.ts";
+export { type ErrorData, initServiceTrpc, type ProcedureMeta } from "./trpc.ts";

@@ -1,0 +1,153 @@
+import { trpcServer } from "@hono/trpc-server";
+import type { AnyRouter } from "@trpc/server";
+import { Hono } from "hono";
+import type { Principal, TokenVerifier } from "./auth.ts";
+import type { ServiceContext } from "./context.ts";
+import { AppError } from "./errors.ts";
+import { checkAll, type HealthCheck } from "./health.ts";
+import { localeFromHeader } from "./locale.ts";
+import type { Logger } from "./log.ts";
+import type { Metrics } from "./metrics.ts";
+
+export interface ServiceOptions<Deps> {
+  name: string;
+  version: string;
+  router: AnyRouter;
+  deps: Deps;
+  log: Logger;
+  metrics: Metrics;
+  /** Readiness probes by dependency name, e.g. `{ postgres: () => db.ping() }`. */
+  checks: Record<string, HealthCheck>;
+  /** Verifies bearer tokens; without one every bearer token is refused. */
+  verifyToken?: TokenVerifier | undefined;
+  /** Extra HTTP routes (e.g. a JWKS document) added before tRPC. */
+  routes?: (app: Hono<ServiceEnv>) => void;
+}
+
+export type ServiceEnv = { Variables: { requestId: string; tenantId?: string; procedure?: string } };
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+async function principalFrom(
+  header: string | undefined,
+  verify: TokenVerifier | undefined,
+): Promise<Principal | null> {
+  if (!header) {
+    return null;
+  }
+  const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+  if (!token || !verify) {
+    throw new AppError("UNAUTHORIZED", "auth.token.invalid", {
+      en: "The access token is invalid or expired",
+      bn: "অ্যাক্সেস টোকেনটি অবৈধ বা মেয়াদোত্তীর্ণ",
+    });
+  }
+  return verify(token);
+}
+
+/** Names a tRPC request for logs and metrics without letting callers invent label values. */
+function procedureLabel(path: string, known: ReadonlySet<string>): string {
+  const names = path.slice("/trpc/".length).split(",");
+  if (names.length > 1) {
+    return "(batch)";
+  }
+  const name = names[0] ?? "";
+  return known.has(name) ? name : "(unknown)";
+}
+
+/**
+ * A service's HTTP face: tRPC at /trpc, health, readiness and metrics, request ids, one JSON log line
+ * and one histogram observation per request. No side effects: tests build it with real dependencies.
+ */
+export function createService<Deps>(options: ServiceOptions<Deps>): Hono<ServiceEnv> {
+  const app = new Hono<ServiceEnv>();
+  const started = Date.now();
+  const known = new Set(Object.keys(options.router._def.procedures));
+
+  app.use(async (c, next) => {
+    const begin = performance.now();
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : Bun.randomUUIDv7();
+    c.set("requestId", requestId);
+    await next();
+    c.header("x-request-id", requestId);
+    const seconds = (performance.now() - begin) / 1000;
+    const isTrpc = c.req.path.startsWith("/trpc/");
+    const procedure = isTrpc ? procedureLabel(c.req.path, known) : undefined;
+    const route = isTrpc ? `/trpc/${procedure}` : c.req.routePath;
+    options.metrics.httpDuration.observe(
+      { method: c.req.method, route, status: String(c.res.status) },
+      seconds,
+    );
+    if (isTrpc) {
+      options.log.info("request", {
+        requestId,
+        tenant: c.get("tenantId") ?? null,
+        procedure: c.req.path.slice(6),
+        method: c.req.method,
+        status: c.res.status,
+        durationMs: Math.round(seconds * 100_000) / 100,
+      });
+    }
+  });
+
+  app.get("/health/live", (c) => c.json({ status: "ok" }));
+  app.get("/health/ready", async (c) => {
+    const result = await checkAll(options.checks);
+    return c.json({ status: result.ok ? "ready" : "unavailable", ...result }, result.ok ? 200 : 503);
+  });
+  app.get("/health", async (c) => {
+    const result = await checkAll(options.checks);
+    return c.json({
+      service: options.name,
+      version: options.version,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      status: result.ok ? "ok" : "degraded",
+      dependencies: result.checks,
+    });
+  });
+  app.get("/metrics", async (c) => {
+    const body = await options.metrics.registry.metrics();
+    return c.body(body, 200, { "content-type": options.metrics.registry.contentType });
+  });
+
+  options.routes?.(app);
+
+  app.use(
+    "/trpc/*",
+    trpcServer({
+      router: options.router,
+      endpoint: "/trpc",
+      async createContext(_opts, c): Promise<ServiceContext<Deps>> {
+        const requestId = c.get("requestId") as string;
+        const locale = localeFromHeader(c.req.header("accept-language"));
+        const log = options.log.child({ requestId });
+        let principal: Principal | null = null;
+        let authError: AppError | null = null;
+        try {
+          principal = await principalFrom(c.req.header("authorization"), options.verifyToken);
+        } catch (error) {
+          authError = error instanceof AppError ? error : null;
+        }
+        if (principal) {
+          c.set("tenantId", principal.tenantId);
+        }
+        return { requestId, locale, log, principal, authError, deps: options.deps };
+      },
+    }),
+  );
+
+  app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "No such route" } }, 404));
+  app.onError((error, c) => {
+    options.log.error("unhandled", {
+      requestId: c.get("requestId"),
+      message: error.message,
+      stack: error.stack,
+    });
+    return c.json(
+      { error: { code: "INTERNAL", message: "Internal error", requestId: c.get("requestId") } },
+      500,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,35 @@
+import { createMetrics, createService, type Logger, type TokenVerifier } from "@vextrus/platform";
+import type { Database } from "@vextrus/platform/db";
+import pkg from "../package.json" with { type: "json" };
+import type { OrganizationDeps } from "./deps.ts";
+import { TenantStatusCache } from "./domain/tenant-status.ts";
+import { createOrganizationMetrics } from "./metrics.ts";
+import { organizationRouter } from "./router.ts";
+
+export interface AppOptions {
+  db: Database;
+  log: Logger;
+  verifyToken: TokenVerifier | undefined;
+  /** Extra readiness probes (e.g. Kafka) besides PostgreSQL. */
+  checks?: Record<string, () => Promise<unknown>>;
+}
+
+/** The organization service's HTTP app. No side effects: tests build it with real dependencies. */
+export function createApp(options: AppOptions) {
+  const metrics = createMetrics("organization");
+  const deps: OrganizationDeps = {
+    db: options.db,
+    metrics: createOrganizationMetrics(metrics.registry, options.db),
+    tenantStatus: new TenantStatusCache(),
+  };
+  return createService({
+    name: "organization",
+    version: pkg.version,
+    router: organizationRouter,
+    deps,
+    log: options.log,
+    metrics,
+    verifyToken: options.verifyToken,
+    checks: { postgres: () => options.db.ping(), ...options.checks },
+  });
+}

@@ -1,0 +1,127 @@
+import { AppError, type Bilingual, notFound } from "@vextrus/platform";
+import type { Tx } from "@vextrus/platform/db";
+import { and, asc, eq, gt, ilike, isNull, type SQL, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { z } from "zod";
+
+export const Id = z.uuid();
+export const Name = z.string().trim().min(1).max(200);
+export const NameBn = z.string().trim().min(1).max(200).optional();
+
+export const ListInput = z.object({
+  limit: z.number().int().min(1).max(100).default(20),
+  cursor: z.uuid().optional(),
+  includeArchived: z.boolean().default(false),
+  search: z.string().trim().min(1).max(100).optional(),
+});
+export type ListInput = z.infer<typeof ListInput>;
+
+export const ByIdInput = z.object({ id: z.uuid() });
+export const ArchiveInput = z.object({ id: z.uuid(), expectedVersion: z.number().int().min(1).optional() });
+
+/** A table with a UUID id and an optimistic-concurrency version (and an `updatedAt` column). */
+export interface VersionedTable {
+  table: PgTable;
+  id: PgColumn;
+  version: PgColumn;
+}
+
+/** The columns every organization record has; lets one set of helpers serve every entity. */
+export interface RecordTable extends VersionedTable {
+  /** Searched by `search`; tables without a name ignore it. */
+  name?: PgColumn;
+  archivedAt: PgColumn;
+}
+
+export interface Page<Row> {
+  items: Row[];
+  nextCursor: string | null;
+}
+
+export async function findRecord<Row>(
+  tx: Tx,
+  t: VersionedTable,
+  id: string,
+  label: Bilingual,
+  code: string,
+): Promise<Row> {
+  const rows = await tx.select().from(t.table).where(eq(t.id, id)).limit(1);
+  const row = rows[0];
+  if (!row) {
+    throw notFound(label, code);
+  }
+  return row as Row;
+}
+
+/** Keyset pagination over UUIDv7 ids (creation order), archived rows hidden unless asked for. */
+export async function listRecords<Row extends { id: string }>(
+  tx: Tx,
+  t: RecordTable,
+  input: ListInput,
+  filters: (SQL | undefined)[],
+): Promise<Page<Row>> {
+  const where = and(
+    input.cursor ? gt(t.id, input.cursor) : undefined,
+    input.includeArchived ? undefined : isNull(t.archivedAt),
+    input.search && t.name ? ilike(t.name, `%${input.search.replace(/[%_\\]/g, "\\$&")}%`) : undefined,
+    ...filters,
+  );
+  const rows = (await tx
+    .select()
+    .from(t.table)
+    .where(where)
+    .orderBy(asc(t.id))
+    .limit(input.limit + 1)) as Row[];
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > input.limit && last ? last.id : null };
+}
+
+/**
+ * Applies a patch when the record is at `expectedVersion` (if given), bumping its version.
+ * A stale version is CONFLICT; a missing record NOT_FOUND.
+ */
+export async function updateRecord<Row>(
+  tx: Tx,
+  t: VersionedTable,
+  input: { id: string; expectedVersion?: number | undefined },
+  patch: Record<string, unknown>,
+  label: Bilingual,
+  code: string,
+): Promise<Row> {
+  const current = await findRecord<Record<string, unknown>>(tx, t, input.id, label, code);
+  if (input.expectedVersion !== undefined && current.version !== input.expectedVersion) {
+    throw new AppError("CONFLICT", `${code.replace(/\.not_found$/, "")}.stale`, {
+      en: `${label.en} was changed by someone else; reload and try again`,
+      bn: `${label.bn} অন্য কেউ পরিবর্তন করেছেন; পুনরায় লোড করে আবার চেষ্টা করুন`,
+    });
+  }
+  const rows = await tx
+    .update(t.table)
+    .set({ ...patch, version: sql`${t.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(t.id, input.id), eq(t.version, current.version)))
+    .returning();
+  const row = rows[0];
+  if (!row) {
+    throw new AppError("CONFLICT", "record.concurrent", {
+      en: `${label.en} was changed at the same time; try again`,
+      bn: `${label.bn} একই সময়ে পরিবর্তিত হয়েছে; আবার চেষ্টা করুন`,
+    });
+  }
+  return row as Row;
+}
+
+export async function archiveRecord<Row>(
+  tx: Tx,
+  t: RecordTable,
+  input: { id: string; expectedVersion?: number | undefined },
+  label: Bilingual,
+  code: string,
+): Promise<Row> {
+  return updateRecord<Row>(tx, t, input, { archivedAt: new Date() }, label, code);
+}
+
+/** Drops keys whose value is undefined so a patch only touches what the caller sent. */
+export function definedOnly<T extends Record<string, unknown>>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,134 @@
+import { Bin, Etin } from "@vextrus/bd";
+import { AppError, notFound, type TenantContext } from "@vextrus/platform";
+import { asc, eq, gt } from "drizzle-orm";
+import { z } from "zod";
+import { tenants } from "../db/schema.ts";
+import type { OrganizationDeps, OrgContext } from "../deps.ts";
+import { Name, NameBn, updateRecord } from "./common.ts";
+
+const LABEL = { en: "Organisation", bn: "প্রতিষ্ঠান" };
+const NOT_FOUND = "organization.tenant.not_found";
+const TABLE = { table: tenants, id: tenants.id, version: tenants.version };
+
+export const Slug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lowercase letters, digits and single dashes")
+  .min(3)
+  .max(40);
+
+export const CreateTenantInput = z.object({
+  id: z.uuid().optional(),
+  slug: Slug,
+  legalName: Name,
+  legalNameBn: NameBn,
+  tradeLicenceNo: z.string().trim().min(1).max(50).optional(),
+  bin: Bin.optional(),
+  etin: Etin.optional(),
+});
+export type CreateTenantInput = z.infer<typeof CreateTenantInput>;
+
+export const UpdateTenantInput = CreateTenantInput.omit({ id: true, slug: true })
+  .partial()
+  .extend({ expectedVersion: z.number().int().min(1).optional() });
+
+export const SetTenantStatusInput = z.object({ tenantId: z.uuid() });
+export const ListTenantsInput = z.object({
+  limit: z.number().int().min(1).max(100).default(20),
+  cursor: z.uuid().optional(),
+});
+
+export type Tenant = typeof tenants.$inferSelect;
+type PlatformContext = TenantContext<OrganizationDeps>;
+
+/** Registers a new customer. Its id may be chosen by the caller (the auth service) so both halves agree. */
+export async function createTenant({
+  ctx,
+  input,
+}: {
+  ctx: PlatformContext;
+  input: CreateTenantInput;
+}): Promise<Tenant> {
+  const id = input.id ?? Bun.randomUUIDv7();
+  const [row] = await ctx.deps.db.tenant(id, (tx) =>
+    tx
+      .insert(tenants)
+      .values({ ...input, id })
+      .returning(),
+  );
+  if (!row) {
+    throw new AppError("INTERNAL", "organization.tenant.insert", {
+      en: "Tenant not created",
+      bn: "প্রতিষ্ঠান তৈরি হয়নি",
+    });
+  }
+  ctx.deps.tenantStatus.set(id, "active");
+  ctx.deps.metrics.tenantsCreated.inc();
+  return row;
+}
+
+export async function getTenant({ ctx }: { ctx: OrgContext }): Promise<Tenant> {
+  const rows = await ctx.deps.db.tenant(
+    ctx.tenantId,
+    (tx) => tx.select().from(tenants).where(eq(tenants.id, ctx.tenantId)),
+    {
+      readOnly: true,
+    },
+  );
+  const row = rows[0];
+  if (!row) {
+    throw notFound(LABEL, NOT_FOUND);
+  }
+  return row;
+}
+
+export async function updateTenant({
+  ctx,
+  input,
+}: {
+  ctx: OrgContext;
+  input: z.infer<typeof UpdateTenantInput>;
+}) {
+  const { expectedVersion, ...patch } = input;
+  return ctx.deps.db.tenant(ctx.tenantId, (tx) =>
+    updateRecord<Tenant>(tx, TABLE, { id: ctx.tenantId, expectedVersion }, patch, LABEL, NOT_FOUND),
+  );
+}
+
+/** Suspends or reactivates any tenant: a platform operator's action, effective at once in this process. */
+export async function setTenantStatus({
+  ctx,
+  input,
+  status,
+}: {
+  ctx: PlatformContext;
+  input: z.infer<typeof SetTenantStatusInput>;
+  status: "active" | "suspended";
+}): Promise<Tenant> {
+  const row = await ctx.deps.db.tenant(input.tenantId, (tx) =>
+    updateRecord<Tenant>(tx, TABLE, { id: input.tenantId }, { status }, LABEL, NOT_FOUND),
+  );
+  ctx.deps.tenantStatus.set(input.tenantId, status);
+  return row;
+}
+
+/** Every tenant, for platform operators (a privileged read the tenants table's platform policy allows). */
+export async function listTenants({
+  ctx,
+  input,
+}: {
+  ctx: PlatformContext;
+  input: z.infer<typeof ListTenantsInput>;
+}) {
+  const rows = await ctx.deps.db.privileged((tx) =>
+    tx
+      .select()
+      .from(tenants)
+      .where(input.cursor ? gt(tenants.id, input.cursor) : undefined)
+      .orderBy(asc(tenants.id))
+      .limit(input.limit + 1),
+  );
+  const items = rows.slice(0, input.limit);
+  return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
+}

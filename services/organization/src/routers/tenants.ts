@@ -1,0 +1,38 @@
+import {
+  CreateTenantInput,
+  createTenant,
+  getTenant,
+  ListTenantsInput,
+  listTenants,
+  SetTenantStatusInput,
+  setTenantStatus,
+  UpdateTenantInput,
+  updateTenant,
+} from "../domain/tenants.ts";
+import { orgProcedure, router, tenantProcedure } from "../trpc.ts";
+
+export const tenantsRouter = router({
+  /** Platform: register a new customer organisation (the auth service's sign-up calls this). */
+  create: tenantProcedure
+    .meta({ permission: "platform:tenant:create" })
+    .input(CreateTenantInput)
+    .mutation(({ ctx, input }) => createTenant({ ctx, input })),
+  list: tenantProcedure
+    .meta({ permission: "platform:tenant:read" })
+    .input(ListTenantsInput)
+    .query(({ ctx, input }) => listTenants({ ctx, input })),
+  suspend: tenantProcedure
+    .meta({ permission: "platform:tenant:manage" })
+    .input(SetTenantStatusInput)
+    .mutation(({ ctx, input }) => setTenantStatus({ ctx, input, status: "suspended" })),
+  activate: tenantProcedure
+    .meta({ permission: "platform:tenant:manage" })
+    .input(SetTenantStatusInput)
+    .mutation(({ ctx, input }) => setTenantStatus({ ctx, input, status: "active" })),
+  /** The caller's own organisation. */
+  get: orgProcedure.meta({ permission: "organization:tenant:read" }).query(({ ctx }) => getTenant({ ctx })),
+  update: orgProcedure
+    .meta({ permission: "organization:tenant:update" })
+    .input(UpdateTenantInput)
+    .mutation(({ ctx, input }) => updateTenant({ ctx, input })),
+});
