@@ -241,14 +241,12 @@ describe("tenants", () => {
   test("BIN and e-TIN follow current law: legacy lengths are rejected with a reason", async () => {
     const { operator } = await h.newTenant("law");
     const err = await failure(
-      h
-        .client(operator)
-        .tenants.create.mutate({
-          slug: `law-${Bun.randomUUIDv7().slice(-6)}`,
-          legalName: "X",
-          bin: "123456789",
-          etin: "1234567890",
-        }),
+      h.client(operator).tenants.create.mutate({
+        slug: `law-${Bun.randomUUIDv7().slice(-6)}`,
+        legalName: "X",
+        bin: "123456789",
+        etin: "1234567890",
+      }),
     );
     expect(err.data.code).toBe("BAD_REQUEST");
     const codes = Object.fromEntries((err.data.issues ?? []).map((i) => [i.path, i.code]));
