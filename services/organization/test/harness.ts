@@ -35,7 +35,7 @@ export async function startOrganization(label: string, options: { databaseUrl?: 
     databaseUrl: testDb.url,
     client: (token?: string, headers: Record<string, string> = {}) => clientFor(app, token, headers),
     /** Registers a fresh tenant (as a platform operator) and returns an admin token for it. */
-    async newTenant(slugHint = "t", permissions: readonly string[] = ["*"]) {
+    async newTenant(slugHint = "t", permissions: readonly string[] = ["organization:*"]) {
       const operator = await signer.sign({ tenantId: Bun.randomUUIDv7(), permissions: PLATFORM_PERMISSIONS });
       const tenant = await clientFor(app, operator).tenants.create.mutate({
         slug: `${slugHint}-${Bun.randomUUIDv7().slice(-8)}`,
