@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
+import type { OrganizationRouter } from "../src/router.ts";
 import { type OrgHarness, startOrganization } from "./harness.ts";
 
 let h: OrgHarness;
@@ -12,16 +13,11 @@ afterAll(async () => {
 
 function errorOf(error: unknown) {
   expect(error).toBeInstanceOf(TRPCClientError);
-  const e = error as TRPCClientError<never>;
-  return {
-    message: e.message,
-    data: e.data as {
-      code: string;
-      httpStatus: number;
-      appCode: string;
-      issues?: { path: string; code: string; message: string }[];
-    },
-  };
+  const e = error as TRPCClientError<OrganizationRouter>;
+  if (!e.data) {
+    throw new Error("error without data");
+  }
+  return { message: e.message, data: e.data };
 }
 
 async function failure(promise: Promise<unknown>) {

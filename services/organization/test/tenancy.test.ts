@@ -22,7 +22,11 @@ async function twoTenants() {
   const b = await h.newTenant("b");
   const bCompany = await b.api.companies.create.mutate({ name: "B Secret Holdings" });
   const bDept = await b.api.departments.create.mutate({ companyId: bCompany.id, name: "B Finance" });
-  const bDesignation = await b.api.designations.create.mutate({ name: "B CFO", rank: 5, approvalLimit: "9999999" });
+  const bDesignation = await b.api.designations.create.mutate({
+    name: "B CFO",
+    rank: 5,
+    approvalLimit: "9999999",
+  });
   const bUser = Bun.randomUUIDv7();
   const bMember = await b.api.memberships.create.mutate({
     userId: bUser,
@@ -87,7 +91,9 @@ describe("row-level security in PostgreSQL", () => {
 
   test("tenant A's transaction cannot read, update or insert tenant B's rows", async () => {
     const { a, b, bCompany } = await twoTenants();
-    const read = await h.db.tenant(a.tenant.id, (tx) => tx.select().from(companies).where(eq(companies.id, bCompany.id)));
+    const read = await h.db.tenant(a.tenant.id, (tx) =>
+      tx.select().from(companies).where(eq(companies.id, bCompany.id)),
+    );
     expect(read).toEqual([]);
     const updated = await h.db.tenant(a.tenant.id, (tx) =>
       tx.update(companies).set({ name: "pwned" }).where(eq(companies.id, bCompany.id)).returning(),
@@ -99,7 +105,11 @@ describe("row-level security in PostgreSQL", () => {
     expect(await pgCode(forged)).toBe("42501");
     const moved = h.db.tenant(a.tenant.id, async (tx) => {
       const [own] = await tx.insert(companies).values({ tenantId: a.tenant.id, name: "mine" }).returning();
-      return tx.update(companies).set({ tenantId: b.tenant.id }).where(eq(companies.id, own?.id ?? "")).returning();
+      return tx
+        .update(companies)
+        .set({ tenantId: b.tenant.id })
+        .where(eq(companies.id, own?.id ?? ""))
+        .returning();
     });
     expect(await pgCode(moved)).toBe("42501");
     const [still] = await superuser`select name from organization.companies where id = ${bCompany.id}`;
@@ -130,30 +140,56 @@ describe("through the API, tenant A never reaches tenant B", () => {
     expect(await codeOf(api.departments.update.mutate({ id: bDept.id, name: "pwned" }))).toBe("NOT_FOUND");
     expect(await codeOf(api.departments.archive.mutate({ id: bDept.id }))).toBe("NOT_FOUND");
     expect(await codeOf(api.designations.get.query({ id: bDesignation.id }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.designations.update.mutate({ id: bDesignation.id, approvalLimit: 1 }))).toBe("NOT_FOUND");
+    expect(await codeOf(api.designations.update.mutate({ id: bDesignation.id, approvalLimit: 1 }))).toBe(
+      "NOT_FOUND",
+    );
     expect(await codeOf(api.memberships.get.query({ id: bMember.id }))).toBe("NOT_FOUND");
     expect(await codeOf(api.memberships.archive.mutate({ id: bMember.id }))).toBe("NOT_FOUND");
     expect(await codeOf(api.chain.forUser.query({ userId: bUser }))).toBe("NOT_FOUND");
-    const [company] = await superuser`select name, version, archived_at from organization.companies where id = ${bCompany.id}`;
+    const [company] =
+      await superuser`select name, version, archived_at from organization.companies where id = ${bCompany.id}`;
     expect(company).toEqual({ name: "B Secret Holdings", version: 1, archived_at: null });
   });
 
   test("A cannot attach its rows to B's records (references are checked within the tenant)", async () => {
     const { a, bCompany, bDept, bDesignation, bUser } = await twoTenants();
-    expect(await codeOf(a.api.departments.create.mutate({ companyId: bCompany.id, name: "inside B" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(a.api.departments.create.mutate({ companyId: bCompany.id, name: "inside B" }))).toBe(
+      "BAD_REQUEST",
+    );
     const own = await a.api.companies.create.mutate({ name: "A Co" });
     const ownDept = await a.api.departments.create.mutate({ companyId: own.id, name: "A Dept" });
-    const ownDesignation = await a.api.designations.create.mutate({ name: "A Eng", rank: 1, approvalLimit: 0 });
+    const ownDesignation = await a.api.designations.create.mutate({
+      name: "A Eng",
+      rank: 1,
+      approvalLimit: 0,
+    });
     const base = { userId: Bun.randomUUIDv7(), companyId: own.id };
-    expect(await codeOf(a.api.memberships.create.mutate({ ...base, departmentId: bDept.id, designationId: ownDesignation.id }))).toBe(
-      "BAD_REQUEST",
-    );
-    expect(await codeOf(a.api.memberships.create.mutate({ ...base, departmentId: ownDept.id, designationId: bDesignation.id }))).toBe(
-      "BAD_REQUEST",
-    );
     expect(
       await codeOf(
-        a.api.memberships.create.mutate({ ...base, departmentId: ownDept.id, designationId: ownDesignation.id, reportsToUserId: bUser }),
+        a.api.memberships.create.mutate({
+          ...base,
+          departmentId: bDept.id,
+          designationId: ownDesignation.id,
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(
+        a.api.memberships.create.mutate({
+          ...base,
+          departmentId: ownDept.id,
+          designationId: bDesignation.id,
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(
+        a.api.memberships.create.mutate({
+          ...base,
+          departmentId: ownDept.id,
+          designationId: ownDesignation.id,
+          reportsToUserId: bUser,
+        }),
       ),
     ).toBe("BAD_REQUEST");
   });
@@ -171,7 +207,9 @@ describe("through the API, tenant A never reaches tenant B", () => {
 
   test("a token without the permission is FORBIDDEN; no token is UNAUTHORIZED; a forged one too", async () => {
     const { a } = await twoTenants();
-    const viewer = h.client(await h.signer.sign({ tenantId: a.tenant.id, permissions: ["organization:company:read"] }));
+    const viewer = h.client(
+      await h.signer.sign({ tenantId: a.tenant.id, permissions: ["organization:company:read"] }),
+    );
     expect(await codeOf(viewer.companies.list.query({}))).toBe("OK");
     expect(await codeOf(viewer.companies.create.mutate({ name: "nope" }))).toBe("FORBIDDEN");
     expect(await codeOf(h.client().companies.list.query({}))).toBe("UNAUTHORIZED");

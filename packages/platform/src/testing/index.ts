@@ -70,3 +70,5 @@ export async function createTestSigner(issuer = "vextrus-auth") {
 }
 
 export type TestSigner = Awaited<ReturnType<typeof createTestSigner>>;
+
+export { type ProxyMode, startTcpProxy } from "./tcp-proxy.ts";
