@@ -257,3 +257,24 @@ describe("tenants", () => {
     expect(updated.version).toBe(2);
   });
 });
+
+describe("tenant discard (registration compensation)", () => {
+  test("an empty tenant can be discarded by the platform; one holding data cannot", async () => {
+    const { tenant, operator, api } = await h.newTenant("discard");
+    const platform = h.client(operator);
+    await api.companies.create.mutate({ name: "Holds data" });
+    expect((await failure(platform.tenants.discard.mutate({ tenantId: tenant.id }))).data.code).toBe(
+      "PRECONDITION_FAILED",
+    );
+    const empty = await h.newTenant("discard-empty");
+    expect(await platform.tenants.discard.mutate({ tenantId: empty.tenant.id })).toEqual({
+      tenantId: empty.tenant.id,
+      discarded: true,
+    });
+    expect((await failure(empty.api.tenants.get.query())).data.code).toBe("FORBIDDEN");
+    expect((await failure(platform.tenants.discard.mutate({ tenantId: empty.tenant.id }))).data.code).toBe(
+      "NOT_FOUND",
+    );
+    expect((await failure(api.tenants.discard.mutate({ tenantId: tenant.id }))).data.code).toBe("FORBIDDEN");
+  });
+});

@@ -2,7 +2,7 @@ import { Bin, Etin } from "@vextrus/bd";
 import { AppError, notFound, type TenantContext } from "@vextrus/platform";
 import { asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
-import { tenants } from "../db/schema.ts";
+import { companies, designations, tenants } from "../db/schema.ts";
 import type { OrganizationDeps, OrgContext } from "../deps.ts";
 import { Name, NameBn, updateRecord } from "./common.ts";
 
@@ -131,4 +131,35 @@ export async function listTenants({
   );
   const items = rows.slice(0, input.limit);
   return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
+}
+
+export const DiscardTenantInput = z.object({ tenantId: z.uuid() });
+
+/**
+ * Undoes a registration that failed half-way (the auth service's compensation). Only a tenant that
+ * holds nothing yet can be discarded; anything else is PRECONDITION_FAILED.
+ */
+export async function discardTenant({
+  ctx,
+  input,
+}: {
+  ctx: PlatformContext;
+  input: z.infer<typeof DiscardTenantInput>;
+}) {
+  const removed = await ctx.deps.db.tenant(input.tenantId, async (tx) => {
+    const [company] = await tx.select({ id: companies.id }).from(companies).limit(1);
+    const [designation] = await tx.select({ id: designations.id }).from(designations).limit(1);
+    if (company || designation) {
+      throw new AppError("PRECONDITION_FAILED", "organization.tenant.in_use", {
+        en: "This organisation already holds data and cannot be discarded",
+        bn: "এই প্রতিষ্ঠানে ইতিমধ্যে তথ্য আছে, তাই এটি বাতিল করা যাবে না",
+      });
+    }
+    return tx.delete(tenants).where(eq(tenants.id, input.tenantId)).returning({ id: tenants.id });
+  });
+  if (removed.length === 0) {
+    throw notFound(LABEL, NOT_FOUND);
+  }
+  ctx.deps.tenantStatus.set(input.tenantId, "missing");
+  return { tenantId: input.tenantId, discarded: true };
 }

@@ -1,6 +1,8 @@
 import {
   CreateTenantInput,
   createTenant,
+  DiscardTenantInput,
+  discardTenant,
   getTenant,
   ListTenantsInput,
   listTenants,
@@ -17,6 +19,11 @@ export const tenantsRouter = router({
     .meta({ permission: "platform:tenant:create" })
     .input(CreateTenantInput)
     .mutation(({ ctx, input }) => createTenant({ ctx, input })),
+  /** Platform: undo a registration that failed half-way; only an empty tenant can be discarded. */
+  discard: tenantProcedure
+    .meta({ permission: "platform:tenant:create" })
+    .input(DiscardTenantInput)
+    .mutation(({ ctx, input }) => discardTenant({ ctx, input })),
   list: tenantProcedure
     .meta({ permission: "platform:tenant:read" })
     .input(ListTenantsInput)
