@@ -1,0 +1,19 @@
+/** `bun run db:generate`: runs `drizzle-kit generate` in every service that has a drizzle.config.ts. */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(import.meta.dir, "..");
+const drizzleKit = join(root, "node_modules/.bin/drizzle-kit");
+let failed = false;
+for (const service of readdirSync(join(root, "services"))) {
+  const dir = join(root, "services", service);
+  if (!existsSync(join(dir, "drizzle.config.ts"))) {
+    continue;
+  }
+  console.log(`── ${service}`);
+  const proc = Bun.spawn([drizzleKit, "generate"], { cwd: dir, stdout: "inherit", stderr: "inherit" });
+  if ((await proc.exited) !== 0) {
+    failed = true;
+  }
+}
+process.exit(failed ? 1 : 0);
