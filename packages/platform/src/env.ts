@@ -45,7 +45,7 @@ export function readEnv<T extends z.ZodType>(
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".") || "(environment)";
     const value = source[name];
-    const missing = value === undefined || value === "";
+    const missing = issue.path.length > 0 && (value === undefined || value === "");
     return `${name}: ${missing ? "missing" : issue.message}`;
   });
   throw new EnvError(problems);
