@@ -24,14 +24,20 @@ export interface VerifierOptions {
   jwksUrl?: string | undefined;
   publicKey?: string | undefined;
   issuer?: string | undefined;
+  /** How soon an unknown `kid` may trigger another JWKS fetch (guards the auth service from floods). */
+  jwksCooldownMs?: number | undefined;
 }
 
 const INVALID = { en: "The access token is invalid or expired", bn: "অ্যাক্সেস টোকেনটি অবৈধ বা মেয়াদোত্তীর্ণ" };
 
 async function keySource(options: VerifierOptions): Promise<JWTVerifyGetKey | CryptoKey | Uint8Array> {
   if (options.jwksUrl) {
-    // jose caches the key set and refetches on an unknown `kid` (key rotation), at most every 30 s.
-    return createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 2_000 });
+    // jose caches the key set and refetches on an unknown `kid` (key rotation), at most once per cooldown.
+    return createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: options.jwksCooldownMs ?? 5_000,
+      cacheMaxAge: 10 * 60_000,
+      timeoutDuration: 2_000,
+    });
   }
   if (options.publicKey) {
     const text = options.publicKey.trim();
