@@ -24,6 +24,7 @@ export interface ErrorData {
 }
 
 const INVALID_INPUT = { en: "The input is invalid", bn: "ইনপুটটি সঠিক নয়" };
+const UNPARSABLE = { en: "The request body is not valid JSON", bn: "অনুরোধের বিষয়বস্তু বৈধ JSON নয়" };
 
 function zodIssues(issues: readonly z.core.$ZodIssue[], locale: Locale): FieldIssue[] {
   return issues.map((issue) => ({
@@ -44,6 +45,10 @@ function toAppError(error: unknown): AppError {
   }
   if (error instanceof TRPCError && error.cause instanceof AppError) {
     return error.cause;
+  }
+  if (error instanceof SyntaxError) {
+    // tRPC reads the body lazily, so a body that is not JSON surfaces here.
+    return new AppError("VALIDATION", "input.unparsable", UNPARSABLE, "(input)");
   }
   return fromDatabaseError(error) ?? new AppError("INTERNAL", "internal", INTERNAL_TEXT);
 }

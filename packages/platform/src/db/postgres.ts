@@ -25,6 +25,7 @@ export function postgresDatabase(options: PostgresOptions): Database {
   });
   const shared = drizzle({ client: sql }) as unknown as Tx;
   const dialect = new PgDialect();
+  const inFlight = new Set<Promise<void>>();
   // A drizzle handle over one reserved connection (drizzle() itself expects a pool's options).
   const onConnection = (conn: postgres.ReservedSql) =>
     new PostgresJsDatabase(
@@ -86,6 +87,8 @@ export function postgresDatabase(options: PostgresOptions): Database {
       await sql`select 1`;
     },
     async close() {
+      // Let pipelined read-only commits finish and give their connections back before ending.
+      await Promise.allSettled([...inFlight]);
       await sql.end({ timeout: 5 });
     },
   };
