@@ -108,7 +108,10 @@ export function initServiceTrpc<Deps>() {
     if (error.code === "BAD_REQUEST" && hasZodIssues(error.cause)) {
       return result;
     }
-    if ((error.code === "BAD_REQUEST" || error.code === "PARSE_ERROR") && !(error.cause instanceof AppError)) {
+    if (
+      (error.code === "BAD_REQUEST" || error.code === "PARSE_ERROR") &&
+      !(error.cause instanceof AppError)
+    ) {
       // tRPC's own refusal of the input (unparsable body, bad superjson metadata): bad input, never a 500.
       throw new TRPCError({
         code: "BAD_REQUEST",
