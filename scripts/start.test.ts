@@ -1,14 +1,15 @@
 /**
- * `npm start` for real: the embedded process starts, answers, stops cleanly on Ctrl-C (SIGINT), and a
- * second start finds the data the first one wrote.
+ * `npm start` for real: the embedded process starts every service and the gateway, answers through
+ * the typed client, stops cleanly on Ctrl-C (SIGINT), and a second start finds the data the first
+ * one wrote.
  */
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestSigner } from "@vextrus/platform/testing";
-import superjson from "superjson";
+import { createVextrusClient } from "@vextrus/client";
 
+const SERVICES = ["gateway", "auth", "organization", "rules-engine", "workflow", "audit"] as const;
 const dataDir = mkdtempSync(join(tmpdir(), "vextrus-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -19,20 +20,22 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startSystem(env: Record<string, string>) {
+async function startSystem(ports: Record<string, string>) {
+  // The embedded default: no DATABASE_URL or KAFKA_BROKERS, even though the test run has a broker.
+  const { DATABASE_URL: _db, KAFKA_BROKERS: _kafka, ...inherited } = process.env;
   const proc = Bun.spawn([process.execPath, "scripts/start.ts"], {
-    env: { ...process.env, ...env, DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    env: { ...inherited, ...ports, DATA_DIR: dataDir, LOG_LEVEL: "warn" },
     stdout: "pipe",
     stderr: "pipe",
   });
-  const base = `http://127.0.0.1:${env.ORGANIZATION_PORT}`;
-  for (let i = 0; i < 150; i++) {
-    const ok = await fetch(`${base}/health/ready`).then(
+  const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}`;
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`${gateway}/health/ready`).then(
       (r) => r.ok,
       () => false,
     );
     if (ok) {
-      return { proc, base };
+      return { proc, gateway };
     }
     await Bun.sleep(100);
   }
@@ -40,51 +43,48 @@ async function startSystem(env: Record<string, string>) {
   throw new Error(`npm start did not become ready: ${await new Response(proc.stderr).text()}`);
 }
 
-test("npm start serves organization on PGlite, stops on SIGINT and keeps its data across a restart", async () => {
-  const signer = await createTestSigner();
-  const port = String(await freePort());
-  const env = { ORGANIZATION_PORT: port, JWT_PUBLIC_KEY: signer.publicKey };
-  const operator = await signer.sign({
-    tenantId: Bun.randomUUIDv7(),
-    permissions: ["platform:tenant:create"],
+test("npm start runs every service on PGlite, stops on SIGINT and keeps its data across a restart", async () => {
+  const ports: Record<string, string> = {};
+  for (const service of SERVICES) {
+    ports[`${service.toUpperCase().replace("-", "_")}_PORT`] = String(await freePort());
+  }
+  const first = await startSystem(ports);
+  const anon = createVextrusClient({ url: first.gateway });
+  const admin = {
+    name: "Farhana Islam",
+    email: "farhana@persisted.com.bd",
+    password: "Jute-Harbour-Monsoon-42",
+  };
+  const registered = await anon.auth.registerTenant.mutate({
+    tenant: { slug: "persisted-builders", legalName: "Persisted Builders Ltd" },
+    admin,
   });
-
-  const first = await startSystem(env);
-  const metrics = await (await fetch(`${first.base}/metrics`)).text();
-  expect(metrics).toContain("vextrus_organization_tenants_total");
-  const created = await fetch(`${first.base}/trpc/tenants.create`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${operator}` },
-    body: JSON.stringify(
-      superjson.serialize({ slug: "persisted-builders", legalName: "Persisted Builders Ltd" }),
-    ),
-  });
-  expect(created.status).toBe(200);
-  const tenant = superjson.deserialize<{ id: string }>(
-    ((await created.json()) as { result: { data: never } }).result.data,
-  );
+  const api = createVextrusClient({ url: first.gateway, token: registered.accessToken });
+  const company = await api.organization.companies.create.mutate({ name: "Persisted Housing" });
+  const metrics = await (await fetch(`http://127.0.0.1:${ports.ORGANIZATION_PORT}/metrics`)).text();
+  expect(metrics).toMatch(/vextrus_organization_tenants_total\{[^}]*status="active"[^}]*\} 1/);
   first.proc.kill("SIGINT");
   expect(await first.proc.exited).toBe(0);
   const stdout = await new Response(first.proc.stdout).text();
-  expect(stdout).toContain(`organization`);
-  expect(stdout).toContain(`http://127.0.0.1:${port}`);
+  for (const service of SERVICES) {
+    expect(stdout).toContain(service);
+  }
 
-  const second = await startSystem(env);
+  const second = await startSystem(ports);
   try {
-    const token = await signer.sign({ tenantId: tenant.id, permissions: ["organization:*"] });
-    const res = await fetch(`${second.base}/trpc/tenants.get`, {
-      headers: { authorization: `Bearer ${token}` },
+    const again = createVextrusClient({ url: second.gateway });
+    const login = await again.auth.login.mutate({
+      tenantSlug: "persisted-builders",
+      identifier: admin.email,
+      password: admin.password,
     });
-    expect(res.status).toBe(200);
-    const body = superjson.deserialize<{ slug: string }>(
-      ((await res.json()) as { result: { data: never } }).result.data,
-    );
-    expect(body.slug).toBe("persisted-builders");
+    const back = createVextrusClient({ url: second.gateway, token: login.accessToken });
+    expect((await back.organization.companies.get.query({ id: company.id })).name).toBe("Persisted Housing");
   } finally {
     second.proc.kill("SIGTERM");
     expect(await second.proc.exited).toBe(0);
   }
-}, 60_000);
+}, 120_000);
 
 test("a bad setting exits with code 1 and names the variable", async () => {
   const proc = Bun.spawn([process.execPath, "services/organization/src/main.ts"], {

@@ -1,46 +1,99 @@
 /**
- * `npm start`: every service built so far in one process. Embedded by default (one PGlite database
- * under DATA_DIR shared by all services); with DATABASE_URL / KAFKA_BROKERS set, those instead.
+ * `npm start`: every service and the gateway in one process. Embedded by default: one PGlite database
+ * under DATA_DIR shared by all services, and the in-process event bus. With DATABASE_URL /
+ * KAFKA_BROKERS set, those instead. `<SERVICE>_PORT` moves a service (e.g. ORGANIZATION_PORT).
  */
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { bootAudit } from "@vextrus/audit/boot";
+import { AuditEnv } from "@vextrus/audit/env";
+import { bootAuth } from "@vextrus/auth/boot";
+import { AuthEnv } from "@vextrus/auth/env";
+import { createInProcessBus } from "@vextrus/events";
+import { bootGateway } from "@vextrus/gateway/boot";
+import { GatewayEnv } from "@vextrus/gateway/env";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
-import { createLogger, readEnvOrExit, type Stoppable, stopOnSignal } from "@vextrus/platform";
+import { createLogger, readEnvOrExit, ServiceEnv, type Stoppable, stopOnSignal } from "@vextrus/platform";
+import { bootRulesEngine } from "@vextrus/rules-engine/boot";
+import { RulesEngineEnv } from "@vextrus/rules-engine/env";
+import { bootWorkflow } from "@vextrus/workflow/boot";
+import { WorkflowEnv } from "@vextrus/workflow/env";
 
-/** In one process every service reads the same environment; `<SERVICE>_PORT` picks each one's port. */
-const envFor = (service: string) => ({
+/** Every service reads the same environment here; only its port variable differs. */
+const envFor = (service: string, extra: Record<string, string | undefined> = {}) => ({
   ...process.env,
   PORT: process.env[`${service.toUpperCase().replaceAll("-", "_")}_PORT`],
+  ...extra,
 });
+const local = (port: number) => `http://127.0.0.1:${port}`;
 
-const env = readEnvOrExit(OrganizationEnv, envFor("organization"));
-const log = createLogger({ level: env.LOG_LEVEL });
+const common = readEnvOrExit(ServiceEnv, process.env);
+const log = createLogger({ level: common.LOG_LEVEL });
+const orgPort = readEnvOrExit(OrganizationEnv, envFor("organization")).PORT;
+const authPort = readEnvOrExit(AuthEnv, envFor("auth")).PORT;
+const rulesPort = readEnvOrExit(RulesEngineEnv, envFor("rules-engine")).PORT;
+const jwksUrl = process.env.JWKS_URL ?? `${local(authPort)}/.well-known/jwks.json`;
 
 let pglite: PGlite | undefined;
-if (!env.DATABASE_URL) {
-  const dir = join(env.DATA_DIR, "pglite");
+if (!common.DATABASE_URL) {
+  const dir = join(common.DATA_DIR, "pglite");
   mkdirSync(dir, { recursive: true });
   pglite = await PGlite.create(dir);
-  log.info("embedded database", { dir });
 }
+const bus = common.KAFKA_BROKERS ? undefined : createInProcessBus({ log });
+const shared = { pglite, log, bus };
 
-const booted = [await bootOrganization(env, { pglite, log })];
+const services = [
+  await bootAuth(
+    readEnvOrExit(
+      AuthEnv,
+      envFor("auth", { ORGANIZATION_URL: process.env.ORGANIZATION_URL ?? local(orgPort) }),
+    ),
+    shared,
+  ),
+  await bootOrganization(
+    readEnvOrExit(OrganizationEnv, envFor("organization", { JWKS_URL: jwksUrl })),
+    shared,
+  ),
+  await bootRulesEngine(readEnvOrExit(RulesEngineEnv, envFor("rules-engine", { JWKS_URL: jwksUrl })), shared),
+  await bootWorkflow(
+    readEnvOrExit(
+      WorkflowEnv,
+      envFor("workflow", {
+        JWKS_URL: jwksUrl,
+        ORGANIZATION_URL: process.env.ORGANIZATION_URL ?? local(orgPort),
+        RULES_URL: process.env.RULES_URL ?? local(rulesPort),
+      }),
+    ),
+    shared,
+  ),
+  await bootAudit(readEnvOrExit(AuditEnv, envFor("audit", { JWKS_URL: jwksUrl })), shared),
+];
+// The gateway names services as callers see them: `rules.evaluate`, not `rules-engine.evaluate`.
+const routes = Object.fromEntries(services.map((s) => [s.name === "rules-engine" ? "rules" : s.name, s.url]));
+const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway")), { services: routes, log });
+bus?.start();
 
-const parts: Stoppable[] = booted.flatMap((service) => service.parts);
+// The front door stops first, then each service (HTTP, relays, consumers, database), then PGlite.
+const parts: Stoppable[] = [gateway, ...services].flatMap((s) => s.parts);
+if (bus) {
+  parts.push({ name: "event bus", stop: () => bus.close() });
+}
 if (pglite) {
   const db = pglite;
   parts.push({ name: "pglite", stop: () => db.close() });
 }
-stopOnSignal(parts, log, env.SHUTDOWN_TIMEOUT_MS);
+stopOnSignal(parts, log, common.SHUTDOWN_TIMEOUT_MS);
 
 console.log("\nVextrus is running:");
-for (const service of booted) {
-  console.log(`  ${service.name.padEnd(20)} ${service.url}  (/trpc, /health/ready, /metrics)`);
+for (const service of [gateway, ...services]) {
+  console.log(`  ${service.name.padEnd(14)} ${service.url}  (/trpc, /health/ready, /metrics)`);
 }
 console.log(
-  `  database: ${pglite ? `embedded PGlite in ${env.DATA_DIR}/pglite` : "PostgreSQL from DATABASE_URL"}`,
+  `  database       ${pglite ? `embedded PGlite in ${common.DATA_DIR}/pglite` : "PostgreSQL from DATABASE_URL"}`,
 );
-console.log("Press Ctrl-C to stop.\n");
+console.log(`  events         ${bus ? "in-process bus" : `Kafka at ${common.KAFKA_BROKERS}`}`);
+console.log("Call everything through the gateway with @vextrus/client. Press Ctrl-C to stop.\n");

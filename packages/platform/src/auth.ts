@@ -1,6 +1,7 @@
 import type { JWK, JWTVerifyGetKey } from "jose";
 import { createLocalJWKSet, createRemoteJWKSet, importJWK, importSPKI, jwtVerify } from "jose";
 import { z } from "zod";
+import { API_KEY_INTROSPECTION_PATH, API_KEY_PREFIX, createApiKeyVerifier } from "./api-keys.ts";
 import { unauthorized } from "./errors.ts";
 
 /** Who is calling: every procedure's context carries this once the token is verified. */
@@ -9,6 +10,8 @@ export interface Principal {
   userId: string;
   permissions: readonly string[];
   sessionId: string | undefined;
+  /** Set when the caller is a machine client with an API key (`userId` is then the key's id). */
+  apiKeyId?: string | undefined;
 }
 
 const AccessClaims = z.object({
@@ -26,6 +29,14 @@ export interface VerifierOptions {
   issuer?: string | undefined;
   /** How soon an unknown `kid` may trigger another JWKS fetch (guards the auth service from floods). */
   jwksCooldownMs?: number | undefined;
+  /**
+   * Where `Bearer vx_…` API keys are checked. Defaults to `api-keys/introspect` beside the JWKS
+   * document (`…/.well-known/jwks.json` → `…/api-keys/introspect`, both served by auth); `false`
+   * refuses API keys.
+   */
+  apiKeyIntrospectionUrl?: string | false | undefined;
+  /** How long a checked API key is remembered (default 10 s); a refused one, 2 s. */
+  apiKeyCacheMs?: number | undefined;
 }
 
 const INVALID = { en: "The access token is invalid or expired", bn: "অ্যাক্সেস টোকেনটি অবৈধ বা মেয়াদোত্তীর্ণ" };
@@ -52,10 +63,29 @@ async function keySource(options: VerifierOptions): Promise<JWTVerifyGetKey | Cr
   throw new Error("No way to verify tokens: set JWKS_URL or JWT_PUBLIC_KEY");
 }
 
-/** Verifies EdDSA access tokens (only EdDSA: `alg: none` and HMAC confusion are refused by jose). */
+/**
+ * Verifies EdDSA access tokens (only EdDSA: `alg: none` and HMAC confusion are refused by jose), and
+ * API keys (`vx_…`) by asking the auth service, cached briefly.
+ */
 export async function createTokenVerifier(options: VerifierOptions): Promise<TokenVerifier> {
   const key = await keySource(options);
+  const introspectionUrl =
+    options.apiKeyIntrospectionUrl === false
+      ? undefined
+      : (options.apiKeyIntrospectionUrl ??
+        (options.jwksUrl
+          ? new URL(`..${API_KEY_INTROSPECTION_PATH}`, options.jwksUrl).toString()
+          : undefined));
+  const verifyApiKey = introspectionUrl
+    ? createApiKeyVerifier({ url: introspectionUrl, cacheMs: options.apiKeyCacheMs })
+    : undefined;
   return async (token) => {
+    if (token.startsWith(API_KEY_PREFIX)) {
+      if (!verifyApiKey) {
+        throw unauthorized("auth.token.invalid", INVALID);
+      }
+      return verifyApiKey(token);
+    }
     try {
       const verifyOptions = { algorithms: ["EdDSA"], issuer: options.issuer };
       const { payload } =

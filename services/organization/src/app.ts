@@ -1,4 +1,10 @@
-import { createMetrics, createService, type Logger, type TokenVerifier } from "@vextrus/platform";
+import {
+  createMetrics,
+  createService,
+  type Logger,
+  type Metrics,
+  type TokenVerifier,
+} from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
 import type { OrganizationDeps } from "./deps.ts";
@@ -12,11 +18,13 @@ export interface AppOptions {
   verifyToken: TokenVerifier | undefined;
   /** Extra readiness probes (e.g. Kafka) besides PostgreSQL. */
   checks?: Record<string, () => Promise<unknown>>;
+  /** The service's metrics registry, when boot shares it with the outbox relay. */
+  metrics?: Metrics;
 }
 
 /** The organization service's HTTP app. No side effects: tests build it with real dependencies. */
 export function createApp(options: AppOptions) {
-  const metrics = createMetrics("organization");
+  const metrics = options.metrics ?? createMetrics("organization");
   const deps: OrganizationDeps = {
     db: options.db,
     metrics: createOrganizationMetrics(metrics.registry, options.db),

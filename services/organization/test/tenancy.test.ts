@@ -64,13 +64,27 @@ describe("row-level security in PostgreSQL", () => {
   test("the application role cannot bypass RLS and every table forces it", async () => {
     const [role] = await superuser`select rolsuper, rolbypassrls from pg_roles where rolname = 'vextrus_app'`;
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
+    // Every table but the outbox holds tenant rows; the outbox is infrastructure (see below).
     const tables = await superuser`
       select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c
-      join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'organization' and c.relkind = 'r'`;
+      join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'organization' and c.relkind = 'r' and c.relname <> 'outbox'`;
     expect(tables.length).toBe(6);
     for (const t of tables) {
       expect([t.relname, t.relrowsecurity, t.relforcerowsecurity]).toEqual([t.relname, true, true]);
     }
+  });
+
+  test("the application role may only add events to the outbox, never read or change them", async () => {
+    const grants = await superuser`
+      select privilege_type from information_schema.role_table_grants
+      where grantee = 'vextrus_app' and table_schema = 'organization' and table_name = 'outbox'`;
+    expect(grants.map((g) => g.privilege_type)).toEqual(["INSERT"]);
+    const read = superuser.begin(async (tx) => {
+      await tx`set local role vextrus_app`;
+      await tx`select * from organization.outbox`;
+    });
+    expect(await pgCode(read)).toBe("42501");
   });
 
   test("without tenant context the application role sees no rows and cannot insert", async () => {

@@ -1,3 +1,4 @@
+import { outboxTable } from "@vextrus/events";
 import { id, tenantId, tenantIsolation, timestamps, version } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import {
@@ -192,3 +193,6 @@ export const memberships = organization.table(
     tenantIsolation(),
   ],
 );
+
+/** Events waiting for the relay: every state change above writes one in its own transaction. */
+export const outbox = outboxTable(organization);

@@ -15,6 +15,7 @@ import {
   NameBn,
   updateRecord,
 } from "./common.ts";
+import { publishChanged, publishCreated } from "./events.ts";
 
 const LABEL = { en: "Branch", bn: "শাখা" };
 const NOT_FOUND = "organization.branch.not_found";
@@ -47,6 +48,7 @@ export const createBranch = ({ ctx, input }: { ctx: OrgContext; input: z.infer<t
       .insert(branches)
       .values({ ...input, tenantId: ctx.tenantId })
       .returning();
+    await publishCreated(tx, ctx, "vextrus.organization.branch.created", row as Branch);
     return row as Branch;
   });
 
@@ -66,10 +68,23 @@ export const listBranches = ({ ctx, input }: { ctx: OrgContext; input: z.infer<t
   );
 
 export const updateBranch = ({ ctx, input }: { ctx: OrgContext; input: z.infer<typeof UpdateBranchInput> }) =>
-  ctx.deps.db.tenant(ctx.tenantId, (tx) => {
+  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
     const { id, expectedVersion, ...patch } = input;
-    return updateRecord<Branch>(tx, TABLE, { id, expectedVersion }, definedOnly(patch), LABEL, NOT_FOUND);
+    const change = await updateRecord<Branch>(
+      tx,
+      TABLE,
+      { id, expectedVersion },
+      definedOnly(patch),
+      LABEL,
+      NOT_FOUND,
+    );
+    await publishChanged(tx, ctx, "vextrus.organization.branch.updated", change);
+    return change.after;
   });
 
 export const archiveBranch = ({ ctx, input }: { ctx: OrgContext; input: z.infer<typeof ArchiveInput> }) =>
-  ctx.deps.db.tenant(ctx.tenantId, (tx) => archiveRecord<Branch>(tx, TABLE, input, LABEL, NOT_FOUND));
+  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+    const change = await archiveRecord<Branch>(tx, TABLE, input, LABEL, NOT_FOUND);
+    await publishChanged(tx, ctx, "vextrus.organization.branch.archived", change);
+    return change.after;
+  });

@@ -3,6 +3,7 @@ import type { Tx } from "@vextrus/platform/db";
 import { and, asc, eq, gt, ilike, isNull, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
+import type { Change } from "./events.ts";
 
 export const Id = z.uuid();
 export const Name = z.string().trim().min(1).max(200);
@@ -79,7 +80,7 @@ export async function listRecords<Row extends { id: string }>(
 
 /**
  * Applies a patch when the record is at `expectedVersion` (if given), bumping its version.
- * A stale version is CONFLICT; a missing record NOT_FOUND.
+ * A stale version is CONFLICT; a missing record NOT_FOUND. Returns the record before and after.
  */
 export async function updateRecord<Row>(
   tx: Tx,
@@ -88,7 +89,7 @@ export async function updateRecord<Row>(
   patch: Record<string, unknown>,
   label: Bilingual,
   code: string,
-): Promise<Row> {
+): Promise<Change<Row>> {
   const current = await findRecord<Record<string, unknown>>(tx, t, input.id, label, code);
   if (input.expectedVersion !== undefined && current.version !== input.expectedVersion) {
     throw new AppError("CONFLICT", `${code.replace(/\.not_found$/, "")}.stale`, {
@@ -108,7 +109,7 @@ export async function updateRecord<Row>(
       bn: `${label.bn} একই সময়ে পরিবর্তিত হয়েছে; আবার চেষ্টা করুন`,
     });
   }
-  return row as Row;
+  return { before: current as Row, after: row as Row };
 }
 
 export async function archiveRecord<Row>(
@@ -117,7 +118,7 @@ export async function archiveRecord<Row>(
   input: { id: string; expectedVersion?: number | undefined },
   label: Bilingual,
   code: string,
-): Promise<Row> {
+): Promise<Change<Row>> {
   return updateRecord<Row>(tx, t, input, { archivedAt: new Date() }, label, code);
 }
 

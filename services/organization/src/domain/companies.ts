@@ -16,6 +16,7 @@ import {
   NameBn,
   updateRecord,
 } from "./common.ts";
+import { publishChanged, publishCreated } from "./events.ts";
 import { wouldCycle } from "./hierarchy.ts";
 
 const LABEL = { en: "Company", bn: "কোম্পানি" };
@@ -56,6 +57,7 @@ export const createCompany = ({
       .insert(companies)
       .values({ ...input, tenantId: ctx.tenantId })
       .returning();
+    await publishCreated(tx, ctx, "vextrus.organization.company.created", row as Company);
     return row as Company;
   });
 
@@ -103,8 +105,21 @@ export const updateCompany = ({
         bn: "কোনো কোম্পানি নিজের অধীনে থাকতে পারে না",
       });
     }
-    return updateRecord<Company>(tx, TABLE, { id, expectedVersion }, definedOnly(patch), LABEL, NOT_FOUND);
+    const change = await updateRecord<Company>(
+      tx,
+      TABLE,
+      { id, expectedVersion },
+      definedOnly(patch),
+      LABEL,
+      NOT_FOUND,
+    );
+    await publishChanged(tx, ctx, "vextrus.organization.company.updated", change);
+    return change.after;
   });
 
 export const archiveCompany = ({ ctx, input }: { ctx: OrgContext; input: z.infer<typeof ArchiveInput> }) =>
-  ctx.deps.db.tenant(ctx.tenantId, (tx) => archiveRecord<Company>(tx, TABLE, input, LABEL, NOT_FOUND));
+  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+    const change = await archiveRecord<Company>(tx, TABLE, input, LABEL, NOT_FOUND);
+    await publishChanged(tx, ctx, "vextrus.organization.company.archived", change);
+    return change.after;
+  });

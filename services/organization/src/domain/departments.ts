@@ -15,6 +15,7 @@ import {
   NameBn,
   updateRecord,
 } from "./common.ts";
+import { publishChanged, publishCreated } from "./events.ts";
 import { wouldCycle } from "./hierarchy.ts";
 
 const LABEL = { en: "Department", bn: "বিভাগ" };
@@ -80,6 +81,7 @@ export const createDepartment = ({
       .insert(departments)
       .values({ ...input, tenantId: ctx.tenantId })
       .returning();
+    await publishCreated(tx, ctx, "vextrus.organization.department.created", row as Department);
     ctx.deps.metrics.departmentsCreated.inc();
     return row as Department;
   });
@@ -118,7 +120,16 @@ export const updateDepartment = ({
     if (patch.parentId && (await wouldCycle(tx, LINK, id, patch.parentId))) {
       throw invalidField("parentId", "organization.department.cycle", CYCLE);
     }
-    return updateRecord<Department>(tx, TABLE, { id, expectedVersion }, definedOnly(patch), LABEL, NOT_FOUND);
+    const change = await updateRecord<Department>(
+      tx,
+      TABLE,
+      { id, expectedVersion },
+      definedOnly(patch),
+      LABEL,
+      NOT_FOUND,
+    );
+    await publishChanged(tx, ctx, "vextrus.organization.department.updated", change);
+    return change.after;
   });
 
 /** Archiving is refused while active sub-departments or members remain. */
@@ -140,7 +151,9 @@ export const archiveDepartment = ({ ctx, input }: { ctx: OrgContext; input: z.in
         bn: "প্রথমে এই বিভাগের উপবিভাগ ও সদস্যদের সরান বা আর্কাইভ করুন",
       });
     }
-    return archiveRecord<Department>(tx, TABLE, input, LABEL, NOT_FOUND);
+    const change = await archiveRecord<Department>(tx, TABLE, input, LABEL, NOT_FOUND);
+    await publishChanged(tx, ctx, "vextrus.organization.department.archived", change);
+    return change.after;
   });
 
 /** The active departments as a forest (roots first, children in creation order). */

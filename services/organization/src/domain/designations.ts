@@ -14,6 +14,7 @@ import {
   NameBn,
   updateRecord,
 } from "./common.ts";
+import { publishChanged, publishCreated } from "./events.ts";
 
 const LABEL = { en: "Designation", bn: "পদবি" };
 const NOT_FOUND = "organization.designation.not_found";
@@ -52,6 +53,7 @@ export const createDesignation = ({
       .insert(designations)
       .values({ ...input, tenantId: ctx.tenantId })
       .returning();
+    await publishCreated(tx, ctx, "vextrus.organization.designation.created", row as Designation);
     return row as Designation;
   });
 
@@ -72,9 +74,9 @@ export const updateDesignation = ({
   ctx: OrgContext;
   input: z.infer<typeof UpdateDesignationInput>;
 }) =>
-  ctx.deps.db.tenant(ctx.tenantId, (tx) => {
+  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
     const { id, expectedVersion, ...patch } = input;
-    return updateRecord<Designation>(
+    const change = await updateRecord<Designation>(
       tx,
       TABLE,
       { id, expectedVersion },
@@ -82,6 +84,8 @@ export const updateDesignation = ({
       LABEL,
       NOT_FOUND,
     );
+    await publishChanged(tx, ctx, "vextrus.organization.designation.updated", change);
+    return change.after;
   });
 
 export const archiveDesignation = ({
@@ -91,4 +95,8 @@ export const archiveDesignation = ({
   ctx: OrgContext;
   input: z.infer<typeof ArchiveInput>;
 }) =>
-  ctx.deps.db.tenant(ctx.tenantId, (tx) => archiveRecord<Designation>(tx, TABLE, input, LABEL, NOT_FOUND));
+  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+    const change = await archiveRecord<Designation>(tx, TABLE, input, LABEL, NOT_FOUND);
+    await publishChanged(tx, ctx, "vextrus.organization.designation.archived", change);
+    return change.after;
+  });

@@ -13,6 +13,7 @@ import {
   listRecords,
   updateRecord,
 } from "./common.ts";
+import { publishChanged, publishCreated } from "./events.ts";
 import { wouldCycle } from "./hierarchy.ts";
 
 const LABEL = { en: "Membership", bn: "সদস্যপদ" };
@@ -66,6 +67,7 @@ export const createMembership = ({
       .insert(memberships)
       .values({ ...input, tenantId: ctx.tenantId })
       .returning();
+    await publishCreated(tx, ctx, "vextrus.organization.membership.created", row as Membership);
     return row as Membership;
   });
 
@@ -107,8 +109,21 @@ export const updateMembership = ({
         throw invalidField("reportsToUserId", "organization.membership.cycle", CYCLE);
       }
     }
-    return updateRecord<Membership>(tx, TABLE, { id, expectedVersion }, definedOnly(patch), LABEL, NOT_FOUND);
+    const change = await updateRecord<Membership>(
+      tx,
+      TABLE,
+      { id, expectedVersion },
+      definedOnly(patch),
+      LABEL,
+      NOT_FOUND,
+    );
+    await publishChanged(tx, ctx, "vextrus.organization.membership.updated", change);
+    return change.after;
   });
 
 export const archiveMembership = ({ ctx, input }: { ctx: OrgContext; input: z.infer<typeof ArchiveInput> }) =>
-  ctx.deps.db.tenant(ctx.tenantId, (tx) => archiveRecord<Membership>(tx, TABLE, input, LABEL, NOT_FOUND));
+  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+    const change = await archiveRecord<Membership>(tx, TABLE, input, LABEL, NOT_FOUND);
+    await publishChanged(tx, ctx, "vextrus.organization.membership.archived", change);
+    return change.after;
+  });

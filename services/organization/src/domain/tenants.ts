@@ -4,7 +4,8 @@ import { asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { companies, designations, tenants } from "../db/schema.ts";
 import type { OrganizationDeps, OrgContext } from "../deps.ts";
-import { Name, NameBn, updateRecord } from "./common.ts";
+import { definedOnly, Name, NameBn, updateRecord } from "./common.ts";
+import { publish, publishChanged, publishCreated } from "./events.ts";
 
 const LABEL = { en: "Organisation", bn: "প্রতিষ্ঠান" };
 const NOT_FOUND = "organization.tenant.not_found";
@@ -51,12 +52,21 @@ export async function createTenant({
   input: CreateTenantInput;
 }): Promise<Tenant> {
   const id = input.id ?? Bun.randomUUIDv7();
-  const [row] = await ctx.deps.db.tenant(id, (tx) =>
-    tx
+  const [row] = await ctx.deps.db.tenant(id, async (tx) => {
+    const inserted = await tx
       .insert(tenants)
       .values({ ...input, id })
-      .returning(),
-  );
+      .returning();
+    for (const created of inserted) {
+      await publishCreated(
+        tx,
+        { tenantId: id, principal: ctx.principal },
+        "vextrus.organization.tenant.created",
+        created,
+      );
+    }
+    return inserted;
+  });
   if (!row) {
     throw new AppError("INTERNAL", "organization.tenant.insert", {
       en: "Tenant not created",
@@ -91,9 +101,18 @@ export async function updateTenant({
   input: z.infer<typeof UpdateTenantInput>;
 }) {
   const { expectedVersion, ...patch } = input;
-  return ctx.deps.db.tenant(ctx.tenantId, (tx) =>
-    updateRecord<Tenant>(tx, TABLE, { id: ctx.tenantId, expectedVersion }, patch, LABEL, NOT_FOUND),
-  );
+  return ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+    const change = await updateRecord<Tenant>(
+      tx,
+      TABLE,
+      { id: ctx.tenantId, expectedVersion },
+      definedOnly(patch),
+      LABEL,
+      NOT_FOUND,
+    );
+    await publishChanged(tx, ctx, "vextrus.organization.tenant.updated", change);
+    return change.after;
+  });
 }
 
 /** Suspends or reactivates any tenant: a platform operator's action, effective at once in this process. */
@@ -106,9 +125,22 @@ export async function setTenantStatus({
   input: z.infer<typeof SetTenantStatusInput>;
   status: "active" | "suspended";
 }): Promise<Tenant> {
-  const row = await ctx.deps.db.tenant(input.tenantId, (tx) =>
-    updateRecord<Tenant>(tx, TABLE, { id: input.tenantId }, { status }, LABEL, NOT_FOUND),
-  );
+  const row = await ctx.deps.db.tenant(input.tenantId, async (tx) => {
+    const change = await updateRecord<Tenant>(
+      tx,
+      TABLE,
+      { id: input.tenantId },
+      { status },
+      LABEL,
+      NOT_FOUND,
+    );
+    const type =
+      status === "suspended"
+        ? "vextrus.organization.tenant.suspended"
+        : "vextrus.organization.tenant.activated";
+    await publishChanged(tx, { tenantId: input.tenantId, principal: ctx.principal }, type, change);
+    return change.after;
+  });
   ctx.deps.tenantStatus.set(input.tenantId, status);
   return row;
 }
@@ -155,7 +187,17 @@ export async function discardTenant({
         bn: "এই প্রতিষ্ঠানে ইতিমধ্যে তথ্য আছে, তাই এটি বাতিল করা যাবে না",
       });
     }
-    return tx.delete(tenants).where(eq(tenants.id, input.tenantId)).returning({ id: tenants.id });
+    const gone = await tx.delete(tenants).where(eq(tenants.id, input.tenantId)).returning();
+    for (const before of gone) {
+      await publish(
+        tx,
+        { tenantId: input.tenantId, principal: ctx.principal },
+        "vextrus.organization.tenant.discarded",
+        before.id,
+        { id: before.id, before },
+      );
+    }
+    return gone;
   });
   if (removed.length === 0) {
     throw notFound(LABEL, NOT_FOUND);

@@ -1,0 +1,34 @@
+/**
+ * The type of the whole Vextrus API as the gateway serves it: one key per service, each holding that
+ * service's router. Type-only imports: the client bundle contains no server code.
+ */
+import type {
+  inferRouterInputs,
+  inferRouterOutputs,
+  TRPCBuiltRouter,
+  TRPCDecorateCreateRouterOptions,
+} from "@trpc/server";
+import type { AuditRouter } from "@vextrus/audit/router";
+import type { AuthRouter } from "@vextrus/auth/router";
+import type { OrganizationRouter } from "@vextrus/organization/router";
+import type { RulesRouter } from "@vextrus/rules-engine/router";
+import type { WorkflowRouter } from "@vextrus/workflow/router";
+
+/** Service name (the first segment of every procedure path) → that service's router. */
+export type VextrusServices = {
+  auth: AuthRouter;
+  organization: OrganizationRouter;
+  rules: RulesRouter;
+  workflow: WorkflowRouter;
+  audit: AuditRouter;
+};
+
+/**
+ * Every service builds its tRPC instance with the platform kit (superjson, the same error formatter),
+ * so one service's root types stand for all of them.
+ */
+type SharedRoot = OrganizationRouter["_def"]["_config"]["$types"];
+
+export type VextrusRouter = TRPCBuiltRouter<SharedRoot, TRPCDecorateCreateRouterOptions<VextrusServices>>;
+export type RouterInputs = inferRouterInputs<VextrusRouter>;
+export type RouterOutputs = inferRouterOutputs<VextrusRouter>;

@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+/**
+ * The CloudEvents 1.0 envelope (JSON format) every Vextrus event travels in, with the Vextrus
+ * extensions. Extension names are lowercase letters only, as the spec requires.
+ */
+export const CloudEvent = z.object({
+  specversion: z.literal("1.0"),
+  /** UUIDv7: unique per event, the key of every consumer's inbox. */
+  id: z.uuid(),
+  /** `/vextrus/<service>`: who produced it. */
+  source: z.string().regex(/^\/vextrus\/[a-z][a-z0-9-]*$/),
+  /** What happened: `vextrus.<service>.<entity>.<verb>`. */
+  type: z.string().regex(/^vextrus(\.[a-z][a-z0-9_]*){3,}$/),
+  /** The aggregate the event is about (its id); also the Kafka key. */
+  subject: z.string().min(1).max(500),
+  time: z.iso.datetime({ offset: true }),
+  datacontenttype: z.literal("application/json"),
+  /** Extension: the tenant the event belongs to. */
+  tenantid: z.uuid(),
+  /** Extension: who caused it (a user id, or a service name for system actions); absent when unknown. */
+  actorid: z.string().min(1).max(200).optional(),
+  /** Extension: W3C trace context of the request that caused it. */
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+    .optional(),
+  /** Extension: the version of the payload schema for this type (see the catalog). */
+  dataversion: z.string().regex(/^[1-9][0-9]*$/),
+  data: z.unknown(),
+});
+
+export type CloudEvent<Data = unknown> = Omit<z.infer<typeof CloudEvent>, "data"> & { data: Data };
+
+/**
+ * JSON with object keys sorted and no whitespace: the same value always gives the same text, which
+ * is what a hash chain needs. `undefined` object members are dropped, as JSON.stringify does.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    const text = JSON.stringify(value);
+    return text === undefined ? "null" : text;
+  }
+  if (value instanceof Date) {
+    return JSON.stringify(value.toISOString());
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => canonicalJson(item)).join(",")}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const members = Object.keys(record)
+    .sort()
+    .filter((key) => record[key] !== undefined && typeof record[key] !== "function")
+    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
+  return `{${members.join(",")}}`;
+}

@@ -1,0 +1,58 @@
+/** PostgreSQL error classes that say "try again later", not "this event is bad". */
+const TRANSIENT_SQLSTATE = /^(08...|53...|57P0[123]|40001|40P01|55P03)$/;
+const TRANSIENT_NODE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+]);
+
+/**
+ * True for failures of the infrastructure (database or broker unreachable, deadlock, serialization
+ * failure): the event is fine, so it is retried without limit instead of being dead-lettered.
+ */
+export function isInfrastructureError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    if (typeof e !== "object") {
+      return false;
+    }
+    const { code, name } = e as { code?: unknown; name?: unknown };
+    if (typeof code === "string" && (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_NODE_CODES.has(code))) {
+      return true;
+    }
+    if (typeof name === "string" && name.startsWith("KafkaJS")) {
+      return true;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+    if (e instanceof Error) {
+      const code = (e as { code?: unknown }).code;
+      parts.push(`${e.name}: ${e.message}${typeof code === "string" ? ` (${code})` : ""}`);
+      e = e.cause;
+    } else {
+      parts.push(String(e));
+      break;
+    }
+  }
+  return parts.join(" <- ").slice(0, 2000);
+}
+
+export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/** Exponential backoff with jitter: base·2^attempt, capped. */
+export function backoffMs(attempt: number, baseMs: number, capMs: number): number {
+  const exp = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + Math.random() * (exp / 2));
+}

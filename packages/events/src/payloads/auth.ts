@@ -1,0 +1,117 @@
+import { z } from "zod";
+import { Snapshot, v1 } from "./common.ts";
+
+// Never a password, a token or a key in an event: emit() refuses payloads with such fields.
+
+const UserId = z.uuid();
+const Email = z.email();
+const Client = { ip: z.string().max(100).optional(), userAgent: z.string().max(500).optional() };
+
+export const authUserEvents = {
+  "vextrus.auth.user.registered": v1(
+    z.looseObject({
+      userId: UserId,
+      email: Email,
+      name: z.string().optional(),
+      /** The tenant created by this registration, when it created one. */
+      tenantCreated: z.boolean().optional(),
+    }),
+  ),
+  "vextrus.auth.user.invited": v1(
+    z.looseObject({
+      userId: UserId,
+      email: Email,
+      invitedBy: z.uuid().nullable().optional(),
+      roleIds: z.array(z.uuid()).optional(),
+    }),
+  ),
+  "vextrus.auth.user.updated": v1(z.looseObject({ userId: UserId, before: Snapshot, after: Snapshot })),
+  "vextrus.auth.user.deactivated": v1(
+    z.looseObject({ userId: UserId, reason: z.string().max(500).optional(), before: Snapshot.optional() }),
+  ),
+  "vextrus.auth.user.roles_assigned": v1(
+    z.looseObject({
+      userId: UserId,
+      roleIds: z.array(z.uuid()),
+      before: z.looseObject({ roleIds: z.array(z.uuid()) }).optional(),
+      after: z.looseObject({ roleIds: z.array(z.uuid()) }).optional(),
+    }),
+  ),
+  "vextrus.auth.password_reset.requested": v1(
+    z.looseObject({
+      userId: UserId,
+      /** The reset request's id, never its token. */
+      resetId: z.uuid(),
+      expiresAt: z.iso.datetime({ offset: true }),
+      /** Where the reset link is sent (an email address or a mobile number). */
+      deliveryAddress: z.string().min(3).max(320),
+    }),
+  ),
+  "vextrus.auth.password.changed": v1(
+    z.looseObject({ userId: UserId, via: z.enum(["self", "reset", "admin"]).optional() }),
+  ),
+} as const;
+
+export const authSessionEvents = {
+  "vextrus.auth.login.succeeded": v1(
+    z.looseObject({
+      userId: UserId,
+      sessionId: z.uuid().optional(),
+      method: z.string().optional(),
+      ...Client,
+    }),
+  ),
+  "vextrus.auth.login.failed": v1(
+    z.looseObject({
+      /** What was typed as the login name (the user may not exist). */
+      email: z.string().max(320).optional(),
+      userId: z.uuid().nullable().optional(),
+      reason: z.string().min(1).max(200),
+      ...Client,
+    }),
+  ),
+  "vextrus.auth.session.revoked": v1(
+    z.looseObject({ sessionId: z.uuid(), userId: UserId, reason: z.string().max(200).optional() }),
+  ),
+} as const;
+
+export const authRoleEvents = {
+  "vextrus.auth.role.created": v1(
+    z.looseObject({
+      roleId: z.uuid(),
+      name: z.string().min(1),
+      permissions: z.array(z.string()),
+      after: Snapshot.optional(),
+    }),
+  ),
+  "vextrus.auth.role.updated": v1(z.looseObject({ roleId: z.uuid(), before: Snapshot, after: Snapshot })),
+  "vextrus.auth.role.deleted": v1(
+    z.looseObject({ roleId: z.uuid(), name: z.string().optional(), before: Snapshot.optional() }),
+  ),
+} as const;
+
+export const authApiKeyEvents = {
+  "vextrus.auth.api_key.created": v1(
+    z.looseObject({
+      apiKeyId: z.uuid(),
+      name: z.string().min(1),
+      /** The visible prefix of the key (never the key). */
+      prefix: z.string().max(20).optional(),
+      permissions: z.array(z.string()).optional(),
+      expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    }),
+  ),
+  "vextrus.auth.api_key.revoked": v1(
+    z.looseObject({ apiKeyId: z.uuid(), reason: z.string().max(200).optional() }),
+  ),
+} as const;
+
+export const authSigningKeyEvents = {
+  "vextrus.auth.signing_key.rotated": v1(
+    z.looseObject({
+      kid: z.string().min(1),
+      previousKid: z.string().min(1).nullable().optional(),
+      algorithm: z.string().optional(),
+    }),
+  ),
+} as const;

@@ -1,0 +1,229 @@
+import type { Logger } from "@vextrus/platform";
+import { type Database, rowsOf, type Tx } from "@vextrus/platform/db";
+import { sql } from "drizzle-orm";
+import { backoffMs, describeError, sleep } from "./errors.ts";
+import type { Listener } from "./listen.ts";
+import { eventMetrics, type MetricRegistry, registerCollectedGauge } from "./metrics.ts";
+import { type OutboxTable, outboxChannel } from "./outbox.ts";
+import type { Publisher } from "./transport.ts";
+
+export interface RelayOptions {
+  db: Database;
+  outbox: OutboxTable;
+  publisher: Publisher;
+  log: Logger;
+  registry?: MetricRegistry;
+  /** Wakes the relay when a transaction with events commits; without it the relay only polls. */
+  listen?: Listener;
+  /** Rows per publish (default 500). */
+  batchSize?: number;
+  /** Poll interval when idle, covering missed notifications (default 250 ms). */
+  pollMs?: number;
+  /** Sent rows older than this are deleted (default 3 days). */
+  retentionMs?: number;
+  /** How often sent rows are pruned (default every 10 minutes). */
+  pruneEveryMs?: number;
+  /** How long stop() waits for a publish in flight before abandoning it (default 5 s). */
+  stopGraceMs?: number;
+}
+
+export interface Relay {
+  stop(): Promise<void>;
+  /** Unsent rows right now. */
+  backlog(): Promise<number>;
+  /** Resolves once the outbox has no unsent rows (tests and orderly shutdowns). */
+  drained(timeoutMs: number): Promise<boolean>;
+}
+
+interface PendingRow {
+  id: string;
+  topic: string;
+  key: string;
+  event: string;
+}
+
+/**
+ * Locks a batch of unsent rows (rows another relay instance holds are skipped), then keeps only
+ * those whose key has no earlier unsent row outside the batch: an instance never overtakes another
+ * on the same key, so every key is published in outbox order.
+ */
+async function lockBatch(tx: Tx, outbox: OutboxTable, limit: number): Promise<PendingRow[]> {
+  const result = await tx.execute(sql`
+    with batch as (
+      select id from ${outbox} where sent_at is null order by id limit ${limit} for update skip locked
+    )
+    select o.id, o.topic, o.key, o.event::text as event
+    from ${outbox} o
+    where o.id in (select id from batch)
+      and not exists (
+        select 1 from ${outbox} e
+        where e.sent_at is null and e.key = o.key and e.id < o.id and e.id not in (select id from batch)
+      )
+    order by o.id`);
+  return rowsOf<PendingRow>(result);
+}
+
+/**
+ * Publishes a service's outbox: wakes on NOTIFY (or polls), sends pending rows with the transport's
+ * publisher in outbox order, marks them sent in the same transaction that locked them, prunes old
+ * sent rows. A crash between publishing and marking sends the rows again: consumers dedupe by id.
+ */
+export function startRelay(options: RelayOptions): Relay {
+  const { db, outbox, publisher } = options;
+  const log = options.log.child({ component: "relay" });
+  const batchSize = options.batchSize ?? 500;
+  const pollMs = options.pollMs ?? 250;
+  const retentionMs = options.retentionMs ?? 3 * 24 * 60 * 60 * 1000;
+  const pruneEveryMs = options.pruneEveryMs ?? 10 * 60 * 1000;
+  const metrics = options.registry ? eventMetrics(options.registry) : undefined;
+
+  const countUnsent = async () => {
+    const result = await db.privileged((tx) =>
+      tx.execute(sql`select count(*)::int as n from ${outbox} where sent_at is null`),
+    );
+    return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+  };
+  if (options.registry) {
+    registerCollectedGauge(
+      options.registry,
+      "vextrus_events_outbox_backlog",
+      "Outbox events not yet published",
+      countUnsent,
+    );
+  }
+
+  let running = true;
+  let wake = Promise.withResolvers<void>();
+  const nudge = () => wake.resolve();
+  let unlisten: (() => Promise<void>) | undefined;
+  options.listen?.(outboxChannel(outbox), nudge).then(
+    (stop) => {
+      unlisten = stop;
+      if (!running) {
+        void stop();
+      }
+    },
+    (error: unknown) => log.warn("LISTEN failed; polling only", { error: describeError(error) }),
+  );
+
+  const send = async (rows: PendingRow[]): Promise<boolean> => {
+    try {
+      await publisher.send(rows.map((row) => ({ topic: row.topic, key: row.key, value: row.event })));
+      return true;
+    } catch (error) {
+      metrics?.publishFailures.inc();
+      log.warn("publish failed; will retry", { rows: rows.length, error: describeError(error) });
+      return false;
+    }
+  };
+  const mark = async (tx: Tx, rows: PendingRow[], sent: boolean) => {
+    // One array parameter rather than one per row.
+    const ids = `{${rows.map((row) => row.id).join(",")}}`;
+    await tx.execute(
+      sent
+        ? sql`update ${outbox} set sent_at = now() where id = any(${ids}::uuid[])`
+        : sql`update ${outbox} set attempts = attempts + 1 where id = any(${ids}::uuid[])`,
+    );
+    if (sent) {
+      metrics?.published.inc(rows.length);
+    }
+  };
+
+  /** One batch: how many rows were published, or -1 when publishing failed. */
+  async function publishBatch(): Promise<number> {
+    if (db.driver === "pglite") {
+      // One connection that serializes transactions: holding one open while the in-process bus runs
+      // the consumers' transactions would deadlock. Embedded mode runs one relay per service, so
+      // claiming, publishing and marking in separate steps cannot publish a row twice at once.
+      const rows = await db.privileged((tx) => lockBatch(tx, outbox, batchSize));
+      if (rows.length === 0) {
+        return 0;
+      }
+      const sent = await send(rows);
+      await db.privileged((tx) => mark(tx, rows, sent));
+      return sent ? rows.length : -1;
+    }
+    // PostgreSQL: the rows stay locked until they are marked, so other relay instances skip them.
+    return db.privileged(async (tx) => {
+      const rows = await lockBatch(tx, outbox, batchSize);
+      if (rows.length === 0) {
+        return 0;
+      }
+      const sent = await send(rows);
+      await mark(tx, rows, sent);
+      return sent ? rows.length : -1;
+    });
+  }
+
+  async function prune() {
+    const cutoff = new Date(Date.now() - retentionMs);
+    const result = await db.privileged((tx) =>
+      tx.execute(sql`
+        delete from ${outbox} where id in (
+          select id from ${outbox} where sent_at is not null and sent_at < ${cutoff.toISOString()}::timestamptz
+          limit 10000)`),
+    );
+    return result;
+  }
+
+  const stopped = Promise.withResolvers<void>();
+  const loop = (async () => {
+    let failures = 0;
+    let lastPrune = 0;
+    while (running) {
+      let published = 0;
+      try {
+        published = await publishBatch();
+        if (published >= 0) {
+          failures = 0;
+        }
+        if (Date.now() - lastPrune > pruneEveryMs) {
+          lastPrune = Date.now();
+          await prune();
+        }
+      } catch (error) {
+        published = -1;
+        log.warn("relay batch failed", { error: describeError(error) });
+      }
+      if (published < 0) {
+        failures++;
+        await Promise.race([sleep(backoffMs(failures, 200, 5_000)), stopped.promise]);
+        continue;
+      }
+      if (published === batchSize) {
+        continue;
+      }
+      if (published > 0) {
+        continue;
+      }
+      wake = Promise.withResolvers<void>();
+      // A notification may have arrived between the query and this point: the poll covers it.
+      await Promise.race([wake.promise, sleep(pollMs), stopped.promise]);
+    }
+  })();
+
+  return {
+    async stop() {
+      running = false;
+      stopped.resolve();
+      nudge();
+      // Let the batch in flight finish; a publish that cannot (the transport waiting on a consumer
+      // that is gone) is abandoned by closing the publisher: its rows stay unsent for the next start.
+      await Promise.race([loop, sleep(options.stopGraceMs ?? 5_000)]);
+      await publisher.close();
+      await loop;
+      await unlisten?.();
+    },
+    backlog: countUnsent,
+    async drained(timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if ((await countUnsent()) === 0) {
+          return true;
+        }
+        await sleep(50);
+      }
+      return false;
+    },
+  };
+}

@@ -1,0 +1,238 @@
+// `bun run bench:events`: in one run,
+//   1. raw kafkajs producer throughput (same message size and producer settings as the relay);
+//   2. outbox → relay → Kafka → audit end-to-end throughput (an outbox filled ahead, then drained);
+//   3. latency from commit to audit entry (p50/p99) while events are written at half that rate.
+// It starts its own Kafka broker (so no shared topic is touched) and finds or starts PostgreSQL like
+// `npm test`. The audit service runs as its own process, as in production.
+//   BENCH_EVENTS=20000  events for the throughput run      BENCH_SECONDS=10  length of the latency run
+import { join } from "node:path";
+import { MIGRATIONS as AUDIT_MIGRATIONS } from "@vextrus/audit/boot";
+import {
+  buildEvent,
+  createCatalogTopics,
+  emit,
+  kafkaTransport,
+  outboxTable,
+  postgresListener,
+  startRelay,
+  withKafkaAdmin,
+} from "@vextrus/events";
+import { MIGRATIONS as ORG_MIGRATIONS } from "@vextrus/organization/boot";
+import { createLogger } from "@vextrus/platform";
+import { APP_ROLE, migrateService, postgresDatabase } from "@vextrus/platform/db";
+import { pgSchema } from "drizzle-orm/pg-core";
+import { Kafka, logLevel } from "kafkajs";
+import postgres from "postgres";
+import { startLocalKafka } from "../test-infra/kafka.ts";
+import { ensurePostgres } from "../test-infra/postgres.ts";
+import { freePort, repoRoot } from "../test-infra/process.ts";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const LATENCY_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const TENANTS = 8;
+const BATCH = 500;
+
+const log = createLogger({ level: "error" });
+const outbox = outboxTable(pgSchema("organization"));
+const tenants = Array.from({ length: TENANTS }, () => Bun.randomUUIDv7());
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+/** A department rename as organization emits it (about 1.1 KB of JSON). */
+function change(tenantId: string) {
+  const id = Bun.randomUUIDv7();
+  const now = new Date().toISOString();
+  const row = { id, tenantId, companyId: id, parentId: null, code: "CIV", nameBn: null, archivedAt: null };
+  return {
+    type: "vextrus.organization.department.updated" as const,
+    subject: id,
+    tenantId,
+    actorId: Bun.randomUUIDv7(),
+    data: {
+      id,
+      before: { ...row, name: "Civil Works", version: 1, createdAt: now, updatedAt: now },
+      after: { ...row, name: "Civil Works Department", version: 2, createdAt: now, updatedAt: now },
+    },
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+console.log("Starting PostgreSQL and a Kafka broker for the benchmark…");
+const pg = await ensurePostgres();
+const kafka = await startLocalKafka({ logFile: join(repoRoot, ".cache/kafka/bench-broker.log") });
+const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+const suffix = Bun.randomUUIDv7().slice(-12).replaceAll("-", "");
+const databases = [`vx_bench_org_${suffix}`, `vx_bench_audit_${suffix}`];
+for (const name of databases) {
+  await admin.unsafe(`create database ${name}`);
+}
+const urlOf = (name: string) => Object.assign(new URL(pg.url), { pathname: `/${name}` }).toString();
+const [orgUrl, auditUrl] = databases.map(urlOf) as [string, string];
+let auditProcess: ReturnType<typeof Bun.spawn> | undefined;
+
+try {
+  await migrateService({ url: orgUrl }, "organization", ORG_MIGRATIONS);
+  await migrateService({ url: auditUrl }, "audit", AUDIT_MIGRATIONS);
+  // The raw run gets a topic of its own (same partitions as the outbox's), so the audit consumer,
+  // which reads every catalog topic from the beginning, never sees its messages.
+  const rawTopic = "bench.raw";
+  await withKafkaAdmin([kafka.brokers], async (a) => {
+    // First: a fresh broker answers metadata late for topics created right after a hundred others.
+    await a.createTopics({ waitForLeaders: true, topics: [{ topic: rawTopic, numPartitions: 3 }] });
+    await createCatalogTopics(a, { replicationFactor: 1 });
+  });
+  const sample = buildEvent(change(Bun.randomUUIDv7()));
+  const size = JSON.stringify(sample.event).length;
+
+  // 1. Raw producer: the relay's settings (idempotent, acks=all, one request in flight), its batch size.
+  // Measured before and after the pipeline runs; the better run is the reference (the harder ratio).
+  const client = new Kafka({ clientId: "bench-raw", brokers: [kafka.brokers], logLevel: logLevel.NOTHING });
+  const messages = Array.from({ length: BATCH }, () => {
+    const built = buildEvent(change(tenants[0] ?? ""));
+    return { key: built.key, value: JSON.stringify(built.event) };
+  });
+  const measureRaw = async () => {
+    const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.sendBatch({ acks: -1, topicMessages: [{ topic: rawTopic, messages }] });
+    const started = performance.now();
+    for (let sent = 0; sent < EVENTS; sent += BATCH) {
+      await producer.sendBatch({ acks: -1, topicMessages: [{ topic: rawTopic, messages }] });
+    }
+    const rate = EVENTS / ((performance.now() - started) / 1000);
+    await producer.disconnect();
+    return rate;
+  };
+  const rawBefore = await measureRaw();
+  console.log(
+    `raw kafkajs producer: ${fmt(rawBefore)} msg/s (${size}-byte events, batches of ${BATCH}, acks=all)`,
+  );
+
+  // The audit service, as its own process.
+  const port = freePort(13006);
+  auditProcess = Bun.spawn([process.execPath, join(repoRoot, "services/audit/src/main.ts")], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATABASE_URL: auditUrl,
+      KAFKA_BROKERS: kafka.brokers,
+      PORT: String(port),
+      LOG_LEVEL: "error",
+    },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  const auditSql = postgres(auditUrl, { max: 2, onnotice: () => {} });
+  const recorded = async () =>
+    Number((await auditSql`select coalesce(sum(seq), 0)::bigint as n from audit.chain_heads`)[0]?.n ?? 0);
+
+  // 2. Throughput: fill the outbox, then let the relay and the audit consumer drain it.
+  const db = postgresDatabase({ url: orgUrl, appRole: APP_ROLE, maxConnections: 8 });
+  /** Writes `count` events in transactions of up to 50, spread over the tenants from `first` on. */
+  const write = async (count: number, commits?: Map<string, number>, first = 0) => {
+    const perTx = 50;
+    const jobs: Promise<void>[] = [];
+    for (let i = 0; i < count; i += perTx) {
+      const tenantId = tenants[(first + i / perTx) % TENANTS] ?? "";
+      jobs.push(
+        db
+          .tenant(tenantId, async (tx) => {
+            const ids: string[] = [];
+            for (let j = 0; j < Math.min(perTx, count - i); j++) {
+              ids.push((await emit(tx, outbox, change(tenantId))).id);
+            }
+            return ids;
+          })
+          .then((ids) => {
+            const at = performance.timeOrigin + performance.now();
+            for (const id of ids) {
+              commits?.set(id, at);
+            }
+          }),
+      );
+      if (jobs.length >= 8) {
+        await Promise.all(jobs.splice(0));
+      }
+    }
+    await Promise.all(jobs);
+  };
+  await write(EVENTS);
+  const transport = kafkaTransport({ brokers: [kafka.brokers], clientId: "bench-org", log });
+  const drainStart = performance.now();
+  const relay = startRelay({
+    db,
+    outbox,
+    publisher: transport.publisher("bench-relay"),
+    log,
+    listen: postgresListener(orgUrl),
+  });
+  while ((await recorded()) < EVENTS) {
+    await Bun.sleep(20);
+  }
+  const endToEnd = EVENTS / ((performance.now() - drainStart) / 1000);
+  console.log(
+    `outbox → Kafka → audit: ${fmt(endToEnd)} events/s (${fmt(EVENTS)} events, ${TENANTS} tenants)`,
+  );
+
+  // 3. Latency at half that rate: commit time in this process vs. the audit entry's recorded_at.
+  const rate = endToEnd / 2;
+  const commits = new Map<string, number>();
+  const tickMs = 20;
+  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+  const until = performance.now() + LATENCY_SECONDS * 1000;
+  const pending: Promise<void>[] = [];
+  let written = 0;
+  let ticks = 0;
+  while (performance.now() < until) {
+    const tick = performance.now();
+    pending.push(write(perTick, commits, ticks++));
+    written += perTick;
+    await Bun.sleep(Math.max(0, tickMs - (performance.now() - tick)));
+  }
+  await Promise.all(pending);
+  while ((await recorded()) < EVENTS + written) {
+    await Bun.sleep(20);
+  }
+  const rows = await auditSql`
+    select event_id, extract(epoch from recorded_at) * 1000 as at from audit.log_entries
+    where event_id = any(${[...commits.keys()]})`;
+  const latencies = rows
+    .map((row) => Number(row.at) - (commits.get(row.event_id as string) ?? Number.NaN))
+    .filter((ms) => Number.isFinite(ms))
+    .sort((a, b) => a - b);
+  const p50 = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+  console.log(
+    `latency commit → audit entry at ${fmt(written / LATENCY_SECONDS)} events/s: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (${fmt(latencies.length)} events)`,
+  );
+
+  const rawAfter = await measureRaw();
+  console.log(`raw kafkajs producer again: ${fmt(rawAfter)} msg/s`);
+  const raw = Math.max(rawBefore, rawAfter);
+  const ratio = endToEnd / raw;
+  console.log("\n| measure | value | target |");
+  console.log("|---|---|---|");
+  console.log(`| raw kafkajs producer (better of 2 runs) | ${fmt(raw)} msg/s | |`);
+  console.log(`| outbox → Kafka → audit | ${fmt(endToEnd)} events/s | |`);
+  console.log(`| ratio end-to-end / raw | ${ratio.toFixed(2)} | ≥ 0.30 ${ratio >= 0.3 ? "✓" : "✗"} |`);
+  console.log(`| p50 at half the maximum rate | ${p50.toFixed(1)} ms | |`);
+  console.log(
+    `| p99 at half the maximum rate | ${p99.toFixed(1)} ms | < 1000 ms ${p99 < 1000 ? "✓" : "✗"} |`,
+  );
+
+  await relay.stop();
+  await transport.close();
+  await db.close();
+  await auditSql.end();
+} finally {
+  auditProcess?.kill("SIGTERM");
+  await auditProcess?.exited;
+  for (const name of databases) {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+  }
+  await admin.end();
+  await kafka.stop();
+  await pg.stop();
+}

@@ -1,0 +1,143 @@
+/**
+ * `bun run bench:gateway`: the same authenticated tenant read (organization.companies.get) sent
+ * straight to the organization service and through the gateway, in the same run. The service and
+ * the gateway each run in their own process, as deployed; this process generates the load. Short
+ * rounds alternate the two paths, so both see the same background noise (2 shared cores); the
+ * ratios are the medians of each round's pair.
+ * Targets: gateway throughput ≥ 0.8 × direct, gateway p99 ≤ 1.25 × direct.
+ */
+
+import { MIGRATIONS } from "@vextrus/organization/boot";
+import { migrateService } from "@vextrus/platform/db";
+import { createTestSigner } from "@vextrus/platform/testing";
+import postgres from "postgres";
+import superjson from "superjson";
+import { ensurePostgres } from "../test-infra/postgres.ts";
+import { type LoadResult, load, median } from "./load.ts";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const root = `${import.meta.dir}/../..`;
+
+function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port ?? 0;
+  probe.stop(true);
+  return port;
+}
+
+/** Starts `entry` with `env` in its own process and waits until its /health/ready answers 200. */
+async function startServer(name: string, entry: string, env: Record<string, string>) {
+  const port = freePort();
+  const proc = Bun.spawn([process.execPath, entry], {
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "info" },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const ready = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (ready?.ok) {
+      return { url, proc };
+    }
+    await Bun.sleep(100);
+  }
+  proc.kill();
+  throw new Error(`${name} did not become ready`);
+}
+
+const pg = await ensurePostgres();
+const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+const dbName = `vx_bench_gateway_${Date.now()}`;
+await admin.unsafe(`create database ${dbName}`);
+const url = new URL(pg.url);
+url.pathname = `/${dbName}`;
+await migrateService({ url: url.toString() }, "organization", MIGRATIONS);
+
+const tenantId = Bun.randomUUIDv7();
+const companyId = Bun.randomUUIDv7();
+const seed = postgres(url.toString(), { max: 1, onnotice: () => {} });
+await seed.begin(async (tx) => {
+  await tx`select set_config('app.tenant_id', ${tenantId}, true)`;
+  await tx`insert into organization.tenants (id, slug, legal_name) values (${tenantId}, 'bench', 'Bench Ltd')`;
+  await tx`insert into organization.companies (id, tenant_id, name) values (${companyId}, ${tenantId}, 'Bench Company')`;
+});
+await seed.end();
+
+const signer = await createTestSigner();
+const token = await signer.sign({ tenantId, permissions: ["organization:*"], expiresIn: "1h" });
+const organization = await startServer("organization", `${root}/services/organization/src/main.ts`, {
+  DATABASE_URL: url.toString(),
+  JWT_PUBLIC_KEY: signer.publicKey,
+});
+const gateway = await startServer("gateway", `${root}/services/gateway/src/main.ts`, {
+  SERVICE_URLS: `organization=${organization.url}`,
+  // Limits far above the load, so the limiter runs but never refuses.
+  RATE_LIMIT_TENANT_PER_SECOND: "1000000",
+  RATE_LIMIT_TENANT_BURST: "1000000",
+  RATE_LIMIT_IP_PER_SECOND: "1000000",
+  RATE_LIMIT_IP_BURST: "1000000",
+});
+
+const input = encodeURIComponent(JSON.stringify(superjson.serialize({ id: companyId })));
+const headers = { authorization: `Bearer ${token}` };
+const scenarios: Record<string, () => Request> = {
+  direct: () => new Request(`${organization.url}/trpc/companies.get?input=${input}`, { headers }),
+  gateway: () => new Request(`${gateway.url}/trpc/organization.companies.get?input=${input}`, { headers }),
+};
+
+for (const [name, make] of Object.entries(scenarios)) {
+  const res = await fetch(make());
+  const body = await res.text();
+  if (!res.ok || !body.includes("Bench Company")) {
+    throw new Error(`warm-up of ${name} failed: ${res.status} ${body}`);
+  }
+  await load(make, { concurrency: CONCURRENCY, seconds: 1 });
+}
+
+const results: Record<string, LoadResult[]> = { direct: [], gateway: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  const order = round % 2 === 0 ? ["direct", "gateway"] : ["gateway", "direct"];
+  for (const name of order) {
+    const make = scenarios[name];
+    if (make) {
+      results[name]?.push(await load(make, { concurrency: CONCURRENCY, seconds: SECONDS }));
+    }
+  }
+}
+
+const summary = Object.entries(results).map(([name, runs]) => ({
+  path: name,
+  "req/s": Math.round(median(runs.map((r) => r.perSecond))),
+  "p50 ms": median(runs.map((r) => r.p50)).toFixed(2),
+  "p99 ms": median(runs.map((r) => r.p99)).toFixed(2),
+  errors: runs.reduce((n, r) => n + r.errors, 0),
+}));
+console.log(
+  `\nbench:gateway — organization.companies.get (tenant RLS read), ${ROUNDS} rounds × ${SECONDS} s, ` +
+    `${CONCURRENCY} concurrent keep-alive clients, medians`,
+);
+console.table(summary);
+const pairs = (key: "perSecond" | "p99") =>
+  (results.gateway ?? []).map((run, i) => run[key] / (results.direct?.[i]?.[key] ?? Number.NaN));
+const throughput = median(pairs("perSecond"));
+const p99 = median(pairs("p99"));
+console.log(
+  `throughput gateway/direct = ${throughput.toFixed(2)} (target ≥ 0.80) ${throughput >= 0.8 ? "✓" : "✗"}`,
+);
+console.log(`p99 gateway/direct        = ${p99.toFixed(2)} (target ≤ 1.25) ${p99 <= 1.25 ? "✓" : "✗"}`);
+
+gateway.proc.kill("SIGTERM");
+organization.proc.kill("SIGTERM");
+await Promise.all([gateway.proc.exited, organization.proc.exited]);
+await admin.unsafe(`drop database ${dbName} with (force)`);
+await admin.end();
+await pg.stop();
+
+const logins = `${import.meta.dir}/logins.ts`;
+if (await Bun.file(logins).exists()) {
+  console.log("\nbench:logins (scripts/bench/logins.ts)");
+  const run = Bun.spawn([process.execPath, logins], { stdout: "inherit", stderr: "inherit" });
+  await run.exited;
+}

@@ -1,0 +1,317 @@
+/**
+ * `bun run bench:workflow`: start + approve round trips per second, with p50/p99, for a 40,000 BDT
+ * requisition (rules: tax.vat + purchase.approval → one approver). Each round trip is two calls:
+ * `workflow.processes.start` by the engineer (workflow asks organization for the chain and the rules
+ * engine for both rule sets, then writes the process, task, trail and outbox rows in one
+ * transaction) and `workflow.tasks.approve` by the project manager.
+ *
+ * Organization, rules-engine, workflow and the gateway run together in a second process (as in an
+ * embedded start, but on PostgreSQL); this process generates the load through the gateway, then
+ * directly against workflow. Rounds are interleaved and medians reported (2 noisy cores).
+ */
+import { bootGateway } from "@vextrus/gateway/boot";
+import { GatewayEnv } from "@vextrus/gateway/env";
+import { bootOrganization } from "@vextrus/organization/boot";
+import { OrganizationEnv } from "@vextrus/organization/env";
+import { createLogger } from "@vextrus/platform";
+import { createTestSigner } from "@vextrus/platform/testing";
+import { bootRulesEngine } from "@vextrus/rules-engine/boot";
+import { RulesEngineEnv } from "@vextrus/rules-engine/env";
+import { bootWorkflow } from "@vextrus/workflow/boot";
+import { WorkflowEnv } from "@vextrus/workflow/env";
+import postgres from "postgres";
+import superjson from "superjson";
+import { ensurePostgres } from "../test-infra/postgres.ts";
+import { median } from "./load.ts";
+
+const ROUNDS = 3;
+const SECONDS = 5;
+const CONCURRENCY = 16;
+
+if (process.argv[2] === "serve") {
+  await serve();
+} else {
+  await drive();
+}
+
+/** The server side: every service the round trip touches, on ephemeral ports. */
+async function serve() {
+  const log = createLogger({ level: "error" });
+  const common = {
+    DATABASE_URL: process.env.DATABASE_URL,
+    JWT_PUBLIC_KEY: process.env.JWT_PUBLIC_KEY,
+    LOG_LEVEL: "error",
+  };
+  const organization = await bootOrganization({ ...OrganizationEnv.parse(common), PORT: 0 }, { log });
+  const rules = await bootRulesEngine({ ...RulesEngineEnv.parse(common), PORT: 0 }, { log });
+  const workflow = await bootWorkflow(
+    {
+      ...WorkflowEnv.parse({ ...common, ORGANIZATION_URL: organization.url, RULES_URL: rules.url }),
+      PORT: 0,
+    },
+    { log },
+  );
+  const gateway = await bootGateway(
+    {
+      ...GatewayEnv.parse({
+        LOG_LEVEL: "error",
+        RATE_LIMIT_TENANT_PER_SECOND: "0",
+        RATE_LIMIT_IP_PER_SECOND: "0",
+      }),
+      PORT: 0,
+    },
+    { services: { organization: organization.url, rules: rules.url, workflow: workflow.url }, log },
+  );
+  process.on("SIGTERM", () => process.exit(0));
+  console.log(
+    `READY ${JSON.stringify({ gateway: gateway.url, workflow: workflow.url, organization: organization.url, rules: rules.url })}`,
+  );
+}
+
+async function drive() {
+  const pg = await ensurePostgres();
+  const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+  const dbName = `vx_bench_workflow_${Date.now()}`;
+  await admin.unsafe(`create database ${dbName}`);
+  const url = new URL(pg.url);
+  url.pathname = `/${dbName}`;
+  const signer = await createTestSigner();
+  // BENCH_PROFILE=1 writes a markdown CPU profile of the server process into .cache/ on exit.
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof-md", "--cpu-prof-dir=.cache"] : [];
+  const server = Bun.spawn([process.execPath, ...profile, import.meta.path, "serve"], {
+    env: { ...process.env, DATABASE_URL: url.toString(), JWT_PUBLIC_KEY: signer.publicKey },
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  try {
+    const urls = await readyUrls(server.stdout);
+    const seeded = await seed(urls, signer);
+    const paths = {
+      "through the gateway": { base: urls.gateway, prefix: "workflow." },
+      "direct to workflow": { base: urls.workflow, prefix: "" },
+    };
+    for (const target of Object.values(paths)) {
+      await roundTrips(target, seeded, CONCURRENCY, 1);
+    }
+    const results: Record<string, RoundTrips[]> = { "through the gateway": [], "direct to workflow": [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, target] of Object.entries(paths)) {
+        results[name]?.push(await roundTrips(target, seeded, CONCURRENCY, SECONDS));
+      }
+    }
+    console.log(
+      `\nbench:workflow — start + approve round trips, ${ROUNDS} rounds × ${SECONDS} s, ${CONCURRENCY} concurrent clients, medians`,
+    );
+    console.table(
+      Object.entries(results).map(([name, runs]) => ({
+        path: name,
+        "round trips/s": Math.round(median(runs.map((r) => r.perSecond))),
+        "p50 ms": median(runs.map((r) => r.p50)).toFixed(1),
+        "p99 ms": median(runs.map((r) => r.p99)).toFixed(1),
+        "start p50 ms": median(runs.map((r) => r.startP50)).toFixed(1),
+        "approve p50 ms": median(runs.map((r) => r.approveP50)).toFixed(1),
+        errors: runs.reduce((n, r) => n + r.errors, 0),
+      })),
+    );
+  } finally {
+    server.kill("SIGTERM");
+    await server.exited;
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+    await pg.stop();
+  }
+}
+
+interface Urls {
+  gateway: string;
+  workflow: string;
+  organization: string;
+  rules: string;
+}
+
+async function readyUrls(stdout: ReadableStream<Uint8Array>): Promise<Urls> {
+  const reader = stdout.getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) {
+      throw new Error("bench server exited before it was ready");
+    }
+    text += new TextDecoder().decode(value);
+    const match = /READY (\{.*\})/.exec(text);
+    if (match?.[1]) {
+      return JSON.parse(match[1]) as Urls;
+    }
+  }
+}
+
+async function call<T>(
+  base: string,
+  path: string,
+  token: string,
+  input: unknown,
+  method: "query" | "mutation",
+) {
+  const body = JSON.stringify(superjson.serialize(input));
+  const res =
+    method === "mutation"
+      ? await fetch(`${base}/trpc/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body,
+        })
+      : await fetch(`${base}/trpc/${path}?input=${encodeURIComponent(body)}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+  const json = (await res.json()) as { result?: { data: never }; error?: unknown };
+  if (!res.ok || !json.result) {
+    throw new Error(`${path} → ${res.status} ${JSON.stringify(json.error).slice(0, 300)}`);
+  }
+  return superjson.deserialize<T>(json.result.data);
+}
+
+interface Seeded {
+  engineer: string;
+  pm: string;
+  departmentId: string;
+}
+
+/** A tenant with engineer → project manager → director, the built-in rule packs and one definition. */
+async function seed(urls: Urls, signer: Awaited<ReturnType<typeof createTestSigner>>): Promise<Seeded> {
+  const operator = await signer.sign({
+    tenantId: Bun.randomUUIDv7(),
+    permissions: ["platform:tenant:create"],
+    expiresIn: "1h",
+  });
+  const tenant = await call<{ id: string }>(
+    urls.organization,
+    "tenants.create",
+    operator,
+    { slug: `bench-${Date.now()}`, legalName: "Bench Builders Ltd" },
+    "mutation",
+  );
+  const adminToken = await signer.sign({ tenantId: tenant.id, permissions: ["*"], expiresIn: "1h" });
+  const org = <T>(path: string, input: unknown) =>
+    call<T>(urls.organization, path, adminToken, input, "mutation");
+  await call(urls.rules, "packs.install", adminToken, undefined, "mutation");
+  const company = await org<{ id: string }>("companies.create", { name: "Bench Co" });
+  const department = await org<{ id: string }>("departments.create", { companyId: company.id, name: "Site" });
+  const designation = (name: string, rank: number, approvalLimit: string) =>
+    org<{ id: string }>("designations.create", { name, rank, approvalLimit });
+  const [engineerD, pmD, directorD] = [
+    await designation("Site Engineer", 1, "0"),
+    await designation("Project Manager", 2, "500000"),
+    await designation("Director", 3, "5000000"),
+  ];
+  const [engineerId, pmId, directorId] = [Bun.randomUUIDv7(), Bun.randomUUIDv7(), Bun.randomUUIDv7()];
+  const join = (userId: string, designationId: string, reportsToUserId?: string) =>
+    org("memberships.create", {
+      userId,
+      companyId: company.id,
+      departmentId: department.id,
+      designationId,
+      ...(reportsToUserId ? { reportsToUserId } : {}),
+    });
+  await join(directorId, directorD.id);
+  await join(pmId, pmD.id, directorId);
+  await join(engineerId, engineerD.id, pmId);
+  await call(
+    urls.workflow,
+    "definitions.create",
+    adminToken,
+    {
+      key: "purchase.requisition",
+      name: "Purchase requisition",
+      ruleSets: ["tax.vat", "purchase.approval"],
+      slaHours: 24,
+    },
+    "mutation",
+  );
+  const employee = [
+    "workflow:process:start",
+    "workflow:task:decide",
+    "organization:chain:read",
+    "rules:evaluation:run",
+  ];
+  const sign = (userId: string) =>
+    signer.sign({ tenantId: tenant.id, userId, permissions: employee, expiresIn: "1h" });
+  return { engineer: await sign(engineerId), pm: await sign(pmId), departmentId: department.id };
+}
+
+interface RoundTrips {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  startP50: number;
+  approveP50: number;
+  errors: number;
+}
+
+async function roundTrips(
+  target: { base: string; prefix: string },
+  seeded: Seeded,
+  concurrency: number,
+  seconds: number,
+): Promise<RoundTrips> {
+  const total: number[] = [];
+  const starts: number[] = [];
+  const approves: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const began = performance.now();
+      try {
+        const started = await call<{ tasks: { id: string; version: number }[] }>(
+          target.base,
+          `${target.prefix}processes.start`,
+          seeded.engineer,
+          {
+            definitionKey: "purchase.requisition",
+            subject: "Bench requisition",
+            amount: "40000.00",
+            departmentId: seeded.departmentId,
+            data: { category: "construction" },
+          },
+          "mutation",
+        );
+        const mid = performance.now();
+        const task = started.tasks[0];
+        if (!task) {
+          throw new Error("start opened no task");
+        }
+        await call(
+          target.base,
+          `${target.prefix}tasks.approve`,
+          seeded.pm,
+          { taskId: task.id, expectedVersion: task.version },
+          "mutation",
+        );
+        const end = performance.now();
+        starts.push(mid - began);
+        approves.push(end - mid);
+        total.push(end - began);
+      } catch (error) {
+        errors++;
+        if (errors === 1) {
+          console.error(error instanceof Error ? error.message : error);
+        }
+      }
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - began) / 1000;
+  const pct = (values: number[], q: number) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  };
+  return {
+    perSecond: total.length / elapsed,
+    p50: pct(total, 0.5),
+    p99: pct(total, 0.99),
+    startP50: pct(starts, 0.5),
+    approveP50: pct(approves, 0.5),
+    errors,
+  };
+}

@@ -1,0 +1,11 @@
+import type { TenantContext } from "@vextrus/platform";
+import type { Database } from "@vextrus/platform/db";
+import type { AuditMetrics } from "./metrics.ts";
+
+export interface AuditDeps {
+  db: Database;
+  metrics: AuditMetrics;
+}
+
+/** What every domain verb of this service receives. */
+export type AuditContext = TenantContext<AuditDeps>;

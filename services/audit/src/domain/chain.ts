@@ -1,0 +1,46 @@
+import { type CloudEvent, canonicalJson } from "@vextrus/events";
+import type { FieldChange } from "../db/schema.ts";
+
+const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex");
+
+/** The hash a tenant's chain starts from (tenant-specific, so one chain cannot pass for another). */
+export const genesisHash = (tenantId: string) => sha256(`vextrus-audit-genesis:${tenantId}`);
+
+/** SHA-256 over the previous hash and the canonical JSON of the event. */
+export const entryHash = (prevHash: string, event: CloudEvent) =>
+  sha256(`${prevHash}\n${canonicalJson(event)}`);
+
+/** `vextrus.organization.department.created` → `organization.department`. */
+export const entityOf = (type: string) => type.split(".").slice(1, -1).join(".");
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+function diffInto(
+  out: FieldChange[],
+  prefix: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+) {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  for (const key of keys) {
+    const field = prefix ? `${prefix}.${key}` : key;
+    const from = before[key];
+    const to = after[key];
+    if (isPlainObject(from) && isPlainObject(to)) {
+      diffInto(out, field, from, to);
+    } else if (canonicalJson(from ?? null) !== canonicalJson(to ?? null)) {
+      out.push({ field, from: from ?? null, to: to ?? null });
+    }
+  }
+}
+
+/** Field-level changes when the event carries `before` and `after` objects; null otherwise. */
+export function diffOf(data: unknown): FieldChange[] | null {
+  if (!isPlainObject(data) || !isPlainObject(data.before) || !isPlainObject(data.after)) {
+    return null;
+  }
+  const out: FieldChange[] = [];
+  diffInto(out, "", data.before, data.after);
+  return out;
+}

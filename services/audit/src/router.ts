@@ -1,0 +1,14 @@
+import { VerifyInput, verifyChain } from "./domain/verify.ts";
+import { eventsRouter } from "./routers/events.ts";
+import { router, tenantProcedure } from "./trpc.ts";
+
+export const auditRouter = router({
+  events: eventsRouter,
+  /** Recomputes the caller's hash chain: `{ ok, checked, firstBrokenSeq? }`. */
+  verify: tenantProcedure
+    .meta({ permission: "audit:event:read" })
+    .input(VerifyInput)
+    .query(({ ctx, input }) => verifyChain({ ctx, input })),
+});
+
+export type AuditRouter = typeof auditRouter;

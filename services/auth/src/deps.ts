@@ -1,0 +1,33 @@
+import type { ServiceContext, TenantContext } from "@vextrus/platform";
+import type { Database } from "@vextrus/platform/db";
+import type { Clock } from "./domain/clock.ts";
+import type { Courier } from "./domain/courier.ts";
+import type { SigningKeys } from "./domain/signing-keys.ts";
+import type { AuthMetrics } from "./metrics.ts";
+import type { OrganizationPort } from "./organization.ts";
+
+/** The tunable numbers of authentication (from the environment). */
+export interface AuthSettings {
+  issuer: string;
+  accessTokenTtlSeconds: number;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  loginIpMaxFailures: number;
+}
+
+export interface AuthDeps {
+  db: Database;
+  clock: Clock;
+  keys: SigningKeys;
+  settings: AuthSettings;
+  organization: OrganizationPort;
+  courier: Courier;
+  metrics: AuthMetrics;
+  /** An argon2id hash of nothing anyone knows: verified against for unknown accounts. */
+  dummyHash: Promise<string>;
+}
+
+/** What a verb behind `tenantProcedure` receives. */
+export type AuthContext = TenantContext<AuthDeps>;
+/** What a public verb receives. */
+export type PublicContext = ServiceContext<AuthDeps>;

@@ -1,0 +1,202 @@
+import { PLATFORM_TENANT_ID } from "@vextrus/events";
+import type { Tx } from "@vextrus/platform/db";
+import { and, count, eq, gt, max, ne } from "drizzle-orm";
+import { z } from "zod";
+import { credentials, loginAttempts, tenants, users } from "../db/schema.ts";
+import type { PublicContext } from "../deps.ts";
+import { addMinutes } from "./clock.ts";
+import { emitEvent } from "./events.ts";
+import { Identifier, type Login, parseIdentifier, Slug } from "./identifiers.ts";
+import { verifyPassword } from "./passwords.ts";
+import { type ClientInfo, startSession, type TokenPair } from "./sessions.ts";
+import { accountLocked, addressLimited, invalidCredentials } from "./texts.ts";
+
+export const LoginInput = z.object({
+  tenantSlug: Slug,
+  identifier: Identifier,
+  password: z.string().min(1).max(128),
+});
+export type LoginInput = z.infer<typeof LoginInput>;
+
+/** 5 failures for one account within 15 minutes lock it for 15 minutes. */
+export const LOCKOUT = { failures: 5, windowMinutes: 15, lockMinutes: 15 } as const;
+const IP_WINDOW_MINUTES = 15;
+
+type Outcome = "succeeded" | "failed" | "locked" | "ip_limited";
+
+interface Attempt {
+  tenantId: string;
+  userId: string | null;
+  accountKey: string;
+  identifier: string;
+  client: ClientInfo;
+  outcome: Outcome;
+  reason: string;
+  at: Date;
+  lockedUntil?: Date | undefined;
+}
+
+async function recordAttempt(tx: Tx, attempt: Attempt) {
+  await tx.insert(loginAttempts).values({
+    tenantId: attempt.tenantId,
+    userId: attempt.userId,
+    accountKey: attempt.accountKey,
+    identifier: attempt.identifier.slice(0, 254),
+    ip: attempt.client.ip,
+    userAgent: attempt.client.userAgent?.slice(0, 500),
+    outcome: attempt.outcome,
+    reason: attempt.reason,
+    attemptedAt: attempt.at,
+    lockedUntil: attempt.lockedUntil,
+  });
+  if (attempt.outcome !== "succeeded" && attempt.tenantId !== PLATFORM_TENANT_ID) {
+    await emitEvent(tx, {
+      type: "vextrus.auth.login.failed",
+      subject: attempt.userId ?? attempt.accountKey,
+      tenantId: attempt.tenantId,
+      actorId: attempt.userId,
+      data: {
+        email: attempt.identifier.slice(0, 320),
+        userId: attempt.userId,
+        reason: attempt.reason,
+        ip: attempt.client.ip.slice(0, 100),
+        userAgent: attempt.client.userAgent?.slice(0, 500),
+      },
+    });
+  }
+}
+
+/** The lock on an account (if any) and its failures in the current window since its last success. */
+async function lockState(tx: Tx, accountKey: string, now: Date) {
+  const since = addMinutes(now, -LOCKOUT.windowMinutes);
+  const [lock] = await tx
+    .select({ until: max(loginAttempts.lockedUntil) })
+    .from(loginAttempts)
+    .where(and(eq(loginAttempts.accountKey, accountKey), gt(loginAttempts.lockedUntil, now)));
+  const [success] = await tx
+    .select({ at: max(loginAttempts.attemptedAt) })
+    .from(loginAttempts)
+    .where(and(eq(loginAttempts.accountKey, accountKey), eq(loginAttempts.outcome, "succeeded")));
+  const lastSuccess = success?.at ?? null;
+  const from = lastSuccess && lastSuccess > since ? lastSuccess : since;
+  const [failures] = await tx
+    .select({ n: count() })
+    .from(loginAttempts)
+    .where(
+      and(
+        eq(loginAttempts.accountKey, accountKey),
+        eq(loginAttempts.outcome, "failed"),
+        gt(loginAttempts.attemptedAt, from),
+      ),
+    );
+  return { lockedUntil: lock?.until ?? null, recentFailures: failures?.n ?? 0 };
+}
+
+async function findAccount(tx: Tx, login: Login) {
+  const [row] = await tx
+    .select({ user: users, passwordHash: credentials.passwordHash })
+    .from(users)
+    .leftJoin(credentials, eq(credentials.userId, users.id))
+    .where(login.kind === "email" ? eq(users.email, login.value) : eq(users.mobile, login.value));
+  return row;
+}
+
+/**
+ * Signs a person in. Unknown tenant, unknown user, wrong password and an inactive account all get the
+ * same answer after the same argon2id work; every attempt is recorded; an account locks after 5
+ * failures in 15 minutes, a client address after `loginIpMaxFailures`.
+ */
+export async function login({
+  ctx,
+  input,
+  client,
+}: {
+  ctx: PublicContext;
+  input: LoginInput;
+  client: ClientInfo;
+}): Promise<
+  TokenPair & { user: { id: string; name: string; email: string; tenantId: string }; permissions: string[] }
+> {
+  const { deps } = ctx;
+  const identity = parseIdentifier(input.identifier);
+  const now = deps.clock.now();
+  const { tenant, ipFailures } = await deps.db.privileged(async (tx) => {
+    const [found] = await tx.select().from(tenants).where(eq(tenants.slug, input.tenantSlug));
+    const [failures] = await tx
+      .select({ n: count() })
+      .from(loginAttempts)
+      .where(
+        and(
+          eq(loginAttempts.ip, client.ip),
+          ne(loginAttempts.outcome, "succeeded"),
+          gt(loginAttempts.attemptedAt, addMinutes(now, -IP_WINDOW_MINUTES)),
+        ),
+      );
+    return { tenant: found, ipFailures: failures?.n ?? 0 };
+  });
+  const tenantId = tenant?.status === "active" ? tenant.id : PLATFORM_TENANT_ID;
+  const account = await deps.db.tenant(
+    tenantId,
+    async (tx) => {
+      const found = await findAccount(tx, identity);
+      const accountKey = found ? `user:${found.user.id}` : `${identity.kind}:${identity.value}`;
+      return { found, accountKey, ...(await lockState(tx, accountKey, now)) };
+    },
+    { readOnly: true },
+  );
+  const attempt = {
+    tenantId,
+    userId: account.found?.user.id ?? null,
+    accountKey: account.accountKey,
+    identifier: identity.value,
+    client,
+    at: now,
+  };
+  const refuse = async (outcome: Outcome, reason: string, error: Error, lockedUntil?: Date) => {
+    await deps.db.tenant(tenantId, (tx) => recordAttempt(tx, { ...attempt, outcome, reason, lockedUntil }));
+    deps.metrics.logins.inc({ outcome });
+    throw error;
+  };
+  if (ipFailures >= deps.settings.loginIpMaxFailures) {
+    return refuse("ip_limited", "ip_limited", addressLimited());
+  }
+  if (account.lockedUntil && account.lockedUntil > now) {
+    return refuse("locked", "locked", accountLocked());
+  }
+  // argon2id runs whether or not the account exists, so both answers take the same time.
+  const passwordOk = await verifyPassword(
+    input.password,
+    account.found?.passwordHash ?? (await deps.dummyHash),
+  );
+  const user = account.found?.user;
+  if (!passwordOk || !user || !account.found?.passwordHash || user.status !== "active") {
+    const reason = !user ? "unknown_account" : !passwordOk ? "wrong_password" : `user_${user.status}`;
+    const locks = account.recentFailures + 1 >= LOCKOUT.failures;
+    return refuse(
+      "failed",
+      reason,
+      invalidCredentials(),
+      locks ? addMinutes(now, LOCKOUT.lockMinutes) : undefined,
+    );
+  }
+  const session = await deps.db.tenant(tenantId, async (tx) => {
+    await recordAttempt(tx, { ...attempt, outcome: "succeeded", reason: "password" });
+    const started = await startSession(tx, deps, { tenantId, userId: user.id, client });
+    await emitEvent(tx, {
+      type: "vextrus.auth.login.succeeded",
+      subject: user.id,
+      tenantId,
+      actorId: user.id,
+      data: {
+        userId: user.id,
+        sessionId: started.sessionId,
+        method: "password",
+        ip: client.ip.slice(0, 100),
+        userAgent: client.userAgent?.slice(0, 500),
+      },
+    });
+    return started;
+  });
+  deps.metrics.logins.inc({ outcome: "succeeded" });
+  return { ...session, user: { id: user.id, name: user.name, email: user.email, tenantId } };
+}

@@ -1,0 +1,120 @@
+/**
+ * Which permissions exist and what the built-in roles hold. The permissions table is seeded from this
+ * list by migration (a test keeps the two equal). Strings are `<service>:<entity>:<action>`.
+ */
+
+/** Services whose permissions a tenant's roles may grant. `platform:*` is for platform operators only. */
+export const TENANT_SERVICES = [
+  "organization",
+  "auth",
+  "audit",
+  "workflow",
+  "rules",
+  "master-data",
+  "notification",
+  "file-storage",
+  "document-generator",
+  "scheduler",
+  "configuration",
+  "import-export",
+] as const;
+
+export interface PermissionEntry {
+  name: string;
+  service: string;
+  description: string;
+  descriptionBn: string;
+}
+
+const entry = (name: string, description: string, descriptionBn: string): PermissionEntry => ({
+  name,
+  service: name.split(":")[0] ?? name,
+  description,
+  descriptionBn,
+});
+
+const crud = (service: string, entity: string, en: string, bn: string, actions: readonly string[]) =>
+  actions.map((action) => entry(`${service}:${entity}:${action}`, `${en}: ${action}`, `${bn}: ${action}`));
+
+export const PERMISSIONS: readonly PermissionEntry[] = [
+  ...TENANT_SERVICES.map((s) => entry(`${s}:*`, `Everything in ${s}`, `${s}-এর সবকিছু`)),
+  ...crud("auth", "user", "Users", "ব্যবহারকারী", ["read", "invite", "update", "deactivate", "assign"]),
+  ...crud("auth", "role", "Roles", "ভূমিকা", ["read", "create", "update", "delete"]),
+  ...crud("auth", "permission", "Permissions", "অনুমতি", ["read"]),
+  ...crud("auth", "session", "Sessions of other users", "অন্য ব্যবহারকারীর সেশন", ["read", "revoke"]),
+  ...crud("auth", "api_key", "API keys", "এপিআই কী", ["read", "create", "revoke"]),
+  ...crud("organization", "tenant", "Organisation", "প্রতিষ্ঠান", ["read", "update"]),
+  ...["company", "branch", "department", "designation", "membership"].flatMap((entity) =>
+    crud("organization", entity, `Organisation ${entity}`, `প্রতিষ্ঠানের ${entity}`, [
+      "read",
+      "create",
+      "update",
+      "archive",
+    ]),
+  ),
+  ...crud("organization", "chain", "Reporting chain", "রিপোর্টিং চেইন", ["read"]),
+];
+
+/** What "reads everything" means: every read except other people's sessions and the tenant's API keys. */
+const PRIVATE_READS = new Set(["auth:session:read", "auth:api_key:read"]);
+const READS = PERMISSIONS.filter((p) => p.name.endsWith(":read") && !PRIVATE_READS.has(p.name)).map(
+  (p) => p.name,
+);
+
+export const BUILTIN_ROLES = {
+  admin: {
+    description: "Everything in the tenant",
+    permissions: TENANT_SERVICES.map((s) => `${s}:*`),
+  },
+  manager: {
+    description: "Runs the business: every business service, reads of users and roles",
+    permissions: [
+      ...[
+        "organization",
+        "master-data",
+        "workflow",
+        "file-storage",
+        "document-generator",
+        "import-export",
+        "scheduler",
+        "notification",
+      ].map((s) => `${s}:*`),
+      ...READS.filter((p) => p.startsWith("auth:")),
+    ],
+  },
+  approver: {
+    description: "Reads everything and decides approval tasks",
+    permissions: [...READS, "workflow:task:*", "workflow:instance:read"],
+  },
+  viewer: { description: "Reads everything, changes nothing", permissions: READS },
+} as const satisfies Record<string, { description: string; permissions: readonly string[] }>;
+
+export type BuiltinRole = keyof typeof BUILTIN_ROLES;
+export const BUILTIN_ROLE_NAMES = Object.keys(BUILTIN_ROLES) as BuiltinRole[];
+
+export const isBuiltinRole = (name: string | null): name is BuiltinRole =>
+  name !== null && Object.hasOwn(BUILTIN_ROLES, name);
+
+const SEGMENT = /^[a-z][a-z0-9_-]{0,39}$/;
+
+/**
+ * A permission a tenant role may hold: `<service>:*`, `<service>:<entity>:*` or
+ * `<service>:<entity>:<action>`, for a tenant service. Never `*` or `platform:…`.
+ */
+export function isGrantablePermission(permission: string): boolean {
+  const parts = permission.split(":");
+  const [service, entity, action] = parts;
+  if (!service || !(TENANT_SERVICES as readonly string[]).includes(service)) {
+    return false;
+  }
+  if (parts.length === 2) {
+    return entity === "*";
+  }
+  return (
+    parts.length === 3 &&
+    entity !== undefined &&
+    SEGMENT.test(entity) &&
+    action !== undefined &&
+    (action === "*" || SEGMENT.test(action))
+  );
+}

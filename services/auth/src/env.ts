@@ -1,0 +1,37 @@
+import { readEnvOrExit, ServiceEnv } from "@vextrus/platform";
+import { z } from "zod";
+
+const flag = z.enum(["true", "false"]).transform((value) => value === "true");
+
+export const AuthEnv = ServiceEnv.extend({
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3001),
+  ORGANIZATION_URL: z
+    .url()
+    .optional()
+    .describe(
+      "the organization service (registerTenant creates tenants there); unset: registration is unavailable",
+    ),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1_440).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  LOGIN_IP_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(10_000)
+    .default(30)
+    .describe("failed sign-ins one client address may make in 15 minutes"),
+  TRUST_FORWARDED_FOR: flag
+    .default(true)
+    .describe("take the client address from x-forwarded-for (first hop): only behind the gateway"),
+  SIGNING_KEY_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe("seals the private signing keys in the database (AES-256-GCM); unset: stored unsealed"),
+});
+
+export type AuthEnv = z.infer<typeof AuthEnv>;
+
+/** The only place the service reads process.env. */
+export const loadEnv = (): AuthEnv => readEnvOrExit(AuthEnv, process.env);

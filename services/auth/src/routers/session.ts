@@ -1,0 +1,53 @@
+import { clientInfo } from "../client.ts";
+import { LoginInput, login } from "../domain/login.ts";
+import {
+  ChangePasswordInput,
+  CompleteResetInput,
+  changePassword,
+  completeWithToken,
+  RequestResetInput,
+  requestPasswordReset,
+} from "../domain/passwords-flow.ts";
+import { RefreshInput, refreshSession } from "../domain/refresh.ts";
+import { RegisterTenantInput, registerTenant } from "../domain/registration.ts";
+import { logout } from "../domain/sessions.ts";
+import { me } from "../domain/user-access.ts";
+import { publicProcedure, router, tenantProcedure } from "../trpc.ts";
+
+/** Signing up, in and out: the public face of auth (plus the caller's own account). */
+export const sessionProcedures = {
+  /** A company signs up: its tenant in organization and its first admin here; returns tokens. */
+  registerTenant: publicProcedure
+    .input(RegisterTenantInput)
+    .mutation(({ ctx, input }) => registerTenant({ ctx, input, client: clientInfo() })),
+  login: publicProcedure
+    .input(LoginInput)
+    .mutation(({ ctx, input }) => login({ ctx, input, client: clientInfo() })),
+  /** Rotates a refresh token (each works once; a reused one ends its session). */
+  refresh: publicProcedure.input(RefreshInput).mutation(({ ctx, input }) => refreshSession({ ctx, input })),
+  /** Ends the caller's session. Any signed-in user. */
+  logout: tenantProcedure.mutation(({ ctx }) => logout({ ctx })),
+  /** The caller, their tenant, roles and permissions. Any signed-in user. */
+  me: tenantProcedure.query(({ ctx }) => me({ ctx })),
+  /** Changes one's own password (needs the current one). Any signed-in user. */
+  changePassword: tenantProcedure
+    .input(ChangePasswordInput)
+    .mutation(({ ctx, input }) => changePassword({ ctx, input })),
+};
+
+export const passwordResetRouter = router({
+  /** Always answers `{ accepted: true }`, whether or not the account exists. */
+  request: publicProcedure
+    .input(RequestResetInput)
+    .mutation(({ ctx, input }) => requestPasswordReset({ ctx, input, client: clientInfo() })),
+  complete: publicProcedure
+    .input(CompleteResetInput)
+    .mutation(({ ctx, input }) => completeWithToken({ ctx, input, purpose: "reset" })),
+});
+
+export const invitesRouter = router({
+  /** An invited user sets their password with the invitation token and becomes active. */
+  accept: publicProcedure
+    .input(CompleteResetInput)
+    .mutation(({ ctx, input }) => completeWithToken({ ctx, input, purpose: "invite" })),
+});

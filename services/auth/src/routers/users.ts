@@ -1,0 +1,41 @@
+import { AssignRolesInput, assignRoles, DeactivateUserInput, deactivateUser } from "../domain/user-access.ts";
+import {
+  GetUserInput,
+  getUser,
+  InviteUserInput,
+  inviteUser,
+  ListUsersInput,
+  listUsers,
+  UpdateUserInput,
+  updateUser,
+} from "../domain/users.ts";
+import { router, tenantProcedure } from "../trpc.ts";
+
+export const usersRouter = router({
+  list: tenantProcedure
+    .meta({ permission: "auth:user:read" })
+    .input(ListUsersInput)
+    .query(({ ctx, input }) => listUsers({ ctx, input })),
+  get: tenantProcedure
+    .meta({ permission: "auth:user:read" })
+    .input(GetUserInput)
+    .query(({ ctx, input }) => getUser({ ctx, input })),
+  /** Returns the invitation token once (also handed to the courier). */
+  invite: tenantProcedure
+    .meta({ permission: "auth:user:invite" })
+    .input(InviteUserInput)
+    .mutation(({ ctx, input }) => inviteUser({ ctx, input })),
+  update: tenantProcedure
+    .meta({ permission: "auth:user:update" })
+    .input(UpdateUserInput)
+    .mutation(({ ctx, input }) => updateUser({ ctx, input })),
+  deactivate: tenantProcedure
+    .meta({ permission: "auth:user:deactivate" })
+    .input(DeactivateUserInput)
+    .mutation(({ ctx, input }) => deactivateUser({ ctx, input })),
+  /** Replaces the user's roles (only roles within the caller's own permissions). */
+  assignRoles: tenantProcedure
+    .meta({ permission: "auth:user:assign" })
+    .input(AssignRolesInput)
+    .mutation(({ ctx, input }) => assignRoles({ ctx, input })),
+});

@@ -1,0 +1,125 @@
+import { type Logger, localeFromHeader } from "@vextrus/platform";
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import pkg from "../package.json" with { type: "json" };
+import { requestIdFrom } from "./caller.ts";
+import { errorItem, gatewayInternal } from "./errors.ts";
+import { checkServices } from "./health.ts";
+import { createGatewayMetrics } from "./metrics.ts";
+import { createProxy } from "./proxy.ts";
+import { RateLimiter } from "./rate-limit.ts";
+import { normalizeTable } from "./routing.ts";
+
+export interface GatewayOptions {
+  /** Service name → base URL. The same map in every mode: from SERVICE_URLS, or the embedded servers. */
+  services: Record<string, string>;
+  log: Logger;
+  /** Allowed browser origins (`*` for any); empty: no CORS headers. */
+  corsOrigins?: readonly string[];
+  upstreamTimeoutMs?: number;
+  rateLimits?: {
+    tenant: { perSecond: number; burst: number };
+    ip: { perSecond: number; burst: number };
+  };
+  maxBatchSize?: number;
+  maxBodyBytes?: number;
+  trustedProxyHops?: number;
+}
+
+type GatewayEnv = { Variables: { requestId: string } };
+
+const OFF = { perSecond: 0, burst: 0 };
+
+/**
+ * The gateway's HTTP app: /trpc routed to the services, CORS, rate limits, /health, /health/ready
+ * (every service's readiness) and /metrics. No side effects: tests build it with real services.
+ */
+export function createGateway(options: GatewayOptions) {
+  const table = normalizeTable(options.services);
+  const metrics = createGatewayMetrics();
+  const started = Date.now();
+  const proxy = createProxy({
+    table,
+    upstream: {
+      timeoutMs: options.upstreamTimeoutMs ?? 10_000,
+      observe: (service, status, seconds) => metrics.upstreamDuration.observe({ service, status }, seconds),
+    },
+    maxBatchSize: options.maxBatchSize ?? 50,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    limits: {
+      tenant: new RateLimiter(options.rateLimits?.tenant ?? OFF),
+      ip: new RateLimiter(options.rateLimits?.ip ?? OFF),
+    },
+    trustedProxyHops: options.trustedProxyHops ?? 0,
+    onRateLimited: (scope) => metrics.rateLimited.inc({ scope }),
+  });
+
+  const app = new Hono<GatewayEnv>();
+  app.use(async (c, next) => {
+    c.set("requestId", requestIdFrom(c.req.header("x-request-id")));
+    await next();
+    c.header("x-request-id", c.get("requestId"));
+  });
+  if (options.corsOrigins && options.corsOrigins.length > 0) {
+    const origins = [...options.corsOrigins];
+    app.use(
+      cors({
+        origin: origins.includes("*") ? "*" : origins,
+        allowMethods: ["GET", "POST", "OPTIONS"],
+        allowHeaders: ["authorization", "content-type", "accept-language", "x-request-id", "trpc-accept"],
+        exposeHeaders: ["x-request-id", "retry-after"],
+        maxAge: 600,
+      }),
+    );
+  }
+
+  app.get("/health/live", (c) => c.json({ status: "ok" }));
+  app.get("/health/ready", async (c) => {
+    const result = await checkServices(table);
+    return c.json({ status: result.ok ? "ready" : "unavailable", ...result }, result.ok ? 200 : 503);
+  });
+  app.get("/health", async (c) => {
+    const result = await checkServices(table);
+    return c.json({
+      service: "gateway",
+      version: pkg.version,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      status: result.ok ? "ok" : "degraded",
+      services: result.checks,
+    });
+  });
+  app.get("/metrics", async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
+  );
+
+  app.all("/trpc/*", async (c) => {
+    const begin = performance.now();
+    const requestId = c.get("requestId");
+    const outcome = await proxy({ request: c.req.raw, server: c.env, requestId });
+    const status = outcome.response.status;
+    const [first, ...others] = outcome.services;
+    const route =
+      first === undefined ? "/trpc/(unrouted)" : others.length === 0 ? `/trpc/${first}` : "/trpc/(batch)";
+    const seconds = (performance.now() - begin) / 1000;
+    metrics.httpDuration.observe({ method: c.req.method, route, status: String(status) }, seconds);
+    options.log.info("request", {
+      requestId,
+      method: c.req.method,
+      procedure: c.req.path.slice(6, 206),
+      services: outcome.services,
+      calls: outcome.calls,
+      status,
+      durationMs: Math.round(seconds * 100_000) / 100,
+    });
+    return outcome.response;
+  });
+
+  app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "No such route" } }, 404));
+  app.onError((error, c) => {
+    const requestId = c.get("requestId") ?? "";
+    options.log.error("unhandled", { requestId, message: error.message, stack: error.stack });
+    const locale = localeFromHeader(c.req.header("accept-language"));
+    return c.json(errorItem(gatewayInternal(), locale, requestId), 500);
+  });
+  return app;
+}

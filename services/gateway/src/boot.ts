@@ -1,0 +1,40 @@
+import { createLogger, type Logger, listen, type Stoppable } from "@vextrus/platform";
+import { createGateway } from "./app.ts";
+import type { GatewayEnv } from "./env.ts";
+
+export interface Booted {
+  name: string;
+  url: string;
+  parts: Stoppable[];
+}
+
+/**
+ * Starts the gateway in front of the services. `shared.services` is the routing table of an
+ * embedded start (the servers it just booted); SERVICE_URLS entries win over it.
+ */
+export async function bootGateway(
+  env: GatewayEnv,
+  shared: { services?: Record<string, string>; log?: Logger } = {},
+): Promise<Booted> {
+  const log = (shared.log ?? createLogger({ level: env.LOG_LEVEL })).child({ service: "gateway" });
+  const services = { ...shared.services, ...env.SERVICE_URLS };
+  if (Object.keys(services).length === 0) {
+    throw new Error("gateway: no services to route to; set SERVICE_URLS=name=http://host:port,…");
+  }
+  const app = createGateway({
+    services,
+    log,
+    corsOrigins: env.CORS_ORIGINS,
+    upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    rateLimits: {
+      tenant: { perSecond: env.RATE_LIMIT_TENANT_PER_SECOND, burst: env.RATE_LIMIT_TENANT_BURST },
+      ip: { perSecond: env.RATE_LIMIT_IP_PER_SECOND, burst: env.RATE_LIMIT_IP_BURST },
+    },
+    maxBatchSize: env.MAX_BATCH_SIZE,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+  });
+  const server = listen(app, env.PORT, "gateway");
+  log.info("listening", { url: server.url, services });
+  return { name: "gateway", url: server.url, parts: [server] };
+}

@@ -1,0 +1,73 @@
+import { readEnvOrExit, ServiceEnv } from "@vextrus/platform";
+import { z } from "zod";
+
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+
+/** `auth=http://127.0.0.1:3001,organization=http://127.0.0.1:3002` → `{ auth: "http://…", … }`. */
+export const ServiceUrls = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const table: Record<string, string> = {};
+    for (const entry of text.split(",").filter((part) => part.trim() !== "")) {
+      const [name = "", url = ""] = entry.split("=", 2).map((part) => part.trim());
+      if (!SERVICE_NAME.test(name) || !URL.canParse(url) || !/^https?:/.test(url)) {
+        ctx.addIssue({ code: "custom", message: `"${entry}" is not name=http://host:port` });
+        return z.NEVER;
+      }
+      table[name] = url;
+    }
+    return table;
+  });
+
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+export const GatewayEnv = ServiceEnv.pick({ LOG_LEVEL: true, SHUTDOWN_TIMEOUT_MS: true })
+  .extend({
+    PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+    SERVICE_URLS: ServiceUrls.default({}).describe("name=url pairs; embedded start passes them in code"),
+    CORS_ORIGINS: z
+      .string()
+      .default("")
+      .transform((text) =>
+        text
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter((origin) => origin !== ""),
+      )
+      .describe("allowed browser origins, comma separated, or * for any; empty = no CORS"),
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(10_000),
+    /** Token buckets: requests per second refilled, and the burst a bucket holds. 0 turns a limit off. */
+    RATE_LIMIT_TENANT_PER_SECOND: count(100),
+    RATE_LIMIT_TENANT_BURST: count(200),
+    RATE_LIMIT_IP_PER_SECOND: count(200),
+    RATE_LIMIT_IP_BURST: count(400),
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(100 * 1024 * 1024)
+      .default(1024 * 1024),
+    MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
+    TRUSTED_PROXY_HOPS: count(0).describe(
+      "proxies in front of the gateway whose X-Forwarded-For is believed",
+    ),
+  })
+  .superRefine((env, ctx) => {
+    // A batch costs one token per call, so a full batch must fit in a bucket.
+    for (const scope of ["TENANT", "IP"] as const) {
+      const burst = env[`RATE_LIMIT_${scope}_BURST`];
+      if (env[`RATE_LIMIT_${scope}_PER_SECOND`] > 0 && burst < env.MAX_BATCH_SIZE) {
+        ctx.addIssue({
+          code: "custom",
+          path: [`RATE_LIMIT_${scope}_BURST`],
+          message: `must be at least MAX_BATCH_SIZE (${env.MAX_BATCH_SIZE})`,
+        });
+      }
+    }
+  });
+
+export type GatewayEnv = z.infer<typeof GatewayEnv>;
+
+/** The only place the gateway reads process.env. */
+export const loadEnv = (): GatewayEnv => readEnvOrExit(GatewayEnv, process.env);

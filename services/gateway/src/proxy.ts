@@ -1,0 +1,210 @@
+import { type Locale, localeFromHeader } from "@vextrus/platform";
+import type { RoutedCall } from "./batching.ts";
+import { clientAddress, unverifiedTenant } from "./caller.ts";
+import {
+  batchTooLarge,
+  bodyTooLarge,
+  errorItem,
+  type GatewayError,
+  rateLimited,
+  unknownProcedure,
+  unreadableRequest,
+} from "./errors.ts";
+import { type SendPart, splitAndMerge } from "./merge.ts";
+import type { RateLimiter } from "./rate-limit.ts";
+import { routeCalls, type ServiceTable } from "./routing.ts";
+import { callUpstream, type UpstreamOptions, type UpstreamResult } from "./upstream.ts";
+
+export interface ProxyOptions {
+  table: ServiceTable;
+  upstream: UpstreamOptions;
+  maxBatchSize: number;
+  maxBodyBytes: number;
+  limits: { tenant: RateLimiter; ip: RateLimiter };
+  trustedProxyHops: number;
+  onRateLimited: (scope: "tenant" | "ip") => void;
+}
+
+export interface ProxyRequest {
+  request: Request;
+  /** The Bun server (for the peer address), when served by Bun. */
+  server: unknown;
+  requestId: string;
+}
+
+/** The answer, plus what the gateway learnt about the request for its log line and metrics. */
+export interface ProxyOutcome {
+  response: Response;
+  services: string[];
+  calls: number;
+}
+
+/** Request headers a service needs; nothing else (cookies, hop-by-hop headers) is passed on. */
+const FORWARDED = ["authorization", "accept-language", "content-type", "trpc-accept", "accept", "user-agent"];
+/** Response headers passed back to the caller. */
+const RETURNED = ["content-type", "vary", "cache-control", "retry-after"];
+
+const isStreamRequest = (headers: Headers) =>
+  headers.get("trpc-accept") === "application/jsonl" || headers.get("accept") === "application/jsonl";
+
+function jsonResponse(body: BodyInit, status: number, requestId: string, extra: Record<string, string> = {}) {
+  return new Response(body, {
+    status,
+    headers: { "content-type": "application/json", "x-request-id": requestId, ...extra },
+  });
+}
+
+/** A whole request refused by the gateway: one error object, which tRPC's links apply to every call. */
+function refuse(error: GatewayError, locale: Locale, requestId: string): Response {
+  const extra: Record<string, string> = error.retryAfter ? { "retry-after": String(error.retryAfter) } : {};
+  return jsonResponse(
+    JSON.stringify(errorItem(error, locale, requestId)),
+    error.httpStatus,
+    requestId,
+    extra,
+  );
+}
+
+function passOn(result: Extract<UpstreamResult, { ok: true }>, requestId: string): Response {
+  const headers = new Headers({ "x-request-id": requestId });
+  for (const name of RETURNED) {
+    const value = result.headers.get(name);
+    if (value) {
+      headers.set(name, value);
+    }
+  }
+  return new Response(result.body ?? result.text, { status: result.status, headers });
+}
+
+async function readBody(request: Request, limit: number): Promise<ArrayBuffer | null | "too large"> {
+  if (request.method === "GET" || request.method === "HEAD") {
+    return null;
+  }
+  if (Number(request.headers.get("content-length") ?? 0) > limit) {
+    return "too large";
+  }
+  const body = await request.arrayBuffer();
+  return body.byteLength > limit ? "too large" : body;
+}
+
+/**
+ * The gateway's one endpoint: `/trpc/<service>.<procedure>[,<service>.<procedure>…]`. A call, or a
+ * batch for one service, is forwarded as it came but for the path; a batch spanning services is
+ * split by service, sent in parallel and put back together in the caller's order.
+ */
+export function createProxy(options: ProxyOptions) {
+  const { table, limits } = options;
+
+  function upstreamHeaders(request: Request, requestId: string, address: string): Headers {
+    const headers = new Headers();
+    for (const name of FORWARDED) {
+      const value = request.headers.get(name);
+      if (value) {
+        headers.set(name, value);
+      }
+    }
+    headers.set("x-request-id", requestId);
+    // Only the address the gateway resolved: a caller cannot choose what services see.
+    headers.set("x-forwarded-for", address);
+    return headers;
+  }
+
+  /** Takes `cost` tokens from the address's bucket and, when the token names a tenant, from the tenant's. */
+  function rateLimit(request: Request, address: string, cost: number) {
+    const retryIp = limits.ip.take(address, cost);
+    if (retryIp > 0) {
+      options.onRateLimited("ip");
+      return { refused: rateLimited("ip", retryIp) };
+    }
+    const tenant = unverifiedTenant(request.headers.get("authorization") ?? undefined);
+    const retryTenant = tenant ? limits.tenant.take(tenant, cost) : 0;
+    if (retryTenant > 0) {
+      limits.ip.refund(address, cost);
+      options.onRateLimited("tenant");
+      return { refused: rateLimited("tenant", retryTenant) };
+    }
+    return { tenant };
+  }
+
+  return async function proxy({ request, server, requestId }: ProxyRequest): Promise<ProxyOutcome> {
+    const locale = localeFromHeader(request.headers.get("accept-language"));
+    const url = new URL(request.url);
+    const isBatch = url.searchParams.get("batch") === "1";
+    const calls = routeCalls(url.pathname.slice("/trpc/".length), isBatch, table) ?? [];
+    const routed = calls.filter((call): call is RoutedCall => call.error === undefined);
+    const services = [...new Set(routed.map((call) => call.service))];
+    const done = (response: Response): ProxyOutcome => ({ response, services, calls: calls.length });
+    if (calls.length === 0) {
+      return done(refuse(unreadableRequest(), locale, requestId));
+    }
+    if (calls.length > options.maxBatchSize) {
+      return done(refuse(batchTooLarge(options.maxBatchSize), locale, requestId));
+    }
+    const address = clientAddress(request, server, options.trustedProxyHops);
+    const limit = rateLimit(request, address, calls.length);
+    if (limit.refused) {
+      return done(refuse(limit.refused, locale, requestId));
+    }
+    const body = await readBody(request, options.maxBodyBytes);
+    if (body === "too large") {
+      return done(refuse(bodyTooLarge(options.maxBodyBytes), locale, requestId));
+    }
+    const stream = isStreamRequest(request.headers);
+    const headers = upstreamHeaders(request, requestId, address);
+    const base = { method: request.method, signal: request.signal };
+    /** The whole request to one service: its answer (a stream too) is passed on as it arrives. */
+    const forward = (service: string, path: string) =>
+      callUpstream(
+        {
+          ...base,
+          service,
+          baseUrl: table[service] ?? "",
+          path,
+          search: url.search.slice(1),
+          body,
+          headers,
+          pass: true,
+        },
+        options.upstream,
+      );
+    /** One service's part of a split batch: a plain JSON answer, read whole, which the gateway merges. */
+    const sendPart: SendPart = (service, path, search, payload) => {
+      const plain = new Headers(headers);
+      plain.delete("trpc-accept");
+      plain.delete("accept");
+      return callUpstream(
+        {
+          ...base,
+          service,
+          baseUrl: table[service] ?? "",
+          path,
+          search,
+          body: payload,
+          headers: plain,
+          pass: false,
+        },
+        options.upstream,
+      );
+    };
+
+    let response: Response;
+    const only = services.length === 1 && routed.length === calls.length ? services[0] : undefined;
+    if (only) {
+      const path = routed.map((call) => call.procedure).join(",");
+      const result = await forward(only, path);
+      response = result.ok ? passOn(result, requestId) : refuse(result.error, locale, requestId);
+    } else if (!isBatch) {
+      response = refuse(calls[0]?.error ?? unknownProcedure(), locale, requestId);
+    } else {
+      const merged = await splitAndMerge({ calls, url, body, stream, locale, requestId }, sendPart);
+      response = merged.ok
+        ? jsonResponse(merged.body, merged.status, requestId, { vary: "trpc-accept, accept" })
+        : refuse(merged.error, locale, requestId);
+    }
+    if (response.status === 401 && limit.tenant) {
+      // The token was refused: a forged tenant claim must not drain that tenant's budget.
+      limits.tenant.refund(limit.tenant, calls.length);
+    }
+    return done(response);
+  };
+}

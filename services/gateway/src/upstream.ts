@@ -1,0 +1,106 @@
+import { type GatewayError, serviceGarbled, serviceTimeout, serviceUnavailable } from "./errors.ts";
+
+/** One HTTP request to one service's /trpc endpoint. */
+export interface UpstreamRequest {
+  service: string;
+  baseUrl: string;
+  /** The service's own procedure path(s): `departments.create` or `a.get,b.list`. */
+  path: string;
+  /** Query string without `?` (`batch=1&input=…`), or "". */
+  search: string;
+  method: string;
+  headers: Headers;
+  body: ArrayBuffer | string | null;
+  /**
+   * true: a JSON answer (or a JSON-lines stream) is handed on as it arrives; false: it is read whole
+   * (the gateway merges it with other services' answers).
+   */
+  pass: boolean;
+  /** Aborts when the caller goes away. */
+  signal: AbortSignal;
+}
+
+export type UpstreamResult =
+  | { ok: true; status: number; headers: Headers; text: string; body?: undefined }
+  | { ok: true; status: number; headers: Headers; body: ReadableStream<Uint8Array>; text?: undefined }
+  | { ok: false; error: GatewayError };
+
+export interface UpstreamOptions {
+  timeoutMs: number;
+  /** Called once per request with the service, the outcome (HTTP status, `timeout`, `unavailable`) and seconds. */
+  observe: (service: string, outcome: string, seconds: number) => void;
+}
+
+/**
+ * The answer's headers if it is JSON. tRPC answers JSON, though some of its own refusals (415) are
+ * labelled application/octet-stream: those are relabelled; anything unreadable is undefined.
+ */
+function jsonHeaders(headers: Headers, text: string): Headers | undefined {
+  if ((headers.get("content-type") ?? "").includes("application/json")) {
+    return headers;
+  }
+  try {
+    JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const relabelled = new Headers(headers);
+  relabelled.set("content-type", "application/json");
+  return relabelled;
+}
+
+/**
+ * Sends the request and waits at most `timeoutMs` for the answer (its headers when it is passed on,
+ * all of it when it is read). A refused connection or a timeout becomes UNAVAILABLE naming the
+ * service; nothing is retried, because a mutation may have run.
+ */
+export async function callUpstream(
+  request: UpstreamRequest,
+  options: UpstreamOptions,
+): Promise<UpstreamResult> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  request.signal.addEventListener("abort", () => controller.abort(), { once: true });
+  const signal = controller.signal;
+  const url = `${request.baseUrl}/trpc/${request.path}${request.search ? `?${request.search}` : ""}`;
+  const started = performance.now();
+  const observe = (outcome: string) =>
+    options.observe(request.service, outcome, (performance.now() - started) / 1000);
+  try {
+    const res = await fetch(url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal,
+      redirect: "manual",
+    });
+    if (request.pass && res.body && (res.headers.get("content-type") ?? "").includes("application/json")) {
+      // tRPC writes a JSON answer whole once it is computed, so its headers mean the body is on its
+      // way; a stream (also labelled JSON) may take as long as its procedures. The deadline covers
+      // the headers only.
+      clearTimeout(timer);
+      observe(String(res.status));
+      return { ok: true, status: res.status, headers: res.headers, body: res.body };
+    }
+    const text = await res.text();
+    observe(String(res.status));
+    const headers = jsonHeaders(res.headers, text);
+    if (!headers) {
+      return { ok: false, error: serviceGarbled(request.service) };
+    }
+    return { ok: true, status: res.status, headers, text };
+  } catch {
+    if (timedOut) {
+      observe("timeout");
+      return { ok: false, error: serviceTimeout(request.service, options.timeoutMs) };
+    }
+    observe("unavailable");
+    return { ok: false, error: serviceUnavailable(request.service) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,177 @@
+import type { VextrusClient } from "@vextrus/client";
+import postgres from "postgres";
+import type { RunningGateway } from "./harness.ts";
+
+export const strongPassword = () => `Jute-Harbour-Monsoon-${Bun.randomUUIDv7().slice(-6)}`;
+
+/**
+ * A tenant registered through the gateway with one of everything (company, branch, departments,
+ * designation, an invited user, a membership, a role, an API key, a second session). Every name
+ * carries `marker`, so another tenant's answers can be searched for it.
+ */
+export async function seedTenant(gateway: RunningGateway, marker: string) {
+  const slug = `${marker.toLowerCase()}-${Bun.randomUUIDv7().slice(-8)}`;
+  const email = `admin@${slug}.com.bd`;
+  const password = strongPassword();
+  const anonymous = gateway.client();
+  const registered = await anonymous.auth.registerTenant.mutate({
+    tenant: { slug, legalName: `${marker} Holdings Ltd` },
+    admin: { name: `${marker} Admin`, email, password },
+  });
+  const api: VextrusClient = gateway.client({ token: registered.accessToken });
+  const company = await api.organization.companies.create.mutate({ name: `${marker} Company` });
+  const branch = await api.organization.branches.create.mutate({
+    companyId: company.id,
+    name: `${marker} Branch`,
+  });
+  const department = await api.organization.departments.create.mutate({
+    companyId: company.id,
+    name: `${marker} Finance`,
+  });
+  const designation = await api.organization.designations.create.mutate({
+    name: `${marker} CFO`,
+    rank: 5,
+    approvalLimit: "750000.00",
+  });
+  const role = await api.auth.roles.create.mutate({
+    name: `${marker} Auditors`,
+    permissions: ["organization:company:read"],
+  });
+  const invited = await api.auth.users.invite.mutate({
+    name: `${marker} Person`,
+    email: `person@${slug}.com.bd`,
+    roleIds: [role.id],
+  });
+  const membership = await api.organization.memberships.create.mutate({
+    userId: invited.user.id,
+    companyId: company.id,
+    departmentId: department.id,
+    designationId: designation.id,
+  });
+  const apiKey = await api.auth.apiKeys.create.mutate({
+    name: `${marker} Integration`,
+    permissions: ["organization:company:read"],
+  });
+  const login = await anonymous.auth.login.mutate({ tenantSlug: slug, identifier: email, password });
+  const work = await seedWork(api, marker, {
+    adminId: registered.user.id,
+    approverId: invited.user.id,
+    companyId: company.id,
+    departmentId: department.id,
+    designationId: designation.id,
+  });
+  /** Entity name (as the input generator names them) → this tenant's id of one. */
+  const ids: Record<string, string> = {
+    tenant: registered.tenant.id,
+    company: company.id,
+    branch: branch.id,
+    department: department.id,
+    designation: designation.id,
+    membership: membership.id,
+    user: invited.user.id,
+    role: role.id,
+    apiKey: apiKey.apiKey.id,
+    session: login.sessionId,
+    rule: work.rule.id,
+    evaluation: work.evaluation.evaluationId,
+    process: work.process.id,
+    task: work.task.id,
+  };
+  return {
+    marker,
+    slug,
+    registered,
+    ids,
+    /** Every id of this tenant, including its admin's. */
+    allIds: [...Object.values(ids), registered.user.id],
+    adminToken: registered.accessToken,
+    adminPermissions: registered.permissions,
+  };
+}
+
+/**
+ * One of everything in rules-engine and workflow: a draft rule, a stored evaluation, a definition and
+ * a process whose first task waits for `approverId` (the admin reports to them).
+ */
+async function seedWork(
+  api: VextrusClient,
+  marker: string,
+  org: {
+    adminId: string;
+    approverId: string;
+    companyId: string;
+    departmentId: string;
+    designationId: string;
+  },
+) {
+  await api.rules.packs.install.mutate();
+  const rule = await api.rules.rules.create.mutate({
+    ruleSet: "purchase.approval",
+    key: `${marker.toLowerCase()}-probe`,
+    name: `${marker} probe rule`,
+    priority: 1,
+    status: "draft",
+    effectiveFrom: "2025-07-01",
+    reference: { authority: "internal", section: `${marker} policy 1` },
+    when: { all: [] },
+    actions: [{ kind: "flag", flag: "probe" }],
+  });
+  const evaluation = await api.rules.evaluate.mutate({
+    ruleSet: "tax.vat",
+    facts: { amount: "10000.00" },
+  });
+  await api.organization.memberships.create.mutate({
+    userId: org.adminId,
+    companyId: org.companyId,
+    departmentId: org.departmentId,
+    designationId: org.designationId,
+    reportsToUserId: org.approverId,
+  });
+  const definition = await api.workflow.definitions.create.mutate({
+    key: "purchase.requisition",
+    name: `${marker} requisition`,
+    slaHours: 24,
+  });
+  const started = await api.workflow.processes.start.mutate({
+    definitionKey: definition.key,
+    subject: `${marker} cement`,
+    amount: "1000.00",
+    departmentId: org.departmentId,
+  });
+  const full = await api.workflow.processes.get.query({ id: started.process.id });
+  const task = full.tasks[0];
+  if (!task) {
+    throw new Error(`${marker}: the seeded process has no task`);
+  }
+  return { rule, evaluation, definition, process: started.process, task };
+}
+
+export type SeededTenant = Awaited<ReturnType<typeof seedTenant>>;
+
+/** Every row of `tenantId` in every table of the database (tables with tenant_id, and `tenants`). */
+export async function tenantRows(databaseUrl: string, tenantId: string): Promise<Record<string, unknown[]>> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const tables = await sql<{ qualified: string; column: string }[]>`
+      select quote_ident(c.table_schema) || '.' || quote_ident(c.table_name) as qualified,
+             quote_ident(c.column_name) as column
+      from information_schema.columns c
+      join information_schema.tables t using (table_schema, table_name)
+      where t.table_type = 'BASE TABLE'
+        and c.table_schema not in ('pg_catalog', 'information_schema', 'drizzle')
+        and (c.column_name = 'tenant_id' or (c.table_name = 'tenants' and c.column_name = 'id'))
+      order by 1, 2`;
+    const rows: Record<string, unknown[]> = {};
+    for (const table of tables) {
+      const found = await sql.unsafe(
+        // Ordered by the whole row: the first column may be tenant_id, the same for every row.
+        `select t.* from ${table.qualified} t where t.${table.column} = $1 order by t::text`,
+        [tenantId],
+      );
+      rows[table.qualified] = [...found];
+    }
+    return rows;
+  } finally {
+    await sql.end();
+  }
+}

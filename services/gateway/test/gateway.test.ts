@@ -1,0 +1,464 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startTcpProxy } from "@vextrus/platform/testing";
+import {
+  batchInput,
+  createTestSigner,
+  type RunningService,
+  rawCall,
+  registerTenant,
+  startGateway,
+  startOrganization,
+  type TestSigner,
+} from "./harness.ts";
+
+let signer: TestSigner;
+let org: RunningService;
+/** A second name for the same organization server, so batches can span two "services". */
+let proxy: ReturnType<typeof startTcpProxy>;
+let proxiedUrl: string;
+
+beforeAll(async () => {
+  signer = await createTestSigner();
+  org = await startOrganization("behaviour", { signer });
+  const port = Number(new URL(org.url).port);
+  proxy = startTcpProxy({ host: "127.0.0.1", port });
+  proxiedUrl = `http://127.0.0.1:${proxy.port}`;
+});
+afterAll(async () => {
+  proxy.stop();
+  await org.stop();
+});
+
+type ErrorJson = { error: { json: { message: string; code: number; data: Record<string, unknown> } } };
+type ResultJson = { result: { data: { json: Record<string, unknown>; meta?: unknown } } };
+const errorData = (body: unknown) => (body as ErrorJson).error.json.data;
+const errorMessage = (body: unknown) => (body as ErrorJson).error.json.message;
+
+async function seeded() {
+  const gateway = startGateway({ organization: org.url, mirror: org.url });
+  const tenant = await registerTenant(gateway, signer, "gw");
+  const first = await tenant.api.organization.companies.create.mutate({ name: "Rupayan Housing" });
+  const second = await tenant.api.organization.companies.create.mutate({ name: "Sheltech" });
+  return { gateway, tenant, first, second, auth: { authorization: `Bearer ${tenant.token}` } };
+}
+
+describe("routing", () => {
+  test("organization.companies.get reaches the service's companies.get; Dates arrive as Dates", async () => {
+    const { gateway, tenant, first } = await seeded();
+    const got = await tenant.api.organization.companies.get.query({ id: first.id });
+    expect(got.name).toBe("Rupayan Housing");
+    expect(got.createdAt).toBeInstanceOf(Date);
+    await gateway.stop();
+  });
+
+  test("a batch spanning services is split, answered in the caller's order, item for item as the services answer", async () => {
+    const { gateway, first, second, auth } = await seeded();
+    const missing = Bun.randomUUIDv7();
+    const paths = [
+      "mirror.companies.get",
+      "organization.companies.get",
+      "nosuch.companies.get",
+      "mirror.companies.get",
+      "organization.companies.list",
+    ];
+    const inputs = [{ id: second.id }, { id: first.id }, { id: first.id }, { id: missing }, {}];
+    const merged = await rawCall(gateway.url, paths.join(","), { search: batchInput(inputs), headers: auth });
+    expect(merged.status).toBe(207);
+    const items = merged.json as unknown[];
+    expect(items).toHaveLength(5);
+    // Each item is exactly what the service answers to that call alone.
+    for (const i of [0, 1, 4]) {
+      const alone = await rawCall(org.url, (paths[i] ?? "").replace(/^\w+\./, ""), {
+        search: batchInput([inputs[i]]),
+        headers: auth,
+      });
+      expect(items[i]).toEqual((alone.json as unknown[])[0]);
+    }
+    expect((items[0] as ResultJson).result.data.json.name).toBe("Sheltech");
+    expect((items[1] as ResultJson).result.data.json.name).toBe("Rupayan Housing");
+    expect(errorData(items[2])).toMatchObject({ code: "NOT_FOUND", appCode: "gateway.service.unknown" });
+    expect(errorMessage(items[2])).toContain('"nosuch"');
+    expect(errorData(items[3])).toMatchObject({
+      code: "NOT_FOUND",
+      appCode: "organization.company.not_found",
+    });
+    // Mutations (POST) are split the same way.
+    const posted = await rawCall(gateway.url, "organization.designations.create,mirror.designations.create", {
+      method: "POST",
+      search: "batch=1",
+      body: JSON.stringify({
+        0: { json: { name: "Engineer", rank: 1, approvalLimit: "1000.00" } },
+        1: { json: { name: "Director", rank: 9, approvalLimit: "5000000.00" } },
+      }),
+      headers: auth,
+    });
+    expect(posted.status).toBe(200);
+    const names = (posted.json as ResultJson[]).map((item) => item.result.data.json.name);
+    expect(names).toEqual(["Engineer", "Director"]);
+    await gateway.stop();
+  });
+
+  test("the parts of a split batch are sent in parallel", async () => {
+    proxy.setMode("hang");
+    const gateway = startGateway({ one: proxiedUrl, two: proxiedUrl }, { upstreamTimeoutMs: 400 });
+    const started = performance.now();
+    const res = await rawCall(gateway.url, "one.companies.list,two.companies.list", {
+      search: batchInput([{}, {}]),
+    });
+    const elapsed = performance.now() - started;
+    proxy.setMode("pass");
+    expect(res.status).toBe(503);
+    expect((res.json as unknown[]).map((item) => errorData(item).service)).toEqual(["one", "two"]);
+    expect(elapsed).toBeGreaterThanOrEqual(390);
+    expect(elapsed).toBeLessThan(750);
+    await gateway.stop();
+  });
+
+  test("a batch for one service goes to it as one request", async () => {
+    const { gateway, first, auth } = await seeded();
+    const requestId = `one-request-${Bun.randomUUIDv7()}`;
+    const res = await rawCall(gateway.url, "organization.companies.get,organization.companies.list", {
+      search: batchInput([{ id: first.id }, {}]),
+      headers: { ...auth, "x-request-id": requestId },
+    });
+    expect(res.status).toBe(200);
+    const lines = org.logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.requestId === requestId && line.msg === "request");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.procedure).toBe("companies.get,companies.list");
+    await gateway.stop();
+  });
+
+  test("a streamed batch (httpBatchStreamLink) for one service passes through; Dates arrive as Dates", async () => {
+    const { gateway, tenant, first, second } = await seeded();
+    const streaming = gateway.client({ token: tenant.token, batch: "stream" });
+    const [a, b, list] = await Promise.all([
+      streaming.organization.companies.get.query({ id: first.id }),
+      streaming.organization.companies.get.query({ id: second.id }),
+      streaming.organization.companies.list.query({}),
+    ]);
+    expect([a.name, b.name]).toEqual(["Rupayan Housing", "Sheltech"]);
+    expect(list.items[0]?.createdAt).toBeInstanceOf(Date);
+    await gateway.stop();
+  });
+
+  test("a streamed batch spanning services is re-streamed in order, each item's superjson meta kept", async () => {
+    const { gateway, first, auth } = await seeded();
+    const res = await fetch(
+      `${gateway.url}/trpc/organization.companies.get,nosuch.x,mirror.companies.get?${batchInput([{ id: first.id }, {}, { id: first.id }])}`,
+      { headers: { ...auth, "trpc-accept": "application/jsonl" } },
+    );
+    expect(res.status).toBe(200);
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { json: unknown; meta?: { values?: Record<string, unknown> } });
+    expect(lines[0]?.json).toEqual({
+      0: [[0], [null, 0, 0]],
+      1: [[0], [null, 0, 1]],
+      2: [[0], [null, 0, 2]],
+    });
+    type Chunk = [number, number, [[unknown]]];
+    const chunks = new Map(lines.slice(1).map((line) => [(line.json as Chunk)[0], line]));
+    expect([...chunks.keys()].sort()).toEqual([0, 1, 2]);
+    const itemAt = (i: number) => (chunks.get(i)?.json as Chunk | undefined)?.[2][0][0];
+    for (const i of [0, 2]) {
+      expect((chunks.get(i)?.json as Chunk | undefined)?.[1]).toBe(0);
+      expect((itemAt(i) as { result: { data: { name: string } } }).result.data.name).toBe("Rupayan Housing");
+      expect(chunks.get(i)?.meta?.values).toEqual({
+        "2.0.0.result.data": { createdAt: ["Date"], updatedAt: ["Date"] },
+      });
+    }
+    const unknown = itemAt(1) as { error: { data: { appCode: string } } };
+    expect(unknown.error.data.appCode).toBe("gateway.service.unknown");
+    await gateway.stop();
+  });
+});
+
+describe("errors the gateway answers itself", () => {
+  test("an unknown service is NOT_FOUND in tRPC's shape, in Bengali when asked, with the request id", async () => {
+    const gateway = startGateway({ organization: org.url });
+    const res = await rawCall(gateway.url, "inventory.items.list", {
+      headers: { "accept-language": "bn-BD,bn;q=0.9", "x-request-id": "req-unknown-1" },
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("x-request-id")).toBe("req-unknown-1");
+    expect(errorData(res.json)).toEqual({
+      code: "NOT_FOUND",
+      httpStatus: 404,
+      kind: "NOT_FOUND",
+      appCode: "gateway.service.unknown",
+      requestId: "req-unknown-1",
+    });
+    expect(errorMessage(res.json)).toBe('"inventory" নামে কোনো সার্ভিস নেই');
+    // Through the typed client it is a TRPCClientError with data.code.
+    const client = gateway.client();
+    const error = await client.organization.companies.list.query({}).catch((e: unknown) => e);
+    expect((error as { data?: { code?: string } }).data?.code).toBe("UNAUTHORIZED");
+    await gateway.stop();
+  });
+
+  test("a path without a service, a bad escape or an oversized batch is a 4xx, never a 5xx", async () => {
+    const gateway = startGateway({ organization: org.url }, { maxBatchSize: 3, maxBodyBytes: 2048 });
+    const cases = [
+      await rawCall(gateway.url, "companies"),
+      await rawCall(gateway.url, "%E0%A4%A"),
+      await rawCall(gateway.url, "organization.", {}),
+      await rawCall(gateway.url, "organization.a,organization.b,organization.c,organization.d", {
+        search: batchInput([{}, {}, {}, {}]),
+      }),
+      await rawCall(gateway.url, "organization.a,nosuch.b", { search: "batch=1&input=not-json" }),
+      await rawCall(gateway.url, "organization.a,nosuch.b", { search: "batch=1&input=[1,2]" }),
+      await rawCall(gateway.url, "organization.companies.create", { method: "POST", body: "x".repeat(4096) }),
+    ];
+    for (const res of cases) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.text).not.toMatch(/stack|at \/|\.ts:\d/);
+    }
+    expect(errorData(cases[3]?.json).appCode).toBe("gateway.batch.too_large");
+    expect(errorData(cases[4]?.json).appCode).toBe("gateway.request.unreadable");
+    expect(errorData(cases[6]?.json).appCode).toBe("gateway.request.too_large");
+    await gateway.stop();
+  });
+});
+
+describe("headers", () => {
+  test("x-request-id reaches the service (its log line) and comes back; Accept-Language and Authorization are forwarded", async () => {
+    const { gateway, tenant } = await seeded();
+    const requestId = `gw-propagated-${Bun.randomUUIDv7()}`;
+    const client = gateway.client({
+      token: tenant.token,
+      locale: "bn",
+      headers: () => ({ "x-request-id": requestId }),
+    });
+    const error = (await client.organization.companies.get
+      .query({ id: Bun.randomUUIDv7() })
+      .catch((e: unknown) => e)) as { message: string; data: { requestId: string; code: string } };
+    expect(error.data.code).toBe("NOT_FOUND");
+    expect(error.data.requestId).toBe(requestId);
+    expect(error.message).toBe("কোম্পানি পাওয়া যায়নি");
+    const line = org.logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.requestId === requestId && l.msg === "request");
+    expect(line).toMatchObject({ tenant: tenant.tenant.id, procedure: "companies.get", status: 404 });
+    const gatewayLine = gateway.logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.requestId === requestId);
+    expect(gatewayLine).toMatchObject({
+      procedure: "organization.companies.get",
+      services: ["organization"],
+    });
+    await gateway.stop();
+  });
+});
+
+describe("a service that is down or slow", () => {
+  test("a refused connection is UNAVAILABLE naming the service, at once; the gateway recovers with it", async () => {
+    const gateway = startGateway({ organization: proxiedUrl });
+    const { api } = await registerTenant(gateway, signer, "down");
+    proxy.setMode("down");
+    const started = performance.now();
+    const error = (await api.organization.companies.list.query({}).catch((e: unknown) => e)) as {
+      message: string;
+      data: Record<string, unknown>;
+    };
+    const elapsed = performance.now() - started;
+    expect(error.data).toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+      httpStatus: 503,
+      kind: "UNAVAILABLE",
+      appCode: "gateway.upstream.unavailable",
+      service: "organization",
+    });
+    expect(error.message).toContain("organization");
+    expect(elapsed).toBeLessThan(500);
+    const ready = await fetch(`${gateway.url}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { down: string[] }).down).toEqual(["organization"]);
+    proxy.setMode("pass");
+    expect((await api.organization.companies.list.query({})).items).toEqual([]);
+    expect((await fetch(`${gateway.url}/health/ready`)).status).toBe(200);
+    await gateway.stop();
+  });
+
+  test("a service that does not answer is UNAVAILABLE (timeout) after UPSTREAM_TIMEOUT_MS, never a hang", async () => {
+    const gateway = startGateway({ organization: proxiedUrl }, { upstreamTimeoutMs: 300 });
+    proxy.setMode("hang");
+    const started = performance.now();
+    const res = await rawCall(gateway.url, "organization.companies.list", {
+      headers: { "accept-language": "bn" },
+    });
+    const elapsed = performance.now() - started;
+    proxy.setMode("pass");
+    expect(res.status).toBe(503);
+    expect(errorData(res.json)).toMatchObject({
+      appCode: "gateway.upstream.timeout",
+      service: "organization",
+    });
+    expect(errorMessage(res.json)).toContain("০.৩ সেকেন্ডের");
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(800);
+    await gateway.stop();
+  });
+});
+
+describe("rate limits", () => {
+  test("per tenant: 429 with Retry-After once the tenant's bucket is empty; other tenants unaffected", async () => {
+    const gateway = startGateway(
+      { organization: org.url },
+      { rateLimits: { tenant: { perSecond: 0.5, burst: 3 }, ip: { perSecond: 1000, burst: 1000 } } },
+    );
+    const a = await signer.sign({ tenantId: Bun.randomUUIDv7(), permissions: ["organization:*"] });
+    const b = await signer.sign({ tenantId: Bun.randomUUIDv7(), permissions: ["organization:*"] });
+    const call = (token: string, lang = "en") =>
+      rawCall(gateway.url, "organization.companies.list", {
+        headers: { authorization: `Bearer ${token}`, "accept-language": lang },
+      });
+    // A batch of two costs two tokens.
+    const batch = await rawCall(gateway.url, "organization.companies.list,organization.companies.list", {
+      search: batchInput([{}, {}]),
+      headers: { authorization: `Bearer ${a}` },
+    });
+    expect(batch.status).not.toBe(429);
+    expect((await call(a)).status).not.toBe(429);
+    const refused = await call(a, "bn");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(errorData(refused.json)).toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      kind: "RATE_LIMITED",
+      appCode: "gateway.rate_limited.tenant",
+    });
+    expect(errorMessage(refused.json)).toMatch(/[\u0980-\u09FF]/);
+    expect((await call(b)).status).not.toBe(429);
+    // Through @vextrus/client, every call of a refused batch is a TRPCClientError with the code.
+    const typed = gateway.client({ token: a });
+    const refusedBatch = await Promise.allSettled([
+      typed.organization.companies.list.query({}),
+      typed.organization.designations.list.query({}),
+    ]);
+    for (const outcome of refusedBatch) {
+      expect(outcome.status).toBe("rejected");
+      const reason = (outcome as PromiseRejectedResult).reason as { data?: { code?: string } };
+      expect(reason.data?.code).toBe("TOO_MANY_REQUESTS");
+    }
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/vextrus_gateway_rate_limited_total\{[^}]*scope="tenant"[^}]*\} 2/);
+    await gateway.stop();
+  });
+
+  test("a forged token naming a tenant cannot drain that tenant's budget", async () => {
+    const gateway = startGateway(
+      { organization: org.url },
+      { rateLimits: { tenant: { perSecond: 0.5, burst: 3 }, ip: { perSecond: 1000, burst: 1000 } } },
+    );
+    const tenantId = Bun.randomUUIDv7();
+    const real = await signer.sign({ tenantId, permissions: ["organization:*"] });
+    const forger = await createTestSigner();
+    const forged = await forger.sign({ tenantId, permissions: ["*"] });
+    for (let i = 0; i < 6; i++) {
+      const res = await rawCall(gateway.url, "organization.companies.list", {
+        headers: { authorization: `Bearer ${forged}` },
+      });
+      expect(res.status).toBe(401);
+    }
+    for (let i = 0; i < 3; i++) {
+      const res = await rawCall(gateway.url, "organization.companies.list", {
+        headers: { authorization: `Bearer ${real}` },
+      });
+      expect(res.status).not.toBe(429);
+    }
+    await gateway.stop();
+  });
+
+  test("per address: 429 with Retry-After for callers without a token too", async () => {
+    const gateway = startGateway(
+      { organization: org.url },
+      { rateLimits: { tenant: { perSecond: 1000, burst: 1000 }, ip: { perSecond: 0.5, burst: 2 } } },
+    );
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await rawCall(gateway.url, "organization.companies.list")).status);
+    }
+    expect(statuses).toEqual([401, 401, 429]);
+    const refused = await rawCall(gateway.url, "organization.companies.list");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(errorData(refused.json).appCode).toBe("gateway.rate_limited.ip");
+    await gateway.stop();
+  });
+
+  test("behind a trusted proxy the address comes from X-Forwarded-For", async () => {
+    const gateway = startGateway(
+      { organization: org.url },
+      {
+        trustedProxyHops: 1,
+        rateLimits: { tenant: { perSecond: 1000, burst: 1000 }, ip: { perSecond: 0.5, burst: 1 } },
+      },
+    );
+    const from = (address: string) =>
+      rawCall(gateway.url, "organization.companies.list", { headers: { "x-forwarded-for": address } });
+    expect((await from("203.0.113.7")).status).toBe(401);
+    expect((await from("203.0.113.7")).status).toBe(429);
+    expect((await from("198.51.100.2")).status).toBe(401);
+    await gateway.stop();
+  });
+});
+
+describe("CORS", () => {
+  test("allowed origins get CORS headers (preflight included); others and unconfigured gateways get none", async () => {
+    const gateway = startGateway({ organization: org.url }, { corsOrigins: ["https://app.vextrus.test"] });
+    const preflight = await fetch(`${gateway.url}/trpc/organization.companies.create`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "https://app.vextrus.test",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://app.vextrus.test");
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("authorization");
+    const allowed = await fetch(`${gateway.url}/trpc/organization.companies.list`, {
+      headers: { origin: "https://app.vextrus.test" },
+    });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.vextrus.test");
+    expect(allowed.headers.get("access-control-expose-headers")).toContain("x-request-id");
+    const other = await fetch(`${gateway.url}/trpc/organization.companies.list`, {
+      headers: { origin: "https://evil.example" },
+    });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    await gateway.stop();
+    const closed = startGateway({ organization: org.url });
+    const none = await fetch(`${closed.url}/trpc/organization.companies.list`, {
+      headers: { origin: "https://app.vextrus.test" },
+    });
+    expect(none.headers.get("access-control-allow-origin")).toBeNull();
+    await closed.stop();
+  });
+});
+
+describe("health and metrics", () => {
+  test("/health/ready lists every service; /health summarises; /metrics has upstream latency per service", async () => {
+    const gateway = startGateway({ organization: org.url, mirror: org.url });
+    const ready = await fetch(`${gateway.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { checks: Record<string, { ok: boolean; latencyMs: number }> };
+    expect(Object.keys(body.checks).sort()).toEqual(["mirror", "organization"]);
+    expect(body.checks.organization?.ok).toBe(true);
+    const health = (await (await fetch(`${gateway.url}/health`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ service: "gateway", version: "0.1.0", status: "ok" });
+    expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
+    await rawCall(gateway.url, "organization.companies.list");
+    await rawCall(gateway.url, "nosuch.companies.list");
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /vextrus_gateway_upstream_duration_seconds_bucket\{[^}]*service="organization",status="401"/,
+    );
+    expect(metrics).toContain("process_cpu_user_seconds_total");
+    expect(metrics).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/trpc\/organization"/);
+    expect(metrics).not.toContain("nosuch");
+    await gateway.stop();
+  });
+});

@@ -1,0 +1,292 @@
+import { bootAudit } from "@vextrus/audit/boot";
+import { AuditEnv } from "@vextrus/audit/env";
+import { bootAuth } from "@vextrus/auth/boot";
+import { AuthEnv } from "@vextrus/auth/env";
+import { createVextrusClient, type VextrusClientOptions } from "@vextrus/client";
+import { bootOrganization } from "@vextrus/organization/boot";
+import { OrganizationEnv } from "@vextrus/organization/env";
+import { createLogger, type Stoppable } from "@vextrus/platform";
+import {
+  createTestDatabase,
+  createTestSigner,
+  type TestDatabase,
+  type TestSigner,
+} from "@vextrus/platform/testing";
+import { bootRulesEngine } from "@vextrus/rules-engine/boot";
+import { RulesEngineEnv } from "@vextrus/rules-engine/env";
+import { bootWorkflow } from "@vextrus/workflow/boot";
+import { WorkflowEnv } from "@vextrus/workflow/env";
+import postgres from "postgres";
+import { createInProcessBus, type InProcessBus, type Transport } from "../../../packages/events/src/index.ts";
+import { createGateway, type GatewayOptions } from "../src/app.ts";
+
+/** A real service for a test file: its own database on the real PostgreSQL, served on a real port. */
+export interface RunningService {
+  name: string;
+  url: string;
+  /** Superuser URL of the service's test database (for row counts and snapshots). */
+  databaseUrl: string;
+  /** Every JSON log line the service wrote. */
+  logLines: string[];
+  stop(): Promise<void>;
+}
+
+function captureLog(lines: string[]) {
+  return createLogger({ level: "debug", write: (line) => lines.push(line) });
+}
+
+/**
+ * Stops a booted service, then drops its database (which ends any session left). Each part gets at
+ * most a second: the platform's postgres pool waits out its 5 s end timeout after a read-only
+ * tenant transaction (reported), which would only slow the suite down.
+ */
+async function stopAll(parts: readonly Stoppable[], db: TestDatabase) {
+  for (const part of parts) {
+    await Promise.race([part.stop(), Bun.sleep(1_000)]);
+  }
+  await db.drop();
+}
+
+/** The organization service, trusting tokens signed by `signer` (or auth's JWKS when given). */
+export async function startOrganization(
+  label: string,
+  keys: { signer?: TestSigner; jwksUrl?: string },
+  bus?: Transport,
+): Promise<RunningService> {
+  const db = await createTestDatabase(`gw_${label}`);
+  const logLines: string[] = [];
+  const env: OrganizationEnv = {
+    ...OrganizationEnv.parse({
+      DATABASE_URL: db.url,
+      JWT_PUBLIC_KEY: keys.signer?.publicKey,
+      JWKS_URL: keys.jwksUrl,
+      LOG_LEVEL: "debug",
+    }),
+    PORT: 0,
+  };
+  const booted = await bootOrganization(env, { log: captureLog(logLines), bus });
+  return {
+    name: "organization",
+    url: booted.url,
+    databaseUrl: db.url,
+    logLines,
+    stop: () => stopAll(booted.parts, db),
+  };
+}
+
+/** A port nobody listens on right now (auth must be reachable before it starts: organization needs its URL). */
+function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port ?? 0;
+  probe.stop(true);
+  return port;
+}
+
+/** The auth service on `port`, creating tenants in organization at `organizationUrl`. */
+export async function startAuth(
+  label: string,
+  port: number,
+  organizationUrl: string,
+  bus?: Transport,
+): Promise<RunningService> {
+  const db = await createTestDatabase(`gw_${label}_auth`);
+  const logLines: string[] = [];
+  const env: AuthEnv = {
+    ...AuthEnv.parse({ DATABASE_URL: db.url, ORGANIZATION_URL: organizationUrl, LOG_LEVEL: "debug" }),
+    PORT: port,
+  };
+  const booted = await bootAuth(env, { log: captureLog(logLines), bus });
+  return {
+    name: "auth",
+    url: booted.url,
+    databaseUrl: db.url,
+    logLines,
+    stop: () => stopAll(booted.parts, db),
+  };
+}
+
+/** Rules-engine, workflow or audit: its own database, tokens checked against auth's JWKS. */
+async function startDownstream(
+  name: "rules" | "workflow" | "audit",
+  label: string,
+  jwksUrl: string,
+  bus: Transport,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningService> {
+  const db = await createTestDatabase(`gw_${label}_${name}`);
+  const logLines: string[] = [];
+  const shared = { log: captureLog(logLines), bus };
+  const common = { DATABASE_URL: db.url, JWKS_URL: jwksUrl, LOG_LEVEL: "debug", ...extraEnv };
+  const booted =
+    name === "rules"
+      ? await bootRulesEngine({ ...RulesEngineEnv.parse(common), PORT: 0 }, shared)
+      : name === "workflow"
+        ? await bootWorkflow({ ...WorkflowEnv.parse(common), PORT: 0 }, shared)
+        : await bootAudit({ ...AuditEnv.parse(common), PORT: 0 }, shared);
+  return { name, url: booted.url, databaseUrl: db.url, logLines, stop: () => stopAll(booted.parts, db) };
+}
+
+/**
+ * Every service as they run in production, each with its own database: organization, rules-engine,
+ * workflow and audit verify tokens against auth's JWKS, auth creates tenants in organization,
+ * workflow asks organization and rules-engine, and events flow between them on the in-process bus
+ * (the transport of `npm start`), so a new tenant gets its rule packs and audit records every step.
+ */
+export async function startServices(label: string) {
+  const authPort = freePort();
+  const jwksUrl = `http://127.0.0.1:${authPort}/.well-known/jwks.json`;
+  const bus: InProcessBus = createInProcessBus({ log: captureLog([]) });
+  const organization = await startOrganization(label, { jwksUrl }, bus);
+  const [auth, rules] = await Promise.all([
+    startAuth(label, authPort, organization.url, bus),
+    startDownstream("rules", label, jwksUrl, bus),
+  ]);
+  const [workflow, audit] = await Promise.all([
+    startDownstream("workflow", label, jwksUrl, bus, {
+      ORGANIZATION_URL: organization.url,
+      RULES_URL: rules.url,
+    }),
+    startDownstream("audit", label, jwksUrl, bus),
+  ]);
+  bus.start();
+  const list = [auth, organization, rules, workflow, audit];
+  return {
+    auth,
+    organization,
+    rules,
+    workflow,
+    audit,
+    bus,
+    table: {
+      auth: auth.url,
+      organization: organization.url,
+      rules: rules.url,
+      workflow: workflow.url,
+      audit: audit.url,
+    },
+    list,
+    /** Waits until every outbox is published (and so, on the bus, handled by every consumer). */
+    settle: () => settle(list),
+    async stop() {
+      for (const service of [workflow, audit, rules, auth, organization]) {
+        await service.stop();
+      }
+      await Promise.race([bus.close(), Bun.sleep(1_000)]);
+    },
+  };
+}
+
+/** Unsent outbox rows across the services' databases. */
+async function unsent(services: readonly RunningService[]): Promise<number> {
+  const counts = await Promise.all(
+    services.map(async (service) => {
+      const sql = postgres(service.databaseUrl, { max: 1, onnotice: () => {} });
+      try {
+        const [row] = await sql<{ n: number }[]>`
+          select coalesce(sum((xpath('/row/n/text()', query_to_xml(
+            'select count(*) as n from ' || quote_ident(table_schema) || '.outbox where sent_at is null',
+            false, true, '')))[1]::text::int), 0)::int as n
+          from information_schema.tables where table_name = 'outbox' and table_type = 'BASE TABLE'`;
+        return row?.n ?? 0;
+      } finally {
+        await sql.end();
+      }
+    }),
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
+}
+
+async function settle(services: readonly RunningService[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await unsent(services)) === 0) {
+      return;
+    }
+    await Bun.sleep(50);
+  }
+  throw new Error(`events still unpublished after ${timeoutMs} ms`);
+}
+
+export type RunningServices = Awaited<ReturnType<typeof startServices>>;
+
+/** The gateway in front of `services`, over real HTTP. */
+export function startGateway(
+  services: Record<string, string>,
+  options: Partial<Omit<GatewayOptions, "services" | "log">> = {},
+) {
+  const logLines: string[] = [];
+  const app = createGateway({ services, log: captureLog(logLines), ...options });
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    url,
+    logLines,
+    client: (options: Omit<VextrusClientOptions, "url"> = {}) => createVextrusClient({ url, ...options }),
+    stop: () => server.stop(true),
+  };
+}
+
+export type RunningGateway = ReturnType<typeof startGateway>;
+
+export const PLATFORM_PERMISSIONS = [
+  "platform:tenant:create",
+  "platform:tenant:read",
+  "platform:tenant:manage",
+];
+
+/** A tenant registered through the gateway by a platform operator, with an admin token for it. */
+export async function registerTenant(gateway: RunningGateway, signer: TestSigner, hint: string) {
+  const operator = await signer.sign({ tenantId: Bun.randomUUIDv7(), permissions: PLATFORM_PERMISSIONS });
+  const tenant = await gateway.client({ token: operator }).organization.tenants.create.mutate({
+    slug: `${hint}-${Bun.randomUUIDv7().slice(-8)}`,
+    legalName: `${hint} Builders Ltd`,
+  });
+  const token = await signer.sign({ tenantId: tenant.id, permissions: ["organization:*"] });
+  return { tenant, token, api: gateway.client({ token }) };
+}
+
+/** Raw tRPC over HTTP, for what a typed client would not send. */
+export async function rawCall(
+  baseUrl: string,
+  path: string,
+  init: { method?: string; search?: string; body?: string; headers?: Record<string, string> } = {},
+) {
+  const res = await fetch(`${baseUrl}/trpc/${path}${init.search ? `?${init.search}` : ""}`, {
+    method: init.method ?? "GET",
+    headers: { ...(init.body ? { "content-type": "application/json" } : {}), ...init.headers },
+    body: init.body,
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** `input=` for a GET batch: each input wrapped the way superjson wraps plain JSON. */
+export const batchInput = (inputs: readonly unknown[]) =>
+  `batch=1&input=${encodeURIComponent(JSON.stringify(Object.fromEntries(inputs.map((v, i) => [i, { json: v }]))))}`;
+
+/** Row counts of every table in the database's service schemas (what bad input must not change). */
+export async function rowCounts(databaseUrl: string): Promise<Record<string, number>> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    // One round trip: query_to_xml counts each table inside the same statement.
+    const rows = await sql<{ name: string; n: number }[]>`
+      select quote_ident(table_schema) || '.' || quote_ident(table_name) as name,
+             (xpath('/row/n/text()', query_to_xml(
+               'select count(*) as n from ' || quote_ident(table_schema) || '.' || quote_ident(table_name),
+               false, true, '')))[1]::text::int as n
+      from information_schema.tables
+      where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema', 'drizzle')
+      order by 1`;
+    return Object.fromEntries(rows.map((row) => [row.name, row.n]));
+  } finally {
+    await sql.end();
+  }
+}
+
+export { createTestSigner, type TestSigner };

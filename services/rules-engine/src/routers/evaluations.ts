@@ -1,0 +1,22 @@
+import { evaluate, replay } from "../domain/evaluations.ts";
+import { simulate } from "../domain/simulate.ts";
+import { tenantProcedure } from "../trpc.ts";
+import { EvaluateInput, ReplayInput, SimulateInput } from "./schemas.ts";
+
+export const evaluationProcedures = {
+  /** Evaluates a rule set: outputs, actions, the trace of every rule considered; stored for replay. */
+  evaluate: tenantProcedure
+    .meta({ permission: "rules:evaluation:run" })
+    .input(EvaluateInput)
+    .mutation(({ ctx, input }) => evaluate({ ctx, input })),
+  /** The same result again, from the stored inputs and exactly the rule versions used then. */
+  replay: tenantProcedure
+    .meta({ permission: "rules:evaluation:read" })
+    .input(ReplayInput)
+    .query(({ ctx, input }) => replay({ ctx, input })),
+  /** Which recent decisions draft rules would change; saves nothing. */
+  simulate: tenantProcedure
+    .meta({ permission: "rules:evaluation:read" })
+    .input(SimulateInput)
+    .mutation(({ ctx, input }) => simulate({ ctx, input })),
+};

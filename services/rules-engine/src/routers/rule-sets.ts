@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { defineRuleSet, getRuleSet, listRuleSets } from "../domain/rule-sets.ts";
+import { RuleSetKey } from "../engine/model.ts";
+import { router, tenantProcedure } from "../trpc.ts";
+import { DefineRuleSetInput } from "./schemas.ts";
+
+export const ruleSetsRouter = router({
+  list: tenantProcedure.meta({ permission: "rules:ruleset:read" }).query(({ ctx }) => listRuleSets({ ctx })),
+  get: tenantProcedure
+    .meta({ permission: "rules:ruleset:read" })
+    .input(z.strictObject({ key: RuleSetKey }))
+    .query(({ ctx, input }) => getRuleSet({ ctx, input })),
+  /** Creates a tenant's own rule set or adds facts to one. */
+  define: tenantProcedure
+    .meta({ permission: "rules:rule:write" })
+    .input(DefineRuleSetInput)
+    .mutation(({ ctx, input }) => defineRuleSet({ ctx, input })),
+});

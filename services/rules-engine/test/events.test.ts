@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  buildEvent,
+  createCatalogTopics,
+  kafkaTransport,
+  type Relay,
+  startRelay,
+  type Transport,
+  withKafkaAdmin,
+} from "@vextrus/events";
+import { createLogger, createTokenVerifier, type Stoppable } from "@vextrus/platform";
+import { kafkaBrokers } from "@vextrus/platform/testing";
+import { createApp } from "../src/app.ts";
+import { outbox } from "../src/db/schema.ts";
+import { RuleSetCache } from "../src/engine/cache.ts";
+import { startRulesEvents } from "../src/events.ts";
+import { clientFor, type RulesApi, type RulesHarness, startRules } from "./harness.ts";
+
+const log = createLogger({ level: "error", write: () => {} });
+
+let h: RulesHarness;
+let transport: Transport;
+let relay: Relay;
+let brokers: string[] = [];
+let topicNames: string[] = [];
+const TOPICS = ["vextrus.organization.tenant", "vextrus.rules.rule"];
+const parts: Stoppable[] = [];
+
+beforeAll(async () => {
+  h = await startRules("events");
+  const prefix = `t-rules-${Bun.randomUUIDv7().slice(-8)}.`;
+  brokers = kafkaBrokers();
+  // Topics under a unique prefix, so files sharing a broker never see each other's events.
+  topicNames = await withKafkaAdmin(brokers, async (admin) =>
+    (await createCatalogTopics(admin, { prefix, partitions: 2, replicationFactor: 1, only: TOPICS })).map(
+      (t) => t.name,
+    ),
+  );
+  transport = kafkaTransport({ brokers, clientId: "rules-events-test", log, topicPrefix: prefix });
+  relay = startRelay({ db: h.db, outbox, publisher: transport.publisher("rules-relay"), log });
+  parts.push(
+    ...(await startRulesEvents({ db: h.db, transport, cache: h.cache, log, instanceId: "replica-1" })),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  for (const part of parts.reverse()) {
+    await part.stop();
+  }
+  await relay.stop();
+  await transport.close();
+  await withKafkaAdmin(brokers, (admin) => admin.deleteTopics({ topics: topicNames })).catch(() => undefined);
+  await h.stop();
+}, 60_000);
+
+async function eventually<T>(
+  probe: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value) || Date.now() > until) {
+      return value;
+    }
+    await Bun.sleep(200);
+  }
+}
+
+describe("events over real Kafka", () => {
+  test("vextrus.organization.tenant.created installs the packs, once", async () => {
+    const tenantId = Bun.randomUUIDv7();
+    const created = buildEvent({
+      type: "vextrus.organization.tenant.created",
+      subject: tenantId,
+      tenantId,
+      data: { id: tenantId, after: { slug: "karnaphuli", legalName: "Karnaphuli Builders Ltd" } },
+    });
+    const publisher = transport.publisher("test-organization");
+    const message = { topic: created.topic, key: created.key, value: JSON.stringify(created.event) };
+    await publisher.send([message]);
+    const { api } = await h.newTenant();
+    const tenant = clientFor(h.app, await h.signer.sign({ tenantId, permissions: ["rules:*"] }));
+    const sets = await eventually(
+      () => tenant.ruleSets.list.query(),
+      (list) => list.length === 3,
+    );
+    expect(sets.map((s) => s.key)).toEqual(["purchase.approval", "rajuk.building", "tax.vat"]);
+    // Redelivered: the inbox makes it a no-op.
+    await publisher.send([message]);
+    await Bun.sleep(1500);
+    const set = await tenant.ruleSets.get.query({ key: "purchase.approval" });
+    expect(set.rules).toHaveLength(5);
+    await publisher.close();
+    expect((await api.ruleSets.list.query()).length).toBe(0);
+  }, 60_000);
+
+  test("a rule change reaches another replica's cache through vextrus.rules.rule", async () => {
+    const { api, token } = await h.newTenant();
+    await api.packs.install.mutate({ packs: ["purchase.approval"] });
+    const cache = new RuleSetCache({ ttlMs: 3_600_000 });
+    const verifyToken = await createTokenVerifier({ publicKey: h.signer.publicKey, issuer: "vextrus-auth" });
+    const replica: RulesApi = clientFor(createApp({ db: h.db, log, verifyToken, cache }), token);
+    parts.push(...(await startRulesEvents({ db: h.db, transport, cache, log, instanceId: "replica-2" })));
+    const level = async (client: RulesApi) =>
+      (await client.evaluate.mutate({ ruleSet: "purchase.approval", facts: { amount: "10.00" } })).actions[0];
+    expect(await level(replica)).toEqual({ kind: "require_approval", level: 1 });
+
+    const set = await api.ruleSets.get.query({ key: "purchase.approval" });
+    const level1 = set.rules.find((r) => r.key === "approval.level1");
+    if (!level1) {
+      throw new Error("no approval.level1");
+    }
+    await api.rules.update.mutate({
+      id: level1.ruleId,
+      expectedVersion: 1,
+      name: level1.name,
+      priority: level1.priority,
+      status: "active",
+      effectiveFrom: level1.effectiveFrom,
+      reference: level1.reference,
+      when: level1.when,
+      actions: [{ kind: "require_approval", level: 2 }],
+    });
+    const seen = await eventually(
+      () => level(replica),
+      (action) => action?.kind === "require_approval" && action.level === 2,
+    );
+    expect(seen).toEqual({ kind: "require_approval", level: 2 });
+  }, 60_000);
+});

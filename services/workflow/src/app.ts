@@ -1,0 +1,60 @@
+import {
+  createMetrics,
+  createService,
+  type Logger,
+  type Metrics,
+  type TokenVerifier,
+} from "@vextrus/platform";
+import type { Database } from "@vextrus/platform/db";
+import pkg from "../package.json" with { type: "json" };
+import type { WorkflowDeps } from "./deps.ts";
+import { createWorkflowMetrics } from "./metrics.ts";
+import { workflowRouter } from "./router.ts";
+import type { Fetch } from "./upstream/call.ts";
+import { keepAuthorization } from "./upstream/forwarded-auth.ts";
+import { organizationClient } from "./upstream/organization.ts";
+import { rulesClient } from "./upstream/rules.ts";
+
+export interface Upstream {
+  url: string;
+  /** An in-process app's fetch (tests, embedded start); the global fetch otherwise. */
+  fetch?: Fetch | undefined;
+}
+
+export interface AppOptions {
+  db: Database;
+  log: Logger;
+  verifyToken: TokenVerifier | undefined;
+  organization: Upstream;
+  rules: Upstream;
+  upstreamTimeoutMs?: number;
+  /** The service's metrics registry, when boot shares it with the outbox relay. */
+  metrics?: Metrics;
+  /** Extra readiness probes (e.g. Kafka) besides PostgreSQL. */
+  checks?: Record<string, () => Promise<unknown>>;
+}
+
+/** The workflow service's HTTP app. No side effects: tests build it with real dependencies. */
+export function createApp(options: AppOptions) {
+  const metrics = options.metrics ?? createMetrics("workflow");
+  const timeoutMs = options.upstreamTimeoutMs ?? 5_000;
+  const deps: WorkflowDeps = {
+    db: options.db,
+    metrics: createWorkflowMetrics(metrics.registry, options.db),
+    organization: organizationClient({ ...options.organization, timeoutMs }),
+    rules: rulesClient({ ...options.rules, timeoutMs }),
+  };
+  return createService({
+    name: "workflow",
+    version: pkg.version,
+    router: workflowRouter,
+    deps,
+    log: options.log,
+    metrics,
+    verifyToken: options.verifyToken,
+    checks: { postgres: () => options.db.ping(), ...options.checks },
+    routes: (app) => {
+      app.use("/trpc/*", keepAuthorization);
+    },
+  });
+}

@@ -1,0 +1,18 @@
+import { EscalateInput, escalateOverdue } from "./domain/escalation.ts";
+import { definitionsRouter } from "./routers/definitions.ts";
+import { processesRouter } from "./routers/processes.ts";
+import { tasksRouter } from "./routers/tasks.ts";
+import { router, workflowProcedure } from "./trpc.ts";
+
+export const workflowRouter = router({
+  definitions: definitionsRouter,
+  processes: processesRouter,
+  tasks: tasksRouter,
+  /** Moves tasks past their SLA up the chain; called by the scheduler, or by an admin. */
+  escalateOverdue: workflowProcedure
+    .meta({ permission: "workflow:task:escalate" })
+    .input(EscalateInput)
+    .mutation(({ ctx, input }) => escalateOverdue({ ctx, input })),
+});
+
+export type WorkflowRouter = typeof workflowRouter;

@@ -1,0 +1,37 @@
+import { getProcess, listProcesses } from "../domain/process-queries.ts";
+import {
+  ListProcessesInput,
+  ProcessByIdInput,
+  previewProcess,
+  StartProcessInput,
+  startProcess,
+} from "../domain/processes.ts";
+import { ResubmitProcessInput, resubmitProcess } from "../domain/resubmit.ts";
+import { router, workflowProcedure } from "../trpc.ts";
+
+/** Starting and previewing also need `organization:chain:read` and `rules:evaluation:run` (the token is forwarded). */
+export const processesRouter = router({
+  start: workflowProcedure
+    .meta({ permission: "workflow:process:start" })
+    .input(StartProcessInput)
+    .mutation(({ ctx, input }) => startProcess({ ctx, input })),
+  /** "Who will approve this?" without creating anything. */
+  preview: workflowProcedure
+    .meta({ permission: "workflow:process:start" })
+    .input(StartProcessInput)
+    .query(({ ctx, input }) => previewProcess({ ctx, input })),
+  /** A returned process, changed and sent again by its requester: a new round. */
+  resubmit: workflowProcedure
+    .meta({ permission: "workflow:process:start" })
+    .input(ResubmitProcessInput)
+    .mutation(({ ctx, input }) => resubmitProcess({ ctx, input })),
+  /** With every task, assignment and transition: the whole story. */
+  get: workflowProcedure
+    .meta({ permission: "workflow:process:read" })
+    .input(ProcessByIdInput)
+    .query(({ ctx, input }) => getProcess({ ctx, input })),
+  list: workflowProcedure
+    .meta({ permission: "workflow:process:read" })
+    .input(ListProcessesInput)
+    .query(({ ctx, input }) => listProcesses({ ctx, input })),
+});

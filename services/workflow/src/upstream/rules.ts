@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { callUpstream, type UpstreamOptions } from "./call.ts";
+
+const Bilingual = z.object({ en: z.string(), bn: z.string() });
+
+/** What a rule set can ask of a process (the rules-engine contract). */
+export const Action = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("require_approval"), level: z.number().int() }),
+  z.object({
+    kind: z.literal("require_committee"),
+    name: z.string(),
+    required: z.number().int(),
+    of: z.number().int(),
+  }),
+  z.object({ kind: z.literal("block"), reason: Bilingual }),
+  z.object({ kind: z.literal("flag"), flag: z.string() }),
+]);
+export type Action = z.infer<typeof Action>;
+
+export const Evaluation = z.object({
+  evaluationId: z.string(),
+  outputs: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+    .transform((outputs) => {
+      const kept: Record<string, string | number | boolean> = {};
+      for (const [key, value] of Object.entries(outputs)) {
+        if (value !== null) {
+          kept[key] = value;
+        }
+      }
+      return kept;
+    }),
+  actions: z.array(Action),
+});
+export type Evaluation = z.output<typeof Evaluation>;
+
+export type Facts = Record<string, string | number | boolean>;
+
+export interface RulesClient {
+  evaluate(
+    input: { ruleSet: string; facts: Facts },
+    call: { authorization: string | undefined; requestId: string },
+  ): Promise<Evaluation>;
+}
+
+/** rules-engine over HTTP tRPC (`evaluate`, a mutation: it stores the evaluation); needs `rules:evaluation:run`. */
+export function rulesClient(options: Omit<UpstreamOptions, "name">): RulesClient {
+  const upstream = { ...options, name: "rules-engine" };
+  return {
+    evaluate: (input, call) =>
+      callUpstream(upstream, {
+        path: "evaluate",
+        type: "mutation",
+        input,
+        output: Evaluation,
+        ...call,
+      }),
+  };
+}
