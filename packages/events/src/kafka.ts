@@ -153,7 +153,10 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
       });
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: sub.topics.map((t) => prefix + t), fromBeginning: true });
+    // Right after topics are created or deleted, a broker may briefly not host a partition yet.
+    await whileRetriable(() =>
+      consumer.subscribe({ topics: sub.topics.map((t) => prefix + t), fromBeginning: true }),
+    );
     await consumer.run({
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
       eachBatchAutoResolve: false,
@@ -217,4 +220,19 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
       await Promise.all([...closers].map((close) => close()));
     },
   };
+}
+
+/** Repeats `work` while it fails with an error kafkajs marks retriable, for at most `ms`. */
+async function whileRetriable<T>(work: () => Promise<T>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { retriable?: unknown }).retriable !== true || Date.now() > deadline) {
+        throw error;
+      }
+      await Bun.sleep(250);
+    }
+  }
 }

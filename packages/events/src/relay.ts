@@ -25,6 +25,11 @@ export interface RelayOptions {
   pruneEveryMs?: number;
   /** How long stop() waits for a publish in flight before abandoning it (default 5 s). */
   stopGraceMs?: number;
+  /**
+   * Batches in flight at once (PostgreSQL only; default 2): one locks and marks rows while another
+   * waits for the broker. Safe for the same reasons several instances are. Always 1 on PGlite.
+   */
+  concurrency?: number;
 }
 
 export interface Relay {
@@ -93,8 +98,22 @@ export function startRelay(options: RelayOptions): Relay {
   }
 
   let running = true;
-  let wake = Promise.withResolvers<void>();
-  const nudge = () => wake.resolve();
+  const waiters = new Set<() => void>();
+  const nudge = () => {
+    for (const wake of waiters) {
+      wake();
+    }
+    waiters.clear();
+  };
+  /** Resolves on a notification, after `ms`, or when the relay stops. */
+  const idle = (ms: number) =>
+    new Promise<void>((done) => {
+      const timer = setTimeout(done, ms);
+      waiters.add(() => {
+        clearTimeout(timer);
+        done();
+      });
+    });
   let unlisten: (() => Promise<void>) | undefined;
   options.listen?.(outboxChannel(outbox), nudge).then(
     (stop) => {
@@ -166,8 +185,8 @@ export function startRelay(options: RelayOptions): Relay {
     return result;
   }
 
-  const stopped = Promise.withResolvers<void>();
-  const loop = (async () => {
+  const loops = db.driver === "pglite" ? 1 : Math.max(1, options.concurrency ?? 2);
+  const run = async (index: number) => {
     let failures = 0;
     let lastPrune = 0;
     while (running) {
@@ -177,7 +196,7 @@ export function startRelay(options: RelayOptions): Relay {
         if (published >= 0) {
           failures = 0;
         }
-        if (Date.now() - lastPrune > pruneEveryMs) {
+        if (index === 0 && Date.now() - lastPrune > pruneEveryMs) {
           lastPrune = Date.now();
           await prune();
         }
@@ -185,27 +204,23 @@ export function startRelay(options: RelayOptions): Relay {
         published = -1;
         log.warn("relay batch failed", { error: describeError(error) });
       }
+      if (!running) {
+        break;
+      }
       if (published < 0) {
         failures++;
-        await Promise.race([sleep(backoffMs(failures, 200, 5_000)), stopped.promise]);
-        continue;
+        await idle(backoffMs(failures, 200, 5_000));
+      } else if (published === 0) {
+        // A notification that arrived between the query and this point is covered by the poll.
+        await idle(pollMs);
       }
-      if (published === batchSize) {
-        continue;
-      }
-      if (published > 0) {
-        continue;
-      }
-      wake = Promise.withResolvers<void>();
-      // A notification may have arrived between the query and this point: the poll covers it.
-      await Promise.race([wake.promise, sleep(pollMs), stopped.promise]);
     }
-  })();
+  };
+  const loop = Promise.all(Array.from({ length: loops }, (_, index) => run(index)));
 
   return {
     async stop() {
       running = false;
-      stopped.resolve();
       nudge();
       // Let the batch in flight finish; a publish that cannot (the transport waiting on a consumer
       // that is gone) is abandoned by closing the publisher: its rows stay unsent for the next start.
