@@ -1,7 +1,8 @@
 // `bun run bench:events`: in one run,
 //   1. raw kafkajs producer throughput (same message size and producer settings as the relay);
-//   2. outbox → relay → Kafka → audit end-to-end throughput (an outbox filled ahead, then drained);
-//   3. latency from commit to audit entry (p50/p99) while events are written at half that rate.
+//   2. outbox → relay → Kafka → audit throughput: (a) the pipeline draining an outbox filled ahead,
+//      (b) sustained, with the state changes committed while the pipeline runs (the maximum rate);
+//   3. latency from commit to audit entry (p50/p99) while events are committed at half that maximum.
 // It starts its own Kafka broker (so no shared topic is touched) and finds or starts PostgreSQL like
 // `npm test`. The audit service runs as its own process, as in production.
 //   BENCH_EVENTS=20000  events for the throughput run      BENCH_SECONDS=10  length of the latency run
@@ -160,6 +161,11 @@ try {
   };
   await write(EVENTS);
   const transport = kafkaTransport({ brokers: [kafka.brokers], clientId: "bench-org", log });
+  const waitRecorded = async (n: number) => {
+    while ((await recorded()) < n) {
+      await Bun.sleep(20);
+    }
+  };
   const drainStart = performance.now();
   const relay = startRelay({
     db,
@@ -168,16 +174,21 @@ try {
     log,
     listen: postgresListener(orgUrl),
   });
-  while ((await recorded()) < EVENTS) {
-    await Bun.sleep(20);
-  }
-  const endToEnd = EVENTS / ((performance.now() - drainStart) / 1000);
+  await waitRecorded(EVENTS);
+  const drain = EVENTS / ((performance.now() - drainStart) / 1000);
   console.log(
-    `outbox → Kafka → audit: ${fmt(endToEnd)} events/s (${fmt(EVENTS)} events, ${TENANTS} tenants)`,
+    `outbox → Kafka → audit, draining a filled outbox: ${fmt(drain)} events/s (${fmt(EVENTS)} events)`,
   );
 
-  // 3. Latency at half that rate: commit time in this process vs. the audit entry's recorded_at.
-  const rate = endToEnd / 2;
+  // 2b. Sustained: the same number of events committed as fast as 8 writers can while it all runs.
+  const sustainedStart = performance.now();
+  await write(EVENTS, undefined, 3);
+  await waitRecorded(2 * EVENTS);
+  const sustained = EVENTS / ((performance.now() - sustainedStart) / 1000);
+  console.log(`outbox → Kafka → audit, commits included: ${fmt(sustained)} events/s`);
+
+  // 3. Latency at half the sustained maximum: commit time here vs. the audit entry's recorded_at.
+  const rate = sustained / 2;
   const commits = new Map<string, number>();
   const tickMs = 20;
   const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
@@ -192,9 +203,7 @@ try {
     await Bun.sleep(Math.max(0, tickMs - (performance.now() - tick)));
   }
   await Promise.all(pending);
-  while ((await recorded()) < EVENTS + written) {
-    await Bun.sleep(20);
-  }
+  await waitRecorded(2 * EVENTS + written);
   const rows = await auditSql`
     select event_id, extract(epoch from recorded_at) * 1000 as at from audit.log_entries
     where event_id = any(${[...commits.keys()]})`;
@@ -211,15 +220,16 @@ try {
   const rawAfter = await measureRaw();
   console.log(`raw kafkajs producer again: ${fmt(rawAfter)} msg/s`);
   const raw = Math.max(rawBefore, rawAfter);
-  const ratio = endToEnd / raw;
+  const ratio = drain / raw;
   console.log("\n| measure | value | target |");
   console.log("|---|---|---|");
   console.log(`| raw kafkajs producer (better of 2 runs) | ${fmt(raw)} msg/s | |`);
-  console.log(`| outbox → Kafka → audit | ${fmt(endToEnd)} events/s | |`);
+  console.log(`| outbox → Kafka → audit, draining a filled outbox | ${fmt(drain)} events/s | |`);
   console.log(`| ratio end-to-end / raw | ${ratio.toFixed(2)} | ≥ 0.30 ${ratio >= 0.3 ? "✓" : "✗"} |`);
-  console.log(`| p50 at half the maximum rate | ${p50.toFixed(1)} ms | |`);
+  console.log(`| outbox → Kafka → audit, commits included (maximum rate) | ${fmt(sustained)} events/s | |`);
+  console.log(`| p50 commit → audit entry at half the maximum rate | ${p50.toFixed(1)} ms | |`);
   console.log(
-    `| p99 at half the maximum rate | ${p99.toFixed(1)} ms | < 1000 ms ${p99 < 1000 ? "✓" : "✗"} |`,
+    `| p99 commit → audit entry at half the maximum rate | ${p99.toFixed(1)} ms | < 1000 ms ${p99 < 1000 ? "✓" : "✗"} |`,
   );
 
   await relay.stop();
