@@ -51,6 +51,14 @@ export { type Listener, type PgliteClient, pgliteListener, postgresListener } fr
 export { type EventMetrics, eventMetrics, type MetricRegistry } from "./metrics.ts";
 export { type Relay, type RelayOptions, startRelay } from "./relay.ts";
 export {
+  type Booted,
+  openRuntime,
+  type RuntimeOptions,
+  type ServeOptions,
+  type ServiceRuntime,
+  type SharedResources,
+} from "./runtime.ts";
+export {
   type CreateTopicsOptions,
   createCatalogTopics,
   type TopicOutcome,

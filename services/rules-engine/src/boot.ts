@@ -1,114 +1,29 @@
 import { fileURLToPath } from "node:url";
-import type { PGlite } from "@electric-sql/pglite";
-import {
-  kafkaTransport,
-  type Listener,
-  pgliteListener,
-  postgresListener,
-  startRelay,
-  type Transport,
-} from "@vextrus/events";
-import {
-  createLogger,
-  createMetrics,
-  createTokenVerifier,
-  type Logger,
-  listen,
-  type Stoppable,
-} from "@vextrus/platform";
-import {
-  APP_ROLE,
-  type Database,
-  migrateService,
-  pgliteDatabase,
-  postgresDatabase,
-} from "@vextrus/platform/db";
+import { type Booted, openRuntime, type SharedResources } from "@vextrus/events";
 import { createApp } from "./app.ts";
 import { outbox } from "./db/schema.ts";
 import { RuleSetCache } from "./engine/cache.ts";
 import type { RulesEngineEnv } from "./env.ts";
 import { startRulesEvents } from "./events.ts";
 
+export type { Booted, SharedResources };
+
 export const MIGRATIONS = fileURLToPath(new URL("../../../drizzle/rules-engine", import.meta.url));
 
-export interface Booted {
-  name: string;
-  url: string;
-  /** Stop in this order: HTTP first, then the outbox relay and the consumers, then the database. */
-  parts: Stoppable[];
-}
-
-export interface SharedResources {
-  /** The embedded database shared by every service of an `npm start` process. */
-  pglite?: PGlite;
-  log?: Logger;
-  /** The in-process event bus of embedded mode; without it, KAFKA_BROKERS decides. */
-  bus?: Transport;
-}
-
 /**
- * Wires the service from its settings: migrates, connects, starts HTTP, the outbox relay and the
- * consumers (tenant created → packs; rule changes → cache invalidation), on the shared bus or on
- * Kafka when KAFKA_BROKERS is set.
+ * Migrates, connects, serves HTTP, relays its outbox and consumes tenant-created (installs the packs)
+ * and rule-change events (invalidates this replica's compiled rule sets).
  */
 export async function bootRulesEngine(env: RulesEngineEnv, shared: SharedResources = {}): Promise<Booted> {
-  const log = (shared.log ?? createLogger({ level: env.LOG_LEVEL })).child({ service: "rules-engine" });
-  let db: Database;
-  let listener: Listener;
-  if (env.DATABASE_URL) {
-    await migrateService({ url: env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL }, "rules-engine", MIGRATIONS);
-    db = postgresDatabase({ url: env.DATABASE_URL, appRole: APP_ROLE });
-    listener = postgresListener(env.DATABASE_URL);
-  } else if (shared.pglite) {
-    await migrateService({ pglite: shared.pglite }, "rules-engine", MIGRATIONS);
-    db = pgliteDatabase({ client: shared.pglite, appRole: APP_ROLE });
-    listener = pgliteListener(shared.pglite);
-  } else {
-    throw new Error("rules-engine: set DATABASE_URL, or start it through `npm start` (embedded PGlite)");
+  const rt = await openRuntime({ service: "rules-engine", env, shared, migrations: MIGRATIONS });
+  if (!rt.verifyToken) {
+    rt.log.warn("no JWKS_URL or JWT_PUBLIC_KEY: every bearer token will be refused");
   }
-  const verifyToken =
-    env.JWKS_URL || env.JWT_PUBLIC_KEY
-      ? await createTokenVerifier({
-          jwksUrl: env.JWKS_URL,
-          publicKey: env.JWT_PUBLIC_KEY,
-          issuer: env.JWT_ISSUER,
-        })
-      : undefined;
-  if (!verifyToken) {
-    log.warn("no JWKS_URL or JWT_PUBLIC_KEY: every bearer token will be refused");
-  }
-  const ownTransport = !shared.bus && env.KAFKA_BROKERS;
-  const transport =
-    shared.bus ??
-    (env.KAFKA_BROKERS
-      ? kafkaTransport({ brokers: env.KAFKA_BROKERS.split(","), clientId: "rules-engine", log })
-      : undefined);
-  const metrics = createMetrics("rules-engine");
-  const checks: Record<string, () => Promise<unknown>> =
-    transport?.kind === "kafka" ? { kafka: () => transport.check() } : {};
   const cache = new RuleSetCache({ ttlMs: env.RULES_CACHE_TTL_MS });
-  const app = createApp({ db, log, verifyToken, metrics, checks, cache });
-  const server = listen(app, env.PORT, "rules-engine");
-  log.info("listening", { url: server.url });
-
-  const parts: Stoppable[] = [server];
-  if (transport) {
-    const relay = startRelay({
-      db,
-      outbox,
-      publisher: transport.publisher("rules-engine-relay"),
-      log,
-      registry: metrics.registry,
-      listen: listener,
-    });
-    parts.push({ name: "outbox relay", stop: () => relay.stop() });
-    parts.push(...(await startRulesEvents({ db, transport, cache, log, registry: metrics.registry })));
-    if (ownTransport) {
-      parts.push({ name: "kafka", stop: () => transport.close() });
-    }
-  } else {
-    log.warn("no KAFKA_BROKERS and no event bus: events stay in the outbox until a relay runs");
-  }
-  parts.push({ name: "postgres", stop: () => db.close() });
-  return { name: "rules-engine", url: server.url, parts };
+  const { db, log, metrics } = rt;
+  const app = createApp({ db, log, verifyToken: rt.verifyToken, metrics, checks: rt.checks, cache });
+  return rt.serve(app, {
+    outbox,
+    consumers: (transport) => startRulesEvents({ db, transport, cache, log, registry: metrics.registry }),
+  });
 }
