@@ -3,31 +3,9 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { departments, memberships } from "../db/schema.ts";
 import type { OrgContext } from "../deps.ts";
-import {
-  type ArchiveInput,
-  archiveRecord,
-  type ByIdInput,
-  definedOnly,
-  findRecord,
-  ListInput,
-  listRecords,
-  Name,
-  NameBn,
-  updateRecord,
-} from "./common.ts";
-import { publishChanged, publishCreated } from "./events.ts";
+import { ListInput, Name, NameBn } from "./common.ts";
 import { wouldCycle } from "./hierarchy.ts";
-
-const LABEL = { en: "Department", bn: "বিভাগ" };
-const NOT_FOUND = "organization.department.not_found";
-const TABLE = {
-  table: departments,
-  id: departments.id,
-  name: departments.name,
-  archivedAt: departments.archivedAt,
-  version: departments.version,
-};
-const LINK = { table: departments, key: departments.id, parent: departments.parentId };
+import { recordVerbs } from "./record-verbs.ts";
 
 export const CreateDepartmentInput = z.object({
   companyId: z.uuid(),
@@ -52,24 +30,27 @@ export const DepartmentTreeInput = z.object({ companyId: z.uuid().optional() });
 export type Department = typeof departments.$inferSelect;
 export type DepartmentNode = Department & { children: DepartmentNode[] };
 
+const LINK = { table: departments, key: departments.id, parent: departments.parentId };
 const CYCLE = { en: "A department cannot sit below itself", bn: "কোনো বিভাগ নিজের অধীনে থাকতে পারে না" };
 
-export const createDepartment = ({
-  ctx,
-  input,
-}: {
-  ctx: OrgContext;
-  input: z.infer<typeof CreateDepartmentInput>;
-}) =>
-  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+const verbs = recordVerbs<
+  Department,
+  z.infer<typeof CreateDepartmentInput>,
+  z.infer<typeof UpdateDepartmentInput>
+>({
+  entity: "department",
+  label: { en: "Department", bn: "বিভাগ" },
+  table: {
+    table: departments,
+    id: departments.id,
+    name: departments.name,
+    archivedAt: departments.archivedAt,
+    version: departments.version,
+  },
+  /** A sub-department belongs to its parent's company. */
+  async beforeCreate(tx, input) {
     if (input.parentId) {
-      const parent = await findRecord<Department>(
-        tx,
-        TABLE,
-        input.parentId,
-        { en: "Parent department", bn: "মূল বিভাগ" },
-        NOT_FOUND,
-      );
+      const parent = await verbs.find(tx, input.parentId);
       if (parent.companyId !== input.companyId) {
         throw invalidField("parentId", "organization.department.parent_company", {
           en: "The parent department belongs to another company",
@@ -77,73 +58,23 @@ export const createDepartment = ({
         });
       }
     }
-    const [row] = await tx
-      .insert(departments)
-      .values({ ...input, tenantId: ctx.tenantId })
-      .returning();
-    await publishCreated(tx, ctx, "vextrus.organization.department.created", row as Department);
-    ctx.deps.metrics.departmentsCreated.inc();
-    return row as Department;
-  });
-
-export const getDepartment = ({ ctx, input }: { ctx: OrgContext; input: z.infer<typeof ByIdInput> }) =>
-  ctx.deps.db.tenant(ctx.tenantId, (tx) => findRecord<Department>(tx, TABLE, input.id, LABEL, NOT_FOUND), {
-    readOnly: true,
-  });
-
-export const listDepartments = ({
-  ctx,
-  input,
-}: {
-  ctx: OrgContext;
-  input: z.infer<typeof ListDepartmentsInput>;
-}) =>
-  ctx.deps.db.tenant(
-    ctx.tenantId,
-    (tx) =>
-      listRecords<Department>(tx, TABLE, input, [
-        input.companyId ? eq(departments.companyId, input.companyId) : undefined,
-        input.parentId ? eq(departments.parentId, input.parentId) : undefined,
-      ]),
-    { readOnly: true },
-  );
-
-export const updateDepartment = ({
-  ctx,
-  input,
-}: {
-  ctx: OrgContext;
-  input: z.infer<typeof UpdateDepartmentInput>;
-}) =>
-  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
-    const { id, expectedVersion, ...patch } = input;
-    if (patch.parentId && (await wouldCycle(tx, LINK, id, patch.parentId))) {
+  },
+  async beforeUpdate(tx, input) {
+    if (input.parentId && (await wouldCycle(tx, LINK, input.id, input.parentId))) {
       throw invalidField("parentId", "organization.department.cycle", CYCLE);
     }
-    const change = await updateRecord<Department>(
-      tx,
-      TABLE,
-      { id, expectedVersion },
-      definedOnly(patch),
-      LABEL,
-      NOT_FOUND,
-    );
-    await publishChanged(tx, ctx, "vextrus.organization.department.updated", change);
-    return change.after;
-  });
-
-/** Archiving is refused while active sub-departments or members remain. */
-export const archiveDepartment = ({ ctx, input }: { ctx: OrgContext; input: z.infer<typeof ArchiveInput> }) =>
-  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+  },
+  /** Archiving is refused while active sub-departments or members remain. */
+  async beforeArchive(tx, id) {
     const [child] = await tx
       .select({ id: departments.id })
       .from(departments)
-      .where(and(eq(departments.parentId, input.id), isNull(departments.archivedAt)))
+      .where(and(eq(departments.parentId, id), isNull(departments.archivedAt)))
       .limit(1);
     const [member] = await tx
       .select({ id: memberships.id })
       .from(memberships)
-      .where(and(eq(memberships.departmentId, input.id), isNull(memberships.archivedAt)))
+      .where(and(eq(memberships.departmentId, id), isNull(memberships.archivedAt)))
       .limit(1);
     if (child || member) {
       throw new AppError("PRECONDITION_FAILED", "organization.department.in_use", {
@@ -151,10 +82,31 @@ export const archiveDepartment = ({ ctx, input }: { ctx: OrgContext; input: z.in
         bn: "প্রথমে এই বিভাগের উপবিভাগ ও সদস্যদের সরান বা আর্কাইভ করুন",
       });
     }
-    const change = await archiveRecord<Department>(tx, TABLE, input, LABEL, NOT_FOUND);
-    await publishChanged(tx, ctx, "vextrus.organization.department.archived", change);
-    return change.after;
-  });
+  },
+});
+
+export const createDepartment = async (call: {
+  ctx: OrgContext;
+  input: z.infer<typeof CreateDepartmentInput>;
+}) => {
+  const row = await verbs.create(call);
+  call.ctx.deps.metrics.departmentsCreated.inc();
+  return row;
+};
+export const getDepartment = verbs.get;
+export const updateDepartment = verbs.update;
+export const archiveDepartment = verbs.archive;
+export const listDepartments = ({
+  ctx,
+  input,
+}: {
+  ctx: OrgContext;
+  input: z.infer<typeof ListDepartmentsInput>;
+}) =>
+  verbs.list({ ctx, input }, [
+    input.companyId ? eq(departments.companyId, input.companyId) : undefined,
+    input.parentId ? eq(departments.parentId, input.parentId) : undefined,
+  ]);
 
 /** The active departments as a forest (roots first, children in creation order). */
 export async function departmentTree({

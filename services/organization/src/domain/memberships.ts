@@ -3,32 +3,9 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { memberships } from "../db/schema.ts";
 import type { OrgContext } from "../deps.ts";
-import {
-  type ArchiveInput,
-  archiveRecord,
-  type ByIdInput,
-  definedOnly,
-  findRecord,
-  ListInput,
-  listRecords,
-  updateRecord,
-} from "./common.ts";
-import { publishChanged, publishCreated } from "./events.ts";
+import { ListInput } from "./common.ts";
 import { wouldCycle } from "./hierarchy.ts";
-
-const LABEL = { en: "Membership", bn: "সদস্যপদ" };
-const NOT_FOUND = "organization.membership.not_found";
-const TABLE = {
-  table: memberships,
-  id: memberships.id,
-  archivedAt: memberships.archivedAt,
-  version: memberships.version,
-};
-const LINK = { table: memberships, key: memberships.userId, parent: memberships.reportsToUserId };
-const CYCLE = {
-  en: "This reporting line would loop back to the same person",
-  bn: "এই রিপোর্টিং লাইনটি একই ব্যক্তির কাছে ফিরে আসবে",
-};
+import { recordVerbs } from "./record-verbs.ts";
 
 export const CreateMembershipInput = z.object({
   userId: z.uuid(),
@@ -52,30 +29,46 @@ export const ListMembershipsInput = ListInput.extend({
 
 export type Membership = typeof memberships.$inferSelect;
 
-export const createMembership = ({
-  ctx,
-  input,
-}: {
-  ctx: OrgContext;
-  input: z.infer<typeof CreateMembershipInput>;
-}) =>
-  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+const LINK = { table: memberships, key: memberships.userId, parent: memberships.reportsToUserId };
+const CYCLE = {
+  en: "This reporting line would loop back to the same person",
+  bn: "এই রিপোর্টিং লাইনটি একই ব্যক্তির কাছে ফিরে আসবে",
+};
+const cycle = () => invalidField("reportsToUserId", "organization.membership.cycle", CYCLE);
+
+/** One membership per user; reporting lines never loop (someone reporting to themselves included). */
+const verbs = recordVerbs<
+  Membership,
+  z.infer<typeof CreateMembershipInput>,
+  z.infer<typeof UpdateMembershipInput>
+>({
+  entity: "membership",
+  label: { en: "Membership", bn: "সদস্যপদ" },
+  table: {
+    table: memberships,
+    id: memberships.id,
+    archivedAt: memberships.archivedAt,
+    version: memberships.version,
+  },
+  async beforeCreate(_tx, input) {
     if (input.reportsToUserId === input.userId) {
-      throw invalidField("reportsToUserId", "organization.membership.cycle", CYCLE);
+      throw cycle();
     }
-    const [row] = await tx
-      .insert(memberships)
-      .values({ ...input, tenantId: ctx.tenantId })
-      .returning();
-    await publishCreated(tx, ctx, "vextrus.organization.membership.created", row as Membership);
-    return row as Membership;
-  });
+  },
+  async beforeUpdate(tx, input) {
+    if (input.reportsToUserId) {
+      const current = await verbs.find(tx, input.id);
+      if (await wouldCycle(tx, LINK, current.userId, input.reportsToUserId)) {
+        throw cycle();
+      }
+    }
+  },
+});
 
-export const getMembership = ({ ctx, input }: { ctx: OrgContext; input: z.infer<typeof ByIdInput> }) =>
-  ctx.deps.db.tenant(ctx.tenantId, (tx) => findRecord<Membership>(tx, TABLE, input.id, LABEL, NOT_FOUND), {
-    readOnly: true,
-  });
-
+export const createMembership = verbs.create;
+export const getMembership = verbs.get;
+export const updateMembership = verbs.update;
+export const archiveMembership = verbs.archive;
 export const listMemberships = ({
   ctx,
   input,
@@ -83,47 +76,8 @@ export const listMemberships = ({
   ctx: OrgContext;
   input: z.infer<typeof ListMembershipsInput>;
 }) =>
-  ctx.deps.db.tenant(
-    ctx.tenantId,
-    (tx) =>
-      listRecords<Membership>(tx, TABLE, input, [
-        input.companyId ? eq(memberships.companyId, input.companyId) : undefined,
-        input.departmentId ? eq(memberships.departmentId, input.departmentId) : undefined,
-        input.reportsToUserId ? eq(memberships.reportsToUserId, input.reportsToUserId) : undefined,
-      ]),
-    { readOnly: true },
-  );
-
-export const updateMembership = ({
-  ctx,
-  input,
-}: {
-  ctx: OrgContext;
-  input: z.infer<typeof UpdateMembershipInput>;
-}) =>
-  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
-    const { id, expectedVersion, ...patch } = input;
-    if (patch.reportsToUserId) {
-      const current = await findRecord<Membership>(tx, TABLE, id, LABEL, NOT_FOUND);
-      if (await wouldCycle(tx, LINK, current.userId, patch.reportsToUserId)) {
-        throw invalidField("reportsToUserId", "organization.membership.cycle", CYCLE);
-      }
-    }
-    const change = await updateRecord<Membership>(
-      tx,
-      TABLE,
-      { id, expectedVersion },
-      definedOnly(patch),
-      LABEL,
-      NOT_FOUND,
-    );
-    await publishChanged(tx, ctx, "vextrus.organization.membership.updated", change);
-    return change.after;
-  });
-
-export const archiveMembership = ({ ctx, input }: { ctx: OrgContext; input: z.infer<typeof ArchiveInput> }) =>
-  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
-    const change = await archiveRecord<Membership>(tx, TABLE, input, LABEL, NOT_FOUND);
-    await publishChanged(tx, ctx, "vextrus.organization.membership.archived", change);
-    return change.after;
-  });
+  verbs.list({ ctx, input }, [
+    input.companyId ? eq(memberships.companyId, input.companyId) : undefined,
+    input.departmentId ? eq(memberships.departmentId, input.departmentId) : undefined,
+    input.reportsToUserId ? eq(memberships.reportsToUserId, input.reportsToUserId) : undefined,
+  ]);
