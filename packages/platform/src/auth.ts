@@ -79,12 +79,17 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
   const verifyApiKey = introspectionUrl
     ? createApiKeyVerifier({ url: introspectionUrl, cacheMs: options.apiKeyCacheMs })
     : undefined;
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return async (token) => {
     if (token.startsWith(API_KEY_PREFIX)) {
       if (!verifyApiKey) {
         throw unauthorized("auth.token.invalid", INVALID);
       }
       return verifyApiKey(token);
+    }
+    const known = verified.get(token);
+    if (known && known.until > Date.now()) {
+      return known.principal;
     }
     try {
       const verifyOptions = { algorithms: ["EdDSA"], issuer: options.issuer };
@@ -93,12 +98,36 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
           ? await jwtVerify(token, key, verifyOptions)
           : await jwtVerify(token, key, verifyOptions);
       const claims = AccessClaims.parse(payload);
-      return { tenantId: claims.tid, userId: claims.sub, permissions: claims.perms, sessionId: claims.sid };
+      const principal = {
+        tenantId: claims.tid,
+        userId: claims.sub,
+        permissions: claims.perms,
+        sessionId: claims.sid,
+      };
+      remember(token, principal, (payload.exp ?? 0) * 1000);
+      return principal;
     } catch {
       throw unauthorized("auth.token.invalid", INVALID);
     }
   };
+
+  /**
+   * A token verified once is trusted until it expires (at most VERIFIED_CACHE_MS): the signature check
+   * is the costly part of every request, and a token's claims cannot change.
+   */
+  function remember(token: string, principal: Principal, expiresAt: number) {
+    if (verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = verified.keys().next().value;
+      if (oldest !== undefined) {
+        verified.delete(oldest);
+      }
+    }
+    verified.set(token, { principal, until: Math.min(expiresAt, Date.now() + VERIFIED_CACHE_MS) });
+  }
 }
+
+const VERIFIED_CACHE_SIZE = 10_000;
+const VERIFIED_CACHE_MS = 60_000;
 
 /** `organization:department:create` is granted by itself, by `organization:department:*`, `organization:*` or `*`. */
 export function hasPermission(granted: readonly string[], required: string): boolean {

@@ -5,7 +5,7 @@ import { AppError, createTokenVerifier, hasPermission } from "../src/index.ts";
 async function keyPair(kid: string) {
   const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: "EdDSA", use: "sig" };
-  const sign = (claims: Record<string, unknown>, expires = "5m") =>
+  const sign = (claims: Record<string, unknown>, expires: string | number = "5m") =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: "EdDSA", kid })
       .setIssuer("vextrus-auth")
@@ -65,6 +65,19 @@ describe("token verification against a JWKS URL", () => {
     const pair = await keyPair("solo");
     const verify = await createTokenVerifier({ publicKey: JSON.stringify(pair.jwk), issuer: "vextrus-auth" });
     expect((await verify(await pair.sign({ tid: tenant }))).tenantId).toBe(tenant);
+  });
+});
+
+describe("verified-token cache", () => {
+  test("a token verified once stays valid only until it expires", async () => {
+    const pair = await keyPair("cache");
+    const verify = await createTokenVerifier({ publicKey: JSON.stringify(pair.jwk), issuer: "vextrus-auth" });
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const token = await pair.sign({ tid: tenant }, expiresAt);
+    expect((await verify(token)).tenantId).toBe(tenant);
+    expect((await verify(token)).tenantId).toBe(tenant);
+    await Bun.sleep(expiresAt * 1000 - Date.now() + 50);
+    await expect(verify(token)).rejects.toBeInstanceOf(AppError);
   });
 });
 
