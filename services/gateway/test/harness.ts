@@ -3,6 +3,7 @@ import { AuditEnv } from "@vextrus/audit/env";
 import { bootAuth } from "@vextrus/auth/boot";
 import { AuthEnv } from "@vextrus/auth/env";
 import { createVextrusClient, type VextrusClientOptions } from "@vextrus/client";
+import { createInProcessBus, type InProcessBus, type Transport } from "@vextrus/events";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
 import { createLogger, type Stoppable } from "@vextrus/platform";
@@ -17,7 +18,6 @@ import { RulesEngineEnv } from "@vextrus/rules-engine/env";
 import { bootWorkflow } from "@vextrus/workflow/boot";
 import { WorkflowEnv } from "@vextrus/workflow/env";
 import postgres from "postgres";
-import { createInProcessBus, type InProcessBus, type Transport } from "../../../packages/events/src/index.ts";
 import { createGateway, type GatewayOptions } from "../src/app.ts";
 
 /** A real service for a test file: its own database on the real PostgreSQL, served on a real port. */

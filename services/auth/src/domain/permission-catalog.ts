@@ -53,6 +53,16 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
     ]),
   ),
   ...crud("organization", "chain", "Reporting chain", "রিপোর্টিং চেইন", ["read"]),
+  ...crud("workflow", "definition", "Approval process definitions", "অনুমোদন প্রক্রিয়ার সংজ্ঞা", [
+    "read",
+    "create",
+  ]),
+  ...crud("workflow", "process", "Approval processes", "অনুমোদন প্রক্রিয়া", ["read", "start"]),
+  ...crud("workflow", "task", "Approval tasks", "অনুমোদনের কাজ", ["read", "decide", "delegate", "escalate"]),
+  ...crud("rules", "ruleset", "Rule sets", "নিয়মের সেট", ["read"]),
+  ...crud("rules", "rule", "Rules", "নিয়ম", ["write"]),
+  ...crud("rules", "evaluation", "Rule evaluations", "নিয়ম মূল্যায়ন", ["read", "run"]),
+  ...crud("audit", "event", "Audit log", "অডিট লগ", ["read", "export"]),
 ];
 
 /** What "reads everything" means: every read except other people's sessions and the tenant's API keys. */
@@ -73,18 +83,19 @@ export const BUILTIN_ROLES = {
         "organization",
         "master-data",
         "workflow",
+        "rules",
         "file-storage",
         "document-generator",
         "import-export",
         "scheduler",
         "notification",
       ].map((s) => `${s}:*`),
-      ...READS.filter((p) => p.startsWith("auth:")),
+      ...READS.filter((p) => p.startsWith("auth:") || p.startsWith("audit:")),
     ],
   },
   approver: {
     description: "Reads everything and decides approval tasks",
-    permissions: [...READS, "workflow:task:*", "workflow:instance:read"],
+    permissions: [...READS, "workflow:task:decide", "workflow:task:delegate"],
   },
   viewer: { description: "Reads everything, changes nothing", permissions: READS },
 } as const satisfies Record<string, { description: string; permissions: readonly string[] }>;

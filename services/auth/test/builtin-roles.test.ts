@@ -1,0 +1,48 @@
+import { describe, expect, test } from "bun:test";
+import { hasPermission } from "@vextrus/platform";
+import { BUILTIN_ROLES } from "../src/domain/permission-catalog.ts";
+
+const can = (role: keyof typeof BUILTIN_ROLES, permission: string) =>
+  hasPermission(BUILTIN_ROLES[role].permissions, permission);
+
+describe("built-in roles grant what the other services check", () => {
+  test("a manager starts processes whose definitions evaluate rule sets, and reads the audit log", () => {
+    for (const p of [
+      "workflow:process:start",
+      "rules:evaluation:run",
+      "organization:chain:read",
+      "audit:event:read",
+    ]) {
+      expect([p, can("manager", p)]).toEqual([p, true]);
+    }
+    expect(can("manager", "auth:role:create")).toBe(false);
+    expect(can("manager", "platform:tenant:create")).toBe(false);
+  });
+
+  test("an approver reads processes and decides or delegates tasks, but starts nothing", () => {
+    for (const p of [
+      "workflow:process:read",
+      "workflow:task:read",
+      "workflow:task:decide",
+      "workflow:task:delegate",
+    ]) {
+      expect([p, can("approver", p)]).toEqual([p, true]);
+    }
+    expect(can("approver", "workflow:process:start")).toBe(false);
+    expect(can("approver", "organization:company:create")).toBe(false);
+  });
+
+  test("a viewer reads workflow, rules and audit, and changes nothing", () => {
+    for (const p of [
+      "workflow:process:read",
+      "rules:ruleset:read",
+      "audit:event:read",
+      "organization:company:read",
+    ]) {
+      expect([p, can("viewer", p)]).toEqual([p, true]);
+    }
+    for (const p of ["workflow:task:decide", "rules:rule:write", "audit:event:export", "auth:session:read"]) {
+      expect([p, can("viewer", p)]).toEqual([p, false]);
+    }
+  });
+});
