@@ -28,6 +28,16 @@ export const workflowTaskEvents = {
   ),
   "vextrus.workflow.task.approved": v1(Decision),
   "vextrus.workflow.task.rejected": v1(Decision),
+  "vextrus.workflow.task.returned": v1(Decision),
+  "vextrus.workflow.task.delegated": v1(
+    z.looseObject({
+      id: z.uuid(),
+      instanceId: z.uuid(),
+      fromUserId: z.uuid(),
+      toUserId: z.uuid(),
+      until: z.string(),
+    }),
+  ),
   "vextrus.workflow.task.escalated": v1(
     z.looseObject({ id: z.uuid(), instanceId: z.uuid(), fromUserId: z.uuid(), toUserId: z.uuid() }),
   ),

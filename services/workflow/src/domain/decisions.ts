@@ -83,15 +83,7 @@ export async function decideTask(ctx: WorkflowContext, input: DecideInput, decis
       round: process.round,
       step: task.step,
     };
-    if (decision === "approved") {
-      journal.event("vextrus.workflow.task.approved", task.id, payload);
-    } else {
-      // The catalog has no task.returned yet: a return travels as task.rejected with `returned: true`.
-      journal.event("vextrus.workflow.task.rejected", task.id, {
-        ...payload,
-        returned: decision === "returned",
-      });
-    }
+    journal.event(`vextrus.workflow.task.${decision}`, task.id, payload);
     const updated = await settleProcess(tx, journal, process, decided, decision, slaHours);
     await journal.flush(tx);
     return { task: decided, process: updated };

@@ -129,14 +129,12 @@ export const delegate = ({ ctx, input }: { ctx: WorkflowContext; input: z.infer<
         details: { toUserId: input.toUserId, until: input.until.toISOString(), all: !input.taskId },
       });
       if (task.status === "pending") {
-        // No task.delegated in the catalog yet: the delegate is announced as an assignee of the task.
-        journal.event("vextrus.workflow.task.assigned", task.id, {
+        journal.event("vextrus.workflow.task.delegated", task.id, {
           id: task.id,
           instanceId: task.processId,
-          assigneeId: input.toUserId,
-          ...(task.dueAt ? { dueAt: task.dueAt.toISOString() } : {}),
-          delegatedBy: me,
-          delegatedUntil: input.until.toISOString(),
+          fromUserId: me,
+          toUserId: input.toUserId,
+          until: input.until.toISOString(),
         });
       }
     }
