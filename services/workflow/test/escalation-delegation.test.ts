@@ -122,6 +122,14 @@ describe("delegation", () => {
     const decision = full.history.find((t) => t.action === "approved");
     expect(decision?.details).toMatchObject({ onBehalfOf: co.pm.userId });
     expect(full.history.map((t) => t.action)).toContain("delegated");
+    const [announced] = await h.sql<{ event: { data: Record<string, unknown>; actorid: string } }[]>`
+      select event from workflow.outbox where event->>'type' = 'vextrus.workflow.task.delegated' and key = ${task.id}`;
+    expect(announced?.event.actorid).toBe(co.pm.userId);
+    expect(announced?.event.data).toMatchObject({
+      id: task.id,
+      fromUserId: co.pm.userId,
+      toUserId: co.outsider.userId,
+    });
   });
 
   test("a delegation for one task does not cover others; an expired one covers nothing", async () => {

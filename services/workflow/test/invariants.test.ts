@@ -152,6 +152,10 @@ describe("invariants", () => {
       expectedVersion: directorTask.version,
     });
     expect(returned.process.status).toBe("returned");
+    const events = await h.sql<{ type: string }[]>`
+      select event->>'type' as type from workflow.outbox where key = ${directorTask.id} order by id`;
+    expect(events.map((e) => e.type)).toContain("vextrus.workflow.task.returned");
+    expect(events.map((e) => e.type)).not.toContain("vextrus.workflow.task.rejected");
     const late = await failure(
       h.client(co.director.token).tasks.approve.mutate({
         taskId: directorTask.id,
