@@ -231,6 +231,7 @@ async function seed(urls: Urls, signer: Awaited<ReturnType<typeof createTestSign
     "workflow:process:start",
     "workflow:task:decide",
     "organization:chain:read",
+    "organization:department:read",
     "rules:evaluation:run",
   ];
   const sign = (userId: string) =>

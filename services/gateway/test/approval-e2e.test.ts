@@ -22,6 +22,7 @@ const EMPLOYEE = [
   "workflow:task:delegate",
   "workflow:definition:read",
   "organization:chain:read",
+  "organization:department:read",
   "rules:evaluation:run",
 ];
 const VIEWER = ["workflow:process:read", "workflow:task:read", "workflow:definition:read"];

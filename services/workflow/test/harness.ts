@@ -25,6 +25,7 @@ export const EMPLOYEE = [
   "workflow:task:delegate",
   "workflow:definition:read",
   "organization:chain:read",
+  "organization:department:read",
   "rules:evaluation:run",
 ];
 export const VIEWER = ["workflow:process:read", "workflow:task:read", "workflow:definition:read"];

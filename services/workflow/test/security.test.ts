@@ -28,6 +28,23 @@ const input = (co: Company) => ({
 });
 
 describe("tenant isolation", () => {
+  test("a request cannot be charged to another tenant's department (checked at organization)", async () => {
+    const engineer = h.client(a.engineer.token);
+    for (const attempt of [
+      engineer.processes.start.mutate({ ...input(a), departmentId: b.departmentId }),
+      engineer.processes.preview.query({ ...input(a), departmentId: b.departmentId }),
+    ]) {
+      const refused = await failure(attempt);
+      expect(refused.code).toBe("BAD_REQUEST");
+      expect(refused.issues?.[0]?.path).toBe("departmentId");
+    }
+    expect(
+      (await h.client(a.admin.token).processes.list.query({})).items.some(
+        (p) => p.departmentId === b.departmentId,
+      ),
+    ).toBe(false);
+  });
+
   test("tenant B cannot see or act on tenant A's processes and tasks", async () => {
     const { process } = await h.client(a.engineer.token).processes.start.mutate(input(a));
     const taskA = (await h.client(a.pm.token).tasks.inbox.query({})).find((t) => t.processId === process.id);

@@ -1,4 +1,5 @@
 import { Money } from "@vextrus/bd";
+import { AppError, invalidField } from "@vextrus/platform";
 import { z } from "zod";
 import { processes } from "../db/schema.ts";
 import type { WorkflowContext } from "../deps.ts";
@@ -66,15 +67,31 @@ export function describe(steps: readonly PlannedStep[]) {
   );
 }
 
-async function plan(ctx: WorkflowContext, input: Pick<StartInput, "definitionKey" | "amount" | "data">) {
+/** A request is charged to a department of the caller's own organisation, never another tenant's. */
+async function assertDepartment(ctx: WorkflowContext, departmentId: string): Promise<void> {
+  const call = { authorization: ctx.authorization, requestId: ctx.requestId };
+  await ctx.deps.organization.department({ id: departmentId }, call).catch((error: unknown) => {
+    if (error instanceof AppError && error.kind === "NOT_FOUND") {
+      throw invalidField("departmentId", "workflow.department.unknown", {
+        en: "No such department in your organisation",
+        bn: "আপনার প্রতিষ্ঠানে এমন কোনো বিভাগ নেই",
+      });
+    }
+    throw error;
+  });
+}
+
+async function plan(
+  ctx: WorkflowContext,
+  input: Pick<StartInput, "definitionKey" | "amount" | "data" | "departmentId">,
+) {
   const definition = await ctx.deps.db.tenant(ctx.tenantId, (tx) => findDefinition(tx, input.definitionKey), {
     readOnly: true,
   });
-  const { chain, rules } = await assess(ctx, definition, {
-    initiatorId: ctx.principal.userId,
-    amount: input.amount,
-    data: input.data,
-  });
+  const [{ chain, rules }] = await Promise.all([
+    assess(ctx, definition, { initiatorId: ctx.principal.userId, amount: input.amount, data: input.data }),
+    assertDepartment(ctx, input.departmentId),
+  ]);
   const steps = planRoute({
     initiatorId: ctx.principal.userId,
     chain,
