@@ -7,13 +7,10 @@
  * Targets: gateway throughput ≥ 0.8 × direct, gateway p99 ≤ 1.25 × direct.
  */
 
-import { MIGRATIONS } from "@vextrus/organization/boot";
-import { migrateService } from "@vextrus/platform/db";
 import { createTestSigner } from "@vextrus/platform/testing";
-import postgres from "postgres";
 import superjson from "superjson";
-import { ensurePostgres } from "../test-infra/postgres.ts";
 import { type LoadResult, load, median } from "./load.ts";
+import { seedOrganizationRead } from "./seed.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -47,28 +44,13 @@ async function startServer(name: string, entry: string, env: Record<string, stri
   throw new Error(`${name} did not become ready`);
 }
 
-const pg = await ensurePostgres();
-const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
-const dbName = `vx_bench_gateway_${Date.now()}`;
-await admin.unsafe(`create database ${dbName}`);
-const url = new URL(pg.url);
-url.pathname = `/${dbName}`;
-await migrateService({ url: url.toString() }, "organization", MIGRATIONS);
-
-const tenantId = Bun.randomUUIDv7();
-const companyId = Bun.randomUUIDv7();
-const seed = postgres(url.toString(), { max: 1, onnotice: () => {} });
-await seed.begin(async (tx) => {
-  await tx`select set_config('app.tenant_id', ${tenantId}, true)`;
-  await tx`insert into organization.tenants (id, slug, legal_name) values (${tenantId}, 'bench', 'Bench Ltd')`;
-  await tx`insert into organization.companies (id, tenant_id, name) values (${companyId}, ${tenantId}, 'Bench Company')`;
-});
-await seed.end();
+const bench = await seedOrganizationRead("gateway");
+const { tenantId, companyId } = bench;
 
 const signer = await createTestSigner();
 const token = await signer.sign({ tenantId, permissions: ["organization:*"], expiresIn: "1h" });
 const organization = await startServer("organization", `${root}/services/organization/src/main.ts`, {
-  DATABASE_URL: url.toString(),
+  DATABASE_URL: bench.databaseUrl,
   JWT_PUBLIC_KEY: signer.publicKey,
 });
 const gateway = await startServer("gateway", `${root}/services/gateway/src/main.ts`, {
@@ -131,9 +113,7 @@ console.log(`p99 gateway/direct        = ${p99.toFixed(2)} (target ≤ 1.25) ${p
 gateway.proc.kill("SIGTERM");
 organization.proc.kill("SIGTERM");
 await Promise.all([gateway.proc.exited, organization.proc.exited]);
-await admin.unsafe(`drop database ${dbName} with (force)`);
-await admin.end();
-await pg.stop();
+await bench.drop();
 
 const logins = `${import.meta.dir}/logins.ts`;
 if (await Bun.file(logins).exists()) {

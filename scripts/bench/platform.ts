@@ -5,40 +5,22 @@
  * medians reported (2 noisy cores).
  */
 
-import { MIGRATIONS } from "@vextrus/organization/boot";
-import { migrateService } from "@vextrus/platform/db";
 import { createTestSigner } from "@vextrus/platform/testing";
-import postgres from "postgres";
 import superjson from "superjson";
-import { ensurePostgres } from "../test-infra/postgres.ts";
 import { type LoadResult, load, median } from "./load.ts";
+import { seedOrganizationRead } from "./seed.ts";
 
 const ROUNDS = 3;
 const SECONDS = 4;
 const CONCURRENCY = 32;
 
-const pg = await ensurePostgres();
-const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
-const dbName = `vx_bench_platform_${Date.now()}`;
-await admin.unsafe(`create database ${dbName}`);
-const url = new URL(pg.url);
-url.pathname = `/${dbName}`;
-await migrateService({ url: url.toString() }, "organization", MIGRATIONS);
-
-const tenantId = Bun.randomUUIDv7();
-const companyId = Bun.randomUUIDv7();
-const seed = postgres(url.toString(), { max: 1, onnotice: () => {} });
-await seed.begin(async (tx) => {
-  await tx`select set_config('app.tenant_id', ${tenantId}, true)`;
-  await tx`insert into organization.tenants (id, slug, legal_name) values (${tenantId}, 'bench', 'Bench Ltd')`;
-  await tx`insert into organization.companies (id, tenant_id, name) values (${companyId}, ${tenantId}, 'Bench Company')`;
-});
-await seed.end();
+const bench = await seedOrganizationRead("platform");
+const { tenantId, companyId } = bench;
 
 const signer = await createTestSigner();
 const token = await signer.sign({ tenantId, permissions: ["*"], expiresIn: "1h" });
 const server = Bun.spawn([process.execPath, `${import.meta.dir}/platform-server.ts`], {
-  env: { ...process.env, DATABASE_URL: url.toString(), PORT: "0", JWT_PUBLIC_KEY: signer.publicKey },
+  env: { ...process.env, DATABASE_URL: bench.databaseUrl, PORT: "0", JWT_PUBLIC_KEY: signer.publicKey },
   stdout: "pipe",
   stderr: "inherit",
 });
@@ -92,6 +74,4 @@ console.log(`ratio b/c = ${ratio.toFixed(2)} (target ≥ 0.60) ${ratio >= 0.6 ? 
 
 server.kill("SIGTERM");
 await server.exited;
-await admin.unsafe(`drop database ${dbName} with (force)`);
-await admin.end();
-await pg.stop();
+await bench.drop();
