@@ -6,4 +6,4 @@
 //   KAFKA_TOPIC_PREFIX=staging.       prepended to every name (default none)
 import { runCreateTopics } from "@vextrus/events";
 
-process.exitCode = await runCreateTopics(process.env);
+process.exitCode = await runCreateTopics();

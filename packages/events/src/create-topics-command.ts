@@ -1,16 +1,7 @@
 import { readEnv } from "@vextrus/platform";
-import { z } from "zod";
+import type { z } from "zod";
+import { CreateTopicsEnv, processEnv } from "./env.ts";
 import { createCatalogTopics, withKafkaAdmin } from "./topics.ts";
-
-const CreateTopicsEnv = z.object({
-  KAFKA_BROKERS: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, "must be host:port[,host:port…]"),
-  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
-  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).optional(),
-  KAFKA_TOPIC_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]*$/)
-    .default(""),
-});
 
 /**
  * `topics:create`: creates every catalog topic and DLQ that is missing, prints a table of what it
@@ -18,7 +9,7 @@ const CreateTopicsEnv = z.object({
  * (default 1), KAFKA_PARTITIONS (overrides the catalog's counts; DLQs keep theirs), KAFKA_TOPIC_PREFIX.
  */
 export async function runCreateTopics(
-  source: Record<string, string | undefined>,
+  source: Record<string, string | undefined> = processEnv(),
   print: (line: string) => void = console.log,
 ): Promise<number> {
   let env: z.infer<typeof CreateTopicsEnv>;

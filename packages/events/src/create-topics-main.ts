@@ -2,4 +2,4 @@
 //   bun packages/events/src/create-topics-main.ts
 import { runCreateTopics } from "./create-topics-command.ts";
 
-process.exitCode = await runCreateTopics(process.env);
+process.exitCode = await runCreateTopics();

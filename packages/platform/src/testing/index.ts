@@ -4,19 +4,9 @@
  */
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import postgres from "postgres";
+import { testSetting } from "./env.ts";
 
-function required(name: "TEST_DATABASE_URL" | "KAFKA_BROKERS"): string {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(
-      `${name} is not set. Run the suites with \`npm test\`, which finds or starts PostgreSQL and Kafka, ` +
-        `or set ${name} yourself (e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres, KAFKA_BROKERS=127.0.0.1:9092).`,
-    );
-  }
-  return value;
-}
-
-export const kafkaBrokers = (): string[] => required("KAFKA_BROKERS").split(",");
+export const kafkaBrokers = (): string[] => testSetting("KAFKA_BROKERS").split(",");
 
 export interface TestDatabase {
   /** Superuser URL of the new database (migrations and tampering tests use it). */
@@ -27,7 +17,7 @@ export interface TestDatabase {
 
 /** Creates an empty database for one test file, so files never share rows or depend on order. */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const adminUrl = required("TEST_DATABASE_URL");
+  const adminUrl = testSetting("TEST_DATABASE_URL");
   const name = `vx_${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${Bun.randomUUIDv7().slice(-12).replaceAll("-", "")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
