@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dir, "..");
-const drizzleKit = join(root, "node_modules/.bin/drizzle-kit");
+
 let failed = false;
 for (const service of readdirSync(join(root, "services"))) {
   const dir = join(root, "services", service);
@@ -11,7 +11,11 @@ for (const service of readdirSync(join(root, "services"))) {
     continue;
   }
   console.log(`── ${service}`);
-  const proc = Bun.spawn([drizzleKit, "generate"], { cwd: dir, stdout: "inherit", stderr: "inherit" });
+  const proc = Bun.spawn([join(dir, "node_modules/.bin/drizzle-kit"), "generate"], {
+    cwd: dir,
+    stdout: "inherit",
+    stderr: "inherit",
+  });
   if ((await proc.exited) !== 0) {
     failed = true;
   }
