@@ -1,6 +1,6 @@
-// `npm install` installs only the `bun` devDependency (workspaces=false in .npmrc), then hands the
-// workspace install to Bun, which reads bun.lock. Bun runs this hook again; the
-// environment variable set below makes that run a no-op.
+// `npm install` installs the workspaces in the hoisted layout Bun uses too (bunfig.toml), then this hook
+// runs `bun install`, which puts every package at the version bun.lock pins. Bun runs this hook again;
+// the environment variable set below makes that run a no-op.
 import { spawnSync } from "node:child_process";
 
 if (process.env.VEXTRUS_BUN_INSTALL === "1") {

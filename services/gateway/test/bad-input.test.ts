@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError, type VextrusClient } from "@vextrus/client";
+import { superjsonCanSend } from "@vextrus/platform/testing";
 import fc from "fast-check";
 import { seedTenant } from "./fixtures.ts";
 import {
@@ -186,7 +187,11 @@ describe("malformed inputs are 400 naming the fields, never a 5xx, and write not
           async (input, lang) => {
             // Invalid as sent, and as it arrives: serialising drops what only lives on a prototype
             // (`{ __proto__: { polluted: true } }` travels as `{}`, which a strict optional object accepts).
-            fc.pre(!schema.safeParse(input).success && !schema.safeParse(structuredClone(input)).success);
+            fc.pre(
+              superjsonCanSend(input) &&
+                !schema.safeParse(input).success &&
+                !schema.safeParse(structuredClone(input)).success,
+            );
             const client = clients[lang];
             if (!client) {
               throw new Error("clients not ready");
@@ -272,6 +277,8 @@ describe("malformed requests on the wire are 4xx, never a 5xx", () => {
         "[]",
         '{"json":{"a":1},"meta":{"values":{"a.b.c":["Date"]}}}',
         '{"json":{"a":[]},"meta":{"referentialEqualities":{"a":["a.0","a.0.0"]}}}',
+        // Own `__proto__` keys (JSON.parse makes them): harmless data, never a prototype change.
+        '{"json":{"__proto__":{"polluted":true},"a":{"__proto__":0}}}',
         `{"json":${"[".repeat(5_000)}${"]".repeat(5_000)}}`,
       ),
     );

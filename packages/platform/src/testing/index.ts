@@ -4,6 +4,7 @@
  */
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import postgres from "postgres";
+import superjson from "superjson";
 import { testSetting } from "./env.ts";
 
 export const kafkaBrokers = (): string[] => testSetting("KAFKA_BROKERS").split(",");
@@ -62,3 +63,17 @@ export async function createTestSigner(issuer = "vextrus-auth") {
 export type TestSigner = Awaited<ReturnType<typeof createTestSigner>>;
 
 export { type ProxyMode, startTcpProxy } from "./tcp-proxy.ts";
+
+/**
+ * Whether a client can send `input` at all: superjson (the wire format) refuses an object with an own
+ * `__proto__` key before anything leaves the process. Fuzzers filter on this; such bodies are a
+ * wire-format test's business.
+ */
+export function superjsonCanSend(input: unknown): boolean {
+  try {
+    superjson.serialize(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
