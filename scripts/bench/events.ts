@@ -6,6 +6,7 @@
 // It starts its own Kafka broker (so no shared topic is touched) and finds or starts PostgreSQL like
 // `npm test`. The audit service runs as its own process, as in production.
 //   BENCH_EVENTS=20000  events for the throughput run      BENCH_SECONDS=10  length of the latency run
+//   AUDIT_BUN_OPTIONS="--cpu-prof --cpu-prof-dir=…"  Bun flags for the audit process (profiling)
 import { join } from "node:path";
 import { MIGRATIONS as AUDIT_MIGRATIONS } from "@vextrus/audit/boot";
 import {
@@ -121,6 +122,7 @@ try {
       KAFKA_BROKERS: kafka.brokers,
       PORT: String(port),
       LOG_LEVEL: "error",
+      ...(process.env.AUDIT_BUN_OPTIONS ? { BUN_OPTIONS: process.env.AUDIT_BUN_OPTIONS } : {}),
     },
     stdout: "ignore",
     stderr: "inherit",
