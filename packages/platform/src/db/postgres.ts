@@ -11,6 +11,39 @@ export interface PostgresOptions {
 
 const ignore = () => {};
 
+type Client = postgres.Sql | postgres.ReservedSql | postgres.TransactionSql;
+
+/**
+ * The client drizzle talks to, asking postgres.js to prepare every query that has parameters.
+ * Drizzle asks for that only for queries given a name, and an unnamed query costs a Describe round
+ * trip and a fresh parse and plan each time; a prepared one is reused on its connection. (Plans
+ * made under row-level security are bound to the role they were made for: PostgreSQL replans for
+ * another one.)
+ */
+function preparing<T extends Client>(client: T): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, params?: unknown[], opts?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, params as postgres.ParameterOrJSON<never>[], {
+            ...opts,
+            prepare: (params?.length ?? 0) > 0,
+          });
+      }
+      if (property === "begin") {
+        return (...args: unknown[]) => {
+          const fn = args.at(-1) as (tx: postgres.TransactionSql) => unknown;
+          return (target as postgres.Sql).begin(
+            ...(args.slice(0, -1) as [string]),
+            (tx: postgres.TransactionSql) => fn(preparing(tx)),
+          );
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
 /**
  * PostgreSQL through postgres.js. A tenant transaction reserves one connection and pipelines
  * BEGIN, the tenant/role settings and the verb's first query into one round trip.
@@ -23,14 +56,14 @@ export function postgresDatabase(options: PostgresOptions): Database {
     onnotice: ignore,
     connection: { application_name: options.appRole },
   });
-  const shared = drizzle({ client: sql }) as unknown as Tx;
+  const shared = drizzle({ client: preparing(sql) }) as unknown as Tx;
   const dialect = new PgDialect();
   const inFlight = new Set<Promise<void>>();
   // A drizzle handle over one reserved connection (drizzle() itself expects a pool's options).
   const onConnection = (conn: postgres.ReservedSql) =>
     new PostgresJsDatabase(
       dialect,
-      new PostgresJsSession(conn, dialect, undefined),
+      new PostgresJsSession(preparing(conn), dialect, undefined),
       undefined,
     ) as unknown as Tx;
 
