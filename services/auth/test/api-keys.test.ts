@@ -104,6 +104,36 @@ describe("API keys", () => {
     ]);
   });
 
+  test("deactivating a user revokes the keys they created, and only theirs", async () => {
+    const reg = await h.register("owner");
+    const keyMaker = await reg.api.roles.create.mutate({
+      name: "integrator",
+      permissions: ["auth:api_key:create", "auth:user:read"],
+    });
+    const email = `int-${Bun.randomUUIDv7().slice(-6)}@example.com`;
+    const invited = await reg.api.users.invite.mutate({ name: "Integrator", email, roleIds: [keyMaker.id] });
+    const password = `Tea-Garden-Monsoon-${Bun.randomUUIDv7().slice(-4)}`;
+    await h.client().invites.accept.mutate({ token: invited.invitation.token, password });
+    const login = await h.client().login.mutate({ tenantSlug: reg.slug, identifier: email, password });
+    const theirs = await h
+      .client({ token: login.accessToken })
+      .apiKeys.create.mutate({ name: "their sync", permissions: ["auth:user:read"] });
+    const admins = await reg.api.apiKeys.create.mutate({ name: "admin's", permissions: ["auth:user:read"] });
+    expect((await h.client({ token: theirs.key }).users.list.query()).items.length).toBe(2);
+
+    await reg.api.users.deactivate.mutate({ id: invited.user.id, reason: "left the company" });
+
+    expect((await failure(h.client({ token: theirs.key }).users.list.query())).code).toBe("UNAUTHORIZED");
+    expect((await h.client({ token: admins.key }).users.list.query()).items.length).toBe(2);
+    const keys = await reg.api.apiKeys.list.query();
+    expect(keys.find((k) => k.id === theirs.apiKey.id)?.revokedAt).not.toBeNull();
+    expect(keys.find((k) => k.id === admins.apiKey.id)?.revokedAt).toBeNull();
+    const [event] = await h.authSql`
+      select event->'data'->>'reason' as reason, event->>'actorid' as actor from auth.outbox
+      where key = ${theirs.apiKey.id} and event->>'type' = 'vextrus.auth.api_key.revoked'`;
+    expect(event).toEqual({ reason: "creator_deactivated", actor: reg.user.id });
+  });
+
   test("an expired key is refused", async () => {
     const reg = await h.register("expire");
     const created = await reg.api.apiKeys.create.mutate({

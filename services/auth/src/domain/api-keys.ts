@@ -1,4 +1,5 @@
 import { API_KEY_PREFIX, type IntrospectionAnswer, invalidField, notFound } from "@vextrus/platform";
+import type { Tx } from "@vextrus/platform/db";
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys } from "../db/schema.ts";
@@ -127,6 +128,32 @@ export async function revokeApiKey({
     });
     return publicKey(revoked ?? found);
   });
+}
+
+/**
+ * Revokes every live key a user created, inside the caller's tenant transaction (a deactivated user
+ * keeps no way in, not even through a key they minted). Each revocation is announced.
+ */
+export async function revokeKeysCreatedBy(
+  tx: Tx,
+  now: Date,
+  by: { tenantId: string; userId: string; actorId: string; reason: string },
+): Promise<number> {
+  const revoked = await tx
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.createdBy, by.userId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  for (const key of revoked) {
+    await emitEvent(tx, {
+      type: "vextrus.auth.api_key.revoked",
+      subject: key.id,
+      tenantId: by.tenantId,
+      actorId: by.actorId,
+      data: { apiKeyId: key.id, reason: by.reason },
+    });
+  }
+  return revoked.length;
 }
 
 /**

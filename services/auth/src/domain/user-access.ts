@@ -11,6 +11,7 @@ import {
   roleIdsOf,
   rolesWithPermissions,
 } from "./access.ts";
+import { revokeKeysCreatedBy } from "./api-keys.ts";
 import { emitEvent } from "./events.ts";
 import { revokeSessions } from "./sessions.ts";
 import { LABELS } from "./texts.ts";
@@ -86,6 +87,12 @@ export async function deactivateUser({
       userId: input.id,
       reason: "user_deactivated",
       actorId: by,
+    });
+    await revokeKeysCreatedBy(tx, now, {
+      tenantId: ctx.tenantId,
+      userId: input.id,
+      actorId: by,
+      reason: "creator_deactivated",
     });
     await emitEvent(tx, {
       type: "vextrus.auth.user.deactivated",
