@@ -1,4 +1,6 @@
-/** `bun run db:generate`: runs `drizzle-kit generate` in every service that has a drizzle.config.ts. */
+/**
+ * `bun run db:generate`: runs `drizzle-kit generate` in every service that has a drizzle.config.ts.
+ */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -11,7 +13,15 @@ for (const service of readdirSync(join(root, "services"))) {
     continue;
   }
   console.log(`── ${service}`);
-  const proc = Bun.spawn([join(dir, "node_modules/.bin/drizzle-kit"), "generate"], {
+  // The service's own copy if the layout nests one, else the hoisted one.
+  const drizzleKit = Bun.which("drizzle-kit", {
+    PATH: `${join(dir, "node_modules/.bin")}:${join(root, "node_modules/.bin")}`,
+  });
+  if (!drizzleKit) {
+    console.error("drizzle-kit is not installed: run npm install");
+    process.exit(1);
+  }
+  const proc = Bun.spawn([drizzleKit, "generate"], {
     cwd: dir,
     stdout: "inherit",
     stderr: "inherit",

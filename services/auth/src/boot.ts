@@ -4,6 +4,7 @@ import { createApp } from "./app.ts";
 import { outbox } from "./db/schema.ts";
 import type { AuthSettings } from "./deps.ts";
 import { undeliveredCourier } from "./domain/courier.ts";
+import { pruneLoginAttempts } from "./domain/login.ts";
 import type { AuthEnv } from "./env.ts";
 import { startAuthEvents } from "./events.ts";
 
@@ -45,6 +46,13 @@ export async function bootAuth(env: AuthEnv, shared: SharedResources = {}): Prom
   });
   const key = await deps.keys.signingKey();
   log.info("signing key ready", { kid: key.kid });
+  const prune = setInterval(() => {
+    const before = new Date(Date.now() - env.LOGIN_ATTEMPT_RETENTION_DAYS * 86_400_000);
+    pruneLoginAttempts(db, before)
+      .then((removed) => removed > 0 && log.info("old sign-in attempts pruned", { removed }))
+      .catch((error: unknown) => log.warn("sign-in attempt pruning failed", { message: String(error) }));
+  }, 3_600_000);
+  prune.unref();
   return rt.serve(app, {
     outbox,
     consumers: (transport) => startAuthEvents({ db, transport, log, registry: metrics.registry }),

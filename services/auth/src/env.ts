@@ -21,6 +21,13 @@ export const AuthEnv = ServiceEnv.extend({
     .max(10_000)
     .default(30)
     .describe("failed sign-ins one client address may make in 15 minutes"),
+  LOGIN_ATTEMPT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3_650)
+    .default(90)
+    .describe("days sign-in attempts are kept for review before they are pruned"),
   TRUST_FORWARDED_FOR: flag
     .default(true)
     .describe("take the client address from x-forwarded-for (first hop): only behind the gateway"),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
+import { pruneLoginAttempts } from "../src/domain/login.ts";
 import { type AuthHarness, failure, freshIp, startAuth } from "./harness.ts";
 
 let h: AuthHarness;
@@ -277,6 +278,48 @@ describe("lockout and limits", () => {
       expect(value / (m.wrongPassword ?? 1)).toBeLessThan(2);
     }
   }, 30_000);
+
+  test("old sign-in attempts are pruned across tenants; recent ones stay; tenants cannot delete any", async () => {
+    const [a, b] = [await h.register("prune-a"), await h.register("prune-b")];
+    for (const reg of [a, b]) {
+      await failure(
+        h.client().login.mutate({ tenantSlug: reg.slug, identifier: reg.email, password: "not-it-at-all" }),
+      );
+    }
+    const old = new Date(Date.now() - 100 * 86_400_000).toISOString();
+    await h.authSql`
+      update auth.login_attempts set attempted_at = ${old}
+      where tenant_id = any(${[a.tenant.id, b.tenant.id]}) and outcome = 'failed'`;
+    // A recent failure of tenant A, which must stay.
+    await failure(
+      h.client().login.mutate({ tenantSlug: a.slug, identifier: a.email, password: "still-not-it" }),
+    );
+    const counts = async () =>
+      Object.fromEntries(
+        (
+          await h.authSql`select tenant_id, count(*)::int as n from auth.login_attempts
+            where tenant_id = any(${[a.tenant.id, b.tenant.id]}) group by tenant_id`
+        ).map((row) => [row.tenant_id, row.n]),
+      );
+    const before = await counts();
+    // A tenant transaction may not delete attempts, not even claiming platform scope.
+    const refused = await h.authSql
+      .begin(async (tx) => {
+        await tx`select set_config('app.tenant_id', ${a.tenant.id}, true), set_config('app.platform', 'on', true)`;
+        await tx`set local role vextrus_app`;
+        await tx`delete from auth.login_attempts`;
+      })
+      .catch((error: { code?: string }) => error.code);
+    expect(refused).toBe("42501");
+    const removed = await pruneLoginAttempts(h.deps.db, new Date(Date.now() - 90 * 86_400_000));
+    expect(removed).toBe(2);
+    const after = await counts();
+    expect([after[a.tenant.id] ?? 0, after[b.tenant.id] ?? 0]).toEqual([
+      (before[a.tenant.id] ?? 0) - 1,
+      (before[b.tenant.id] ?? 0) - 1,
+    ]);
+    expect(after[a.tenant.id]).toBeGreaterThanOrEqual(1);
+  });
 });
 
 describe("users and permissions", () => {

@@ -1,6 +1,6 @@
 import { PLATFORM_TENANT_ID } from "@vextrus/events";
-import type { Tx } from "@vextrus/platform/db";
-import { and, count, eq, gt, max, ne } from "drizzle-orm";
+import { type Database, rowsOf, type Tx } from "@vextrus/platform/db";
+import { and, count, eq, gt, max, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { credentials, loginAttempts, tenants, users } from "../db/schema.ts";
 import type { PublicContext } from "../deps.ts";
@@ -199,4 +199,17 @@ export async function login({
   });
   deps.metrics.logins.inc({ outcome: "succeeded" });
   return { ...session, user: { id: user.id, name: user.name, email: user.email, tenantId } };
+}
+
+/**
+ * Deletes the sign-in attempts of every tenant made before `before` (lockouts look back 15 minutes,
+ * so only the review trail shortens). Platform scope; returns how many were deleted.
+ */
+export async function pruneLoginAttempts(db: Database, before: Date): Promise<number> {
+  const result = await db.privileged((tx) =>
+    tx.execute(sql`
+      with pruned as (delete from ${loginAttempts} where attempted_at < ${before.toISOString()}::timestamptz returning 1)
+      select count(*)::int as n from pruned`),
+  );
+  return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
 }
