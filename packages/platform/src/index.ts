@@ -19,6 +19,7 @@ export { checkAll, type HealthCheck } from "./health.ts";
 export { type Locale, localeFromHeader } from "./locale.ts";
 export { createLogger, errorFields, type LogFields, type Logger } from "./log.ts";
 export { createMetrics, type Metrics } from "./metrics.ts";
+export { type BucketLimits, RateLimiter } from "./rate-limit.ts";
 export { listen, type Stoppable, stopOnSignal } from "./serve.ts";
 export { createService, type ServiceOptions } from "./service.ts";
 export { type ErrorData, initServiceTrpc, type ProcedureMeta } from "./trpc.ts";

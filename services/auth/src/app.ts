@@ -4,6 +4,7 @@ import {
   createService,
   type Logger,
   type Metrics,
+  RateLimiter,
 } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
@@ -38,6 +39,9 @@ export interface AppOptions {
   metrics?: Metrics;
 }
 
+/** A budget of `perHour` per key: all of it at once, then refilled evenly over the hour. */
+const hourlyLimiter = (perHour: number) => new RateLimiter({ perSecond: perHour / 3_600, burst: perHour });
+
 /**
  * The auth service's HTTP app (tRPC, the JWKS document, API-key introspection) and its dependencies.
  * No side effects: tests build it with real dependencies.
@@ -64,6 +68,10 @@ export function createApp(options: AppOptions) {
       : missingOrganization,
     courier: options.courier,
     metrics: createAuthMetrics(metrics.registry),
+    limits: {
+      registration: hourlyLimiter(options.settings.registrationsPerIpPerHour),
+      resetRequest: hourlyLimiter(options.settings.resetRequestsPerIpPerHour),
+    },
     dummyHash: dummyPasswordHash(),
   };
   const app = createService({

@@ -18,6 +18,8 @@ export const settingsFrom = (env: AuthEnv): AuthSettings => ({
   sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
   sessionMaxHours: env.SESSION_MAX_HOURS,
   loginIpMaxFailures: env.LOGIN_IP_MAX_FAILURES,
+  registrationsPerIpPerHour: env.REGISTRATIONS_PER_IP_PER_HOUR,
+  resetRequestsPerIpPerHour: env.RESET_REQUESTS_PER_IP_PER_HOUR,
 });
 
 /**

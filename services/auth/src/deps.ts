@@ -1,4 +1,4 @@
-import type { ServiceContext, TenantContext } from "@vextrus/platform";
+import type { RateLimiter, ServiceContext, TenantContext } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import type { Clock } from "./domain/clock.ts";
 import type { Courier } from "./domain/courier.ts";
@@ -13,6 +13,10 @@ export interface AuthSettings {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   loginIpMaxFailures: number;
+  /** Sign-ups one client address may start per hour (this replica). */
+  registrationsPerIpPerHour: number;
+  /** Password-reset requests one client address may make per hour (this replica). */
+  resetRequestsPerIpPerHour: number;
 }
 
 export interface AuthDeps {
@@ -23,6 +27,8 @@ export interface AuthDeps {
   organization: OrganizationPort;
   courier: Courier;
   metrics: AuthMetrics;
+  /** Per-address budgets of the public verbs that write or send something. */
+  limits: { registration: RateLimiter; resetRequest: RateLimiter };
   /** An argon2id hash of nothing anyone knows: verified against for unknown accounts. */
   dummyHash: Promise<string>;
 }

@@ -21,6 +21,20 @@ export const AuthEnv = ServiceEnv.extend({
     .max(10_000)
     .default(30)
     .describe("failed sign-ins one client address may make in 15 minutes"),
+  REGISTRATIONS_PER_IP_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(10)
+    .describe("sign-ups one client address may start per hour (per replica)"),
+  RESET_REQUESTS_PER_IP_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(20)
+    .describe("password-reset requests one client address may make per hour (per replica)"),
   LOGIN_ATTEMPT_RETENTION_DAYS: z.coerce
     .number()
     .int()

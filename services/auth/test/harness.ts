@@ -36,6 +36,8 @@ export const SETTINGS: AuthSettings = {
   sessionIdleMinutes: 30,
   sessionMaxHours: 12,
   loginIpMaxFailures: 8,
+  registrationsPerIpPerHour: 3,
+  resetRequestsPerIpPerHour: 5,
 };
 
 /** A strong password nobody would guess (unrelated words), different per call. */

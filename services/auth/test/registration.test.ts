@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type AuthHarness, failure, startAuth, strongPassword } from "./harness.ts";
+import { type AuthHarness, failure, freshIp, startAuth, strongPassword } from "./harness.ts";
 
 let h: AuthHarness;
 beforeAll(async () => {
@@ -207,5 +207,55 @@ describe("registration leaves nothing behind when either half fails", () => {
     expect(text).not.toContain(reg.password);
     expect(text).not.toContain(reg.refreshToken);
     expect(text).not.toContain("$argon2id");
+  });
+});
+
+describe("anti-automation on the public verbs that write or send", () => {
+  test("one address may start only so many sign-ups an hour (3 here); another address is unaffected", async () => {
+    const ip = freshIp();
+    const signUp = (address: string) => {
+      const label = Bun.randomUUIDv7().slice(-8);
+      return h.client({ ip: address }).registerTenant.mutate({
+        tenant: { slug: `burst-${label}`, legalName: `Burst ${label} Ltd` },
+        admin: { name: "Burst Owner", email: `owner-${label}@example.com`, password: strongPassword() },
+      });
+    };
+    for (let i = 0; i < 3; i++) {
+      expect((await signUp(ip)).tenant.id).toBeString();
+    }
+    const refused = await failure(signUp(ip));
+    expect(refused).toMatchObject({ code: "TOO_MANY_REQUESTS", appCode: "auth.registration.ip_limited" });
+    expect((await signUp(freshIp())).tenant.id).toBeString();
+    const [row] = await h.authSql`select count(*)::int as n from auth.tenants where slug like 'burst-%'`;
+    expect(row?.n).toBe(4);
+  });
+
+  test("reset requests are limited per address (5 here), known account or not, and say nothing more", async () => {
+    const reg = await h.register("resetlimit");
+    const ip = freshIp();
+    const ask = (identifier: string) =>
+      h.client({ ip }).passwordReset.request.mutate({ tenantSlug: reg.slug, identifier });
+    for (const identifier of [
+      "nobody@example.com",
+      reg.email,
+      "nobody@example.com",
+      "x@example.com",
+      reg.email,
+    ]) {
+      expect(await ask(identifier)).toEqual({ accepted: true });
+    }
+    for (const identifier of [reg.email, "nobody@example.com"]) {
+      expect(await failure(ask(identifier))).toMatchObject({
+        code: "TOO_MANY_REQUESTS",
+        appCode: "auth.reset.ip_limited",
+      });
+    }
+    const bn = await failure(
+      h.client({ ip, headers: { "accept-language": "bn" } }).passwordReset.request.mutate({
+        tenantSlug: reg.slug,
+        identifier: reg.email,
+      }),
+    );
+    expect(bn.message).toMatch(/[\u0980-\u09FF]/);
   });
 });

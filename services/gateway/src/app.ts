@@ -1,4 +1,4 @@
-import { type Logger, localeFromHeader } from "@vextrus/platform";
+import { type Logger, localeFromHeader, RateLimiter } from "@vextrus/platform";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import pkg from "../package.json" with { type: "json" };
@@ -7,7 +7,7 @@ import { errorItem, gatewayInternal } from "./errors.ts";
 import { checkServices } from "./health.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { createProxy } from "./proxy.ts";
-import { RateLimiter } from "./rate-limit.ts";
+
 import { normalizeTable } from "./routing.ts";
 
 export interface GatewayOptions {

@@ -1,3 +1,4 @@
+import type { RateLimiter } from "@vextrus/platform";
 import { type Locale, localeFromHeader } from "@vextrus/platform";
 import type { RoutedCall } from "./batching.ts";
 import { clientAddress, unverifiedTenant } from "./caller.ts";
@@ -11,7 +12,6 @@ import {
   unreadableRequest,
 } from "./errors.ts";
 import { type SendPart, splitAndMerge } from "./merge.ts";
-import type { RateLimiter } from "./rate-limit.ts";
 import { routeCalls, type ServiceTable } from "./routing.ts";
 import { callUpstream, type UpstreamOptions, type UpstreamResult } from "./upstream.ts";
 

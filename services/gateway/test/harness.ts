@@ -92,7 +92,14 @@ export async function startAuth(
   const db = await createTestDatabase(`gw_${label}_auth`);
   const logLines: string[] = [];
   const env: AuthEnv = {
-    ...AuthEnv.parse({ DATABASE_URL: db.url, ORGANIZATION_URL: organizationUrl, LOG_LEVEL: "debug" }),
+    ...AuthEnv.parse({
+      DATABASE_URL: db.url,
+      ORGANIZATION_URL: organizationUrl,
+      LOG_LEVEL: "debug",
+      // Every suite signs its tenants up from the gateway's one address (127.0.0.1).
+      REGISTRATIONS_PER_IP_PER_HOUR: "100000",
+      RESET_REQUESTS_PER_IP_PER_HOUR: "100000",
+    }),
     PORT: port,
   };
   const booted = await bootAuth(env, { log: captureLog(logLines), bus });

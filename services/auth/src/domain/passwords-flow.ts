@@ -10,7 +10,7 @@ import { Identifier, parseIdentifier, Slug } from "./identifiers.ts";
 import { assertStrongPassword, hashPassword, Password, verifyPassword } from "./passwords.ts";
 import { mintToken, parseToken, sameDigest, sha256 } from "./secrets.ts";
 import { type ClientInfo, revokeSessions } from "./sessions.ts";
-import { needsUser } from "./texts.ts";
+import { addressBusy, needsUser } from "./texts.ts";
 
 /** A reset link is valid for 30 minutes; at most 3 may be open per user at once (no mail bombing). */
 export const RESET_TTL_MINUTES = 30;
@@ -34,6 +34,10 @@ export async function requestPasswordReset({
 }) {
   const { deps } = ctx;
   const identity = parseIdentifier(input.identifier);
+  const wait = deps.limits.resetRequest.take(client.ip, 1);
+  if (wait > 0) {
+    throw addressBusy("reset", wait);
+  }
   const now = deps.clock.now();
   const [tenant] = await deps.db.privileged((tx) =>
     tx

@@ -10,7 +10,7 @@ import { Email, Name, Slug } from "./identifiers.ts";
 import { assertStrongPassword, hashPassword, Password } from "./passwords.ts";
 import { BUILTIN_ROLE_NAMES, BUILTIN_ROLES } from "./permission-catalog.ts";
 import { type ClientInfo, startSession } from "./sessions.ts";
-import { uniqueViolation } from "./texts.ts";
+import { addressBusy, uniqueViolation } from "./texts.ts";
 
 export const RegisterTenantInput = z.object({
   tenant: z.object({ slug: Slug, legalName: Name, bin: Bin.optional(), etin: Etin.optional() }),
@@ -122,6 +122,10 @@ export async function registerTenant({
     name: admin.name,
     slug: tenant.slug,
   });
+  const wait = deps.limits.registration.take(client.ip, 1);
+  if (wait > 0) {
+    throw addressBusy("registration", wait);
+  }
   const passwordHash = await hashPassword(admin.password);
   const tenantId = Bun.randomUUIDv7();
   await reserve(ctx, input, tenantId);

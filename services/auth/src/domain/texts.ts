@@ -19,6 +19,22 @@ export const addressLimited = () =>
     bn: "আপনার নেটওয়ার্ক থেকে অনেকবার ভুল সাইন-ইন হয়েছে; পরে আবার চেষ্টা করুন",
   });
 
+/** Too many sign-ups or reset requests from one address; `retryAfter` in seconds. */
+export const addressBusy = (what: "registration" | "reset", retryAfter: number) =>
+  new AppError(
+    "RATE_LIMITED",
+    `auth.${what}.ip_limited`,
+    what === "registration"
+      ? {
+          en: `Too many sign-ups from your network; try again in ${Math.ceil(retryAfter / 60)} minutes`,
+          bn: `আপনার নেটওয়ার্ক থেকে অনেকবার নিবন্ধন হয়েছে; ${Math.ceil(retryAfter / 60)} মিনিট পরে আবার চেষ্টা করুন`,
+        }
+      : {
+          en: `Too many reset requests from your network; try again in ${Math.ceil(retryAfter / 60)} minutes`,
+          bn: `আপনার নেটওয়ার্ক থেকে অনেকবার রিসেট চাওয়া হয়েছে; ${Math.ceil(retryAfter / 60)} মিনিট পরে আবার চেষ্টা করুন`,
+        },
+  );
+
 export const refreshRefused = () =>
   new AppError("UNAUTHORIZED", "auth.refresh.invalid", {
     en: "Your session has ended; sign in again",

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { RateLimiter } from "../src/rate-limit.ts";
+import { RateLimiter } from "../src/index.ts";
 
 test("a bucket spends its burst, refills at its rate, and says how long to wait", () => {
   let now = 0;
