@@ -7,7 +7,6 @@ import { errorItem, gatewayInternal } from "./errors.ts";
 import { checkServices } from "./health.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { createProxy } from "./proxy.ts";
-
 import { normalizeTable } from "./routing.ts";
 
 export interface GatewayOptions {
@@ -54,40 +53,6 @@ export function createGateway(options: GatewayOptions) {
     onRateLimited: (scope) => metrics.rateLimited.inc({ scope }),
   });
 
-  /** A bug, logged whole; the caller gets the bilingual INTERNAL_SERVER_ERROR and no details. */
-  function internalError(error: unknown, request: Request, requestId: string): Response {
-    const { message, stack } = error instanceof Error ? error : { message: String(error), stack: undefined };
-    options.log.error("unhandled", { requestId, message, stack });
-    const locale = localeFromHeader(request.headers.get("accept-language"));
-    return Response.json(errorItem(gatewayInternal(), locale, requestId), {
-      status: 500,
-      headers: { "x-request-id": requestId },
-    });
-  }
-
-  /** A /trpc call: proxied, measured and logged (one line per request). */
-  async function trpc(request: Request, server: unknown, requestId: string): Promise<Response> {
-    const begin = performance.now();
-    const outcome = await proxy({ request, server, requestId });
-    const status = outcome.response.status;
-    const [first, ...others] = outcome.services;
-    const route =
-      first === undefined ? "/trpc/(unrouted)" : others.length === 0 ? `/trpc/${first}` : "/trpc/(batch)";
-    const seconds = (performance.now() - begin) / 1000;
-    metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, seconds);
-    const path = request.url.slice(request.url.indexOf("/trpc/") + 6);
-    options.log.info("request", {
-      requestId,
-      method: request.method,
-      procedure: path.slice(0, path.includes("?") ? path.indexOf("?") : 200).slice(0, 200),
-      services: outcome.services,
-      calls: outcome.calls,
-      status,
-      durationMs: Math.round(seconds * 100_000) / 100,
-    });
-    return outcome.response;
-  }
-
   const app = new Hono<GatewayEnv>();
   app.use(async (c, next) => {
     c.set("requestId", requestIdFrom(c.req.header("x-request-id")));
@@ -126,25 +91,34 @@ export function createGateway(options: GatewayOptions) {
     c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
   );
 
-  app.all("/trpc/*", (c) => trpc(c.req.raw, c.env, c.get("requestId")));
+  app.all("/trpc/*", async (c) => {
+    const begin = performance.now();
+    const requestId = c.get("requestId");
+    const outcome = await proxy({ request: c.req.raw, server: c.env, requestId });
+    const status = outcome.response.status;
+    const [first, ...others] = outcome.services;
+    const route =
+      first === undefined ? "/trpc/(unrouted)" : others.length === 0 ? `/trpc/${first}` : "/trpc/(batch)";
+    const seconds = (performance.now() - begin) / 1000;
+    metrics.httpDuration.observe({ method: c.req.method, route, status: String(status) }, seconds);
+    options.log.info("request", {
+      requestId,
+      method: c.req.method,
+      procedure: c.req.path.slice(6, 206),
+      services: outcome.services,
+      calls: outcome.calls,
+      status,
+      durationMs: Math.round(seconds * 100_000) / 100,
+    });
+    return outcome.response;
+  });
 
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "No such route" } }, 404));
-  app.onError((error, c) => internalError(error, c.req.raw, c.get("requestId") ?? ""));
-  if (options.corsOrigins && options.corsOrigins.length > 0) {
-    return app;
-  }
-  // Without CORS, a tRPC call needs nothing of Hono's: it goes straight to the proxy (the busiest
-  // path skips the router and the context), everything else to the app.
-  return {
-    fetch(request: Request, server?: unknown): Response | Promise<Response> {
-      const { url } = request;
-      if (url.startsWith("/trpc/", url.indexOf("/", url.indexOf("//") + 2))) {
-        const requestId = requestIdFrom(request.headers.get("x-request-id") ?? undefined);
-        return trpc(request, server, requestId).catch((error: unknown) =>
-          internalError(error, request, requestId),
-        );
-      }
-      return app.fetch(request, server);
-    },
-  };
+  app.onError((error, c) => {
+    const requestId = c.get("requestId") ?? "";
+    options.log.error("unhandled", { requestId, message: error.message, stack: error.stack });
+    const locale = localeFromHeader(c.req.header("accept-language"));
+    return c.json(errorItem(gatewayInternal(), locale, requestId), 500);
+  });
+  return app;
 }

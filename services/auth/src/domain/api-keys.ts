@@ -119,16 +119,27 @@ export async function revokeApiKey({
       .set({ revokedAt: ctx.deps.clock.now() })
       .where(eq(apiKeys.id, input.id))
       .returning();
-    await emitEvent(tx, {
-      type: "vextrus.auth.api_key.revoked",
-      subject: input.id,
+    await announceRevoked(tx, input.id, {
       tenantId: ctx.tenantId,
       actorId: ctx.principal.userId,
-      data: { apiKeyId: input.id, reason: "revoked" },
+      reason: "revoked",
     });
     return publicKey(revoked ?? found);
   });
 }
+
+const announceRevoked = (
+  tx: Tx,
+  apiKeyId: string,
+  by: { tenantId: string; actorId: string | null; reason: string },
+) =>
+  emitEvent(tx, {
+    type: "vextrus.auth.api_key.revoked",
+    subject: apiKeyId,
+    tenantId: by.tenantId,
+    actorId: by.actorId,
+    data: { apiKeyId, reason: by.reason },
+  });
 
 /**
  * Revokes every live key a user created, inside the caller's tenant transaction (a deactivated user
@@ -145,13 +156,7 @@ export async function revokeKeysCreatedBy(
     .where(and(eq(apiKeys.createdBy, by.userId), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id });
   for (const key of revoked) {
-    await emitEvent(tx, {
-      type: "vextrus.auth.api_key.revoked",
-      subject: key.id,
-      tenantId: by.tenantId,
-      actorId: by.actorId,
-      data: { apiKeyId: key.id, reason: by.reason },
-    });
+    await announceRevoked(tx, key.id, by);
   }
   return revoked.length;
 }

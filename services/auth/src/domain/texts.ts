@@ -19,21 +19,19 @@ export const addressLimited = () =>
     bn: "আপনার নেটওয়ার্ক থেকে অনেকবার ভুল সাইন-ইন হয়েছে; পরে আবার চেষ্টা করুন",
   });
 
+const BUSY = {
+  registration: { en: "sign-ups", bn: "নিবন্ধন হয়েছে" },
+  reset: { en: "reset requests", bn: "রিসেট চাওয়া হয়েছে" },
+};
+
 /** Too many sign-ups or reset requests from one address; `retryAfter` in seconds. */
-export const addressBusy = (what: "registration" | "reset", retryAfter: number) =>
-  new AppError(
-    "RATE_LIMITED",
-    `auth.${what}.ip_limited`,
-    what === "registration"
-      ? {
-          en: `Too many sign-ups from your network; try again in ${Math.ceil(retryAfter / 60)} minutes`,
-          bn: `আপনার নেটওয়ার্ক থেকে অনেকবার নিবন্ধন হয়েছে; ${Math.ceil(retryAfter / 60)} মিনিট পরে আবার চেষ্টা করুন`,
-        }
-      : {
-          en: `Too many reset requests from your network; try again in ${Math.ceil(retryAfter / 60)} minutes`,
-          bn: `আপনার নেটওয়ার্ক থেকে অনেকবার রিসেট চাওয়া হয়েছে; ${Math.ceil(retryAfter / 60)} মিনিট পরে আবার চেষ্টা করুন`,
-        },
-  );
+export const addressBusy = (what: keyof typeof BUSY, retryAfter: number) => {
+  const minutes = Math.ceil(retryAfter / 60);
+  return new AppError("RATE_LIMITED", `auth.${what}.ip_limited`, {
+    en: `Too many ${BUSY[what].en} from your network; try again in ${minutes} minutes`,
+    bn: `আপনার নেটওয়ার্ক থেকে অনেকবার ${BUSY[what].bn}; ${minutes} মিনিট পরে আবার চেষ্টা করুন`,
+  });
+};
 
 export const refreshRefused = () =>
   new AppError("UNAUTHORIZED", "auth.refresh.invalid", {
