@@ -30,11 +30,13 @@ const input = (co: Company) => ({
 describe("tenant isolation", () => {
   test("a request cannot be charged to another tenant's department (checked at organization)", async () => {
     const engineer = h.client(a.engineer.token);
+    // Called one at a time: a second call made up front could be refused before the first is awaited,
+    // and its rejection would go unhandled.
     for (const attempt of [
-      engineer.processes.start.mutate({ ...input(a), departmentId: b.departmentId }),
-      engineer.processes.preview.query({ ...input(a), departmentId: b.departmentId }),
+      () => engineer.processes.start.mutate({ ...input(a), departmentId: b.departmentId }),
+      () => engineer.processes.preview.query({ ...input(a), departmentId: b.departmentId }),
     ]) {
-      const refused = await failure(attempt);
+      const refused = await failure(attempt());
       expect(refused.code).toBe("BAD_REQUEST");
       expect(refused.issues?.[0]?.path).toBe("departmentId");
     }
