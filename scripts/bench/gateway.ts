@@ -5,6 +5,7 @@
  * rounds alternate the two paths, so both see the same background noise (2 shared cores); the
  * ratios are the medians of each round's pair.
  * Targets: gateway throughput ≥ 0.8 × direct, gateway p99 ≤ 1.25 × direct.
+ *   GATEWAY_BUN_OPTIONS="--cpu-prof --cpu-prof-dir=…"  Bun flags for the gateway process (profiling)
  */
 
 import { createTestSigner } from "@vextrus/platform/testing";
@@ -28,7 +29,15 @@ function freePort(): number {
 async function startServer(name: string, entry: string, env: Record<string, string>) {
   const port = freePort();
   const proc = Bun.spawn([process.execPath, entry], {
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "info" },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      LOG_LEVEL: "info",
+      ...(name === "gateway" && process.env.GATEWAY_BUN_OPTIONS
+        ? { BUN_OPTIONS: process.env.GATEWAY_BUN_OPTIONS }
+        : {}),
+    },
     stdout: "ignore",
     stderr: "inherit",
   });

@@ -12,7 +12,10 @@ export interface HandlerContext {
   /** The tenant transaction (app role, row-level security on): the inbox rows commit with it. */
   tx: Tx;
   tenantId: string;
-  /** Events of this tenant this consumer has not applied yet, in delivery order. */
+  /**
+   * Events of this tenant in delivery order: with an inbox, only those this consumer has not applied
+   * yet; without one, all of them (the handler skips what it has seen).
+   */
   events: readonly CloudEvent[];
   log: Logger;
 }
@@ -20,15 +23,24 @@ export interface HandlerContext {
 /** Applies events of one tenant inside one transaction; throwing rolls all of them back. */
 export type BatchHandler = (ctx: HandlerContext) => Promise<void>;
 
-export interface ConsumerOptions {
+/**
+ * For a handler whose own rows are keyed by event id (the audit log): it skips events it has
+ * recorded before and returns the ids it applied now, so no inbox row is needed.
+ */
+export type DedupingBatchHandler = (ctx: HandlerContext) => Promise<ReadonlySet<string>>;
+
+/** How redelivered events are recognised: the service's inbox table, or the handler itself. */
+type Dedupe =
+  | { inbox: InboxTable; handle: BatchHandler }
+  | { inbox?: undefined; handle: DedupingBatchHandler };
+
+export type ConsumerOptions = Dedupe & {
   /** The consumer's name: its inbox rows and, by default, its group (`vextrus.<name>`). */
   name: string;
   group?: string;
   topics: readonly string[];
   db: Database;
-  inbox: InboxTable;
   transport: Transport;
-  handle: BatchHandler;
   log: Logger;
   registry?: MetricRegistry;
   /** Failed attempts before an event goes to its DLQ (default 5). */
@@ -45,7 +57,7 @@ export interface ConsumerOptions {
    * pool waiting forever; the inbox makes a late commit of the abandoned attempt harmless.
    */
   applyTimeoutMs?: number;
-}
+};
 
 export interface Consumer {
   readonly group: string;
@@ -183,20 +195,25 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   const dlq: Publisher = options.transport.publisher(`${group}-dlq`);
 
   async function apply(tenantId: string, items: readonly Item[]): Promise<void> {
-    const transaction = options.db.tenant(tenantId, async (tx) => {
+    const transaction = options.db.tenant(tenantId, async (tx): Promise<ReadonlySet<string>> => {
+      const delivered = items.map((item) => item.event);
+      if (!options.inbox) {
+        return options.handle({ tx, tenantId, events: delivered, log });
+      }
       const claimed = await claim(
         tx,
         options.inbox,
         options.name,
-        items.map((item) => item.event.id),
+        delivered.map((event) => event.id),
       );
-      const events = items.filter((item) => claimed.has(item.event.id)).map((item) => item.event);
+      const events = delivered.filter((event) => claimed.has(event.id));
       if (events.length > 0) {
         await options.handle({ tx, tenantId, events, log });
       }
-      return { fresh: claimed, count: events.length };
+      return claimed;
     });
-    const { fresh, count } = await settleWithin(transaction, applyTimeoutMs);
+    const fresh = await settleWithin(transaction, applyTimeoutMs);
+    const count = fresh.size;
     for (const item of items) {
       const topic = item.message.topic;
       if (fresh.has(item.event.id)) {
@@ -349,18 +366,21 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     onLag: (topic, partition, lag) => metrics?.lag.set({ topic, partition: String(partition) }, lag),
   });
 
-  const prune = setInterval(
-    () => {
-      const cutoff = new Date(Date.now() - inboxRetentionMs).toISOString();
-      options.db
-        .privileged((tx) =>
-          tx.execute(sql`delete from ${options.inbox} where processed_at < ${cutoff}::timestamptz`),
-        )
-        .catch((error: unknown) => log.warn("inbox prune failed", { error: describeError(error) }));
-    },
-    60 * 60 * 1000,
-  );
-  prune.unref?.();
+  const inbox = options.inbox;
+  const prune =
+    inbox &&
+    setInterval(
+      () => {
+        const cutoff = new Date(Date.now() - inboxRetentionMs).toISOString();
+        options.db
+          .privileged((tx) =>
+            tx.execute(sql`delete from ${inbox} where processed_at < ${cutoff}::timestamptz`),
+          )
+          .catch((error: unknown) => log.warn("inbox prune failed", { error: describeError(error) }));
+      },
+      60 * 60 * 1000,
+    );
+  prune?.unref?.();
 
   return {
     group,

@@ -32,25 +32,50 @@ export const CloudEvent = z.object({
 
 export type CloudEvent<Data = unknown> = Omit<z.infer<typeof CloudEvent>, "data"> & { data: Data };
 
+const quotedKeys = new Map<string, string>();
+/** `"key"`: event payloads reuse a small set of keys, so their quoted forms are kept (up to 10,000). */
+function quoted(key: string): string {
+  let text = quotedKeys.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) {
+      quotedKeys.set(key, text);
+    }
+  }
+  return text;
+}
+
 /**
  * JSON with object keys sorted and no whitespace: the same value always gives the same text, which
  * is what a hash chain needs. `undefined` object members are dropped, as JSON.stringify does.
+ * Written as plain loops: the audit service runs it on every event (twice with a diff).
  */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === "string") {
+    return JSON.stringify(value);
+  }
   if (value === null || typeof value !== "object") {
-    const text = JSON.stringify(value);
-    return text === undefined ? "null" : text;
+    return JSON.stringify(value) ?? "null";
   }
   if (value instanceof Date) {
     return JSON.stringify(value.toISOString());
   }
   if (Array.isArray(value)) {
-    return `[${value.map((item) => canonicalJson(item)).join(",")}]`;
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      out += i === 0 ? canonicalJson(value[i]) : `,${canonicalJson(value[i])}`;
+    }
+    return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  const members = Object.keys(record)
-    .sort()
-    .filter((key) => record[key] !== undefined && typeof record[key] !== "function")
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
-  return `{${members.join(",")}}`;
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined || typeof item === "function") {
+      continue;
+    }
+    out += `${out.length === 1 ? "" : ","}${quoted(key)}:${canonicalJson(item)}`;
+  }
+  return `${out}}`;
 }

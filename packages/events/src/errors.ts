@@ -56,3 +56,23 @@ export function backoffMs(attempt: number, baseMs: number, capMs: number): numbe
   const exp = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exp / 2 + Math.random() * (exp / 2));
 }
+
+/**
+ * `work` again while Kafka answers with an error it marks retriable, for up to `timeoutMs`. Right
+ * after topics are created or deleted, a broker may briefly not host a partition, and a full
+ * metadata answer lists deleted topics with UNKNOWN_TOPIC_OR_PARTITION: kafkajs does not retry that
+ * in admin.connect() or listTopics().
+ */
+export async function whileRetriable<T>(work: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { retriable?: unknown }).retriable !== true || Date.now() > deadline) {
+        throw error;
+      }
+    }
+    await sleep(250);
+  }
+}

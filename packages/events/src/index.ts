@@ -39,13 +39,14 @@ export {
   type BatchHandler,
   type Consumer,
   type ConsumerOptions,
+  type DedupingBatchHandler,
   decodeEvent,
   type HandlerContext,
   perEvent,
   startConsumer,
 } from "./consumer.ts";
 export { runCreateTopics } from "./create-topics-command.ts";
-export { describeError, isInfrastructureError } from "./errors.ts";
+export { describeError, isInfrastructureError, whileRetriable } from "./errors.ts";
 export { type KafkaTransportOptions, kafkaTransport } from "./kafka.ts";
 export { type Listener, type PgliteClient, pgliteListener, postgresListener } from "./listen.ts";
 export { type EventMetrics, eventMetrics, type MetricRegistry } from "./metrics.ts";

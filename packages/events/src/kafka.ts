@@ -1,5 +1,6 @@
 import type { Logger } from "@vextrus/platform";
 import { type Consumer, Kafka, type LogEntry, logLevel, type Producer } from "kafkajs";
+import { whileRetriable } from "./errors.ts";
 import type {
   DeliveredMessage,
   OutgoingMessage,
@@ -154,8 +155,9 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
     });
     await consumer.connect();
     // Right after topics are created or deleted, a broker may briefly not host a partition yet.
-    await whileRetriable(() =>
-      consumer.subscribe({ topics: sub.topics.map((t) => prefix + t), fromBeginning: true }),
+    await whileRetriable(
+      () => consumer.subscribe({ topics: sub.topics.map((t) => prefix + t), fromBeginning: true }),
+      15_000,
     );
     await consumer.run({
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
@@ -220,19 +222,4 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
       await Promise.all([...closers].map((close) => close()));
     },
   };
-}
-
-/** Repeats `work` while it fails with an error kafkajs marks retriable, for at most `ms`. */
-async function whileRetriable<T>(work: () => Promise<T>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await work();
-    } catch (error) {
-      if ((error as { retriable?: unknown }).retriable !== true || Date.now() > deadline) {
-        throw error;
-      }
-      await Bun.sleep(250);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import { allTopicSpecs } from "./catalog.ts";
+import { whileRetriable } from "./errors.ts";
 
 export interface TopicOutcome {
   name: string;
@@ -58,7 +59,7 @@ export async function createCatalogTopics(
   const specs = allTopicSpecs().filter(
     (spec) => !options.only || options.only.includes(spec.name.replace(/\.dlq$/, "")),
   );
-  const existing = new Set(await admin.listTopics());
+  const existing = new Set(await whileRetriable(() => admin.listTopics()));
   const missing = specs.filter((spec) => !existing.has(prefix + spec.name));
   const partitionsOf = (spec: (typeof specs)[number]) =>
     spec.dlq ? spec.partitions : (options.partitions ?? spec.partitions);
@@ -77,7 +78,12 @@ export async function createCatalogTopics(
         })),
       })
       .catch(async (error: unknown) => {
-        const now = new Set(await admin.listTopics());
+        if ((error as { retriable?: unknown }).retriable === true) {
+          // Sent, but the metadata kafkajs reads afterwards was not ready (a busy broker, or topics
+          // still being deleted): metadataWithLeaders below waits for the topics, or fails.
+          return;
+        }
+        const now = new Set(await whileRetriable(() => admin.listTopics()));
         if (missing.some((spec) => !now.has(prefix + spec.name))) {
           throw error;
         }
@@ -111,7 +117,7 @@ export async function withKafkaAdmin<T>(
     retry: { retries: 8, initialRetryTime: 300 },
   });
   const admin = kafka.admin();
-  await admin.connect();
+  await whileRetriable(() => admin.connect());
   try {
     return await fn(admin);
   } finally {

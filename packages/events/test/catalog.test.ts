@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import {
   allTopicSpecs,
   buildEvent,
@@ -196,6 +197,32 @@ describe("canonical JSON", () => {
     expect(canonicalJson("বাংলা")).toBe('"বাংলা"');
     const value = { z: { y: [1, 2, { x: "1" }] }, a: "" };
     expect(canonicalJson(JSON.parse(JSON.stringify(value)))).toBe(canonicalJson(value));
+  });
+
+  test("gives the text of the definition it is hashed by (chains recorded earlier still verify)", () => {
+    // The definition, written the short way: sorted keys, JSON.stringify for every leaf.
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== "object") {
+        return JSON.stringify(value) ?? "null";
+      }
+      if (Array.isArray(value)) {
+        return `[${value.map(reference).join(",")}]`;
+      }
+      const record = value as Record<string, unknown>;
+      return `{${Object.keys(record)
+        .sort()
+        .filter((key) => record[key] !== undefined)
+        .map((key) => `${JSON.stringify(key)}:${reference(record[key])}`)
+        .join(",")}}`;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        expect(text).toBe(reference(value));
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

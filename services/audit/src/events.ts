@@ -2,7 +2,6 @@ import { type Consumer, startConsumer, type Transport, topicsConsumedBy } from "
 import type { Logger } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import type { Registry } from "prom-client";
-import { inbox } from "./db/schema.ts";
 import { appendToChain } from "./domain/record.ts";
 import type { AuditMetrics } from "./metrics.ts";
 
@@ -30,7 +29,6 @@ export function startAuditConsumer(options: AuditConsumerOptions): Promise<Consu
     group: options.group,
     topics: options.topics ?? AUDIT_TOPICS,
     db: options.db,
-    inbox,
     transport: options.transport,
     log: options.log,
     registry: options.registry,
@@ -38,9 +36,11 @@ export function startAuditConsumer(options: AuditConsumerOptions): Promise<Consu
     retryBaseMs: options.retryBaseMs,
     applyTimeoutMs: options.applyTimeoutMs,
     tenantConcurrency: 4,
+    // No inbox: the log's unique (tenant, event id) already recognises a redelivered event.
     handle: async ({ tx, tenantId, events }) => {
       const added = await appendToChain(tx, tenantId, events);
-      options.metrics.recorded.inc(added);
+      options.metrics.recorded.inc(added.size);
+      return added;
     },
   });
 }

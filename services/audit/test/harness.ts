@@ -8,6 +8,7 @@ import {
   type EventType,
   kafkaTransport,
   type Transport,
+  whileRetriable,
 } from "@vextrus/events";
 import { createLogger, createMetrics, createTokenVerifier, type Logger } from "@vextrus/platform";
 import { APP_ROLE, type Database, migrateService, postgresDatabase } from "@vextrus/platform/db";
@@ -33,7 +34,7 @@ export async function testTopics(label: string) {
   const brokers = kafkaBrokers();
   const kafka = new Kafka({ clientId: `test-${label}`, brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
-  await admin.connect();
+  await whileRetriable(() => admin.connect());
   const topics = await createCatalogTopics(admin, { prefix, partitions: 2, replicationFactor: 1 });
   return {
     prefix,

@@ -1,5 +1,4 @@
 import type { CloudEvent } from "@vextrus/events";
-import { inboxTable } from "@vextrus/events";
 import { tenantId, tenantIsolation } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import {
@@ -89,6 +88,3 @@ export const chainHeads = audit.table(
     pgPolicy("platform_all", { as: "permissive", for: "all", using: PLATFORM, withCheck: PLATFORM }),
   ],
 );
-
-/** Events this service has recorded (consumer dedupe). */
-export const inbox = inboxTable(audit);
