@@ -4,7 +4,7 @@ import {
   getTableConfig,
   index,
   integer,
-  jsonb,
+  json,
   type PgSchema,
   primaryKey,
   text,
@@ -31,7 +31,7 @@ export function outboxTable(schema: PgSchema) {
       topic: text("topic").notNull(),
       key: text("key").notNull(),
       /** The whole CloudEvent, exactly as it is published. */
-      event: jsonb("event").notNull().$type<CloudEvent>(),
+      event: json("event").notNull().$type<CloudEvent>(),
       createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
       sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
       /** Failed publish attempts so far. */
@@ -172,7 +172,7 @@ export async function emit<T extends EventType>(tx: Tx, outbox: OutboxTable, inp
   await tx.execute(sql`
     with row as (
       insert into ${outbox} (id, tenant_id, topic, key, event)
-      values (${event.id}, ${event.tenantid}, ${topic}, ${key}, ${JSON.stringify(event)}::jsonb)
+      values (${event.id}, ${event.tenantid}, ${topic}, ${key}, ${JSON.stringify(event)}::json)
       returning 1
     )
     select pg_notify(${outboxChannel(outbox)}, '') from row`);

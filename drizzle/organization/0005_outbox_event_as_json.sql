@@ -1,0 +1,3 @@
+-- The relay publishes the event text as stored: json keeps JSON.stringify's compact text (jsonb would
+-- reformat it) and costs no conversion on insert or read. Nothing queries inside it with jsonb operators.
+ALTER TABLE "organization"."outbox" ALTER COLUMN "event" SET DATA TYPE json;
