@@ -55,7 +55,7 @@ async function startAuditProcess() {
       KAFKA_BROKERS: kafka.brokers,
       PORT: String(auditPort),
       JWT_PUBLIC_KEY: signer.publicKey,
-      LOG_LEVEL: "error",
+      LOG_LEVEL: process.env.CRASH_AUDIT_LOG_LEVEL ?? "error",
     },
     stdin: "ignore",
     stdout: "ignore",
@@ -170,6 +170,25 @@ test(`${CHANGES} changes survive a broker outage and an audit crash: 0 lost, 0 d
       return (row?.n ?? 0) >= total;
     }, 90_000);
     mark("audit log caught up");
+    if (!drained) {
+      // What the organization service (relay) and the audit consumer were doing, for the CI log.
+      const metrics = await fetch(`${auditUrl}/metrics`).then((r) => r.text(), String);
+      const [unsent] =
+        await orgSql`select count(*)::int as n from organization.outbox where sent_at is null and tenant_id = any(${ids})`;
+      const [inLog] =
+        await auditSql`select count(*)::int as n from audit.log_entries where tenant_id = any(${ids})`;
+      console.error(
+        [
+          `outbox rows not yet published: ${unsent?.n}; audit entries: ${inLog?.n} of ${total}`,
+          "organization warnings:",
+          ...logLines.slice(-30),
+          "audit consumer metrics:",
+          ...metrics
+            .split("\n")
+            .filter((l) => /^vextrus_events_(failed|dead|duplicates|handled|consumer_lag)/.test(l)),
+        ].join("\n"),
+      );
+    }
     expect(drained).toBe(true);
 
     const outboxIds = (await orgSql`select id from organization.outbox where tenant_id = any(${ids})`).map(
