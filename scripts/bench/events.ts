@@ -1,8 +1,8 @@
 // `bun run bench:events`: in one run,
-//   1. rounds (after one uncounted warm-up round) of two measurements back to back, so both see the same background noise (2 shared
-//      cores): raw kafkajs producer throughput (same message size and producer settings as the
-//      relay), then outbox → relay → Kafka → audit draining an outbox filled ahead. The ratio is the
-//      median of the rounds' ratios;
+//   1. rounds (after one uncounted warm-up round) of two measurements back to back, so both see the
+//      same background noise (2 shared cores): raw kafkajs producer throughput (same message size
+//      and producer settings as the relay), then outbox → relay → Kafka → audit draining an outbox
+//      filled ahead. The ratio is the median of the rounds' ratios;
 //   2. the pipeline sustained, with the state changes committed while it runs (the maximum rate);
 //   3. latency from commit to audit entry (p50/p99) while events are committed at half that maximum.
 // It starts its own Kafka broker (so no shared topic is touched) and finds or starts PostgreSQL like
@@ -30,6 +30,7 @@ import postgres from "postgres";
 import { startLocalKafka } from "../test-infra/kafka.ts";
 import { ensurePostgres } from "../test-infra/postgres.ts";
 import { freePort, repoRoot } from "../test-infra/process.ts";
+import { median } from "./load.ts";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 30_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -59,12 +60,6 @@ function change(tenantId: string) {
     },
   };
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;

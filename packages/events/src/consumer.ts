@@ -54,7 +54,8 @@ export type ConsumerOptions = Dedupe & {
   /**
    * A tenant transaction that has not settled after this long counts as an infrastructure failure
    * and is retried (default 30 s). A connection the database accepted and then dropped can leave a
-   * pool waiting forever; the inbox makes a late commit of the abandoned attempt harmless.
+   * pool waiting forever; the inbox (or a deduping handler) makes a late commit of the abandoned
+   * attempt harmless.
    */
   applyTimeoutMs?: number;
 };

@@ -57,6 +57,10 @@ export function backoffMs(attempt: number, baseMs: number, capMs: number): numbe
   return Math.round(exp / 2 + Math.random() * (exp / 2));
 }
 
+/** An error kafkajs marks as worth trying again (the broker busy, a partition without a leader yet). */
+export const isRetriable = (error: unknown): boolean =>
+  (error as { retriable?: unknown } | null)?.retriable === true;
+
 /**
  * `work` again while Kafka answers with an error it marks retriable, for up to `timeoutMs`. Right
  * after topics are created or deleted, a broker may briefly not host a partition, and a full
@@ -69,7 +73,7 @@ export async function whileRetriable<T>(work: () => Promise<T>, timeoutMs = 30_0
     try {
       return await work();
     } catch (error) {
-      if ((error as { retriable?: unknown }).retriable !== true || Date.now() > deadline) {
+      if (!isRetriable(error) || Date.now() > deadline) {
         throw error;
       }
     }

@@ -1,6 +1,6 @@
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import { allTopicSpecs } from "./catalog.ts";
-import { whileRetriable } from "./errors.ts";
+import { isRetriable, sleep, whileRetriable } from "./errors.ts";
 
 export interface TopicOutcome {
   name: string;
@@ -21,8 +21,6 @@ export interface CreateTopicsOptions {
   only?: readonly string[];
 }
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
 /**
  * Topic metadata once every partition of `topics` has a leader. A broker busy creating many topics
  * (or just restarted) answers UNKNOWN_TOPIC_OR_PARTITION for a while: waits up to `timeoutMs`.
@@ -39,7 +37,7 @@ async function metadataWithLeaders(admin: Admin, topics: string[], timeoutMs = 3
         return metadata;
       }
     } catch (error) {
-      if ((error as { retriable?: unknown }).retriable !== true || Date.now() > deadline) {
+      if (!isRetriable(error) || Date.now() > deadline) {
         throw error;
       }
     }
@@ -78,7 +76,7 @@ export async function createCatalogTopics(
         })),
       })
       .catch(async (error: unknown) => {
-        if ((error as { retriable?: unknown }).retriable === true) {
+        if (isRetriable(error)) {
           // Sent, but the metadata kafkajs reads afterwards was not ready (a busy broker, or topics
           // still being deleted): metadataWithLeaders below waits for the topics, or fails.
           return;
