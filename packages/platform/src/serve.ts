@@ -5,13 +5,23 @@ export interface Stoppable {
   stop(): Promise<unknown>;
 }
 
+type Handler = (request: Request, server: Bun.Server<undefined>) => Response | Promise<Response>;
+
 interface Fetcher {
-  fetch(request: Request): Response | Promise<Response>;
+  fetch: Handler;
+  /** Paths Bun's own router hands to a handler before `fetch` sees them (a hot path). */
+  bunRoutes?: Record<string, Handler>;
 }
 
 /** Starts an HTTP server for an app; `stop()` refuses new connections and waits for in-flight requests. */
 export function listen(app: Fetcher, port: number, name: string): Stoppable & { url: string } {
-  const server = Bun.serve({ port, hostname: "0.0.0.0", fetch: app.fetch, idleTimeout: 30 });
+  const server = Bun.serve({
+    port,
+    hostname: "0.0.0.0",
+    fetch: app.fetch,
+    ...(app.bunRoutes ? { routes: app.bunRoutes } : {}),
+    idleTimeout: 30,
+  });
   return { name: `${name} http`, url: `http://127.0.0.1:${server.port}`, stop: () => server.stop(false) };
 }
 

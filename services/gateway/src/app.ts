@@ -1,6 +1,6 @@
 import { type Logger, localeFromHeader, RateLimiter } from "@vextrus/platform";
 import { Hono } from "hono";
-import { cors } from "hono/cors";
+import { cors as corsMiddleware } from "hono/cors";
 import pkg from "../package.json" with { type: "json" };
 import { requestIdFrom } from "./caller.ts";
 import { errorItem, gatewayInternal } from "./errors.ts";
@@ -32,6 +32,8 @@ const OFF = { perSecond: 0, burst: 0 };
 /**
  * The gateway's HTTP app: /trpc routed to the services, CORS, rate limits, /health, /health/ready
  * (every service's readiness) and /metrics. No side effects: tests build it with real services.
+ * Without CORS, /trpc/* is handed to the proxy by Bun's router (`bunRoutes`), past Hono; with CORS
+ * it goes through Hono's middleware. Either way the same `handleTrpc` answers.
  */
 export function createGateway(options: GatewayOptions) {
   const table = normalizeTable(options.services);
@@ -53,16 +55,48 @@ export function createGateway(options: GatewayOptions) {
     onRateLimited: (scope) => metrics.rateLimited.inc({ scope }),
   });
 
+  /**
+   * One /trpc request: forwarded by the proxy, timed, and logged. A forwarded answer is logged at
+   * debug (the service that answered logs it under the same request id); what the gateway refused
+   * or could not deliver, at info.
+   */
+  async function handleTrpc(
+    request: Request,
+    server: unknown,
+    requestId = requestIdFrom(request.headers.get("x-request-id") ?? undefined),
+  ) {
+    const begin = performance.now();
+    const outcome = await proxy({ request, server, requestId });
+    const status = outcome.response.status;
+    const [first, ...others] = outcome.services;
+    const route =
+      first === undefined ? "/trpc/(unrouted)" : others.length === 0 ? `/trpc/${first}` : "/trpc/(batch)";
+    const seconds = (performance.now() - begin) / 1000;
+    metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, seconds);
+    const level = status < 400 ? "debug" : "info";
+    options.log[level]("request", {
+      requestId,
+      method: request.method,
+      procedure: new URL(request.url).pathname.slice(6, 206),
+      services: outcome.services,
+      calls: outcome.calls,
+      status,
+      durationMs: Math.round(seconds * 100_000) / 100,
+    });
+    return outcome.response;
+  }
+
   const app = new Hono<GatewayEnv>();
   app.use(async (c, next) => {
     c.set("requestId", requestIdFrom(c.req.header("x-request-id")));
     await next();
     c.header("x-request-id", c.get("requestId"));
   });
-  if (options.corsOrigins && options.corsOrigins.length > 0) {
-    const origins = [...options.corsOrigins];
+  const origins = [...(options.corsOrigins ?? [])];
+  const cors = origins.length > 0;
+  if (cors) {
     app.use(
-      cors({
+      corsMiddleware({
         origin: origins.includes("*") ? "*" : origins,
         allowMethods: ["GET", "POST", "OPTIONS"],
         allowHeaders: ["authorization", "content-type", "accept-language", "x-request-id", "trpc-accept"],
@@ -91,27 +125,7 @@ export function createGateway(options: GatewayOptions) {
     c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
   );
 
-  app.all("/trpc/*", async (c) => {
-    const begin = performance.now();
-    const requestId = c.get("requestId");
-    const outcome = await proxy({ request: c.req.raw, server: c.env, requestId });
-    const status = outcome.response.status;
-    const [first, ...others] = outcome.services;
-    const route =
-      first === undefined ? "/trpc/(unrouted)" : others.length === 0 ? `/trpc/${first}` : "/trpc/(batch)";
-    const seconds = (performance.now() - begin) / 1000;
-    metrics.httpDuration.observe({ method: c.req.method, route, status: String(status) }, seconds);
-    options.log.info("request", {
-      requestId,
-      method: c.req.method,
-      procedure: c.req.path.slice(6, 206),
-      services: outcome.services,
-      calls: outcome.calls,
-      status,
-      durationMs: Math.round(seconds * 100_000) / 100,
-    });
-    return outcome.response;
-  });
+  app.all("/trpc/*", (c) => handleTrpc(c.req.raw, c.env, c.get("requestId")));
 
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "No such route" } }, 404));
   app.onError((error, c) => {
@@ -120,5 +134,9 @@ export function createGateway(options: GatewayOptions) {
     const locale = localeFromHeader(c.req.header("accept-language"));
     return c.json(errorItem(gatewayInternal(), locale, requestId), 500);
   });
-  return app;
+  return {
+    fetch: app.fetch,
+    /** Without CORS, /trpc/* skips Hono: Bun's router hands it straight to the proxy. */
+    bunRoutes: cors ? undefined : { "/trpc/*": handleTrpc },
+  };
 }

@@ -54,3 +54,25 @@ export function unverifiedTenant(authorization: string | undefined): string | un
     return undefined;
   }
 }
+
+/**
+ * `unverifiedTenant`, remembered per Authorization header: a client sends the same token for its
+ * whole lifetime, so the decode runs once per token. Bounded: the memory is cleared when full.
+ */
+export function tenantHints(capacity = 4096): (authorization: string | null) => string | undefined {
+  const known = new Map<string, string | undefined>();
+  return (authorization) => {
+    if (!authorization) {
+      return undefined;
+    }
+    if (known.has(authorization)) {
+      return known.get(authorization);
+    }
+    if (known.size >= capacity) {
+      known.clear();
+    }
+    const tenant = unverifiedTenant(authorization);
+    known.set(authorization, tenant);
+    return tenant;
+  };
+}

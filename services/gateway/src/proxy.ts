@@ -1,7 +1,7 @@
 import type { RateLimiter } from "@vextrus/platform";
 import { type Locale, localeFromHeader } from "@vextrus/platform";
 import type { RoutedCall } from "./batching.ts";
-import { clientAddress, unverifiedTenant } from "./caller.ts";
+import { clientAddress, tenantHints } from "./caller.ts";
 import {
   batchTooLarge,
   bodyTooLarge,
@@ -55,7 +55,7 @@ function jsonResponse(body: BodyInit, status: number, requestId: string, extra: 
 }
 
 /** A whole request refused by the gateway: one error object, which tRPC's links apply to every call. */
-function refuse(error: GatewayError, locale: Locale, requestId: string): Response {
+function refusal(error: GatewayError, locale: Locale, requestId: string): Response {
   const extra: Record<string, string> = error.retryAfter ? { "retry-after": String(error.retryAfter) } : {};
   return jsonResponse(
     JSON.stringify(errorItem(error, locale, requestId)),
@@ -94,6 +94,7 @@ async function readBody(request: Request, limit: number): Promise<ArrayBuffer | 
  */
 export function createProxy(options: ProxyOptions) {
   const { table, limits } = options;
+  const tenantOf = tenantHints();
 
   function upstreamHeaders(request: Request, requestId: string, address: string): Headers {
     const headers = new Headers();
@@ -116,7 +117,7 @@ export function createProxy(options: ProxyOptions) {
       options.onRateLimited("ip");
       return { refused: rateLimited("ip", retryIp) };
     }
-    const tenant = unverifiedTenant(request.headers.get("authorization") ?? undefined);
+    const tenant = tenantOf(request.headers.get("authorization"));
     const retryTenant = tenant ? limits.tenant.take(tenant, cost) : 0;
     if (retryTenant > 0) {
       limits.ip.refund(address, cost);
@@ -127,7 +128,9 @@ export function createProxy(options: ProxyOptions) {
   }
 
   return async function proxy({ request, server, requestId }: ProxyRequest): Promise<ProxyOutcome> {
-    const locale = localeFromHeader(request.headers.get("accept-language"));
+    /** Only a refusal is worded, so the caller's language is read only then. */
+    const refuse = (error: GatewayError) =>
+      refusal(error, localeFromHeader(request.headers.get("accept-language")), requestId);
     const url = new URL(request.url);
     const isBatch = url.searchParams.get("batch") === "1";
     const calls = routeCalls(url.pathname.slice("/trpc/".length), isBatch, table) ?? [];
@@ -135,19 +138,19 @@ export function createProxy(options: ProxyOptions) {
     const services = [...new Set(routed.map((call) => call.service))];
     const done = (response: Response): ProxyOutcome => ({ response, services, calls: calls.length });
     if (calls.length === 0) {
-      return done(refuse(unreadableRequest(), locale, requestId));
+      return done(refuse(unreadableRequest()));
     }
     if (calls.length > options.maxBatchSize) {
-      return done(refuse(batchTooLarge(options.maxBatchSize), locale, requestId));
+      return done(refuse(batchTooLarge(options.maxBatchSize)));
     }
     const address = clientAddress(request, server, options.trustedProxyHops);
     const limit = rateLimit(request, address, calls.length);
     if (limit.refused) {
-      return done(refuse(limit.refused, locale, requestId));
+      return done(refuse(limit.refused));
     }
     const body = await readBody(request, options.maxBodyBytes);
     if (body === "too large") {
-      return done(refuse(bodyTooLarge(options.maxBodyBytes), locale, requestId));
+      return done(refuse(bodyTooLarge(options.maxBodyBytes)));
     }
     const stream = isStreamRequest(request.headers);
     const headers = upstreamHeaders(request, requestId, address);
@@ -192,14 +195,15 @@ export function createProxy(options: ProxyOptions) {
     if (only) {
       const path = routed.map((call) => call.procedure).join(",");
       const result = await forward(only, path);
-      response = result.ok ? passOn(result, requestId) : refuse(result.error, locale, requestId);
+      response = result.ok ? passOn(result, requestId) : refuse(result.error);
     } else if (!isBatch) {
-      response = refuse(calls[0]?.error ?? unknownProcedure(), locale, requestId);
+      response = refuse(calls[0]?.error ?? unknownProcedure());
     } else {
+      const locale = localeFromHeader(request.headers.get("accept-language"));
       const merged = await splitAndMerge({ calls, url, body, stream, locale, requestId }, sendPart);
       response = merged.ok
         ? jsonResponse(merged.body, merged.status, requestId, { vary: "trpc-accept, accept" })
-        : refuse(merged.error, locale, requestId);
+        : refuse(merged.error);
     }
     if (response.status === 401 && limit.tenant) {
       // The token was refused: a forged tenant claim must not drain that tenant's budget.
