@@ -10,7 +10,7 @@
 
 import { createTestSigner } from "@vextrus/platform/testing";
 import superjson from "superjson";
-import { type LoadResult, load, median } from "./load.ts";
+import { cpuMicros, type LoadResult, load, median } from "./load.ts";
 import { seedOrganizationRead } from "./seed.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
@@ -88,12 +88,26 @@ for (const [name, make] of Object.entries(scenarios)) {
 }
 
 const results: Record<string, LoadResult[]> = { direct: [], gateway: [] };
+/** µs of CPU per request, per process, per path (from /proc). */
+const cpu: Record<string, { gateway: number[]; organization: number[] }> = {
+  direct: { gateway: [], organization: [] },
+  gateway: { gateway: [], organization: [] },
+};
+const processes = { gateway: gateway.proc.pid, organization: organization.proc.pid };
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 === 0 ? ["direct", "gateway"] : ["gateway", "direct"];
   for (const name of order) {
     const make = scenarios[name];
     if (make) {
-      results[name]?.push(await load(make, { concurrency: CONCURRENCY, seconds: SECONDS }));
+      const before = {
+        gateway: cpuMicros(processes.gateway),
+        organization: cpuMicros(processes.organization),
+      };
+      const result = await load(make, { concurrency: CONCURRENCY, seconds: SECONDS });
+      results[name]?.push(result);
+      for (const part of ["gateway", "organization"] as const) {
+        cpu[name]?.[part].push((cpuMicros(processes[part]) - before[part]) / result.requests);
+      }
     }
   }
 }
@@ -118,6 +132,11 @@ console.log(
   `throughput gateway/direct = ${throughput.toFixed(2)} (target ≥ 0.80) ${throughput >= 0.8 ? "✓" : "✗"}`,
 );
 console.log(`p99 gateway/direct        = ${p99.toFixed(2)} (target ≤ 1.25) ${p99 <= 1.25 ? "✓" : "✗"}`);
+const micros = (values: number[] | undefined) => median(values ?? []).toFixed(0);
+console.log(
+  `CPU per request (/proc, medians): gateway ${micros(cpu.gateway?.gateway)} µs; organization ` +
+    `${micros(cpu.direct?.organization)} µs direct, ${micros(cpu.gateway?.organization)} µs via the gateway`,
+);
 
 gateway.proc.kill("SIGTERM");
 organization.proc.kill("SIGTERM");

@@ -50,3 +50,19 @@ export const median = (values: number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
+
+/**
+ * CPU time a process has used so far, in µs (user + system, all threads), from /proc: NaN where
+ * there is no /proc. Deltas over a load run give CPU per request, steadier than throughput on a
+ * shared machine.
+ */
+export function cpuMicros(pid: number): number {
+  try {
+    const stat = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8") as string;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticksPerSecond = 100; // USER_HZ on Linux
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticksPerSecond;
+  } catch {
+    return Number.NaN;
+  }
+}
