@@ -1,15 +1,48 @@
 import { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, PostgresJsDatabase, PostgresJsSession } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { AppError } from "../errors.ts";
 import { type Database, PLATFORM_SCOPE, type TenantTxOptions, type Tx } from "./types.ts";
 
 export interface PostgresOptions {
   url: string;
   appRole: string;
   maxConnections?: number;
+  /** How long a tenant transaction waits for a connection before UNAVAILABLE (default 10 s). */
+  reserveTimeoutMs?: number;
 }
 
 const ignore = () => {};
+
+const NO_CONNECTION = {
+  en: "The database is not answering right now; please try again shortly",
+  bn: "ডাটাবেস এই মুহূর্তে সাড়া দিচ্ছে না; একটু পরে আবার চেষ্টা করুন",
+};
+
+/**
+ * `sql.reserve()`, given up after `ms` with UNAVAILABLE. postgres.js 3.4.9 strands a queued reserve
+ * for good when the server ends the connection it was waiting for (a PostgreSQL restart;
+ * porsager/postgres#1195): without a deadline that request would hang forever. A connection that
+ * arrives after the deadline is given back at once.
+ */
+export async function reserveWithin(sql: postgres.Sql, ms: number): Promise<postgres.ReservedSql> {
+  const pending = sql.reserve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new AppError("UNAVAILABLE", "platform.db.no_connection", NO_CONNECTION)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([pending, deadline]);
+  } catch (error) {
+    pending.then((conn) => conn.release(), ignore);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 type Client = postgres.Sql | postgres.ReservedSql | postgres.TransactionSql;
 
@@ -72,7 +105,7 @@ export function postgresDatabase(options: PostgresOptions): Database {
     fn: (tx: Tx) => Promise<T>,
     opts: TenantTxOptions = {},
   ): Promise<T> {
-    const conn = await sql.reserve();
+    const conn = await reserveWithin(sql, options.reserveTimeoutMs ?? 10_000);
     const begin = conn.unsafe(opts.readOnly ? "begin read only" : "begin").execute();
     const setup =
       conn`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${options.appRole}, true)`.execute();
