@@ -39,13 +39,19 @@ export interface VerifierOptions {
   apiKeyCacheMs?: number | undefined;
 }
 
+/**
+ * How soon an unknown `kid` may trigger another JWKS fetch by default. Auth signs with a new key only
+ * once it has been published for longer than this, so every service can learn it first.
+ */
+export const JWKS_COOLDOWN_MS = 5_000;
+
 const INVALID = { en: "The access token is invalid or expired", bn: "অ্যাক্সেস টোকেনটি অবৈধ বা মেয়াদোত্তীর্ণ" };
 
 async function keySource(options: VerifierOptions): Promise<JWTVerifyGetKey | CryptoKey | Uint8Array> {
   if (options.jwksUrl) {
     // jose caches the key set and refetches on an unknown `kid` (key rotation), at most once per cooldown.
     return createRemoteJWKSet(new URL(options.jwksUrl), {
-      cooldownDuration: options.jwksCooldownMs ?? 5_000,
+      cooldownDuration: options.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
       cacheMaxAge: 10 * 60_000,
       timeoutDuration: 2_000,
     });

@@ -1,5 +1,11 @@
 export { API_KEY_INTROSPECTION_PATH, API_KEY_PREFIX, IntrospectionAnswer } from "./api-keys.ts";
-export { createTokenVerifier, hasPermission, type Principal, type TokenVerifier } from "./auth.ts";
+export {
+  createTokenVerifier,
+  hasPermission,
+  JWKS_COOLDOWN_MS,
+  type Principal,
+  type TokenVerifier,
+} from "./auth.ts";
 export type { RequestContext, ServiceContext, TenantContext } from "./context.ts";
 export { EnvError, readEnv, readEnvOrExit, ServiceEnv } from "./env.ts";
 export {

@@ -76,6 +76,7 @@ export async function startAuth(label: string) {
   const orgVerifier = await createTokenVerifier({
     jwksUrl: `${authUrl}/.well-known/jwks.json`,
     issuer: "vextrus-auth",
+    jwksCooldownMs: 500,
   });
   const orgApp = createOrganizationApp({ db: orgDb, log: quiet(), verifyToken: orgVerifier });
   const orgServer = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: orgApp.fetch });

@@ -18,6 +18,7 @@ export const signingKeys = auth.table(
     privateKey: text("private_key").notNull(),
     status: signingKeyStatus("status").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    /** Set by a rotation: the key still signs until then, while its successor becomes known. */
     retiredAt: timestamp("retired_at", { withTimezone: true, mode: "date" }),
     verifyUntil: timestamp("verify_until", { withTimezone: true, mode: "date" }),
   },

@@ -1,4 +1,5 @@
 import { PLATFORM_TENANT_ID } from "@vextrus/events";
+import { JWKS_COOLDOWN_MS } from "@vextrus/platform";
 import type { Database, Tx } from "@vextrus/platform/db";
 import { eq, gt, or } from "drizzle-orm";
 import type { JWK } from "jose";
@@ -12,10 +13,17 @@ const ALG = "EdDSA";
 const RELOAD_MS = 30_000;
 /** How long past its last token's expiry a retired key is still published (clock skew). */
 const SKEW_SECONDS = 60;
+/**
+ * A new key is published this long before it signs, and the key it replaces signs until then: a
+ * service that fetched the JWKS just before a rotation may refetch (after its cooldown) before the
+ * first token of the new key reaches it, so no token is ever refused for an unknown kid.
+ */
+export const ACTIVATION_SECONDS = (2 * JWKS_COOLDOWN_MS) / 1000;
 
 interface LoadedKey {
   kid: string;
   status: "active" | "retired";
+  createdAt: Date;
   publicJwk: JWK;
   publicKey: CryptoKey | Uint8Array;
   privateKey: CryptoKey | Uint8Array | undefined;
@@ -97,19 +105,26 @@ export class SigningKeys {
     this.#accessTtlSeconds = options.accessTtlSeconds;
   }
 
-  /** The key new tokens are signed with (creating the first one on a fresh database). */
+  /**
+   * The key new tokens are signed with (creating the first one on a fresh database): the newest key
+   * published for ACTIVATION_SECONDS, else the oldest that may still sign (the one a rotation
+   * just replaced, or the only key there is).
+   */
   async signingKey(): Promise<{ kid: string; privateKey: CryptoKey | Uint8Array }> {
     await this.#fresh();
-    let active = this.#keys.find((k) => k.status === "active" && k.privateKey);
-    if (!active) {
+    if (!this.#keys.some((k) => k.status === "active")) {
       await this.#db.privileged((tx) => this.#insertKey(tx, true));
       await this.reload();
-      active = this.#keys.find((k) => k.status === "active" && k.privateKey);
     }
-    if (!active?.privateKey) {
+    const ripe = addSeconds(this.#clock.now(), -ACTIVATION_SECONDS);
+    const signers = this.#keys
+      .filter((k): k is LoadedKey & { privateKey: CryptoKey | Uint8Array } => k.privateKey !== undefined)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    const key = signers.find((k) => k.createdAt <= ripe) ?? signers.at(-1);
+    if (!key) {
       throw new Error("no usable signing key (is SIGNING_KEY_SECRET the one the keys were sealed with?)");
     }
-    return { kid: active.kid, privateKey: active.privateKey };
+    return { kid: key.kid, privateKey: key.privateKey };
   }
 
   /** The public key for `kid`, reloading once if it is not known yet (another replica rotated). */
@@ -130,18 +145,20 @@ export class SigningKeys {
   }
 
   /**
-   * A new active key; the previous one keeps verifying until its last token has expired. Emits
-   * signing_key.rotated in the same transaction.
+   * A new active key, published at once and signing after ACTIVATION_SECONDS; the previous one signs
+   * until then and verifies until its last token has expired. Emits signing_key.rotated in the same
+   * transaction.
    */
   async rotate(
     actorId: string,
-  ): Promise<{ kid: string; previousKid: string | null; previousValidUntil: Date | null }> {
+  ): Promise<{ kid: string; previousKid: string | null; previousValidUntil: Date | null; signsFrom: Date }> {
     const now = this.#clock.now();
-    const verifyUntil = addSeconds(now, this.#accessTtlSeconds + SKEW_SECONDS);
+    const signsFrom = addSeconds(now, ACTIVATION_SECONDS);
+    const verifyUntil = addSeconds(signsFrom, this.#accessTtlSeconds + SKEW_SECONDS);
     const result = await this.#db.privileged(async (tx) => {
       const retired = await tx
         .update(signingKeys)
-        .set({ status: "retired", retiredAt: now, verifyUntil })
+        .set({ status: "retired", retiredAt: signsFrom, verifyUntil })
         .where(eq(signingKeys.status, "active"))
         .returning({ kid: signingKeys.kid });
       const kid = await this.#insertKey(tx, false);
@@ -153,7 +170,7 @@ export class SigningKeys {
         actorId,
         data: { kid, previousKid, algorithm: ALG },
       });
-      return { kid, previousKid, previousValidUntil: previousKid ? verifyUntil : null };
+      return { kid, previousKid, previousValidUntil: previousKid ? verifyUntil : null, signsFrom };
     });
     await this.reload();
     return result;
@@ -183,11 +200,12 @@ export class SigningKeys {
     const keys: LoadedKey[] = [];
     for (const row of rows) {
       const publicJwk = row.publicJwk as JWK;
-      const privateJwk =
-        row.status === "active" ? await this.#sealer.open(row.privateKey).catch(() => undefined) : undefined;
+      const signs = row.status === "active" || (row.retiredAt !== null && row.retiredAt > now);
+      const privateJwk = signs ? await this.#sealer.open(row.privateKey).catch(() => undefined) : undefined;
       keys.push({
         kid: row.kid,
         status: row.status,
+        createdAt: row.createdAt,
         publicJwk,
         publicKey: await importJWK(publicJwk, ALG),
         privateKey: privateJwk ? await importJWK(privateJwk, ALG) : undefined,
