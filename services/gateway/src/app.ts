@@ -7,6 +7,7 @@ import { errorItem, gatewayInternal } from "./errors.ts";
 import { checkServices } from "./health.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { createProxy } from "./proxy.ts";
+import type { RefusalReporter } from "./refusals.ts";
 import { normalizeTable } from "./routing.ts";
 
 export interface GatewayOptions {
@@ -23,11 +24,21 @@ export interface GatewayOptions {
   maxBatchSize?: number;
   maxBodyBytes?: number;
   trustedProxyHops?: number;
+  /** Where rate-limit refusals go as events (the security trail); none: only /metrics counts them. */
+  refusals?: RefusalReporter;
 }
 
 type GatewayEnv = { Variables: { requestId: string } };
 
 const OFF = { perSecond: 0, burst: 0 };
+
+/** The route label of a request for metrics and events: bounded, whatever the caller sends. */
+const routeLabel = (services: readonly string[]) =>
+  services.length === 0
+    ? "/trpc/(unrouted)"
+    : services.length === 1
+      ? `/trpc/${services[0]}`
+      : "/trpc/(batch)";
 
 /**
  * The gateway's HTTP app: /trpc routed to the services, CORS, rate limits, /health, /health/ready
@@ -39,6 +50,7 @@ export function createGateway(options: GatewayOptions) {
   const table = normalizeTable(options.services);
   const metrics = createGatewayMetrics();
   const started = Date.now();
+  const limits = { tenant: options.rateLimits?.tenant ?? OFF, ip: options.rateLimits?.ip ?? OFF };
   const proxy = createProxy({
     table,
     upstream: {
@@ -47,12 +59,18 @@ export function createGateway(options: GatewayOptions) {
     },
     maxBatchSize: options.maxBatchSize ?? 50,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-    limits: {
-      tenant: new RateLimiter(options.rateLimits?.tenant ?? OFF),
-      ip: new RateLimiter(options.rateLimits?.ip ?? OFF),
-    },
+    limits: { tenant: new RateLimiter(limits.tenant), ip: new RateLimiter(limits.ip) },
     trustedProxyHops: options.trustedProxyHops ?? 0,
-    onRateLimited: (scope) => metrics.rateLimited.inc({ scope }),
+    onRateLimited: (scope, who) => {
+      metrics.rateLimited.inc({ scope });
+      options.refusals?.record({
+        scope,
+        address: who.address,
+        claimedTenant: who.tenant,
+        route: routeLabel(who.services),
+        limit: limits[scope].perSecond,
+      });
+    },
   });
 
   /**
@@ -68,9 +86,7 @@ export function createGateway(options: GatewayOptions) {
     const begin = performance.now();
     const outcome = await proxy({ request, server, requestId });
     const status = outcome.response.status;
-    const [first, ...others] = outcome.services;
-    const route =
-      first === undefined ? "/trpc/(unrouted)" : others.length === 0 ? `/trpc/${first}` : "/trpc/(batch)";
+    const route = routeLabel(outcome.services);
     const seconds = (performance.now() - begin) / 1000;
     metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, seconds);
     const level = status < 400 ? "debug" : "info";

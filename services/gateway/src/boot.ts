@@ -1,6 +1,8 @@
+import { kafkaTransport, type Transport } from "@vextrus/events";
 import { createLogger, type Logger, listen, type Stoppable } from "@vextrus/platform";
 import { createGateway } from "./app.ts";
 import type { GatewayEnv } from "./env.ts";
+import { refusalReporter } from "./refusals.ts";
 
 export interface Booted {
   name: string;
@@ -10,17 +12,26 @@ export interface Booted {
 
 /**
  * Starts the gateway in front of the services. `shared.services` is the routing table of an
- * embedded start (the servers it just booted); SERVICE_URLS entries win over it.
+ * embedded start (the servers it just booted); SERVICE_URLS entries win over it. Rate-limit
+ * refusals are published on `shared.bus` (embedded) or Kafka (KAFKA_BROKERS), when there is one.
  */
 export async function bootGateway(
   env: GatewayEnv,
-  shared: { services?: Record<string, string>; log?: Logger } = {},
+  shared: { services?: Record<string, string>; log?: Logger; bus?: Transport } = {},
 ): Promise<Booted> {
   const log = (shared.log ?? createLogger({ level: env.LOG_LEVEL })).child({ service: "gateway" });
   const services = { ...shared.services, ...env.SERVICE_URLS };
   if (Object.keys(services).length === 0) {
     throw new Error("gateway: no services to route to; set SERVICE_URLS=name=http://host:port,…");
   }
+  const own = shared.bus
+    ? undefined
+    : env.KAFKA_BROKERS
+      ? kafkaTransport({ brokers: env.KAFKA_BROKERS.split(","), clientId: "gateway", log })
+      : undefined;
+  const transport = shared.bus ?? own;
+  const publisher = transport?.publisher("gateway");
+  const refusals = refusalReporter({ publisher, log });
   const app = createGateway({
     services,
     log,
@@ -33,8 +44,16 @@ export async function bootGateway(
     maxBatchSize: env.MAX_BATCH_SIZE,
     maxBodyBytes: env.MAX_BODY_BYTES,
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+    refusals,
   });
   const server = listen(app, env.PORT, "gateway");
   log.info("listening", { url: server.url, services });
-  return { name: "gateway", url: server.url, parts: [server] };
+  const parts: Stoppable[] = [server, refusals.stoppable];
+  if (publisher) {
+    parts.push({ name: "gateway publisher", stop: () => publisher.close() });
+  }
+  if (own) {
+    parts.push({ name: "kafka", stop: () => own.close() });
+  }
+  return { name: "gateway", url: server.url, parts };
 }

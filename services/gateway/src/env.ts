@@ -22,7 +22,7 @@ export const ServiceUrls = z
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
-export const GatewayEnv = ServiceEnv.pick({ LOG_LEVEL: true, SHUTDOWN_TIMEOUT_MS: true })
+export const GatewayEnv = ServiceEnv.pick({ LOG_LEVEL: true, SHUTDOWN_TIMEOUT_MS: true, KAFKA_BROKERS: true })
   .extend({
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
     SERVICE_URLS: ServiceUrls.default({}).describe("name=url pairs; embedded start passes them in code"),

@@ -22,7 +22,11 @@ export interface ProxyOptions {
   maxBodyBytes: number;
   limits: { tenant: RateLimiter; ip: RateLimiter };
   trustedProxyHops: number;
-  onRateLimited: (scope: "tenant" | "ip") => void;
+  /** A request refused for a rate limit: whose, and for which services. */
+  onRateLimited: (
+    scope: "tenant" | "ip",
+    who: { address: string; tenant: string | undefined; services: string[] },
+  ) => void;
 }
 
 export interface ProxyRequest {
@@ -111,17 +115,17 @@ export function createProxy(options: ProxyOptions) {
   }
 
   /** Takes `cost` tokens from the address's bucket and, when the token names a tenant, from the tenant's. */
-  function rateLimit(request: Request, address: string, cost: number) {
+  function rateLimit(request: Request, address: string, cost: number, services: string[]) {
+    const tenant = tenantOf(request.headers.get("authorization"));
     const retryIp = limits.ip.take(address, cost);
     if (retryIp > 0) {
-      options.onRateLimited("ip");
+      options.onRateLimited("ip", { address, tenant, services });
       return { refused: rateLimited("ip", retryIp) };
     }
-    const tenant = tenantOf(request.headers.get("authorization"));
     const retryTenant = tenant ? limits.tenant.take(tenant, cost) : 0;
     if (retryTenant > 0) {
       limits.ip.refund(address, cost);
-      options.onRateLimited("tenant");
+      options.onRateLimited("tenant", { address, tenant, services });
       return { refused: rateLimited("tenant", retryTenant) };
     }
     return { tenant };
@@ -144,7 +148,7 @@ export function createProxy(options: ProxyOptions) {
       return done(refuse(batchTooLarge(options.maxBatchSize)));
     }
     const address = clientAddress(request, server, options.trustedProxyHops);
-    const limit = rateLimit(request, address, calls.length);
+    const limit = rateLimit(request, address, calls.length, services);
     if (limit.refused) {
       return done(refuse(limit.refused));
     }

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { CloudEvent, createInProcessBus } from "@vextrus/events";
+import { createLogger } from "@vextrus/platform";
 import { startTcpProxy } from "@vextrus/platform/testing";
+import { refusalReporter } from "../src/refusals.ts";
 import {
   batchInput,
   createTestSigner,
@@ -373,10 +376,27 @@ describe("rate limits", () => {
     await gateway.stop();
   });
 
-  test("per address: 429 with Retry-After for callers without a token too", async () => {
+  test("per address: 429 with Retry-After for callers without a token too; the refusals become one event", async () => {
+    const bus = createInProcessBus({ log: createLogger({ level: "error" }) });
+    const events: CloudEvent[] = [];
+    await bus.subscribe({
+      group: "probe",
+      topics: ["vextrus.gateway.access"],
+      onBatch: async (messages) => {
+        events.push(...messages.map((m) => CloudEvent.parse(JSON.parse(m.value ?? "null"))));
+      },
+    });
+    bus.start();
+    const refusals = refusalReporter({
+      publisher: bus.publisher("gateway"),
+      log: createLogger({ level: "error" }),
+    });
     const gateway = startGateway(
       { organization: org.url },
-      { rateLimits: { tenant: { perSecond: 1000, burst: 1000 }, ip: { perSecond: 0.5, burst: 2 } } },
+      {
+        rateLimits: { tenant: { perSecond: 1000, burst: 1000 }, ip: { perSecond: 0.5, burst: 2 } },
+        refusals,
+      },
     );
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -387,6 +407,11 @@ describe("rate limits", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(errorData(refused.json).appCode).toBe("gateway.rate_limited.ip");
     await gateway.stop();
+    await refusals.stoppable.stop();
+    await bus.close();
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data).toMatchObject({ scope: "ip", route: "/trpc/organization", limit: 0.5, count: 2 });
+    expect(String((events[0]?.data as { ip: string }).ip)).toContain("127.0.0.1");
   });
 
   test("behind a trusted proxy the address comes from X-Forwarded-For", async () => {

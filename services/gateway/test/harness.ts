@@ -223,7 +223,13 @@ export function startGateway(
 ) {
   const logLines: string[] = [];
   const app = createGateway({ services, log: captureLog(logLines), ...options });
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
+  // As `listen` serves it: Bun's router hands /trpc/* to the proxy unless CORS is configured.
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: app.fetch,
+    ...(app.bunRoutes ? { routes: app.bunRoutes } : {}),
+  });
   const url = `http://127.0.0.1:${server.port}`;
   return {
     url,
