@@ -74,7 +74,11 @@ const services = [
 ];
 // The gateway names services as callers see them: `rules.evaluate`, not `rules-engine.evaluate`.
 const routes = Object.fromEntries(services.map((s) => [s.name === "rules-engine" ? "rules" : s.name, s.url]));
-const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway")), { services: routes, log, bus });
+const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway")), {
+  services: routes,
+  log,
+  bus,
+});
 bus?.start();
 
 // The front door stops first, then each service (HTTP, relays, consumers, database), then PGlite.
