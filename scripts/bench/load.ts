@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /** A small HTTP load generator: `concurrency` keep-alive loops for `seconds`, latencies in ms. */
 export interface LoadResult {
   requests: number;
@@ -58,7 +60,7 @@ export const median = (values: number[]): number => {
  */
 export function cpuMicros(pid: number): number {
   try {
-    const stat = require("node:fs").readFileSync(`/proc/${pid}/stat`, "utf8") as string;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const ticksPerSecond = 100; // USER_HZ on Linux
     return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticksPerSecond;

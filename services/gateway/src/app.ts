@@ -73,18 +73,34 @@ export function createGateway(options: GatewayOptions) {
     },
   });
 
+  /** A failure nobody planned for: logged with its stack, answered as tRPC's INTERNAL_SERVER_ERROR. */
+  function internalError(error: unknown, request: Request, requestId: string): Response {
+    const { message, stack } = error instanceof Error ? error : { message: String(error), stack: undefined };
+    options.log.error("unhandled", { requestId, message, stack });
+    const locale = localeFromHeader(request.headers.get("accept-language"));
+    return Response.json(errorItem(gatewayInternal(), locale, requestId), {
+      status: 500,
+      headers: { "x-request-id": requestId },
+    });
+  }
+
   /**
    * One /trpc request: forwarded by the proxy, timed, and logged. A forwarded answer is logged at
    * debug (the service that answered logs it under the same request id); what the gateway refused
-   * or could not deliver, at info.
+   * or could not deliver, at info. Bun's router calls this past Hono, so it answers its own failures.
    */
   async function handleTrpc(
     request: Request,
     server: unknown,
     requestId = requestIdFrom(request.headers.get("x-request-id") ?? undefined),
-  ) {
+  ): Promise<Response> {
     const begin = performance.now();
-    const outcome = await proxy({ request, server, requestId });
+    let outcome: Awaited<ReturnType<typeof proxy>>;
+    try {
+      outcome = await proxy({ request, server, requestId });
+    } catch (error) {
+      return internalError(error, request, requestId);
+    }
     const status = outcome.response.status;
     const route = routeLabel(outcome.services);
     const seconds = (performance.now() - begin) / 1000;
@@ -93,7 +109,7 @@ export function createGateway(options: GatewayOptions) {
     options.log[level]("request", {
       requestId,
       method: request.method,
-      procedure: new URL(request.url).pathname.slice(6, 206),
+      procedure: outcome.procedure,
       services: outcome.services,
       calls: outcome.calls,
       status,
@@ -144,12 +160,7 @@ export function createGateway(options: GatewayOptions) {
   app.all("/trpc/*", (c) => handleTrpc(c.req.raw, c.env, c.get("requestId")));
 
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "No such route" } }, 404));
-  app.onError((error, c) => {
-    const requestId = c.get("requestId") ?? "";
-    options.log.error("unhandled", { requestId, message: error.message, stack: error.stack });
-    const locale = localeFromHeader(c.req.header("accept-language"));
-    return c.json(errorItem(gatewayInternal(), locale, requestId), 500);
-  });
+  app.onError((error, c) => internalError(error, c.req.raw, c.get("requestId") ?? ""));
   return {
     fetch: app.fetch,
     /** Without CORS, /trpc/* skips Hono: Bun's router hands it straight to the proxy. */

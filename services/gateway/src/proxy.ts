@@ -41,6 +41,8 @@ export interface ProxyOutcome {
   response: Response;
   services: string[];
   calls: number;
+  /** The procedure path as the caller sent it (at most 200 characters), for the log line. */
+  procedure: string;
 }
 
 /** Request headers a service needs; nothing else (cookies, hop-by-hop headers) is passed on. */
@@ -140,7 +142,12 @@ export function createProxy(options: ProxyOptions) {
     const calls = routeCalls(url.pathname.slice("/trpc/".length), isBatch, table) ?? [];
     const routed = calls.filter((call): call is RoutedCall => call.error === undefined);
     const services = [...new Set(routed.map((call) => call.service))];
-    const done = (response: Response): ProxyOutcome => ({ response, services, calls: calls.length });
+    const done = (response: Response): ProxyOutcome => ({
+      response,
+      services,
+      calls: calls.length,
+      procedure: url.pathname.slice("/trpc/".length, 206),
+    });
     if (calls.length === 0) {
       return done(refuse(unreadableRequest()));
     }

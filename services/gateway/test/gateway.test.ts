@@ -257,6 +257,45 @@ describe("headers", () => {
   });
 });
 
+describe("a failure the gateway did not plan for", () => {
+  test("is a 500 in tRPC's shape with the request id, never an error page or a stack", async () => {
+    const broken = refusalReporter({ publisher: undefined, log: createLogger({ level: "error" }) });
+    broken.record = () => {
+      throw new Error("secret internals at /srv/gateway/src/refusals.ts:42");
+    };
+    const gateway = startGateway(
+      { organization: org.url },
+      {
+        rateLimits: { tenant: { perSecond: 1000, burst: 1000 }, ip: { perSecond: 0.5, burst: 1 } },
+        refusals: broken,
+      },
+    );
+    expect((await rawCall(gateway.url, "organization.companies.list")).status).toBe(401);
+    const failed = await rawCall(gateway.url, "organization.companies.list", {
+      headers: { "x-request-id": "req-unplanned-1", "accept-language": "bn" },
+    });
+    expect(failed.status).toBe(500);
+    expect(failed.headers.get("content-type")).toContain("application/json");
+    expect(failed.headers.get("x-request-id")).toBe("req-unplanned-1");
+    expect(errorData(failed.json)).toMatchObject({
+      code: "INTERNAL_SERVER_ERROR",
+      requestId: "req-unplanned-1",
+    });
+    expect(JSON.stringify(failed.json)).not.toContain("secret internals");
+    expect(JSON.stringify(failed.json)).not.toContain("refusals.ts");
+    const logged = gateway.logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        msg: "unhandled",
+        requestId: "req-unplanned-1",
+        message: expect.stringContaining("secret"),
+      }),
+    );
+    await broken.stoppable.stop();
+    await gateway.stop();
+  });
+});
+
 describe("a service that is down or slow", () => {
   test("a refused connection is UNAVAILABLE naming the service, at once; the gateway recovers with it", async () => {
     const gateway = startGateway({ organization: proxiedUrl });
