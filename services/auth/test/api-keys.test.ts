@@ -134,6 +134,51 @@ describe("API keys", () => {
     expect(event).toEqual({ reason: "creator_deactivated", actor: reg.user.id });
   });
 
+  test("a key's permissions are at most its creator's current ones: removing a role narrows it at once", async () => {
+    const reg = await h.register("narrow");
+    const integrator = await reg.api.roles.create.mutate({
+      name: "integrator",
+      permissions: ["auth:api_key:create", "auth:user:read", "organization:*"],
+    });
+    const reader = await reg.api.roles.create.mutate({
+      name: "company reader",
+      permissions: ["organization:company:read"],
+    });
+    const email = `nar-${Bun.randomUUIDv7().slice(-6)}@example.com`;
+    const invited = await reg.api.users.invite.mutate({
+      name: "Integrator",
+      email,
+      roleIds: [integrator.id, reader.id],
+    });
+    const password = `Tea-Garden-Monsoon-${Bun.randomUUIDv7().slice(-4)}`;
+    await h.client().invites.accept.mutate({ token: invited.invitation.token, password });
+    const login = await h.client().login.mutate({ tenantSlug: reg.slug, identifier: email, password });
+    const created = await h
+      .client({ token: login.accessToken })
+      .apiKeys.create.mutate({ name: "sync", permissions: ["auth:user:read", "organization:*"] });
+    const introspect = async () =>
+      (
+        await fetch(`${h.authUrl}/api-keys/introspect`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${created.key}` },
+        })
+      ).json();
+    const robot = h.client({ token: created.key });
+    expect((await robot.users.list.query()).items.length).toBe(2);
+    expect(await introspect()).toMatchObject({ permissions: ["auth:user:read", "organization:*"] });
+
+    // The creator loses the integrator role: the key keeps only what the creator still holds.
+    await reg.api.users.assignRoles.mutate({ userId: invited.user.id, roleIds: [reader.id] });
+    expect(await introspect()).toMatchObject({ active: true, permissions: ["organization:company:read"] });
+    expect((await failure(robot.users.list.query())).code).toBe("FORBIDDEN");
+    // The key as stored is unchanged: giving the role back restores it.
+    await reg.api.users.assignRoles.mutate({ userId: invited.user.id, roleIds: [integrator.id] });
+    expect(await introspect()).toMatchObject({ permissions: ["auth:user:read", "organization:*"] });
+    await reg.api.users.assignRoles.mutate({ userId: invited.user.id, roleIds: [] });
+    expect(await introspect()).toMatchObject({ active: true, permissions: [] });
+    expect((await failure(robot.users.list.query())).code).toBe("FORBIDDEN");
+  });
+
   test("an expired key is refused", async () => {
     const reg = await h.register("expire");
     const created = await reg.api.apiKeys.create.mutate({

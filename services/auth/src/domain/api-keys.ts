@@ -1,10 +1,16 @@
-import { API_KEY_PREFIX, type IntrospectionAnswer, invalidField, notFound } from "@vextrus/platform";
+import {
+  API_KEY_PREFIX,
+  hasPermission,
+  type IntrospectionAnswer,
+  invalidField,
+  notFound,
+} from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys } from "../db/schema.ts";
 import type { AuthContext, AuthDeps } from "../deps.ts";
-import { coveredBy } from "./access.ts";
+import { coveredBy, permissionsOf } from "./access.ts";
 import { addMinutes } from "./clock.ts";
 import { emitEvent } from "./events.ts";
 import { Name } from "./identifiers.ts";
@@ -162,8 +168,32 @@ export async function revokeKeysCreatedBy(
 }
 
 /**
- * Says whether a `vx_` key is valid now and what it may do (what every service's verifier asks).
- * Notes its use at most once a minute.
+ * What a key may do now: its own permissions narrowed to what its creator holds today, so a key never
+ * outlives its creator's roles. A wildcard on one side keeps the narrower grant of the other
+ * (key `organization:*`, creator `organization:company:read` → `organization:company:read`).
+ */
+export function effectivePermissions(
+  keyPermissions: readonly string[],
+  creatorPermissions: readonly string[],
+): string[] {
+  const effective = new Set<string>();
+  for (const permission of keyPermissions) {
+    if (hasPermission(creatorPermissions, permission)) {
+      effective.add(permission);
+      continue;
+    }
+    for (const held of creatorPermissions) {
+      if (hasPermission([permission], held)) {
+        effective.add(held);
+      }
+    }
+  }
+  return [...effective].sort();
+}
+
+/**
+ * Says whether a `vx_` key is valid now and what it may do (what every service's verifier asks): its
+ * permissions intersected with its creator's current ones. Notes its use at most once a minute.
  */
 export async function introspectApiKey(
   deps: Pick<AuthDeps, "db" | "clock">,
@@ -190,11 +220,12 @@ export async function introspectApiKey(
           or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, addMinutes(now, -1))),
         ),
       );
+    const creatorPermissions = found.createdBy ? await permissionsOf(tx, found.createdBy) : [];
     return {
       active: true as const,
       tenantId,
       keyId,
-      permissions: found.permissions,
+      permissions: effectivePermissions(found.permissions, creatorPermissions),
       expiresAt: found.expiresAt.toISOString(),
     };
   });
