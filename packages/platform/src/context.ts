@@ -12,6 +12,10 @@ export type RequestContext = {
   principal: Principal | null;
   /** Why a presented token was refused; procedures that need a caller throw it. */
   authError: AppError | null;
+  /** The request's Authorization header, forwarded by calls to other services (see service-client.ts). */
+  authorization: string | undefined;
+  /** The request's W3C trace context: the one it arrived with, or a new trace. */
+  traceparent: string;
 };
 
 export type ServiceContext<Deps> = RequestContext & { deps: Deps };

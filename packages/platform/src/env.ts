@@ -21,6 +21,13 @@ export const ServiceEnv = z.object({
   JWT_PUBLIC_KEY: z.string().min(1).optional().describe("an Ed25519 public key as JWK JSON or SPKI PEM"),
   JWT_ISSUER: z.string().min(1).default("vextrus-auth"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  UPSTREAM_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(60_000)
+    .default(5_000)
+    .describe("deadline of each call to another service; past it the call is UNAVAILABLE"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 

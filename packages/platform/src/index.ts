@@ -28,4 +28,13 @@ export { createMetrics, type Metrics } from "./metrics.ts";
 export { type BucketLimits, RateLimiter } from "./rate-limit.ts";
 export { listen, type Stoppable, stopOnSignal } from "./serve.ts";
 export { createService, type ServiceOptions } from "./service.ts";
+export {
+  type CallContext,
+  createServiceClient,
+  type Fetch,
+  type ServiceCall,
+  type ServiceClient,
+  type ServiceClientOptions,
+} from "./service-client.ts";
+export { childTraceparent, traceparentOf } from "./trace.ts";
 export { type ErrorData, initServiceTrpc, type ProcedureMeta } from "./trpc.ts";

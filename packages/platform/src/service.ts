@@ -8,6 +8,7 @@ import { checkAll, type HealthCheck } from "./health.ts";
 import { localeFromHeader } from "./locale.ts";
 import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics.ts";
+import { traceparentOf } from "./trace.ts";
 
 export interface ServiceOptions<Deps> {
   name: string;
@@ -132,7 +133,16 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
         if (principal) {
           c.set("tenantId", principal.tenantId);
         }
-        return { requestId, locale, log, principal, authError, deps: options.deps };
+        return {
+          requestId,
+          locale,
+          log,
+          principal,
+          authError,
+          authorization: c.req.header("authorization"),
+          traceparent: traceparentOf(c.req.header("traceparent")),
+          deps: options.deps,
+        };
       },
     }),
   );

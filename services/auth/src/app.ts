@@ -27,6 +27,8 @@ export interface AppOptions {
   settings: AuthSettings;
   /** The organization service's base URL; without it registration answers UNAVAILABLE. */
   organizationUrl: string | undefined;
+  /** Deadline of each call to organization (UPSTREAM_TIMEOUT_MS). */
+  upstreamTimeoutMs?: number;
   courier: Courier;
   /** Seals private signing keys at rest. */
   signingKeySecret?: string | undefined;
@@ -62,9 +64,11 @@ export function createApp(options: AppOptions) {
     keys,
     settings: options.settings,
     organization: options.organizationUrl
-      ? httpOrganization(options.organizationUrl, (tenantId) =>
-          signServiceToken(tokenDeps, tenantId, ["platform:tenant:create"]),
-        )
+      ? httpOrganization({
+          url: options.organizationUrl,
+          timeoutMs: options.upstreamTimeoutMs ?? 5_000,
+          token: (tenantId) => signServiceToken(tokenDeps, tenantId, ["platform:tenant:create"]),
+        })
       : missingOrganization,
     courier: options.courier,
     metrics: createAuthMetrics(metrics.registry),

@@ -40,6 +40,7 @@ export async function bootAuth(env: AuthEnv, shared: SharedResources = {}): Prom
     log,
     settings: settingsFrom(env),
     organizationUrl: env.ORGANIZATION_URL,
+    upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     courier: undeliveredCourier(log),
     signingKeySecret: env.SIGNING_KEY_SECRET,
     trustForwardedFor: env.TRUST_FORWARDED_FOR,

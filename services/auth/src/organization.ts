@@ -1,5 +1,5 @@
-import { createTRPCUntypedClient, httpLink, TRPCClientError } from "@trpc/client";
-import superjson from "superjson";
+import { AppError, type CallContext, createServiceClient, type Fetch } from "@vextrus/platform";
+import { z } from "zod";
 
 export interface NewOrganizationTenant {
   id: string;
@@ -22,64 +22,58 @@ export class OrganizationError extends Error {
   }
 }
 
+/** The request on whose behalf auth calls (its request id and trace go along; never its token). */
+export type OrganizationCall = Pick<CallContext, "requestId" | "traceparent">;
+
 /** What auth asks of the organization service (over HTTP tRPC, never by importing its code). */
 export interface OrganizationPort {
-  createTenant(tenant: NewOrganizationTenant): Promise<void>;
+  createTenant(tenant: NewOrganizationTenant, call: OrganizationCall): Promise<void>;
   /** Undoes an empty tenant (registration compensation). NOT_FOUND counts as done. */
-  discardTenant(tenantId: string): Promise<void>;
+  discardTenant(tenantId: string, call: OrganizationCall): Promise<void>;
 }
 
-const TIMEOUT_MS = 5_000;
-
 function classify(error: unknown): OrganizationError {
-  if (error instanceof TRPCClientError) {
-    const data = error.data as { code?: string; issues?: { path: string }[] } | undefined;
-    switch (data?.code) {
+  if (error instanceof AppError) {
+    switch (error.kind) {
       case "CONFLICT":
         return new OrganizationError("conflict", error.message);
-      case "BAD_REQUEST":
-        return new OrganizationError("invalid", error.message, data.issues?.[0]?.path);
+      case "VALIDATION":
+        return new OrganizationError("invalid", error.message, error.field);
       case "NOT_FOUND":
         return new OrganizationError("not_found", error.message);
       default:
-        return new OrganizationError("unavailable", `organization answered ${data?.code ?? error.message}`);
+        return new OrganizationError("unavailable", error.message);
     }
   }
   return new OrganizationError("unavailable", error instanceof Error ? error.message : String(error));
 }
 
 /**
- * The organization service at `baseUrl`, called with a short-lived service token that `token(tenantId)`
+ * The organization service at `url`, called with a short-lived service credential that `token(tenantId)`
  * signs (permission `platform:tenant:create`). Every failure becomes an OrganizationError.
  */
-export function httpOrganization(
-  baseUrl: string,
-  token: (tenantId: string) => Promise<string>,
-): OrganizationPort {
-  // An untyped client: `@vextrus/organization/router` does not resolve from this package (see README).
-  const client = (tenantId: string) =>
-    createTRPCUntypedClient({
-      links: [
-        httpLink({
-          url: new URL("/trpc", baseUrl).toString(),
-          transformer: superjson,
-          headers: async () => ({ authorization: `Bearer ${await token(tenantId)}` }),
-          fetch: (url, init) =>
-            fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(TIMEOUT_MS) }),
-        }),
-      ],
-    });
+export function httpOrganization(options: {
+  url: string;
+  timeoutMs: number;
+  token: (tenantId: string) => Promise<string>;
+  fetch?: Fetch | undefined;
+}): OrganizationPort {
+  const organization = createServiceClient({ service: "organization", ...options });
+  const as = async (tenantId: string, call: OrganizationCall): Promise<CallContext> => ({
+    ...call,
+    authorization: `Bearer ${await options.token(tenantId)}`,
+  });
   return {
-    async createTenant(tenant) {
+    async createTenant(tenant, call) {
       try {
-        await client(tenant.id).mutation("tenants.create", tenant);
+        await organization.mutation("tenants.create", tenant, z.unknown(), await as(tenant.id, call));
       } catch (error) {
         throw classify(error);
       }
     },
-    async discardTenant(tenantId) {
+    async discardTenant(tenantId, call) {
       try {
-        await client(tenantId).mutation("tenants.discard", { tenantId });
+        await organization.mutation("tenants.discard", { tenantId }, z.unknown(), await as(tenantId, call));
       } catch (error) {
         const classified = classify(error);
         if (classified.reason !== "not_found") {

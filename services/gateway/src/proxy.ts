@@ -46,7 +46,15 @@ export interface ProxyOutcome {
 }
 
 /** Request headers a service needs; nothing else (cookies, hop-by-hop headers) is passed on. */
-const FORWARDED = ["authorization", "accept-language", "content-type", "trpc-accept", "accept", "user-agent"];
+const FORWARDED = [
+  "authorization",
+  "accept-language",
+  "content-type",
+  "trpc-accept",
+  "accept",
+  "user-agent",
+  "traceparent",
+];
 /** Response headers passed back to the caller. */
 const RETURNED = ["content-type", "vary", "cache-control", "retry-after"];
 

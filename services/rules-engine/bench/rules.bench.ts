@@ -183,6 +183,8 @@ async function storedBench(adminUrl: string, facts: ReturnType<typeof randomFact
       log,
       principal: { tenantId, userId: "bench", permissions: ["rules:*"], sessionId: undefined },
       authError: null,
+      authorization: undefined,
+      traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
       deps,
       tenantId,
     };

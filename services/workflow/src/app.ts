@@ -1,6 +1,8 @@
 import {
   createMetrics,
   createService,
+  createServiceClient,
+  type Fetch,
   type Logger,
   type Metrics,
   type TokenVerifier,
@@ -10,8 +12,6 @@ import pkg from "../package.json" with { type: "json" };
 import type { WorkflowDeps } from "./deps.ts";
 import { createWorkflowMetrics } from "./metrics.ts";
 import { workflowRouter } from "./router.ts";
-import type { Fetch } from "./upstream/call.ts";
-import { keepAuthorization } from "./upstream/forwarded-auth.ts";
 import { organizationClient } from "./upstream/organization.ts";
 import { rulesClient } from "./upstream/rules.ts";
 
@@ -41,8 +41,10 @@ export function createApp(options: AppOptions) {
   const deps: WorkflowDeps = {
     db: options.db,
     metrics: createWorkflowMetrics(metrics.registry, options.db),
-    organization: organizationClient({ ...options.organization, timeoutMs }),
-    rules: rulesClient({ ...options.rules, timeoutMs }),
+    organization: organizationClient(
+      createServiceClient({ service: "organization", ...options.organization, timeoutMs }),
+    ),
+    rules: rulesClient(createServiceClient({ service: "rules-engine", ...options.rules, timeoutMs })),
   };
   return createService({
     name: "workflow",
@@ -53,8 +55,5 @@ export function createApp(options: AppOptions) {
     metrics,
     verifyToken: options.verifyToken,
     checks: { postgres: () => options.db.ping(), ...options.checks },
-    routes: (app) => {
-      app.use("/trpc/*", keepAuthorization);
-    },
   });
 }

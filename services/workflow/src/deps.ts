@@ -11,5 +11,5 @@ export interface WorkflowDeps {
   rules: RulesClient;
 }
 
-/** What every domain verb of this service receives: the tenant context plus the caller's token to forward. */
-export type WorkflowContext = TenantContext<WorkflowDeps> & { authorization: string | undefined };
+/** What every domain verb of this service receives (it carries the caller's token and trace to forward). */
+export type WorkflowContext = TenantContext<WorkflowDeps>;

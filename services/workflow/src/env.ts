@@ -7,7 +7,6 @@ export const WorkflowEnv = ServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3004),
   ORGANIZATION_URL: HttpUrl.default("http://127.0.0.1:3002").describe("organization service (chain.forUser)"),
   RULES_URL: HttpUrl.default("http://127.0.0.1:3005").describe("rules-engine service (rules.evaluate)"),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
 });
 
 export type WorkflowEnv = z.infer<typeof WorkflowEnv>;

@@ -71,7 +71,7 @@ const RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
  */
 async function undoOrganization(ctx: PublicContext, tenantId: string, attempt = 0): Promise<void> {
   try {
-    await ctx.deps.organization.discardTenant(tenantId);
+    await ctx.deps.organization.discardTenant(tenantId, ctx);
   } catch (error) {
     const delay = RETRY_DELAYS_MS[attempt];
     const message = error instanceof Error ? error.message : String(error);
@@ -130,7 +130,7 @@ export async function registerTenant({
   const tenantId = Bun.randomUUIDv7();
   await reserve(ctx, input, tenantId);
   try {
-    await deps.organization.createTenant({ id: tenantId, ...tenant });
+    await deps.organization.createTenant({ id: tenantId, ...tenant }, ctx);
   } catch (error) {
     const refused =
       error instanceof OrganizationError ? error : new OrganizationError("unavailable", String(error));

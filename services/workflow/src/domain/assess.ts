@@ -41,10 +41,9 @@ export async function assess(
   definition: Definition,
   input: { initiatorId: string; amount: string; data: Record<string, unknown> },
 ): Promise<Assessment> {
-  const call = { authorization: ctx.authorization, requestId: ctx.requestId };
   const facts = factsFor(input.amount, input.data);
   const [chainAnswer, evaluations] = await Promise.all([
-    ctx.deps.organization.chainForUser({ userId: input.initiatorId }, call).catch((error: unknown) => {
+    ctx.deps.organization.chainForUser({ userId: input.initiatorId }, ctx).catch((error: unknown) => {
       if (error instanceof AppError && error.kind === "NOT_FOUND") {
         throw precondition("workflow.route.no_membership", {
           en: "The requester has no active membership in the organization, so there is no chain to route through",
@@ -56,7 +55,7 @@ export async function assess(
     Promise.all(
       definition.ruleSets.map(async (ruleSet) => ({
         ruleSet,
-        evaluation: await ctx.deps.rules.evaluate({ ruleSet, facts }, call),
+        evaluation: await ctx.deps.rules.evaluate({ ruleSet, facts }, ctx),
       })),
     ),
   ]);

@@ -69,8 +69,7 @@ export function describe(steps: readonly PlannedStep[]) {
 
 /** A request is charged to a department of the caller's own organisation, never another tenant's. */
 async function assertDepartment(ctx: WorkflowContext, departmentId: string): Promise<void> {
-  const call = { authorization: ctx.authorization, requestId: ctx.requestId };
-  await ctx.deps.organization.department({ id: departmentId }, call).catch((error: unknown) => {
+  await ctx.deps.organization.department({ id: departmentId }, ctx).catch((error: unknown) => {
     if (error instanceof AppError && error.kind === "NOT_FOUND") {
       throw invalidField("departmentId", "workflow.department.unknown", {
         en: "No such department in your organisation",

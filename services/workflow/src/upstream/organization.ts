@@ -1,5 +1,5 @@
+import type { CallContext, ServiceClient } from "@vextrus/platform";
 import { z } from "zod";
-import { callUpstream, type UpstreamOptions } from "./call.ts";
 
 const ChainLink = z.object({
   level: z.number().int(),
@@ -20,30 +20,15 @@ export type ChainAnswer = z.infer<typeof ChainAnswer>;
 const DepartmentAnswer = z.object({ id: z.string() });
 
 export interface OrganizationClient {
-  chainForUser(
-    input: { userId: string },
-    call: { authorization: string | undefined; requestId: string },
-  ): Promise<ChainAnswer>;
+  chainForUser(input: { userId: string }, call: CallContext): Promise<ChainAnswer>;
   /** The department, if it is the caller's tenant's (NOT_FOUND otherwise). */
-  department(
-    input: { id: string },
-    call: { authorization: string | undefined; requestId: string },
-  ): Promise<{ id: string }>;
+  department(input: { id: string }, call: CallContext): Promise<{ id: string }>;
 }
 
-/** organization over HTTP tRPC; needs the caller's `organization:chain:read` and `organization:department:read`. */
-export function organizationClient(options: Omit<UpstreamOptions, "name">): OrganizationClient {
-  const upstream = { ...options, name: "organization" };
+/** organization's procedures workflow calls; they need the caller's `organization:chain:read` and `organization:department:read`. */
+export function organizationClient(organization: ServiceClient): OrganizationClient {
   return {
-    chainForUser: (input, call) =>
-      callUpstream(upstream, { path: "chain.forUser", type: "query", input, output: ChainAnswer, ...call }),
-    department: (input, call) =>
-      callUpstream(upstream, {
-        path: "departments.get",
-        type: "query",
-        input,
-        output: DepartmentAnswer,
-        ...call,
-      }),
+    chainForUser: (input, call) => organization.query("chain.forUser", input, ChainAnswer, call),
+    department: (input, call) => organization.query("departments.get", input, DepartmentAnswer, call),
   };
 }

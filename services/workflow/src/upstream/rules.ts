@@ -1,5 +1,5 @@
+import { AppError, type CallContext, type ServiceClient } from "@vextrus/platform";
 import { z } from "zod";
-import { callUpstream, type UpstreamOptions } from "./call.ts";
 
 const Bilingual = z.object({ en: z.string(), bn: z.string() });
 
@@ -37,23 +37,19 @@ export type Evaluation = z.output<typeof Evaluation>;
 export type Facts = Record<string, string | number | boolean>;
 
 export interface RulesClient {
-  evaluate(
-    input: { ruleSet: string; facts: Facts },
-    call: { authorization: string | undefined; requestId: string },
-  ): Promise<Evaluation>;
+  evaluate(input: { ruleSet: string; facts: Facts }, call: CallContext): Promise<Evaluation>;
 }
 
-/** rules-engine over HTTP tRPC (`evaluate`, a mutation: it stores the evaluation); needs `rules:evaluation:run`. */
-export function rulesClient(options: Omit<UpstreamOptions, "name">): RulesClient {
-  const upstream = { ...options, name: "rules-engine" };
+/** rules-engine's `evaluate` (a mutation: it stores the evaluation); needs the caller's `rules:evaluation:run`. */
+export function rulesClient(rules: ServiceClient): RulesClient {
   return {
     evaluate: (input, call) =>
-      callUpstream(upstream, {
-        path: "evaluate",
-        type: "mutation",
-        input,
-        output: Evaluation,
-        ...call,
+      rules.mutation("evaluate", input, Evaluation, call).catch((error: unknown) => {
+        // The facts come from the process's `data`: a fact the engine refuses is bad input there.
+        if (error instanceof AppError && error.kind === "VALIDATION") {
+          throw new AppError("VALIDATION", "workflow.rules.invalid_fact", error.text, "data");
+        }
+        throw error;
       }),
   };
 }

@@ -1,0 +1,28 @@
+/**
+ * W3C trace context (`traceparent: 00-<trace id>-<parent span id>-<flags>`). A request keeps the trace
+ * it arrived with, or starts one; each call it makes to another service is a new span of that trace.
+ */
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ZERO_TRACE = "0".repeat(32);
+const ZERO_SPAN = "0".repeat(16);
+
+const randomHex = (bytes: number) =>
+  Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");
+
+/** The incoming header when it is a valid version-00 traceparent, else a new sampled trace. */
+export function traceparentOf(header: string | undefined): string {
+  const match = header ? TRACEPARENT.exec(header.trim().toLowerCase()) : null;
+  if (match && match[1] !== ZERO_TRACE && match[2] !== ZERO_SPAN) {
+    return match[0];
+  }
+  return `00-${randomHex(16)}-${randomHex(8)}-01`;
+}
+
+/** The traceparent to send on an outgoing call: same trace and flags, a new span id. */
+export function childTraceparent(parent: string): string {
+  const match = TRACEPARENT.exec(parent);
+  if (!match) {
+    return traceparentOf(undefined);
+  }
+  return `00-${match[1]}-${randomHex(8)}-${match[3]}`;
+}
