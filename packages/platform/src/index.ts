@@ -22,6 +22,16 @@ export {
   unauthorized,
 } from "./errors.ts";
 export { checkAll, type HealthCheck } from "./health.ts";
+export {
+  FORBIDDEN_KEYS,
+  type InputFault,
+  inputFault,
+  type JsonObjectLimits,
+  jsonBytes,
+  jsonObject,
+  MAX_INPUT_DEPTH,
+  withoutForbiddenKeys,
+} from "./input.ts";
 export { type Locale, localeFromHeader } from "./locale.ts";
 export { createLogger, errorFields, type LogFields, type Logger } from "./log.ts";
 export { createMetrics, type Metrics } from "./metrics.ts";
@@ -37,4 +47,10 @@ export {
   type ServiceClientOptions,
 } from "./service-client.ts";
 export { childTraceparent, traceparentOf } from "./trace.ts";
-export { type ErrorData, initServiceTrpc, type ProcedureMeta } from "./trpc.ts";
+export {
+  type ErrorData,
+  initServiceTrpc,
+  invalidInputMessage,
+  logUnmappedFailures,
+  type ProcedureMeta,
+} from "./trpc.ts";

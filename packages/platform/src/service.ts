@@ -9,6 +9,7 @@ import { localeFromHeader } from "./locale.ts";
 import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics.ts";
 import { traceparentOf } from "./trace.ts";
+import { logUnmappedFailures } from "./trpc.ts";
 
 export interface ServiceOptions<Deps> {
   name: string;
@@ -119,6 +120,7 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
     trpcServer({
       router: options.router,
       endpoint: "/trpc",
+      onError: logUnmappedFailures(options.log),
       async createContext(_opts, c): Promise<ServiceContext<Deps>> {
         const requestId = c.get("requestId") as string;
         const locale = localeFromHeader(c.req.header("accept-language"));

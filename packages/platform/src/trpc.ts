@@ -1,12 +1,13 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { bdMessage, issueCode } from "@vextrus/bd";
+import { bdMessage, issueCode, toBengaliDigits } from "@vextrus/bd";
 import superjson from "superjson";
 import type { z } from "zod";
 import { hasPermission } from "./auth.ts";
 import type { ServiceContext, TenantContext } from "./context.ts";
 import { AppError, ERROR_KINDS, type FieldIssue, fromDatabaseError, INTERNAL_TEXT } from "./errors.ts";
+import { type InputFault, inputFault, withoutForbiddenKeys } from "./input.ts";
 import type { Locale } from "./locale.ts";
-import { errorFields } from "./log.ts";
+import { errorFields, type Logger } from "./log.ts";
 
 export interface ProcedureMeta {
   /** The permission the caller's token must grant, `<service>:<entity>:<action>`. */
@@ -23,19 +24,65 @@ export interface ErrorData {
   issues?: FieldIssue[];
 }
 
-const INVALID_INPUT = { en: "The input is invalid", bn: "ইনপুটটি সঠিক নয়" };
 const UNPARSABLE = { en: "The request body is not valid JSON", bn: "অনুরোধের বিষয়বস্তু বৈধ JSON নয়" };
+
+/** A custom issue's own stable code (`params.code`, e.g. `input.nul`), else @vextrus/bd's. */
+function codeOf(issue: z.core.$ZodIssue): string {
+  const own = issue.code === "custom" ? issue.params?.code : undefined;
+  return typeof own === "string" && own.startsWith("input.") ? own : issueCode(issue);
+}
 
 function zodIssues(issues: readonly z.core.$ZodIssue[], locale: Locale): FieldIssue[] {
   return issues.map((issue) => ({
     path: issue.path.map(String).join(".") || "(input)",
-    code: issueCode(issue),
+    code: codeOf(issue),
     message: bdMessage(issue, locale),
   }));
 }
 
+/**
+ * The top-level message of a bad input: the first field and its problem, and how many more there
+ * are (`amount: must be greater than zero (and 1 more)`), in the caller's language.
+ */
+export function invalidInputMessage(issues: readonly FieldIssue[], locale: Locale): string {
+  const [first, ...rest] = issues;
+  if (!first) {
+    return locale === "bn" ? "ইনপুটটি সঠিক নয়" : "The input is invalid";
+  }
+  const message = `${first.path}: ${first.message}`;
+  if (rest.length === 0) {
+    return message;
+  }
+  return locale === "bn"
+    ? `${message} (আরও ${toBengaliDigits(String(rest.length))}টি সমস্যা)`
+    : `${message} (and ${rest.length} more)`;
+}
+
 function hasZodIssues(cause: unknown): cause is { issues: z.core.$ZodIssue[] } {
   return typeof cause === "object" && cause !== null && Array.isArray((cause as { issues?: unknown }).issues);
+}
+
+/** An input fault reported exactly as a schema's refusal: BAD_REQUEST with one issue naming the field. */
+class InputFaultError extends Error {
+  readonly issues: z.core.$ZodIssue[];
+
+  constructor(found: InputFault) {
+    super(found.problem.en);
+    this.name = "InputFaultError";
+    this.issues = [
+      {
+        code: "custom",
+        path: found.segments,
+        message: found.problem.en,
+        params: { code: found.code, messageBn: found.problem.bn },
+      },
+    ];
+  }
+}
+
+/** What the wire format hands a procedure whose input was refused before superjson could read it. */
+class RefusedInput {
+  constructor(readonly fault: InputFault) {}
 }
 
 /** Turns anything thrown inside a procedure into the taxonomy; unknown errors become INTERNAL (and are logged). */
@@ -54,6 +101,59 @@ function toAppError(error: unknown): AppError {
 }
 
 /**
+ * superjson, except that a response holding a `__proto__` / `constructor` / `prototype` key (stored
+ * before inputs refused them) is sent without those keys instead of failing: superjson refuses to
+ * serialise them, which made every later read of such a row a 500.
+ */
+const transformer = {
+  input: {
+    serialize: (value: unknown) => superjson.serialize(value),
+    /**
+     * Looks at the input as it came off the wire, before superjson copies it (the copy silently drops
+     * own `__proto__` keys). A refusal is handed to that one call (inputGuard throws it), so the other
+     * calls of a batch still run.
+     */
+    deserialize(payload: unknown) {
+      const wire =
+        typeof payload === "object" && payload !== null ? (payload as { json?: unknown }).json : undefined;
+      const found = inputFault(wire);
+      return found
+        ? new RefusedInput(found)
+        : superjson.deserialize(payload as Parameters<typeof superjson.deserialize>[0]);
+    },
+  },
+  output: {
+    serialize(value: unknown) {
+      try {
+        return superjson.serialize(value);
+      } catch (error) {
+        if (!(error instanceof Error && error.message.includes("prototype pollution"))) {
+          throw error;
+        }
+        return superjson.serialize(withoutForbiddenKeys(value));
+      }
+    },
+    deserialize: (value: Parameters<typeof superjson.deserialize>[0]) => superjson.deserialize(value),
+  },
+};
+
+/**
+ * tRPC's `onError` for a service: logs, with its request id, every INTERNAL failure that the
+ * procedures' own error mapping did not see (e.g. a response that could not be serialised).
+ */
+export function logUnmappedFailures(log: Logger) {
+  return (opts: { error: TRPCError; path?: string | undefined; ctx?: unknown; req: Request }) => {
+    const { error, ctx, req } = opts;
+    if (error.code !== "INTERNAL_SERVER_ERROR" || error.cause instanceof AppError) {
+      return;
+    }
+    const requestId = (ctx as { requestId?: unknown } | undefined)?.requestId ?? null;
+    const procedure = opts.path ?? new URL(req.url).pathname.replace(/^.*\/trpc\//, "");
+    log.error("request failed", { requestId, procedure, ...errorFields(error.cause ?? error) });
+  };
+}
+
+/**
  * One tRPC instance per service, with superjson, the bilingual error formatter and the procedure
  * builders. Call once in the service's `src/trpc.ts`.
  */
@@ -62,20 +162,16 @@ export function initServiceTrpc<Deps>() {
     .context<ServiceContext<Deps>>()
     .meta<ProcedureMeta>()
     .create({
-      transformer: superjson,
+      transformer,
       isDev: false,
       errorFormatter({ shape, error, ctx }) {
         const locale: Locale = ctx?.locale ?? "en";
         const requestId = ctx?.requestId ?? "";
         const base = { httpStatus: shape.data.httpStatus, code: shape.data.code, requestId };
         if (error.code === "BAD_REQUEST" && hasZodIssues(error.cause)) {
-          const data: ErrorData = {
-            ...base,
-            kind: "VALIDATION",
-            appCode: "input.invalid",
-            issues: zodIssues(error.cause.issues, locale),
-          };
-          return { message: INVALID_INPUT[locale], code: shape.code, data };
+          const issues = zodIssues(error.cause.issues, locale);
+          const data: ErrorData = { ...base, kind: "VALIDATION", appCode: "input.invalid", issues };
+          return { message: invalidInputMessage(issues, locale), code: shape.code, data };
         }
         const app = error.cause instanceof AppError ? error.cause : undefined;
         if (app) {
@@ -130,7 +226,24 @@ export function initServiceTrpc<Deps>() {
     throw new TRPCError({ code: ERROR_KINDS[mapped.kind].trpc, message: mapped.message, cause: mapped });
   });
 
-  const publicProcedure = t.procedure.use(errorMapping);
+  /**
+   * Every procedure's raw input, before its schema: no NUL in any string or key, no `__proto__` /
+   * `constructor` / `prototype` key, at most MAX_INPUT_DEPTH levels. A 400 naming the field, so
+   * no procedure (present or future) can turn these into a 500 in the database or the response.
+   */
+  const inputGuard = t.middleware(async ({ getRawInput, next }) => {
+    const raw = await getRawInput();
+    if (raw instanceof RefusedInput) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: raw.fault.problem.en,
+        cause: new InputFaultError(raw.fault),
+      });
+    }
+    return next();
+  });
+
+  const publicProcedure = t.procedure.use(errorMapping).use(inputGuard);
 
   /** Requires a verified token and the permission named in `.meta({ permission })`, if any. */
   const tenantProcedure = publicProcedure.use(({ ctx, meta, next }) => {

@@ -167,9 +167,13 @@ describe("requests", () => {
       "accept-language": "bn-BD,bn;q=0.9,en;q=0.5",
     });
     const bnBody = (await bn.json()) as {
-      error: { json: { message: string; data: { issues: { message: string }[] } } };
+      error: { json: { message: string; data: { issues: { path: string; message: string }[] } } };
     };
-    expect(bnBody.error.json.message).toBe("ইনপুটটি সঠিক নয়");
+    // The top-level message names the first field and its problem, and counts the rest.
+    const first = bnBody.error.json.data.issues[0];
+    expect(bnBody.error.json.message).toBe(`${first?.path}: ${first?.message} (আরও ২টি সমস্যা)`);
+    const firstEn = issues[0];
+    expect(enBody.error.json.message).toBe(`${firstEn?.path}: ${firstEn?.message} (and 2 more)`);
     for (const issue of bnBody.error.json.data.issues) {
       expect(issue.message).toMatch(/[\u0980-\u09FF]/);
     }

@@ -1,5 +1,5 @@
 import { Money } from "@vextrus/bd";
-import { AppError, invalidField } from "@vextrus/platform";
+import { AppError, invalidField, jsonObject } from "@vextrus/platform";
 import { z } from "zod";
 import { processes } from "../db/schema.ts";
 import type { WorkflowContext } from "../deps.ts";
@@ -9,14 +9,11 @@ import { DefinitionKey, findDefinition } from "./definitions.ts";
 import { createRound } from "./rounds.ts";
 import { type PlannedStep, planRoute } from "./route.ts";
 
-const MAX_DATA_BYTES = 32_768;
-
-/** Free-form request data (scalar fields are also facts for the rules); no default, see StartProcessInput. */
-export const Data = z
-  .record(z.string().min(1).max(100), z.json())
-  .refine((data) => JSON.stringify(data).length <= MAX_DATA_BYTES, {
-    message: `data must be at most ${MAX_DATA_BYTES} bytes of JSON`,
-  });
+/**
+ * Free-form request data (scalar fields are also facts for the rules); no default, see StartProcessInput.
+ * At most 32 KB of JSON and 8 levels, no NUL and no `__proto__` / `constructor` / `prototype` key.
+ */
+export const Data = jsonObject({ maxBytes: 32_768, maxDepth: 8 });
 
 /** Approval amounts are positive BDT (decimal strings on the wire, never floats). */
 export const Amount = Money.refine((amount) => !amount.startsWith("-") && amount !== "0.00", {
