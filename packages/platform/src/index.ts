@@ -35,6 +35,16 @@ export {
 export { type Locale, localeFromHeader } from "./locale.ts";
 export { createLogger, errorFields, type LogFields, type Logger } from "./log.ts";
 export { createMetrics, type Metrics } from "./metrics.ts";
+export {
+  type CursorKey,
+  decodeCursor,
+  encodeCursor,
+  type KeyKind,
+  type Page,
+  type PageInputOptions,
+  pageInput,
+  pageOf,
+} from "./pagination.ts";
 export { type BucketLimits, RateLimiter } from "./rate-limit.ts";
 export { listen, type Stoppable, stopOnSignal } from "./serve.ts";
 export { createService, type ServiceOptions } from "./service.ts";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { buildEvent, type Transport } from "@vextrus/events";
+import { decodeCursor } from "@vextrus/platform";
 import { genesisHash } from "../src/domain/chain.ts";
 import type { AuditRouter } from "../src/router.ts";
 import {
@@ -158,7 +159,7 @@ describe("audit.events.list", () => {
 
     const page1 = await api.events.list.query({ limit: 4 });
     expect(page1.items.map((e) => e.seq)).toEqual([6, 5, 4, 3]);
-    expect(page1.nextCursor).toBe(3);
+    expect(decodeCursor(page1.nextCursor ?? "", "integer")).toBe(3);
     const page2 = await api.events.list.query({ limit: 4, cursor: page1.nextCursor ?? undefined });
     expect(page2.items.map((e) => e.seq)).toEqual([2, 1]);
     expect(page2.nextCursor).toBeNull();

@@ -1,5 +1,6 @@
-import type { Tx } from "@vextrus/platform/db";
-import { and, asc, desc, eq, gt, gte, like, lt, lte, type SQL } from "drizzle-orm";
+import { pageInput, pageOf } from "@vextrus/platform";
+import { keyset, type Tx } from "@vextrus/platform/db";
+import { and, asc, eq, gt, gte, like, lte, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { logEntries } from "../db/schema.ts";
 import type { AuditContext } from "../deps.ts";
@@ -34,9 +35,8 @@ export type EntryFilter = z.infer<typeof EntryFilter>;
 
 export const ListEntriesInput = EntryFilter.and(
   z.object({
-    /** The `nextCursor` of the previous page. */
-    cursor: z.number().int().min(1).optional(),
-    limit: z.number().int().min(1).max(200).default(50),
+    /** `cursor`: the `nextCursor` of the previous page. */
+    ...pageInput({ key: "integer", defaultLimit: 50, maxLimit: 200 }),
   }),
 );
 
@@ -115,20 +115,20 @@ export async function listEntries({
   ctx: AuditContext;
   input: z.infer<typeof ListEntriesInput>;
 }) {
+  const page = keyset({ id: logEntries.seq, direction: "desc", key: "integer" }, input.cursor);
   const rows = await ctx.deps.db.tenant(
     ctx.tenantId,
     (tx) =>
       tx
         .select(columns)
         .from(logEntries)
-        .where(and(input.cursor ? lt(logEntries.seq, input.cursor) : undefined, ...whereOf(input)))
-        .orderBy(desc(logEntries.seq))
+        .where(and(page.where, ...whereOf(input)))
+        .orderBy(...page.orderBy)
         .limit(input.limit + 1),
     { readOnly: true },
   );
-  const items = rows.slice(0, input.limit).map(toEntry);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > input.limit && last ? last.seq : null };
+  const { items, nextCursor } = pageOf(rows, input.limit, (row) => row.seq);
+  return { items: items.map(toEntry), nextCursor };
 }
 
 /** One page of a filtered range in chain order (the CSV export reads the log this way). */

@@ -1,7 +1,7 @@
 import { BdMobile } from "@vextrus/bd";
-import { AppError, notFound } from "@vextrus/platform";
-import type { Tx } from "@vextrus/platform/db";
-import { and, asc, eq, gt, ilike, inArray, or } from "drizzle-orm";
+import { AppError, notFound, pageInput, pageOf } from "@vextrus/platform";
+import { keyset, type Tx } from "@vextrus/platform/db";
+import { and, eq, ilike, inArray, or } from "drizzle-orm";
 import { z } from "zod";
 import { passwordResetTokens, userRoles, users } from "../db/schema.ts";
 import type { AuthContext } from "../deps.ts";
@@ -64,14 +64,14 @@ function duplicate(error: unknown): never {
 
 export const ListUsersInput = z
   .object({
-    limit: z.number().int().min(1).max(100).default(50),
-    cursor: z.uuid().optional(),
+    ...pageInput({ defaultLimit: 50 }),
     status: z.enum(["invited", "active", "deactivated"]).optional(),
     search: z.string().trim().min(1).max(100).optional(),
   })
   .default({ limit: 50 });
 
 export async function listUsers({ ctx, input }: { ctx: AuthContext; input: z.infer<typeof ListUsersInput> }) {
+  const page = keyset({ id: users.id }, input.cursor);
   const rows = await ctx.deps.db.tenant(
     ctx.tenantId,
     async (tx) => {
@@ -81,12 +81,12 @@ export async function listUsers({ ctx, input }: { ctx: AuthContext; input: z.inf
         .from(users)
         .where(
           and(
-            input.cursor ? gt(users.id, input.cursor) : undefined,
+            page.where,
             input.status ? eq(users.status, input.status) : undefined,
             pattern ? or(ilike(users.name, pattern), ilike(users.email, pattern)) : undefined,
           ),
         )
-        .orderBy(asc(users.id))
+        .orderBy(...page.orderBy)
         .limit(input.limit + 1);
       const assignments =
         list.length > 0
@@ -107,8 +107,7 @@ export async function listUsers({ ctx, input }: { ctx: AuthContext; input: z.inf
     },
     { readOnly: true },
   );
-  const items = rows.slice(0, input.limit);
-  return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
+  return pageOf(rows, input.limit, (row) => row.id);
 }
 
 export const GetUserInput = z.object({ id: z.uuid() });

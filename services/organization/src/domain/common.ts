@@ -1,6 +1,6 @@
-import { AppError, type Bilingual, notFound } from "@vextrus/platform";
-import type { Tx } from "@vextrus/platform/db";
-import { and, asc, eq, gt, ilike, isNull, type SQL, sql } from "drizzle-orm";
+import { AppError, type Bilingual, notFound, type Page, pageInput, pageOf } from "@vextrus/platform";
+import { keyset, type Tx } from "@vextrus/platform/db";
+import { and, eq, ilike, isNull, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Change } from "./events.ts";
@@ -10,8 +10,7 @@ export const Name = z.string().trim().min(1).max(200);
 export const NameBn = z.string().trim().min(1).max(200).optional();
 
 export const ListInput = z.object({
-  limit: z.number().int().min(1).max(100).default(20),
-  cursor: z.uuid().optional(),
+  ...pageInput(),
   includeArchived: z.boolean().default(false),
   search: z.string().trim().min(1).max(100).optional(),
 });
@@ -32,11 +31,6 @@ export interface RecordTable extends VersionedTable {
   /** Searched by `search`; tables without a name ignore it. */
   name?: PgColumn;
   archivedAt: PgColumn;
-}
-
-export interface Page<Row> {
-  items: Row[];
-  nextCursor: string | null;
 }
 
 export async function findRecord<Row>(
@@ -61,8 +55,9 @@ export async function listRecords<Row extends { id: string }>(
   input: ListInput,
   filters: (SQL | undefined)[],
 ): Promise<Page<Row>> {
+  const page = keyset({ id: t.id }, input.cursor);
   const where = and(
-    input.cursor ? gt(t.id, input.cursor) : undefined,
+    page.where,
     input.includeArchived ? undefined : isNull(t.archivedAt),
     input.search && t.name ? ilike(t.name, `%${input.search.replace(/[%_\\]/g, "\\$&")}%`) : undefined,
     ...filters,
@@ -71,11 +66,9 @@ export async function listRecords<Row extends { id: string }>(
     .select()
     .from(t.table)
     .where(where)
-    .orderBy(asc(t.id))
+    .orderBy(...page.orderBy)
     .limit(input.limit + 1)) as Row[];
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > input.limit && last ? last.id : null };
+  return pageOf(rows, input.limit, (row) => row.id);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Bin, Etin } from "@vextrus/bd";
-import { AppError, notFound, type TenantContext } from "@vextrus/platform";
-import { asc, eq, gt } from "drizzle-orm";
+import { AppError, notFound, pageInput, pageOf, type TenantContext } from "@vextrus/platform";
+import { keyset } from "@vextrus/platform/db";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { companies, designations, tenants } from "../db/schema.ts";
 import type { OrganizationDeps, OrgContext } from "../deps.ts";
@@ -35,10 +36,7 @@ export const UpdateTenantInput = CreateTenantInput.omit({ id: true, slug: true }
   .extend({ expectedVersion: z.number().int().min(1).optional() });
 
 export const SetTenantStatusInput = z.object({ tenantId: z.uuid() });
-export const ListTenantsInput = z.object({
-  limit: z.number().int().min(1).max(100).default(20),
-  cursor: z.uuid().optional(),
-});
+export const ListTenantsInput = z.object(pageInput());
 
 export type Tenant = typeof tenants.$inferSelect;
 type PlatformContext = TenantContext<OrganizationDeps>;
@@ -153,16 +151,16 @@ export async function listTenants({
   ctx: PlatformContext;
   input: z.infer<typeof ListTenantsInput>;
 }) {
+  const page = keyset({ id: tenants.id }, input.cursor);
   const rows = await ctx.deps.db.privileged((tx) =>
     tx
       .select()
       .from(tenants)
-      .where(input.cursor ? gt(tenants.id, input.cursor) : undefined)
-      .orderBy(asc(tenants.id))
+      .where(page.where)
+      .orderBy(...page.orderBy)
       .limit(input.limit + 1),
   );
-  const items = rows.slice(0, input.limit);
-  return { items, nextCursor: rows.length > input.limit ? (items.at(-1)?.id ?? null) : null };
+  return pageOf(rows, input.limit, (row) => row.id);
 }
 
 export const DiscardTenantInput = z.object({ tenantId: z.uuid() });

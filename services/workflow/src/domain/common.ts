@@ -1,5 +1,5 @@
 import { buildEvent, type EventInput, type EventType, outboxChannel } from "@vextrus/events";
-import { AppError, type Bilingual, notFound } from "@vextrus/platform";
+import { AppError, type Bilingual, notFound, pageInput } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -11,10 +11,7 @@ export const TASK = { en: "Task", bn: "কাজ" };
 export const DEFINITION = { en: "Process definition", bn: "প্রক্রিয়ার সংজ্ঞা" };
 
 export const Comment = z.string().trim().max(2000);
-export const ListPage = z.object({
-  limit: z.number().int().min(1).max(100).default(20),
-  cursor: z.uuid().optional(),
-});
+export const ListPage = z.object(pageInput());
 
 export type ProcessRow = typeof processes.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;

@@ -1,6 +1,6 @@
-import { notFound } from "@vextrus/platform";
-import type { Tx } from "@vextrus/platform/db";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { notFound, pageOf } from "@vextrus/platform";
+import { keyset, type Tx } from "@vextrus/platform/db";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { definitions } from "../db/schema.ts";
 import type { WorkflowContext } from "../deps.ts";
@@ -138,20 +138,14 @@ export const listDefinitions = ({
   ctx.deps.db.tenant(
     ctx.tenantId,
     async (tx) => {
+      const page = keyset({ id: definitions.id, direction: "desc" }, input.cursor);
       const rows = await tx
         .select()
         .from(definitions)
-        .where(
-          and(
-            input.key ? eq(definitions.key, input.key) : undefined,
-            input.cursor ? lt(definitions.id, input.cursor) : undefined,
-          ),
-        )
-        .orderBy(desc(definitions.id))
+        .where(and(input.key ? eq(definitions.key, input.key) : undefined, page.where))
+        .orderBy(...page.orderBy)
         .limit(input.limit + 1);
-      const items = rows.slice(0, input.limit);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > input.limit && last ? last.id : null };
+      return pageOf(rows, input.limit, (row) => row.id);
     },
     { readOnly: true },
   );

@@ -1,4 +1,6 @@
-import { and, asc, desc, eq, lt } from "drizzle-orm";
+import { pageOf } from "@vextrus/platform";
+import { keyset } from "@vextrus/platform/db";
+import { and, asc, eq } from "drizzle-orm";
 import type { z } from "zod";
 import { assignments, processes, tasks, transitions } from "../db/schema.ts";
 import type { WorkflowContext } from "../deps.ts";
@@ -70,6 +72,7 @@ export const listProcesses = ({
   ctx.deps.db.tenant(
     ctx.tenantId,
     async (tx) => {
+      const page = keyset({ id: processes.id, direction: "desc" }, input.cursor);
       const rows = await tx
         .select()
         .from(processes)
@@ -77,14 +80,12 @@ export const listProcesses = ({
           and(
             input.status ? eq(processes.status, input.status) : undefined,
             input.mine ? eq(processes.initiatorId, ctx.principal.userId) : undefined,
-            input.cursor ? lt(processes.id, input.cursor) : undefined,
+            page.where,
           ),
         )
-        .orderBy(desc(processes.id))
+        .orderBy(...page.orderBy)
         .limit(input.limit + 1);
-      const items = rows.slice(0, input.limit);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > input.limit && last ? last.id : null };
+      return pageOf(rows, input.limit, (row) => row.id);
     },
     { readOnly: true },
   );
