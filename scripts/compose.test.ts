@@ -92,6 +92,20 @@ describe.each(serviceFolders)("compose service %s", (name) => {
   });
 });
 
+/** How callers name a service at the gateway (`rules.evaluate`), when it differs from its folder. */
+const ROUTE_NAMES: Record<string, string> = { "rules-engine": "rules", "master-data": "masterData" };
+
+test("the gateway routes every service under the name callers use, to that service's own port", () => {
+  const table = String(child(child(services, "gateway"), "environment").SERVICE_URLS ?? "");
+  const routes = Object.fromEntries(table.split(",").map((entry) => entry.split("=", 2)));
+  const expected = Object.fromEntries(
+    serviceFolders
+      .filter((name) => name !== "gateway")
+      .map((name) => [ROUTE_NAMES[name] ?? name, `http://${name}:${PORTS[name]}`]),
+  );
+  expect(routes).toEqual(expected);
+});
+
 test("PostgreSQL and Kafka have healthchecks", () => {
   for (const name of ["postgres", "kafka"]) {
     expect(strings(child(child(services, name), "healthcheck").test).length).toBeGreaterThan(0);

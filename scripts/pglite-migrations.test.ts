@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { APP_ROLE, migrateService, pgliteDatabase, rowsOf } from "@vextrus/platform/db";
+import { openPglite } from "@vextrus/platform/pglite";
 import { sql } from "drizzle-orm";
 
 const root = join(import.meta.dir, "..", "drizzle");
@@ -16,7 +17,7 @@ const services = readdirSync(root, { withFileTypes: true })
 
 let pglite: PGlite;
 beforeAll(async () => {
-  pglite = await PGlite.create();
+  pglite = await openPglite();
 });
 afterAll(async () => {
   await pglite.close();

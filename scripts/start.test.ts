@@ -9,7 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVextrusClient } from "@vextrus/client";
 
-const SERVICES = ["gateway", "auth", "organization", "rules-engine", "workflow", "audit"] as const;
+const SERVICES = [
+  "gateway",
+  "auth",
+  "organization",
+  "rules-engine",
+  "workflow",
+  "audit",
+  "master-data",
+] as const;
 const dataDir = mkdtempSync(join(tmpdir(), "vextrus-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -61,6 +69,11 @@ test("npm start runs every service on PGlite, stops on SIGINT and keeps its data
   });
   const api = createVextrusClient({ url: first.gateway, token: registered.accessToken });
   const company = await api.organization.companies.create.mutate({ name: "Persisted Housing" });
+  const party = await api.masterData.parties.create.mutate({
+    name: "Persisted Cement",
+    nameBn: "স্থায়ী সিমেন্ট",
+    roles: ["supplier"],
+  });
   const metrics = await (await fetch(`http://127.0.0.1:${ports.ORGANIZATION_PORT}/metrics`)).text();
   expect(metrics).toMatch(/vextrus_organization_tenants_total\{[^}]*status="active"[^}]*\} 1/);
   first.proc.kill("SIGINT");
@@ -80,6 +93,9 @@ test("npm start runs every service on PGlite, stops on SIGINT and keeps its data
     });
     const back = createVextrusClient({ url: second.gateway, token: login.accessToken });
     expect((await back.organization.companies.get.query({ id: company.id })).name).toBe("Persisted Housing");
+    // Master-data's trigram search works on the embedded PGlite too (pg_trgm loaded at start).
+    const found = await back.masterData.parties.list.query({ search: "সিমেন্ট" });
+    expect(found.items.map((p) => p.id)).toEqual([party.id]);
   } finally {
     second.proc.kill("SIGTERM");
     expect(await second.proc.exited).toBe(0);

@@ -6,7 +6,7 @@
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { bootAudit } from "@vextrus/audit/boot";
 import { AuditEnv } from "@vextrus/audit/env";
 import { bootAuth } from "@vextrus/auth/boot";
@@ -14,9 +14,12 @@ import { AuthEnv } from "@vextrus/auth/env";
 import { createInProcessBus } from "@vextrus/events";
 import { bootGateway } from "@vextrus/gateway/boot";
 import { GatewayEnv } from "@vextrus/gateway/env";
+import { bootMasterData } from "@vextrus/master-data/boot";
+import { MasterDataEnv } from "@vextrus/master-data/env";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
 import { createLogger, readEnvOrExit, ServiceEnv, type Stoppable, stopOnSignal } from "@vextrus/platform";
+import { openPglite } from "@vextrus/platform/pglite";
 import { bootRulesEngine } from "@vextrus/rules-engine/boot";
 import { RulesEngineEnv } from "@vextrus/rules-engine/env";
 import { bootWorkflow } from "@vextrus/workflow/boot";
@@ -41,7 +44,7 @@ let pglite: PGlite | undefined;
 if (!common.DATABASE_URL) {
   const dir = join(common.DATA_DIR, "pglite");
   mkdirSync(dir, { recursive: true });
-  pglite = await PGlite.create(dir);
+  pglite = await openPglite(dir);
 }
 const bus = common.KAFKA_BROKERS ? undefined : createInProcessBus({ log });
 const shared = { pglite, log, bus };
@@ -71,9 +74,11 @@ const services = [
     shared,
   ),
   await bootAudit(readEnvOrExit(AuditEnv, envFor("audit", { JWKS_URL: jwksUrl })), shared),
+  await bootMasterData(readEnvOrExit(MasterDataEnv, envFor("master-data", { JWKS_URL: jwksUrl })), shared),
 ];
-// The gateway names services as callers see them: `rules.evaluate`, not `rules-engine.evaluate`.
-const routes = Object.fromEntries(services.map((s) => [s.name === "rules-engine" ? "rules" : s.name, s.url]));
+// The gateway names services as callers see them: `rules.evaluate`, `masterData.parties.list`.
+const ROUTE_NAMES: Record<string, string> = { "rules-engine": "rules", "master-data": "masterData" };
+const routes = Object.fromEntries(services.map((s) => [ROUTE_NAMES[s.name] ?? s.name, s.url]));
 const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway")), {
   services: routes,
   log,

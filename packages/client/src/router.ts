@@ -10,6 +10,7 @@ import type {
 } from "@trpc/server";
 import type { AuditRouter } from "@vextrus/audit/router";
 import type { AuthRouter } from "@vextrus/auth/router";
+import type { MasterDataRouter } from "@vextrus/master-data/router";
 import type { OrganizationRouter } from "@vextrus/organization/router";
 import type { RulesRouter } from "@vextrus/rules-engine/router";
 import type { WorkflowRouter } from "@vextrus/workflow/router";
@@ -21,6 +22,7 @@ export type VextrusServices = {
   rules: RulesRouter;
   workflow: WorkflowRouter;
   audit: AuditRouter;
+  masterData: MasterDataRouter;
 };
 
 /**

@@ -14,10 +14,9 @@ import { fileObjectEvents } from "./payloads/file.ts";
 import { gatewayAccessEvents } from "./payloads/gateway.ts";
 import { importExportJobEvents } from "./payloads/import-export.ts";
 import {
-  masterDataCustomerEvents,
   masterDataItemEvents,
+  masterDataPartyEvents,
   masterDataProjectEvents,
-  masterDataVendorEvents,
 } from "./payloads/master-data.ts";
 import { notificationDeliveryEvents, notificationTemplateEvents } from "./payloads/notification.ts";
 import {
@@ -102,8 +101,7 @@ export const TOPICS: readonly TopicDefinition[] = [
   topic("vextrus.organization.membership", "organization", organizationMembershipEvents, {
     consumers: ["workflow"],
   }),
-  topic("vextrus.master_data.vendor", "master-data", masterDataVendorEvents),
-  topic("vextrus.master_data.customer", "master-data", masterDataCustomerEvents),
+  topic("vextrus.master_data.party", "master-data", masterDataPartyEvents),
   topic("vextrus.master_data.item", "master-data", masterDataItemEvents),
   topic("vextrus.master_data.project", "master-data", masterDataProjectEvents, { consumers: ["workflow"] }),
   topic("vextrus.workflow.definition", "workflow", workflowDefinitionEvents),
@@ -147,8 +145,7 @@ export const EVENTS = {
   ...organizationDepartmentEvents,
   ...organizationDesignationEvents,
   ...organizationMembershipEvents,
-  ...masterDataVendorEvents,
-  ...masterDataCustomerEvents,
+  ...masterDataPartyEvents,
   ...masterDataItemEvents,
   ...masterDataProjectEvents,
   ...workflowDefinitionEvents,

@@ -1,7 +1,7 @@
 import { readEnvOrExit, ServiceEnv } from "@vextrus/platform";
 import { z } from "zod";
 
-const SERVICE_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+const SERVICE_NAME = /^[a-z][A-Za-z0-9-]{0,40}$/;
 
 /** `auth=http://127.0.0.1:3001,organization=http://127.0.0.1:3002` → `{ auth: "http://…", … }`. */
 export const ServiceUrls = z

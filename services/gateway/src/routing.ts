@@ -8,7 +8,8 @@ export type Call =
   | { index: number; service: string; procedure: string; error?: undefined }
   | { index: number; error: GatewayError };
 
-const SERVICE = /^[a-z][a-z0-9-]{0,40}$/;
+/** A service as callers name it: `auth`, `rules`, `masterData`. */
+const SERVICE = /^[a-z][A-Za-z0-9-]{0,40}$/;
 const PROCEDURE = /^[A-Za-z0-9_$-]{1,100}(\.[A-Za-z0-9_$-]{1,100}){0,9}$/;
 
 export function normalizeTable(table: Record<string, string>): ServiceTable {

@@ -53,6 +53,13 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     permissions: ["organization:company:read"],
   });
   const login = await anonymous.auth.login.mutate({ tenantSlug: slug, identifier: email, password });
+  const party = await api.masterData.parties.create.mutate({
+    name: `${marker} Cement Ltd`,
+    nameBn: `${marker} সিমেন্ট`,
+    roles: ["supplier", "customer"],
+    mobiles: ["01712345678"],
+    addresses: [{ line1: `${marker} Tower, Motijheel`, divisionId: 6, districtId: 47, postcode: "1000" }],
+  });
   const work = await seedWork(api, marker, {
     adminId: registered.user.id,
     approverId: invited.user.id,
@@ -76,6 +83,7 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     evaluation: work.evaluation.evaluationId,
     process: work.process.id,
     task: work.task.id,
+    party: party.id,
   };
   return {
     marker,

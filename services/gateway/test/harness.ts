@@ -4,6 +4,8 @@ import { bootAuth } from "@vextrus/auth/boot";
 import { AuthEnv } from "@vextrus/auth/env";
 import { createVextrusClient, type VextrusClientOptions } from "@vextrus/client";
 import { createInProcessBus, type InProcessBus, type Transport } from "@vextrus/events";
+import { bootMasterData } from "@vextrus/master-data/boot";
+import { MasterDataEnv } from "@vextrus/master-data/env";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
 import { createLogger, type Stoppable } from "@vextrus/platform";
@@ -112,9 +114,9 @@ export async function startAuth(
   };
 }
 
-/** Rules-engine, workflow or audit: its own database, tokens checked against auth's JWKS. */
+/** Rules-engine, workflow, audit or master-data: its own database, tokens checked against auth's JWKS. */
 async function startDownstream(
-  name: "rules" | "workflow" | "audit",
+  name: "rules" | "workflow" | "audit" | "masterData",
   label: string,
   jwksUrl: string,
   bus: Transport,
@@ -129,7 +131,9 @@ async function startDownstream(
       ? await bootRulesEngine({ ...RulesEngineEnv.parse(common), PORT: 0 }, shared)
       : name === "workflow"
         ? await bootWorkflow({ ...WorkflowEnv.parse(common), PORT: 0 }, shared)
-        : await bootAudit({ ...AuditEnv.parse(common), PORT: 0 }, shared);
+        : name === "masterData"
+          ? await bootMasterData({ ...MasterDataEnv.parse(common), PORT: 0 }, shared)
+          : await bootAudit({ ...AuditEnv.parse(common), PORT: 0 }, shared);
   return { name, url: booted.url, databaseUrl: db.url, logLines, stop: () => stopAll(booted.parts, db) };
 }
 
@@ -148,21 +152,23 @@ export async function startServices(label: string) {
     startAuth(label, authPort, organization.url, bus),
     startDownstream("rules", label, jwksUrl, bus),
   ]);
-  const [workflow, audit] = await Promise.all([
+  const [workflow, audit, masterData] = await Promise.all([
     startDownstream("workflow", label, jwksUrl, bus, {
       ORGANIZATION_URL: organization.url,
       RULES_URL: rules.url,
     }),
     startDownstream("audit", label, jwksUrl, bus),
+    startDownstream("masterData", label, jwksUrl, bus),
   ]);
   bus.start();
-  const list = [auth, organization, rules, workflow, audit];
+  const list = [auth, organization, rules, workflow, audit, masterData];
   return {
     auth,
     organization,
     rules,
     workflow,
     audit,
+    masterData,
     bus,
     table: {
       auth: auth.url,
@@ -170,12 +176,13 @@ export async function startServices(label: string) {
       rules: rules.url,
       workflow: workflow.url,
       audit: audit.url,
+      masterData: masterData.url,
     },
     list,
     /** Waits until every outbox is published (and so, on the bus, handled by every consumer). */
     settle: () => settle(list),
     async stop() {
-      for (const service of [workflow, audit, rules, auth, organization]) {
+      for (const service of [workflow, masterData, audit, rules, auth, organization]) {
         await service.stop();
       }
       await Promise.race([bus.close(), Bun.sleep(1_000)]);

@@ -6,6 +6,7 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import { auditRouter } from "@vextrus/audit/router";
 import { authRouter } from "@vextrus/auth/router";
+import { masterDataRouter } from "@vextrus/master-data/router";
 import { organizationRouter } from "@vextrus/organization/router";
 import { rulesEngineRouter } from "@vextrus/rules-engine/router";
 import { workflowRouter } from "@vextrus/workflow/router";
@@ -17,6 +18,7 @@ export const ROUTERS: Record<string, AnyTRPCRouter> = {
   rules: rulesEngineRouter,
   workflow: workflowRouter,
   audit: auditRouter,
+  masterData: masterDataRouter,
 };
 
 /** Procedures anyone may call without a token. A new one must be added here on purpose. */
@@ -112,7 +114,11 @@ const SINGULAR: Record<string, string> = {
   processes: "process",
   tasks: "task",
   definitions: "definition",
+  parties: "party",
 };
+
+/** The entity a router key names: `companies` → company, `parties` → party, `tasks` → task. */
+export const singular = (key: string) => SINGULAR[key] ?? key.replace(/s$/, "");
 
 /** The default naming rule of Vextrus inputs; "" when the field names no entity (e.g. a cursor). */
 export const entityOf: EntityOf = (field, procedure) => {
@@ -121,7 +127,7 @@ export const entityOf: EntityOf = (field, procedure) => {
   if (field === "cursor") {
     return "";
   }
-  if (field === "id" || field === "parentId") {
+  if (field === "id" || field === "parentId" || field === "keepId" || field === "mergeId") {
     return own;
   }
   if (field === "reportsToUserId" || field === "userId" || field === "toUserId") {

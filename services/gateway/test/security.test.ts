@@ -20,6 +20,7 @@ import {
   ROUTERS,
   requiredPermissions,
   SIGNED_IN,
+  singular,
   uuidFields,
   validInput,
 } from "./procedures.ts";
@@ -97,9 +98,6 @@ async function call(procedure: Procedure, input: unknown, token: string | undefi
 function ownedBy(service: string): Set<string> {
   const router = ROUTERS[service];
   const keys = Object.keys((router?._def.record ?? {}) as Record<string, unknown>);
-  const singular = (key: string) =>
-    ({ companies: "company", branches: "branch", apiKeys: "apiKey", processes: "process" })[key] ??
-    key.replace(/s$/, "");
   // rules-engine's evaluate/replay sit at its top level: evaluations are its own too.
   return new Set([...keys.map(singular), ...(service === "rules" ? ["evaluation"] : [])]);
 }

@@ -1,0 +1,191 @@
+import { Money } from "@vextrus/bd";
+import { AppError, type Bilingual, notFound } from "@vextrus/platform";
+import type { Tx } from "@vextrus/platform/db";
+import { and, asc, eq, gt, ilike, or, type SQL, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { z } from "zod";
+
+export const Name = z.string().trim().min(1).max(200);
+export const NameBn = z.string().trim().min(1).max(200);
+export const ExpectedVersion = z.number().int().min(1);
+export const Code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(30)
+  .refine((code) => /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(code), {
+    message: "Letters, digits and . _ / - only",
+    params: { messageBn: "শুধু অক্ষর, সংখ্যা এবং . _ / - ব্যবহার করা যাবে" },
+  });
+
+/** A BDT amount that is zero or more: exact decimal by @vextrus/bd, never a float. */
+export const NonNegativeMoney = Money.refine((amount) => !amount.startsWith("-"), {
+  message: "Must not be negative",
+  params: { code: "bd.money.negative" },
+});
+
+export const ByIdInput = z.object({ id: z.uuid() });
+/** Archive, restore and the like: which record, at which version the caller saw it. */
+export const VersionedInput = z.object({ id: z.uuid(), expectedVersion: ExpectedVersion });
+
+export const ListInput = z.object({
+  limit: z.number().int().min(1).max(100).default(20),
+  cursor: z.uuid().optional(),
+  /** Any part of the name, English or Bengali (a trigram index serves it). */
+  search: z.string().trim().min(1).max(100).optional(),
+});
+export type ListInput = z.infer<typeof ListInput>;
+
+export interface Page<Row> {
+  items: Row[];
+  nextCursor: string | null;
+}
+
+/** The columns the shared helpers need: a UUIDv7 id, a version, and optionally names to search. */
+export interface RecordTable {
+  table: PgTable;
+  id: PgColumn;
+  version: PgColumn;
+  names?: readonly PgColumn[];
+}
+
+export interface Entity {
+  /** `party`: error codes are `master_data.party.<what>`. */
+  key: string;
+  label: Bilingual;
+}
+
+const escapeLike = (text: string) => text.replace(/[%_\\]/g, "\\$&");
+
+/** `name ILIKE '%…%' OR name_bn ILIKE '%…%'`: the form the trigram (gin_trgm_ops) indexes answer. */
+export function nameMatches(names: readonly PgColumn[], search: string): SQL | undefined {
+  const pattern = `%${escapeLike(search)}%`;
+  return or(...names.map((column) => ilike(column, pattern)));
+}
+
+export async function findRecord<Row>(tx: Tx, t: RecordTable, entity: Entity, id: string): Promise<Row> {
+  const [row] = await tx.select().from(t.table).where(eq(t.id, id)).limit(1);
+  if (!row) {
+    throw notFound(entity.label, `master_data.${entity.key}.not_found`);
+  }
+  return row as Row;
+}
+
+/** Like findRecord, holding the row (FOR UPDATE) until the transaction ends. */
+export async function lockRecord<Row>(tx: Tx, t: RecordTable, entity: Entity, id: string): Promise<Row> {
+  const [row] = await tx.select().from(t.table).where(eq(t.id, id)).limit(1).for("update");
+  if (!row) {
+    throw notFound(entity.label, `master_data.${entity.key}.not_found`);
+  }
+  return row as Row;
+}
+
+/** Keyset pagination over UUIDv7 ids (creation order); `search` matches names in either language. */
+export async function listPage<Row extends { id: string }>(
+  tx: Tx,
+  t: RecordTable,
+  input: ListInput,
+  filters: (SQL | undefined)[],
+): Promise<Page<Row>> {
+  const rows = (await tx
+    .select()
+    .from(t.table)
+    .where(
+      and(
+        input.cursor ? gt(t.id, input.cursor) : undefined,
+        input.search && t.names ? nameMatches(t.names, input.search) : undefined,
+        ...filters,
+      ),
+    )
+    .orderBy(asc(t.id))
+    .limit(input.limit + 1)) as Row[];
+  const items = rows.slice(0, input.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > input.limit && last ? last.id : null };
+}
+
+export const stale = (entity: Entity) =>
+  new AppError("CONFLICT", `master_data.${entity.key}.stale`, {
+    en: `${entity.label.en} was changed by someone else; reload and try again`,
+    bn: `${entity.label.bn} অন্য কেউ পরিবর্তন করেছেন; পুনরায় লোড করে আবার চেষ্টা করুন`,
+  });
+
+/**
+ * Applies `patch` if the record is still at `expectedVersion`, bumping the version; the row before
+ * and after. A missing record is NOT_FOUND, a stale version CONFLICT.
+ */
+export async function updateVersioned<Row>(
+  tx: Tx,
+  t: RecordTable,
+  entity: Entity,
+  input: { id: string; expectedVersion: number },
+  patch: Record<string, unknown>,
+  now: Date,
+  /** Refuses the change for the record as it is (e.g. archived), after the version check. */
+  check?: (before: Row) => void,
+): Promise<{ before: Row; after: Row }> {
+  const before = await lockRecord<Row & { version: number }>(tx, t, entity, input.id);
+  if (before.version !== input.expectedVersion) {
+    throw stale(entity);
+  }
+  check?.(before);
+  const [after] = await tx
+    .update(t.table)
+    .set({ ...patch, version: sql`${t.version} + 1`, updatedAt: now })
+    .where(eq(t.id, input.id))
+    .returning();
+  return { before, after: after as Row };
+}
+
+/** Drops keys whose value is undefined, so a patch only touches what the caller sent. */
+export function definedOnly<T extends Record<string, unknown>>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+interface PgUniqueError {
+  code: string;
+  constraint_name?: string;
+  constraint?: string;
+}
+
+function uniqueViolation(error: unknown): PgUniqueError | undefined {
+  for (const candidate of [error, (error as { cause?: unknown } | null)?.cause]) {
+    if (
+      typeof candidate === "object" &&
+      candidate !== null &&
+      (candidate as PgUniqueError).code === "23505"
+    ) {
+      return candidate as PgUniqueError;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs a write whose unique indexes stand for fields: a duplicate becomes CONFLICT naming the field
+ * (`bin`, `code`…) instead of an anonymous "already exists".
+ */
+export async function uniqueFields<T>(
+  write: Promise<T>,
+  entity: Entity,
+  fields: Readonly<Record<string, string>>,
+): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    const violation = uniqueViolation(error);
+    const field = fields[violation?.constraint_name ?? violation?.constraint ?? ""];
+    if (field) {
+      throw new AppError(
+        "CONFLICT",
+        `master_data.${entity.key}.${field}_taken`,
+        {
+          en: `Another ${entity.label.en.toLowerCase()} already has this ${field}`,
+          bn: `অন্য একটি ${entity.label.bn}-এর এই ${field} ইতিমধ্যে আছে`,
+        },
+        field,
+      );
+    }
+    throw error;
+  }
+}
