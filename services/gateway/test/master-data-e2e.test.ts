@@ -39,15 +39,20 @@ test("a tenant admin keeps suppliers through the gateway; the audit log records 
   await api.masterData.parties.merge.mutate({ keepId: supplier.id, mergeId: duplicate.id });
   const found = await bn.masterData.parties.list.query({ search: "বালু" });
   expect(found.items.map((p) => p.id)).toEqual([supplier.id]);
-  const refused = await bn.masterData.parties.create.mutate({ name: "X", roles: ["supplier"], bin: "12" }).then(
-    () => undefined,
-    (error: { data?: { issues?: { path: string; message: string }[] } }) => error.data?.issues?.[0],
-  );
+  const refused = await bn.masterData.parties.create
+    .mutate({ name: "X", roles: ["supplier"], bin: "12" })
+    .then(
+      () => undefined,
+      (error: { data?: { issues?: { path: string; message: string }[] } }) => error.data?.issues?.[0],
+    );
   expect(refused?.path).toBe("bin");
   expect(refused?.message).toMatch(/[\u0980-\u09FF]/);
 
   await services.settle();
-  const { items } = await api.audit.events.list.query({ typePrefix: "vextrus.master_data.party.", limit: 50 });
+  const { items } = await api.audit.events.list.query({
+    typePrefix: "vextrus.master_data.party.",
+    limit: 50,
+  });
   const of = (id: string) =>
     items
       .filter((e) => e.subjectId === id)
