@@ -1,8 +1,6 @@
 import type { Database } from "@vextrus/platform/db";
-import { rowsOf } from "@vextrus/platform/db";
-import { sql } from "drizzle-orm";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { chainHeads } from "./db/schema.ts";
+import { chainHeadSeqs } from "./domain/gauges.ts";
 
 /** Business metrics of the audit service, registered on the service's own registry. */
 export function createAuditMetrics(registry: Registry, db: Database) {
@@ -17,11 +15,9 @@ export function createAuditMetrics(registry: Registry, db: Database) {
     labelNames: ["tenant"] as const,
     registers: [registry],
     async collect() {
-      const result = await db.privileged((tx) =>
-        tx.execute(sql`select tenant_id, seq from ${chainHeads} order by seq desc limit 1000`),
-      );
+      const rows = await chainHeadSeqs(db);
       this.reset();
-      for (const row of rowsOf<{ tenant_id: string; seq: string | number }>(result)) {
+      for (const row of rows) {
         this.set({ tenant: row.tenant_id }, Number(row.seq));
       }
     },

@@ -1,7 +1,6 @@
 import type { Database } from "@vextrus/platform/db";
-import { rowsOf } from "@vextrus/platform/db";
-import { sql } from "drizzle-orm";
 import { Counter, Gauge, type Registry } from "prom-client";
+import { countTenantsByStatus } from "./domain/gauges.ts";
 
 /** Business metrics of the organization service, registered on the service's own registry. */
 export function createOrganizationMetrics(registry: Registry, db: Database) {
@@ -11,13 +10,9 @@ export function createOrganizationMetrics(registry: Registry, db: Database) {
     labelNames: ["status"] as const,
     registers: [registry],
     async collect() {
-      const result = await db.privileged((tx) =>
-        tx.execute(
-          sql`select status::text as status, count(*)::int as n from organization.tenants group by status`,
-        ),
-      );
+      const rows = await countTenantsByStatus(db);
       this.reset();
-      for (const row of rowsOf<{ status: string; n: number }>(result)) {
+      for (const row of rows) {
         this.set({ status: row.status }, row.n);
       }
     },

@@ -1,7 +1,6 @@
 import type { Database } from "@vextrus/platform/db";
-import { rowsOf } from "@vextrus/platform/db";
-import { sql } from "drizzle-orm";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { countPendingTasks } from "./domain/gauges.ts";
 
 /** Business metrics of the workflow service, registered on the service's own registry. */
 export function createWorkflowMetrics(registry: Registry, db: Database) {
@@ -21,10 +20,7 @@ export function createWorkflowMetrics(registry: Registry, db: Database) {
     help: "Tasks waiting for a decision now, across tenants",
     registers: [registry],
     async collect() {
-      const result = await db.privileged((tx) =>
-        tx.execute(sql`select count(*)::int as n from workflow.tasks where status = 'pending'`),
-      );
-      this.set(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+      this.set(await countPendingTasks(db));
     },
   });
   const approvalLatency = new Histogram({
