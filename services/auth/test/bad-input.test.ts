@@ -4,6 +4,7 @@ import fc from "fast-check";
 import superjson from "superjson";
 import type { z } from "zod";
 import { ApiKeyIdInput, CreateApiKeyInput } from "../src/domain/api-keys.ts";
+import { ChangeOwnContactInput, ChangeUserContactInput } from "../src/domain/contacts.ts";
 import { LoginInput } from "../src/domain/login.ts";
 import { ChangePasswordInput, CompleteResetInput, RequestResetInput } from "../src/domain/passwords-flow.ts";
 import { RefreshInput } from "../src/domain/refresh.ts";
@@ -12,6 +13,7 @@ import { CreateRoleInput, RoleIdInput, UpdateRoleInput } from "../src/domain/rol
 import { ListSessionsInput, RevokeSessionInput } from "../src/domain/sessions.ts";
 import { AssignRolesInput, DeactivateUserInput } from "../src/domain/user-access.ts";
 import { GetUserInput, InviteUserInput, ListUsersInput, UpdateUserInput } from "../src/domain/users.ts";
+import { RequestVerificationInput, VerifyContactInput } from "../src/domain/verification.ts";
 import { type AuthHarness, freshIp, startAuth } from "./harness.ts";
 
 let h: AuthHarness;
@@ -105,7 +107,35 @@ const PROCEDURES: {
     kind: "mutation",
     auth: true,
     schema: UpdateUserInput,
-    valid: { id: uuid, name: "N", mobile: "01712345678", expectedVersion: 1 },
+    valid: { id: uuid, name: "N", expectedVersion: 1 },
+  },
+  {
+    path: "users.changeContact",
+    kind: "mutation",
+    auth: true,
+    schema: ChangeUserContactInput,
+    valid: { id: uuid, email: "n@example.com", mobile: "01712345678", expectedVersion: 1 },
+  },
+  {
+    path: "changeContact",
+    kind: "mutation",
+    auth: true,
+    schema: ChangeOwnContactInput,
+    valid: { currentPassword: "x", email: "n@example.com", mobile: null, expectedVersion: 1 },
+  },
+  {
+    path: "requestContactVerification",
+    kind: "mutation",
+    auth: true,
+    schema: RequestVerificationInput,
+    valid: { channel: "mobile" },
+  },
+  {
+    path: "verifyContact",
+    kind: "mutation",
+    auth: false,
+    schema: VerifyContactInput,
+    valid: { token: "x.y.z" },
   },
   {
     path: "users.deactivate",
@@ -230,7 +260,8 @@ async function rowCounts() {
     (select count(*) from auth.role_permissions)::int role_permissions, (select count(*) from auth.user_roles)::int user_roles,
     (select count(*) from auth.sessions)::int sessions, (select count(*) from auth.refresh_tokens)::int refresh_tokens,
     (select count(*) from auth.api_keys)::int api_keys, (select count(*) from auth.login_attempts)::int login_attempts,
-    (select count(*) from auth.password_reset_tokens)::int resets, (select count(*) from auth.outbox)::int outbox`;
+    (select count(*) from auth.password_reset_tokens)::int resets, (select count(*) from auth.outbox)::int outbox,
+    (select count(*) from auth.contact_verifications)::int verifications`;
   const [org] = await h.orgSql`select count(*)::int n from organization.tenants`;
   return { ...row, orgTenants: org?.n };
 }

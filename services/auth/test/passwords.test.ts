@@ -9,11 +9,23 @@ afterAll(async () => {
   await h.stop();
 }, 30_000);
 
-const mailFor = (userId: string) => h.mailbox.filter((m) => m.userId === userId);
+const mailFor = (userId: string, purpose = "reset") =>
+  h.mailbox.filter((m) => m.userId === userId && m.purpose === purpose);
+
+/** A registered company whose admin has verified their e-mail with the link sign-up sent. */
+async function verified(hint: string) {
+  const reg = await h.register(hint);
+  const link = mailFor(reg.user.id, "verify")[0];
+  if (!link) {
+    throw new Error("sign-up sent no verification link");
+  }
+  await h.client().verifyContact.mutate({ token: link.token });
+  return reg;
+}
 
 describe("password reset", () => {
   test("request → single-use token by courier, event without it → complete → new password only; sessions end", async () => {
-    const reg = await h.register("reset");
+    const reg = await verified("reset");
     const answer = await h
       .client()
       .passwordReset.request.mutate({ tenantSlug: reg.slug, identifier: reg.email });
@@ -74,7 +86,7 @@ describe("password reset", () => {
   });
 
   test("an expired, tampered or wrong-purpose token is refused, and a weak new password too", async () => {
-    const reg = await h.register("expired");
+    const reg = await verified("expired");
     await h.client().passwordReset.request.mutate({ tenantSlug: reg.slug, identifier: reg.email });
     const mail = mailFor(reg.user.id).at(-1);
     if (!mail) {
@@ -117,7 +129,7 @@ describe("invitations and password change", () => {
     const email = `new-${Bun.randomUUIDv7().slice(-6)}@example.com`;
     const invited = await reg.api.users.invite.mutate({ name: "Nasrin Akter", email, mobile: "01812345678" });
     expect(invited.user.status).toBe("invited");
-    expect(mailFor(invited.user.id)[0]?.token).toBe(invited.invitation.token);
+    expect(mailFor(invited.user.id, "invite")[0]?.token).toBe(invited.invitation.token);
     expect(
       (
         await failure(

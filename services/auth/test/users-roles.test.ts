@@ -141,12 +141,14 @@ describe("users", () => {
     const listed = await reg.api.users.list.query({ status: "invited" });
     expect(listed.items.map((u) => u.id)).toEqual([invited.user.id]);
     expect((await reg.api.users.list.query({ search: "fatem" })).items.map((u) => u.email)).toEqual([email]);
-    const updated = await reg.api.users.update.mutate({
+    const updated = await reg.api.users.update.mutate({ id: invited.user.id, name: "Fatema Begum" });
+    expect(updated).toMatchObject({ name: "Fatema Begum", version: 2 });
+    const moved = await reg.api.users.changeContact.mutate({
       id: invited.user.id,
-      name: "Fatema Begum",
       mobile: "01912345678",
+      expectedVersion: 2,
     });
-    expect(updated).toMatchObject({ name: "Fatema Begum", mobile: "+8801912345678", version: 2 });
+    expect(moved).toMatchObject({ mobile: "+8801912345678", mobileVerifiedAt: null, version: 3 });
     expect(
       (await failure(reg.api.users.update.mutate({ id: invited.user.id, name: "x", expectedVersion: 1 })))
         .code,

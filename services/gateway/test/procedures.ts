@@ -29,6 +29,7 @@ export const PUBLIC = new Set([
   "auth.passwordReset.request",
   "auth.passwordReset.complete",
   "auth.invites.accept",
+  "auth.verifyContact",
 ]);
 
 /** Procedures any signed-in user may call (they act on the caller's own account). */
@@ -36,6 +37,8 @@ export const SIGNED_IN = new Set([
   "auth.logout",
   "auth.me",
   "auth.changePassword",
+  "auth.changeContact",
+  "auth.requestContactVerification",
   "auth.sessions.list",
   "auth.sessions.revoke",
 ]);

@@ -5,6 +5,7 @@ import { Snapshot, v1 } from "./common.ts";
 
 const UserId = z.uuid();
 const Email = z.email();
+const Channel = z.enum(["email", "mobile"]);
 const Client = { ip: z.string().max(100).optional(), userAgent: z.string().max(500).optional() };
 
 export const authUserEvents = {
@@ -46,6 +47,35 @@ export const authUserEvents = {
       /** Where the reset link is sent (an email address or a mobile number). */
       deliveryAddress: z.string().min(3).max(320),
     }),
+  ),
+  /**
+   * A user's e-mail or mobile changed (by themselves after re-entering their password, or by an admin
+   * holding auth:user:change-contact). The notification service tells the previous address
+   * (`deliveryAddress`, absent when there was none); `previous`/`current` are masked for the notice.
+   */
+  "vextrus.auth.user.contact_changed": v1(
+    z.looseObject({
+      userId: UserId,
+      channel: Channel,
+      previous: z.string().max(320).nullable(),
+      current: z.string().max(320).nullable(),
+      deliveryAddress: z.string().min(3).max(320).nullable(),
+      by: z.enum(["self", "admin"]),
+    }),
+  ),
+  /** A single-use verification link was issued for an address (the link goes by courier, never here). */
+  "vextrus.auth.contact_verification.requested": v1(
+    z.looseObject({
+      userId: UserId,
+      verificationId: z.uuid(),
+      channel: Channel,
+      deliveryAddress: z.string().min(3).max(320),
+      expiresAt: z.iso.datetime({ offset: true }),
+    }),
+  ),
+  /** The user proved they receive the address (masked here); password resets may now go to it. */
+  "vextrus.auth.user.contact_verified": v1(
+    z.looseObject({ userId: UserId, channel: Channel, address: z.string().max(320) }),
   ),
   "vextrus.auth.password.changed": v1(
     z.looseObject({ userId: UserId, via: z.enum(["self", "reset", "admin"]).optional() }),

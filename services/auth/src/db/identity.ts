@@ -31,7 +31,11 @@ export const tenants = auth.table(
   ],
 );
 
-/** A person who may sign in to one tenant. E-mail (lower case) and mobile (+880…) are unique per tenant. */
+/**
+ * A person who may sign in to one tenant. E-mail (lower case) and mobile (+880…) are unique per tenant.
+ * An address counts as the person's only once they have proved they receive it (`…VerifiedAt`, set by a
+ * contact verification, cleared when the address changes); password resets go to verified addresses only.
+ */
 export const users = auth.table(
   "users",
   {
@@ -41,6 +45,8 @@ export const users = auth.table(
     mobile: text("mobile"),
     name: text("name").notNull(),
     status: userStatus("status").notNull().default("active"),
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true, mode: "date" }),
+    mobileVerifiedAt: timestamp("mobile_verified_at", { withTimezone: true, mode: "date" }),
     deactivatedAt: timestamp("deactivated_at", { withTimezone: true, mode: "date" }),
     ...timestamps(),
     version: version(),
@@ -95,6 +101,36 @@ export const passwordResetTokens = auth.table(
       foreignColumns: [users.tenantId, users.id],
     }).onDelete("cascade"),
     index("password_reset_tokens_user_id_idx").on(t.tenantId, t.userId),
+    tenantIsolation(),
+  ],
+);
+
+export const contactChannel = auth.enum("contact_channel", ["email", "mobile"]);
+
+/**
+ * Single-use secrets that prove a person receives an address (24 hours). Only the SHA-256 is kept; the
+ * address is recorded so a secret sent to an address the user no longer has verifies nothing.
+ */
+export const contactVerifications = auth.table(
+  "contact_verifications",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    userId: uuid("user_id").notNull(),
+    channel: contactChannel("channel").notNull(),
+    address: text("address").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    foreignKey({
+      name: "contact_verifications_user_fk",
+      columns: [t.tenantId, t.userId],
+      foreignColumns: [users.tenantId, users.id],
+    }).onDelete("cascade"),
+    index("contact_verifications_user_id_idx").on(t.tenantId, t.userId),
     tenantIsolation(),
   ],
 );

@@ -4,6 +4,8 @@ import { auth } from "./base.ts";
 export { apiKeys, permissions, rolePermissions, roles, userRoles } from "./access.ts";
 export { auth } from "./base.ts";
 export {
+  contactChannel,
+  contactVerifications,
   credentials,
   passwordResetTokens,
   resetPurpose,

@@ -1,10 +1,11 @@
 import type { Logger } from "@vextrus/platform";
 
-/** A secret link to hand to a person: a password reset or an invitation. */
+/** A secret link to hand to a person: a password reset, an invitation or a contact verification. */
 export interface SecretMessage {
-  purpose: "reset" | "invite";
+  purpose: "reset" | "invite" | "verify";
   tenantId: string;
   userId: string;
+  /** The row of the secret (a reset, invitation or verification): its id, never the secret. */
   resetId: string;
   address: string;
   token: string;
@@ -12,7 +13,7 @@ export interface SecretMessage {
 }
 
 /**
- * Delivers reset and invitation secrets to their owner. The secret never goes into an event, a log
+ * Delivers reset, invitation and verification secrets to their owner. The secret never goes into an event, a log
  * or the database (only its hash does), so it travels through this port, called after the commit.
  */
 export interface Courier {
@@ -30,3 +31,16 @@ export const undeliveredCourier = (log: Logger): Courier => ({
     });
   },
 });
+
+/** Hands messages to the courier after the commit that created them; a failure is logged, not thrown. */
+export async function deliverAll(courier: Courier, log: Logger, messages: readonly SecretMessage[]) {
+  for (const message of messages) {
+    await courier.deliver(message).catch((error: unknown) => {
+      log.warn("secret link not delivered", {
+        purpose: message.purpose,
+        resetId: message.resetId,
+        message: String(error),
+      });
+    });
+  }
+}

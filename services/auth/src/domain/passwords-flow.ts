@@ -1,16 +1,19 @@
 import { PLATFORM_TENANT_ID } from "@vextrus/events";
-import { AppError, invalidField } from "@vextrus/platform";
-import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { invalidField } from "@vextrus/platform";
+import { and, count, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { credentials, passwordResetTokens, sessions, tenants, users } from "../db/schema.ts";
 import type { AuthContext, PublicContext } from "../deps.ts";
 import { addMinutes } from "./clock.ts";
+import { deliverAll } from "./courier.ts";
 import { emitEvent } from "./events.ts";
 import { Identifier, parseIdentifier, Slug } from "./identifiers.ts";
-import { assertStrongPassword, hashPassword, Password, verifyPassword } from "./passwords.ts";
+import { assertStrongPassword, hashPassword, Password } from "./passwords.ts";
+import { reauthenticate } from "./reauth.ts";
 import { mintToken, parseToken, sameDigest, sha256 } from "./secrets.ts";
 import { type ClientInfo, revokeSessions } from "./sessions.ts";
-import { addressBusy, needsUser } from "./texts.ts";
+import { addressBusy } from "./texts.ts";
+import { verifyUnverified } from "./verification.ts";
 
 /** A reset link is valid for 30 minutes; at most 3 may be open per user at once (no mail bombing). */
 export const RESET_TTL_MINUTES = 30;
@@ -19,9 +22,11 @@ const MAX_OPEN_RESETS = 3;
 export const RequestResetInput = z.object({ tenantSlug: Slug, identifier: Identifier });
 
 /**
- * Starts a password reset. The answer is the same whether or not the account exists; when it does, a
- * 30-minute single-use token is stored hashed, password_reset.requested is emitted (without the token)
- * and the courier hands the link to the person.
+ * Starts a password reset. The answer is the same whether or not the account exists; when it does and
+ * the identifier is a verified address of it, a 30-minute single-use token is stored hashed,
+ * password_reset.requested is emitted (without the token) and the courier hands the link to that
+ * address. An unverified address gets nothing (the same answer), so whoever set an address they
+ * receive cannot take the account over through a reset, and nothing tells the two cases apart.
  */
 export async function requestPasswordReset({
   ctx,
@@ -52,7 +57,9 @@ export async function requestPasswordReset({
       .from(users)
       .where(
         and(
-          identity.kind === "email" ? eq(users.email, identity.value) : eq(users.mobile, identity.value),
+          identity.kind === "email"
+            ? and(eq(users.email, identity.value), isNotNull(users.emailVerifiedAt))
+            : and(eq(users.mobile, identity.value), isNotNull(users.mobileVerifiedAt)),
           eq(users.status, "active"),
         ),
       );
@@ -85,7 +92,7 @@ export async function requestPasswordReset({
       expiresAt,
       requestedIp: client.ip,
     });
-    const address = identity.kind === "mobile" && user.mobile ? user.mobile : user.email;
+    const address = identity.value;
     await emitEvent(tx, {
       type: "vextrus.auth.password_reset.requested",
       subject: user.id,
@@ -95,13 +102,7 @@ export async function requestPasswordReset({
     });
     return { userId: user.id, resetId, token, expiresAt, address };
   });
-  if (issued) {
-    await deps.courier
-      .deliver({ purpose: "reset", tenantId, ...issued })
-      .catch((error: unknown) =>
-        ctx.log.warn("reset link not delivered", { resetId: issued.resetId, message: String(error) }),
-      );
-  }
+  await deliverAll(deps.courier, ctx.log, issued ? [{ purpose: "reset", tenantId, ...issued }] : []);
   return { accepted: true as const };
 }
 
@@ -159,7 +160,7 @@ export async function completeWithToken({
   assertStrongPassword(input.password, "password", { email: found.user.email, name: found.user.name });
   const passwordHash = await hashPassword(input.password);
   const userId = found.user.id;
-  await deps.db.tenant(parsed.tenantId, async (tx) => {
+  const links = await deps.db.tenant(parsed.tenantId, async (tx) => {
     const claimed = await tx
       .update(passwordResetTokens)
       .set({ usedAt: now })
@@ -175,6 +176,8 @@ export async function completeWithToken({
     if (purpose === "invite") {
       await tx.update(users).set({ status: "active", updatedAt: now }).where(eq(users.id, userId));
     }
+    // An invitation link is also shown to the inviter, so accepting it proves no address: ask for proof.
+    const links = purpose === "invite" ? await verifyUnverified(tx, deps, found.user) : [];
     await revokeSessions(tx, deps, {
       tenantId: parsed.tenantId,
       userId,
@@ -188,7 +191,9 @@ export async function completeWithToken({
       actorId: userId,
       data: { userId, via: "reset" },
     });
+    return links;
   });
+  await deliverAll(deps.courier, ctx.log, links);
   return { userId, passwordSet: true as const };
 }
 
@@ -197,43 +202,23 @@ export const ChangePasswordInput = z.object({
   newPassword: Password,
 });
 
-const WRONG_CURRENT = () =>
-  new AppError(
-    "VALIDATION",
-    "auth.password.current_wrong",
-    { en: "The current password is not correct", bn: "বর্তমান পাসওয়ার্ড সঠিক নয়" },
-    "currentPassword",
-  );
-
-/** Changes one's own password (the current one is required); every other session ends. */
+/**
+ * Changes one's own password (the current one is required, and a wrong one counts toward the account's
+ * lockout); every other session ends.
+ */
 export async function changePassword({
   ctx,
   input,
+  client,
 }: {
   ctx: AuthContext;
   input: z.infer<typeof ChangePasswordInput>;
+  client: ClientInfo;
 }) {
-  if (ctx.principal.apiKeyId) {
-    throw needsUser();
-  }
   const { deps } = ctx;
-  const userId = ctx.principal.userId;
-  const found = await deps.db.tenant(
-    ctx.tenantId,
-    async (tx) => {
-      const [row] = await tx
-        .select({ user: users, hash: credentials.passwordHash })
-        .from(users)
-        .innerJoin(credentials, eq(credentials.userId, users.id))
-        .where(eq(users.id, userId));
-      return row;
-    },
-    { readOnly: true },
-  );
-  if (!found || !(await verifyPassword(input.currentPassword, found.hash))) {
-    throw WRONG_CURRENT();
-  }
-  assertStrongPassword(input.newPassword, "newPassword", { email: found.user.email, name: found.user.name });
+  const user = await reauthenticate(ctx, input.currentPassword, client);
+  const userId = user.id;
+  assertStrongPassword(input.newPassword, "newPassword", { email: user.email, name: user.name });
   const passwordHash = await hashPassword(input.newPassword);
   const now = deps.clock.now();
   await deps.db.tenant(ctx.tenantId, async (tx) => {

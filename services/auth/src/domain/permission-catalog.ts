@@ -38,7 +38,14 @@ const crud = (service: string, entity: string, en: string, bn: string, actions: 
 
 export const PERMISSIONS: readonly PermissionEntry[] = [
   ...TENANT_SERVICES.map((s) => entry(`${s}:*`, `Everything in ${s}`, `${s}-এর সবকিছু`)),
-  ...crud("auth", "user", "Users", "ব্যবহারকারী", ["read", "invite", "update", "deactivate", "assign"]),
+  ...crud("auth", "user", "Users", "ব্যবহারকারী", [
+    "read",
+    "invite",
+    "update",
+    "deactivate",
+    "assign",
+    "change-contact",
+  ]),
   ...crud("auth", "role", "Roles", "ভূমিকা", ["read", "create", "update", "delete"]),
   ...crud("auth", "permission", "Permissions", "অনুমতি", ["read"]),
   ...crud("auth", "session", "Sessions of other users", "অন্য ব্যবহারকারীর সেশন", ["read", "revoke"]),

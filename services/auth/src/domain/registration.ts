@@ -5,12 +5,14 @@ import { z } from "zod";
 import { credentials, roles, tenants, userRoles, users } from "../db/schema.ts";
 import type { PublicContext } from "../deps.ts";
 import { OrganizationError } from "../organization.ts";
+import { deliverAll } from "./courier.ts";
 import { emitEvent } from "./events.ts";
 import { Email, Name, Slug } from "./identifiers.ts";
 import { assertStrongPassword, hashPassword, Password } from "./passwords.ts";
 import { BUILTIN_ROLE_NAMES, BUILTIN_ROLES } from "./permission-catalog.ts";
 import { type ClientInfo, startSession } from "./sessions.ts";
 import { addressBusy, uniqueViolation } from "./texts.ts";
+import { verifyUnverified } from "./verification.ts";
 
 export const RegisterTenantInput = z.object({
   tenant: z.object({ slug: Slug, legalName: Name, bin: Bin.optional(), etin: Etin.optional() }),
@@ -174,9 +176,12 @@ export async function registerTenant({
         actorId: user.id,
         data: { userId: user.id, email: user.email, name: user.name, tenantCreated: true },
       });
+      // The registrant's addresses count as theirs only once they prove they receive them.
+      const links = await verifyUnverified(tx, deps, user);
       const session = await startSession(tx, deps, { tenantId, userId: user.id, client });
-      return { session, user };
+      return { session, user, links };
     });
+    await deliverAll(deps.courier, ctx.log, result.links);
     deps.metrics.registrations.inc({ outcome: "succeeded" });
     const { session, user } = result;
     return {

@@ -39,6 +39,18 @@ export const refreshRefused = () =>
     bn: "আপনার সেশন শেষ হয়েছে; আবার সাইন ইন করুন",
   });
 
+export const staleUser = () =>
+  new AppError("CONFLICT", "auth.user.stale", {
+    en: "The user was changed by someone else; reload and try again",
+    bn: "ব্যবহারকারীর তথ্য অন্য কেউ পরিবর্তন করেছেন; পুনরায় লোড করে আবার চেষ্টা করুন",
+  });
+
+export const concurrentUserChange = () =>
+  new AppError("CONFLICT", "auth.user.concurrent", {
+    en: "The user was changed at the same time; try again",
+    bn: "ব্যবহারকারীর তথ্য একই সময়ে পরিবর্তিত হয়েছে; আবার চেষ্টা করুন",
+  });
+
 export const LABELS = {
   user: { en: "User", bn: "ব্যবহারকারী" },
   role: { en: "Role", bn: "ভূমিকা" },

@@ -7,11 +7,11 @@ import { passwordResetTokens, userRoles, users } from "../db/schema.ts";
 import type { AuthContext } from "../deps.ts";
 import { actor, assertMayAssign, roleIdsOf } from "./access.ts";
 import { addMinutes } from "./clock.ts";
-import type { SecretMessage } from "./courier.ts";
+import { deliverAll, type SecretMessage } from "./courier.ts";
 import { emitEvent } from "./events.ts";
 import { Email, Name } from "./identifiers.ts";
 import { mintToken, sha256 } from "./secrets.ts";
-import { LABELS, uniqueViolation } from "./texts.ts";
+import { concurrentUserChange, LABELS, staleUser, uniqueViolation } from "./texts.ts";
 
 /** An invitation link is valid for three days. */
 export const INVITE_TTL_MINUTES = 3 * 24 * 60;
@@ -26,6 +26,8 @@ export const publicUser = (u: User) => ({
   mobile: u.mobile,
   status: u.status,
   createdAt: u.createdAt,
+  emailVerifiedAt: u.emailVerifiedAt,
+  mobileVerifiedAt: u.mobileVerifiedAt,
   updatedAt: u.updatedAt,
   deactivatedAt: u.deactivatedAt,
   version: u.version,
@@ -41,7 +43,8 @@ export async function findUser(tx: Tx, id: string): Promise<User> {
   return row;
 }
 
-function duplicate(error: unknown): never {
+/** A unique violation on e-mail or mobile as CONFLICT naming the field; anything else rethrown. */
+export function duplicate(error: unknown): never {
   const constraint = uniqueViolation(error);
   if (constraint === "users_tenant_id_email_key") {
     throw new AppError(
@@ -206,19 +209,21 @@ export async function inviteUser({
     token: result.token,
     expiresAt,
   };
-  await deps.courier.deliver(message).catch((error: unknown) => {
-    ctx.log.warn("invitation not delivered", { resetId: result.resetId, message: String(error) });
-  });
+  await deliverAll(deps.courier, ctx.log, [message]);
   return {
     user: { ...publicUser(result.user), roleIds: result.roleIds },
     invitation: { token: result.token, expiresAt },
   };
 }
 
-export const UpdateUserInput = z.object({
+/**
+ * What `users.update` changes: the name. E-mail and mobile are where password resets go, so they change
+ * only through `changeContact` (the person, with their password) or `users.changeContact` (an admin with
+ * auth:user:change-contact); a strict object refuses them here rather than ignoring them.
+ */
+export const UpdateUserInput = z.strictObject({
   id: z.uuid(),
   name: Name.optional(),
-  mobile: BdMobile.nullable().optional(),
   expectedVersion: z.number().int().min(1).optional(),
 });
 
@@ -233,25 +238,16 @@ export async function updateUser({
     .tenant(ctx.tenantId, async (tx) => {
       const before = await findUser(tx, input.id);
       if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
-        throw new AppError("CONFLICT", "auth.user.stale", {
-          en: "The user was changed by someone else; reload and try again",
-          bn: "ব্যবহারকারীর তথ্য অন্য কেউ পরিবর্তন করেছেন; পুনরায় লোড করে আবার চেষ্টা করুন",
-        });
+        throw staleUser();
       }
-      const patch = {
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.mobile !== undefined ? { mobile: input.mobile } : {}),
-      };
+      const patch = input.name !== undefined ? { name: input.name } : {};
       const [after] = await tx
         .update(users)
         .set({ ...patch, version: before.version + 1, updatedAt: ctx.deps.clock.now() })
         .where(and(eq(users.id, input.id), eq(users.version, before.version)))
         .returning();
       if (!after) {
-        throw new AppError("CONFLICT", "auth.user.concurrent", {
-          en: "The user was changed at the same time; try again",
-          bn: "ব্যবহারকারীর তথ্য একই সময়ে পরিবর্তিত হয়েছে; আবার চেষ্টা করুন",
-        });
+        throw concurrentUserChange();
       }
       await emitEvent(tx, {
         type: "vextrus.auth.user.updated",

@@ -1,4 +1,5 @@
 import { clientInfo } from "../client.ts";
+import { ChangeOwnContactInput, changeOwnContact } from "../domain/contacts.ts";
 import { LoginInput, login } from "../domain/login.ts";
 import {
   ChangePasswordInput,
@@ -12,6 +13,12 @@ import { RefreshInput, refreshSession } from "../domain/refresh.ts";
 import { RegisterTenantInput, registerTenant } from "../domain/registration.ts";
 import { logout } from "../domain/sessions.ts";
 import { me } from "../domain/user-access.ts";
+import {
+  RequestVerificationInput,
+  requestContactVerification,
+  VerifyContactInput,
+  verifyContact,
+} from "../domain/verification.ts";
 import { publicProcedure, router, tenantProcedure } from "../trpc.ts";
 
 /** Signing up, in and out: the public face of auth (plus the caller's own account). */
@@ -32,7 +39,19 @@ export const sessionProcedures = {
   /** Changes one's own password (needs the current one). Any signed-in user. */
   changePassword: tenantProcedure
     .input(ChangePasswordInput)
-    .mutation(({ ctx, input }) => changePassword({ ctx, input })),
+    .mutation(({ ctx, input }) => changePassword({ ctx, input, client: clientInfo() })),
+  /** Changes one's own e-mail and/or mobile (needs the current password). Any signed-in user. */
+  changeContact: tenantProcedure
+    .input(ChangeOwnContactInput)
+    .mutation(({ ctx, input }) => changeOwnContact({ ctx, input, client: clientInfo() })),
+  /** Sends a link to verify one's own e-mail or mobile. Any signed-in user. */
+  requestContactVerification: tenantProcedure
+    .input(RequestVerificationInput)
+    .mutation(({ ctx, input }) => requestContactVerification({ ctx, input })),
+  /** Marks an address verified with the link sent to it (public: the link is the proof). */
+  verifyContact: publicProcedure
+    .input(VerifyContactInput)
+    .mutation(({ ctx, input }) => verifyContact({ ctx, input })),
 };
 
 export const passwordResetRouter = router({

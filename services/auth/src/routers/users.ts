@@ -1,3 +1,4 @@
+import { ChangeUserContactInput, changeUserContact } from "../domain/contacts.ts";
 import { AssignRolesInput, assignRoles, DeactivateUserInput, deactivateUser } from "../domain/user-access.ts";
 import {
   GetUserInput,
@@ -29,6 +30,11 @@ export const usersRouter = router({
     .meta({ permission: "auth:user:update" })
     .input(UpdateUserInput)
     .mutation(({ ctx, input }) => updateUser({ ctx, input })),
+  /** Another user's e-mail and/or mobile (never one's own, never a user holding more than the caller). */
+  changeContact: tenantProcedure
+    .meta({ permission: "auth:user:change-contact" })
+    .input(ChangeUserContactInput)
+    .mutation(({ ctx, input }) => changeUserContact({ ctx, input })),
   deactivate: tenantProcedure
     .meta({ permission: "auth:user:deactivate" })
     .input(DeactivateUserInput)
