@@ -25,10 +25,17 @@ import { RulesEngineEnv } from "@vextrus/rules-engine/env";
 import { bootWorkflow } from "@vextrus/workflow/boot";
 import { WorkflowEnv } from "@vextrus/workflow/env";
 
-/** Every service reads the same environment here; only its port variable differs. */
+/**
+ * Every service reads the same environment here; only its port variable differs. Services listen on
+ * loopback (only the gateway in this process calls them) and believe X-Forwarded-For from it alone;
+ * the gateway listens on HOST (loopback unless set).
+ */
 const envFor = (service: string, extra: Record<string, string | undefined> = {}) => ({
   ...process.env,
   PORT: process.env[`${service.toUpperCase().replaceAll("-", "_")}_PORT`],
+  ...(service === "gateway"
+    ? { HOST: process.env.HOST ?? "127.0.0.1" }
+    : { HOST: "127.0.0.1", TRUSTED_PROXIES: "127.0.0.1" }),
   ...extra,
 });
 const local = (port: number) => `http://127.0.0.1:${port}`;

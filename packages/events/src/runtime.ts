@@ -1,5 +1,6 @@
 import type { PGlite } from "@electric-sql/pglite";
 import {
+  type Connection,
   createLogger,
   createMetrics,
   createTokenVerifier,
@@ -102,10 +103,13 @@ export async function openRuntime(options: RuntimeOptions) {
 
   /** Starts HTTP, then the outbox relay and consumers; returns what to stop, in order. */
   async function serve(
-    app: { fetch(request: Request): Response | Promise<Response> },
+    app: { fetch(request: Request, connection: Connection): Response | Promise<Response> },
     extra: ServeOptions = {},
   ) {
-    const server = listen(app, env.PORT, service);
+    const server = listen(app, env.PORT, service, {
+      hostname: env.HOST,
+      trustedProxies: env.TRUSTED_PROXIES,
+    });
     log.info("listening", { url: server.url });
     const parts: Stoppable[] = [server];
     if (transport) {

@@ -1,4 +1,22 @@
 import { z } from "zod";
+import { parseTrustedProxies, type TrustedProxies } from "./client-address.ts";
+
+/** `127.0.0.1,10.0.0.0/8` → who may set X-Forwarded-For; empty (the default): nobody. */
+export const TrustedProxiesSetting = z
+  .string()
+  .default("")
+  .transform((text, ctx): TrustedProxies => {
+    const entries = text
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== "");
+    try {
+      return parseTrustedProxies(entries);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
 
 /** Settings every service reads. A service's own `src/env.ts` extends this and parses once at boot. */
 export const ServiceEnv = z.object({
@@ -20,6 +38,14 @@ export const ServiceEnv = z.object({
   JWKS_URL: z.url().optional(),
   JWT_PUBLIC_KEY: z.string().min(1).optional().describe("an Ed25519 public key as JWK JSON or SPKI PEM"),
   JWT_ISSUER: z.string().min(1).default("vextrus-auth"),
+  HOST: z
+    .string()
+    .min(1)
+    .default("0.0.0.0")
+    .describe("the interface to listen on; npm start binds every service to 127.0.0.1"),
+  TRUSTED_PROXIES: TrustedProxiesSetting.describe(
+    "proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed; empty: none",
+  ),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   UPSTREAM_TIMEOUT_MS: z.coerce
     .number()

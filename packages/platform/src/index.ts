@@ -6,8 +6,16 @@ export {
   type Principal,
   type TokenVerifier,
 } from "./auth.ts";
+export {
+  type Connection,
+  clientAddress,
+  parseTrustedProxies,
+  resolveClientAddress,
+  type TrustedProxies,
+  trustNoProxy,
+} from "./client-address.ts";
 export type { RequestContext, ServiceContext, TenantContext } from "./context.ts";
-export { EnvError, readEnv, readEnvOrExit, ServiceEnv } from "./env.ts";
+export { EnvError, readEnv, readEnvOrExit, ServiceEnv, TrustedProxiesSetting } from "./env.ts";
 export {
   AppError,
   type Bilingual,
@@ -46,7 +54,14 @@ export {
   pageOf,
 } from "./pagination.ts";
 export { type BucketLimits, RateLimiter } from "./rate-limit.ts";
-export { listen, type Stoppable, stopOnSignal } from "./serve.ts";
+export {
+  connectionOf,
+  type ListenOptions,
+  listen,
+  type PeerSource,
+  type Stoppable,
+  stopOnSignal,
+} from "./serve.ts";
 export { createService, type ServiceOptions } from "./service.ts";
 export {
   type CallContext,
@@ -64,3 +79,4 @@ export {
   logUnmappedFailures,
   type ProcedureMeta,
 } from "./trpc.ts";
+export { batchTooLargeText, MAX_BATCH_CALLS, wireError } from "./wire-error.ts";

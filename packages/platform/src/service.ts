@@ -10,6 +10,7 @@ import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics.ts";
 import { traceparentOf } from "./trace.ts";
 import { logUnmappedFailures } from "./trpc.ts";
+import { batchTooLargeText, MAX_BATCH_CALLS, wireError } from "./wire-error.ts";
 
 export interface ServiceOptions<Deps> {
   name: string;
@@ -24,6 +25,8 @@ export interface ServiceOptions<Deps> {
   verifyToken?: TokenVerifier | undefined;
   /** Extra HTTP routes (e.g. a JWKS document) added before tRPC. */
   routes?: (app: Hono<ServiceEnv>) => void;
+  /** The most calls a tRPC batch may carry (default MAX_BATCH_CALLS); more is refused before tRPC runs. */
+  maxBatchSize?: number;
 }
 
 export type ServiceEnv = { Variables: { requestId: string; tenantId?: string; procedure?: string } };
@@ -45,6 +48,15 @@ async function principalFrom(
     });
   }
   return verify(token);
+}
+
+/** Procedures named in a /trpc path (`/trpc/a,b,c` is a batch of three). */
+function callCount(path: string): number {
+  let calls = 1;
+  for (let i = path.indexOf(","); i !== -1; i = path.indexOf(",", i + 1)) {
+    calls += 1;
+  }
+  return calls;
 }
 
 /** Names a tRPC request for logs and metrics without letting callers invent label values. */
@@ -114,6 +126,22 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
   });
 
   options.routes?.(app);
+
+  // A batch is refused before tRPC parses a byte of it: thousands of calls in one request would
+  // otherwise hold the process for seconds, whoever sent them.
+  const maxBatch = options.maxBatchSize ?? MAX_BATCH_CALLS;
+  app.use("/trpc/*", async (c, next) => {
+    if (callCount(c.req.path) > maxBatch) {
+      const refusal = {
+        kind: "VALIDATION" as const,
+        appCode: "request.batch.too_large",
+        text: batchTooLargeText(maxBatch),
+      };
+      const locale = localeFromHeader(c.req.header("accept-language"));
+      return c.json(wireError(refusal, locale, c.get("requestId")), 400);
+    }
+    await next();
+  });
 
   app.use(
     "/trpc/*",

@@ -32,8 +32,6 @@ export interface AppOptions {
   courier: Courier;
   /** Seals private signing keys at rest. */
   signingKeySecret?: string | undefined;
-  /** Take the client address from x-forwarded-for (behind the gateway). */
-  trustForwardedFor: boolean;
   clock?: Clock;
   /** Extra readiness probes (e.g. Kafka) besides PostgreSQL. */
   checks?: Record<string, () => Promise<unknown>>;
@@ -88,7 +86,7 @@ export function createApp(options: AppOptions) {
     verifyToken: authVerifier(deps),
     checks: { postgres: () => options.db.ping(), ...options.checks },
     routes(http) {
-      http.use("/trpc/*", clientInfoMiddleware(options.trustForwardedFor));
+      http.use("/trpc/*", clientInfoMiddleware());
       http.get("/.well-known/jwks.json", async (c) =>
         c.json(await keys.jwks(), 200, { "cache-control": "public, max-age=60" }),
       );

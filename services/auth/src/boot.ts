@@ -43,7 +43,6 @@ export async function bootAuth(env: AuthEnv, shared: SharedResources = {}): Prom
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     courier: undeliveredCourier(log),
     signingKeySecret: env.SIGNING_KEY_SECRET,
-    trustForwardedFor: env.TRUST_FORWARDED_FOR,
     metrics,
     checks: rt.checks,
   });

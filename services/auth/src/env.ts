@@ -1,8 +1,6 @@
 import { readEnvOrExit, ServiceEnv } from "@vextrus/platform";
 import { z } from "zod";
 
-const flag = z.enum(["true", "false"]).transform((value) => value === "true");
-
 export const AuthEnv = ServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3001),
   ORGANIZATION_URL: z
@@ -42,9 +40,6 @@ export const AuthEnv = ServiceEnv.extend({
     .max(3_650)
     .default(90)
     .describe("days sign-in attempts are kept for review before they are pruned"),
-  TRUST_FORWARDED_FOR: flag
-    .default(true)
-    .describe("take the client address from x-forwarded-for (first hop): only behind the gateway"),
   SIGNING_KEY_SECRET: z
     .string()
     .min(32)

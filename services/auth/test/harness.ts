@@ -1,5 +1,5 @@
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
-import { createLogger, createTokenVerifier } from "@vextrus/platform";
+import { connectionOf, createLogger, createTokenVerifier, parseTrustedProxies } from "@vextrus/platform";
 import { APP_ROLE, type Database, migrateService, postgresDatabase } from "@vextrus/platform/db";
 import { createTestDatabase, startTcpProxy, type TestDatabase } from "@vextrus/platform/testing";
 import postgres from "postgres";
@@ -96,10 +96,12 @@ export async function startAuth(label: string) {
         mailbox.push(message);
       },
     },
-    trustForwardedFor: true,
     clock,
   });
-  authFetch = (request, server) => app.fetch(request, server);
+  // Served as `npm start` serves it: the gateway on loopback is the one proxy whose X-Forwarded-For
+  // is believed, so each client (freshIp) keeps its own per-address limits.
+  const loopback = parseTrustedProxies(["127.0.0.1", "::1"]);
+  authFetch = (request, server) => app.fetch(request, connectionOf(request, server, loopback));
 
   const authSql = postgres(authTestDb.url, { max: 2, onnotice: () => {} });
   const orgSql = postgres(orgTestDb.url, { max: 2, onnotice: () => {} });

@@ -23,7 +23,6 @@ export interface GatewayOptions {
   };
   maxBatchSize?: number;
   maxBodyBytes?: number;
-  trustedProxyHops?: number;
   /** Where rate-limit refusals go as events (the security trail); none: only /metrics counts them. */
   refusals?: RefusalReporter;
 }
@@ -60,7 +59,6 @@ export function createGateway(options: GatewayOptions) {
     maxBatchSize: options.maxBatchSize ?? 50,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     limits: { tenant: new RateLimiter(limits.tenant), ip: new RateLimiter(limits.ip) },
-    trustedProxyHops: options.trustedProxyHops ?? 0,
     onRateLimited: (scope, who) => {
       metrics.rateLimited.inc({ scope });
       options.refusals?.record({
@@ -91,13 +89,13 @@ export function createGateway(options: GatewayOptions) {
    */
   async function handleTrpc(
     request: Request,
-    server: unknown,
+    connection: unknown,
     requestId = requestIdFrom(request.headers.get("x-request-id") ?? undefined),
   ): Promise<Response> {
     const begin = performance.now();
     let outcome: Awaited<ReturnType<typeof proxy>>;
     try {
-      outcome = await proxy({ request, server, requestId });
+      outcome = await proxy({ request, connection, requestId });
     } catch (error) {
       return internalError(error, request, requestId);
     }

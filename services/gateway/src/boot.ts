@@ -43,10 +43,12 @@ export async function bootGateway(
     },
     maxBatchSize: env.MAX_BATCH_SIZE,
     maxBodyBytes: env.MAX_BODY_BYTES,
-    trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     refusals,
   });
-  const server = listen(app, env.PORT, "gateway");
+  const server = listen(app, env.PORT, "gateway", {
+    hostname: env.HOST,
+    trustedProxies: env.TRUSTED_PROXIES,
+  });
   log.info("listening", { url: server.url, services });
   const parts: Stoppable[] = [server, refusals.stoppable];
   if (publisher) {

@@ -11,29 +11,6 @@ export function requestIdFrom(header: string | undefined): string {
   return header && REQUEST_ID.test(header) ? header : Bun.randomUUIDv7();
 }
 
-interface AddressSource {
-  requestIP?: (request: Request) => { address: string } | null;
-}
-
-/**
- * The client's address. Behind `trustedHops` proxies, the entry that many places from the right of
- * X-Forwarded-For (what the outermost trusted proxy saw); otherwise the socket's peer.
- */
-export function clientAddress(request: Request, server: unknown, trustedHops: number): string {
-  if (trustedHops > 0) {
-    const chain = (request.headers.get("x-forwarded-for") ?? "")
-      .split(",")
-      .map((part) => part.trim())
-      .filter((part) => part !== "");
-    const candidate = chain[chain.length - trustedHops];
-    if (candidate) {
-      return candidate;
-    }
-  }
-  const source = server as AddressSource | undefined;
-  return source?.requestIP?.(request)?.address ?? "unknown";
-}
-
 /**
  * The `tid` claim of a bearer JWT, read WITHOUT verifying the signature. It only chooses the tenant's
  * rate-limit bucket: a forged claim spends someone else's budget at worst, and still pays the

@@ -1,4 +1,4 @@
-import { readEnvOrExit, ServiceEnv } from "@vextrus/platform";
+import { MAX_BATCH_CALLS, readEnvOrExit, ServiceEnv } from "@vextrus/platform";
 import { z } from "zod";
 
 const SERVICE_NAME = /^[a-z][A-Za-z0-9-]{0,40}$/;
@@ -22,7 +22,13 @@ export const ServiceUrls = z
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
-export const GatewayEnv = ServiceEnv.pick({ LOG_LEVEL: true, SHUTDOWN_TIMEOUT_MS: true, KAFKA_BROKERS: true })
+export const GatewayEnv = ServiceEnv.pick({
+  LOG_LEVEL: true,
+  SHUTDOWN_TIMEOUT_MS: true,
+  KAFKA_BROKERS: true,
+  HOST: true,
+  TRUSTED_PROXIES: true,
+})
   .extend({
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
     SERVICE_URLS: ServiceUrls.default({}).describe("name=url pairs; embedded start passes them in code"),
@@ -48,10 +54,8 @@ export const GatewayEnv = ServiceEnv.pick({ LOG_LEVEL: true, SHUTDOWN_TIMEOUT_MS
       .min(1_024)
       .max(100 * 1024 * 1024)
       .default(1024 * 1024),
-    MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
-    TRUSTED_PROXY_HOPS: count(0).describe(
-      "proxies in front of the gateway whose X-Forwarded-For is believed",
-    ),
+    /** At most what a service accepts: a batch for one service is forwarded whole. */
+    MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(MAX_BATCH_CALLS).default(50),
   })
   .superRefine((env, ctx) => {
     // A batch costs one token per call, so a full batch must fit in a bucket.

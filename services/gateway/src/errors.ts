@@ -1,6 +1,11 @@
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
-import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
-import { type Bilingual, ERROR_KINDS, type ErrorKind, type Locale } from "@vextrus/platform";
+import {
+  type Bilingual,
+  batchTooLargeText,
+  ERROR_KINDS,
+  type ErrorKind,
+  type Locale,
+  wireError,
+} from "@vextrus/platform";
 
 /**
  * Errors the gateway itself answers with. They have exactly the shape a service's tRPC error has
@@ -26,24 +31,12 @@ export class GatewayError extends Error {
   }
 }
 
-export interface ErrorItem {
-  error: { json: { message: string; code: number; data: Record<string, unknown> } };
-}
+export type ErrorItem = ReturnType<typeof wireError>;
 
 /** One failed call in tRPC's wire format, in the caller's language. */
 export function errorItem(error: GatewayError, locale: Locale, requestId: string): ErrorItem {
-  const code: TRPC_ERROR_CODE_KEY = ERROR_KINDS[error.kind].trpc;
-  const data: Record<string, unknown> = {
-    code,
-    httpStatus: error.httpStatus,
-    kind: error.kind,
-    appCode: error.appCode,
-    requestId,
-  };
-  if (error.service) {
-    data.service = error.service;
-  }
-  return { error: { json: { message: error.text[locale], code: TRPC_ERROR_CODES_BY_KEY[code], data } } };
+  const data = error.service ? { service: error.service } : undefined;
+  return wireError({ kind: error.kind, appCode: error.appCode, text: error.text, data }, locale, requestId);
 }
 
 const BENGALI_DIGITS = "০১২৩৪৫৬৭৮৯";
@@ -103,10 +96,7 @@ export const unreadableRequest = () =>
   });
 
 export const batchTooLarge = (max: number) =>
-  new GatewayError("VALIDATION", "gateway.batch.too_large", {
-    en: `A batch may hold at most ${max} calls`,
-    bn: `একটি ব্যাচে সর্বোচ্চ ${bnNumber(max)}টি কল থাকতে পারে`,
-  });
+  new GatewayError("VALIDATION", "gateway.batch.too_large", batchTooLargeText(max));
 
 export const bodyTooLarge = (max: number) =>
   new GatewayError("VALIDATION", "gateway.request.too_large", {

@@ -1,7 +1,7 @@
 import type { RateLimiter } from "@vextrus/platform";
-import { type Locale, localeFromHeader } from "@vextrus/platform";
+import { clientAddress, type Locale, localeFromHeader } from "@vextrus/platform";
 import type { RoutedCall } from "./batching.ts";
-import { clientAddress, tenantHints } from "./caller.ts";
+import { tenantHints } from "./caller.ts";
 import {
   batchTooLarge,
   bodyTooLarge,
@@ -21,7 +21,6 @@ export interface ProxyOptions {
   maxBatchSize: number;
   maxBodyBytes: number;
   limits: { tenant: RateLimiter; ip: RateLimiter };
-  trustedProxyHops: number;
   /** A request refused for a rate limit: whose, and for which services. */
   onRateLimited: (
     scope: "tenant" | "ip",
@@ -31,8 +30,8 @@ export interface ProxyOptions {
 
 export interface ProxyRequest {
   request: Request;
-  /** The Bun server (for the peer address), when served by Bun. */
-  server: unknown;
+  /** What `listen` resolved about the connection (the client's address). */
+  connection: unknown;
   requestId: string;
 }
 
@@ -141,7 +140,7 @@ export function createProxy(options: ProxyOptions) {
     return { tenant };
   }
 
-  return async function proxy({ request, server, requestId }: ProxyRequest): Promise<ProxyOutcome> {
+  return async function proxy({ request, connection, requestId }: ProxyRequest): Promise<ProxyOutcome> {
     /** Only a refusal is worded, so the caller's language is read only then. */
     const refuse = (error: GatewayError) =>
       refusal(error, localeFromHeader(request.headers.get("accept-language")), requestId);
@@ -162,7 +161,7 @@ export function createProxy(options: ProxyOptions) {
     if (calls.length > options.maxBatchSize) {
       return done(refuse(batchTooLarge(options.maxBatchSize)));
     }
-    const address = clientAddress(request, server, options.trustedProxyHops);
+    const address = clientAddress(connection);
     const limit = rateLimit(request, address, calls.length, services);
     if (limit.refused) {
       return done(refuse(limit.refused));

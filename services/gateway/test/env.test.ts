@@ -17,7 +17,7 @@ describe("gateway settings", () => {
       PORT: 3000,
       UPSTREAM_TIMEOUT_MS: 10_000,
       MAX_BATCH_SIZE: 50,
-      TRUSTED_PROXY_HOPS: 0,
+      HOST: "0.0.0.0",
     });
     expect(readEnv(GatewayEnv, {}).SERVICE_URLS).toEqual({});
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CloudEvent, createInProcessBus } from "@vextrus/events";
-import { createLogger } from "@vextrus/platform";
+import { createLogger, parseTrustedProxies } from "@vextrus/platform";
 import { startTcpProxy } from "@vextrus/platform/testing";
 import { refusalReporter } from "../src/refusals.ts";
 import {
@@ -457,7 +457,7 @@ describe("rate limits", () => {
     const gateway = startGateway(
       { organization: org.url },
       {
-        trustedProxyHops: 1,
+        trustedProxies: parseTrustedProxies(["127.0.0.1"]),
         rateLimits: { tenant: { perSecond: 1000, burst: 1000 }, ip: { perSecond: 0.5, burst: 1 } },
       },
     );

@@ -8,7 +8,7 @@ import { bootMasterData } from "@vextrus/master-data/boot";
 import { MasterDataEnv } from "@vextrus/master-data/env";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
-import { createLogger, type Stoppable } from "@vextrus/platform";
+import { createLogger, listen, type Stoppable, type TrustedProxies } from "@vextrus/platform";
 import {
   createTestDatabase,
   createTestSigner,
@@ -101,6 +101,8 @@ export async function startAuth(
       // Every suite signs its tenants up from the gateway's one address (127.0.0.1).
       REGISTRATIONS_PER_IP_PER_HOUR: "100000",
       RESET_REQUESTS_PER_IP_PER_HOUR: "100000",
+      // As `npm start` sets it: the gateway on loopback is the proxy whose X-Forwarded-For counts.
+      TRUSTED_PROXIES: "127.0.0.1",
     }),
     PORT: port,
   };
@@ -223,26 +225,21 @@ async function settle(services: readonly RunningService[], timeoutMs = 15_000): 
 
 export type RunningServices = Awaited<ReturnType<typeof startServices>>;
 
-/** The gateway in front of `services`, over real HTTP. */
+/** The gateway in front of `services`, served by the platform's `listen` as `npm start` serves it. */
 export function startGateway(
   services: Record<string, string>,
-  options: Partial<Omit<GatewayOptions, "services" | "log">> = {},
+  options: Partial<Omit<GatewayOptions, "services" | "log">> & { trustedProxies?: TrustedProxies } = {},
 ) {
   const logLines: string[] = [];
-  const app = createGateway({ services, log: captureLog(logLines), ...options });
-  // As `listen` serves it: Bun's router hands /trpc/* to the proxy unless CORS is configured.
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch: app.fetch,
-    ...(app.bunRoutes ? { routes: app.bunRoutes } : {}),
-  });
-  const url = `http://127.0.0.1:${server.port}`;
+  const { trustedProxies, ...gatewayOptions } = options;
+  const app = createGateway({ services, log: captureLog(logLines), ...gatewayOptions });
+  const server = listen(app, 0, "gateway", { trustedProxies });
   return {
-    url,
+    url: server.url,
     logLines,
-    client: (options: Omit<VextrusClientOptions, "url"> = {}) => createVextrusClient({ url, ...options }),
-    stop: () => server.stop(true),
+    client: (options: Omit<VextrusClientOptions, "url"> = {}) =>
+      createVextrusClient({ url: server.url, ...options }),
+    stop: () => server.stop(),
   };
 }
 
