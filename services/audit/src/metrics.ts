@@ -1,6 +1,6 @@
 import type { Database } from "@vextrus/platform/db";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { chainHeadSeqs } from "./domain/gauges.ts";
+import { chainTotals } from "./domain/gauges.ts";
 
 /** Business metrics of the audit service, registered on the service's own registry. */
 export function createAuditMetrics(registry: Registry, db: Database) {
@@ -9,17 +9,20 @@ export function createAuditMetrics(registry: Registry, db: Database) {
     help: "Events appended to the audit log by this process",
     registers: [registry],
   });
-  const chainLength = new Gauge({
-    name: "vextrus_audit_chain_length",
-    help: "Entries in each tenant's audit chain (its head sequence number)",
-    labelNames: ["tenant"] as const,
+  const chains = new Gauge({
+    name: "vextrus_audit_chains",
+    help: "Tenants with an audit chain",
     registers: [registry],
     async collect() {
-      const rows = await chainHeadSeqs(db);
-      this.reset();
-      for (const row of rows) {
-        this.set({ tenant: row.tenant_id }, Number(row.seq));
-      }
+      this.set((await chainTotals(db)).chains);
+    },
+  });
+  const entries = new Gauge({
+    name: "vextrus_audit_entries",
+    help: "Entries held in every tenant's audit chain (those removed by retention excluded)",
+    registers: [registry],
+    async collect() {
+      this.set((await chainTotals(db)).entries);
     },
   });
   const verifyDuration = new Histogram({
@@ -29,7 +32,7 @@ export function createAuditMetrics(registry: Registry, db: Database) {
     buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
-  return { recorded, chainLength, verifyDuration };
+  return { recorded, chains, entries, verifyDuration };
 }
 
 export type AuditMetrics = ReturnType<typeof createAuditMetrics>;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import { buildEvent, type Transport } from "@vextrus/events";
+import { buildEvent, type CloudEvent, type Transport } from "@vextrus/events";
 import { decodeCursor } from "@vextrus/platform";
-import { genesisHash } from "../src/domain/chain.ts";
+import { entryHash, genesisHash } from "../src/domain/chain.ts";
 import type { AuditRouter } from "../src/router.ts";
 import {
   type AuditHarness,
@@ -246,6 +246,177 @@ describe("audit.verify", () => {
   });
 });
 
+describe("audit.verify against tampering with every table audit owns", () => {
+  type Story = Awaited<ReturnType<typeof recordedStory>>;
+  /** One change behind the service's back, and the first sequence number verify must report. */
+  interface Tampering {
+    table: string;
+    change: string;
+    tamper(story: Story): Promise<unknown>;
+    firstBrokenSeq: number;
+  }
+  const hashOf = async (tenantId: string, seq: number) => {
+    const [row] =
+      await h.superuser`select hash from audit.log_entries where tenant_id = ${tenantId} and seq = ${seq}`;
+    return String(row?.hash);
+  };
+  /** A well-formed entry 4 chained onto entry 3 (correct hash, columns matching its event). */
+  const forgedEntry = async ({ tenantId, events }: Story) => {
+    const forged = { ...events[2], id: Bun.randomUUIDv7() } as CloudEvent;
+    const hash = entryHash(await hashOf(tenantId, 3), forged);
+    return tamper(
+      `insert into audit.log_entries
+         (tenant_id, seq, event_id, type, entity, subject, actor_id, source, occurred_at, event, diff, prev_hash, hash)
+       select tenant_id, 4, $2, type, entity, subject, actor_id, source, occurred_at, $3::json, diff, hash, $4
+       from audit.log_entries where tenant_id = $1 and seq = 3`,
+      tenantId,
+      forged.id,
+      JSON.stringify(forged),
+      hash,
+    );
+  };
+  const cases: Tampering[] = [
+    {
+      table: "chain_heads",
+      change: "update: the head claims an empty chain",
+      tamper: (t) => tamper(`update audit.chain_heads set seq = 0 where tenant_id = $1`, t.tenantId),
+      firstBrokenSeq: 1,
+    },
+    {
+      table: "chain_heads",
+      change: "update: the head claims the chain ends earlier, with that entry's hash",
+      tamper: async (t) =>
+        tamper(
+          `update audit.chain_heads set seq = 2, hash = $2 where tenant_id = $1`,
+          t.tenantId,
+          await hashOf(t.tenantId, 2),
+        ),
+      firstBrokenSeq: 3,
+    },
+    {
+      table: "chain_heads",
+      change: "update: the head claims entries that are not there",
+      tamper: (t) => tamper(`update audit.chain_heads set seq = 5 where tenant_id = $1`, t.tenantId),
+      firstBrokenSeq: 4,
+    },
+    {
+      table: "chain_heads",
+      change: "update: another hash",
+      tamper: (t) =>
+        tamper(`update audit.chain_heads set hash = repeat('0', 64) where tenant_id = $1`, t.tenantId),
+      firstBrokenSeq: 3,
+    },
+    {
+      table: "chain_heads",
+      change: "update: an anchor as if retention had removed entries that are still there",
+      tamper: async (t) =>
+        tamper(
+          `update audit.chain_heads set anchor_seq = 2, anchor_hash = $2 where tenant_id = $1`,
+          t.tenantId,
+          await hashOf(t.tenantId, 2),
+        ),
+      firstBrokenSeq: 1,
+    },
+    {
+      table: "chain_heads",
+      change: "delete: the head is gone",
+      tamper: (t) => tamper(`delete from audit.chain_heads where tenant_id = $1`, t.tenantId),
+      firstBrokenSeq: 1,
+    },
+    {
+      table: "chain_heads",
+      change: "delete + insert: a new head claiming one entry",
+      tamper: async (t) => {
+        await tamper(`delete from audit.chain_heads where tenant_id = $1`, t.tenantId);
+        await tamper(
+          `insert into audit.chain_heads (tenant_id, seq, hash) values ($1, 1, $2)`,
+          t.tenantId,
+          await hashOf(t.tenantId, 1),
+        );
+      },
+      firstBrokenSeq: 2,
+    },
+    {
+      table: "log_entries",
+      change: "update: an entry's event",
+      tamper: (t) =>
+        tamper(
+          `update audit.log_entries set event = jsonb_set(event::jsonb, '{data,after,name}', '"X"')::json where tenant_id = $1 and seq = 2`,
+          t.tenantId,
+        ),
+      firstBrokenSeq: 2,
+    },
+    {
+      table: "log_entries",
+      change: "delete: the first entry",
+      tamper: (t) => tamper(`delete from audit.log_entries where tenant_id = $1 and seq = 1`, t.tenantId),
+      firstBrokenSeq: 1,
+    },
+    {
+      table: "log_entries",
+      change: "delete: every entry",
+      tamper: (t) => tamper(`delete from audit.log_entries where tenant_id = $1`, t.tenantId),
+      firstBrokenSeq: 1,
+    },
+    {
+      table: "log_entries",
+      change: "insert: a well-chained entry after the head",
+      tamper: forgedEntry,
+      firstBrokenSeq: 4,
+    },
+    {
+      table: "log_entries",
+      change: "insert: an entry before the start of the chain",
+      tamper: (t) =>
+        tamper(
+          `insert into audit.log_entries
+             (tenant_id, seq, event_id, type, entity, subject, actor_id, source, occurred_at, event, diff, prev_hash, hash)
+           select tenant_id, 0, $2, type, entity, subject, actor_id, source, occurred_at, event, diff, prev_hash, hash
+           from audit.log_entries where tenant_id = $1 and seq = 1`,
+          t.tenantId,
+          Bun.randomUUIDv7(),
+        ),
+      firstBrokenSeq: 0,
+    },
+  ];
+
+  test("the cases cover every table in the audit schema", async () => {
+    const tables = await h.superuser`
+      select table_name from information_schema.tables where table_schema = 'audit' order by 1`;
+    expect(tables.map((t) => t.table_name)).toEqual([...new Set(cases.map((c) => c.table))].sort());
+    for (const table of new Set(cases.map((c) => c.table))) {
+      const changes = cases.filter((c) => c.table === table).map((c) => c.change.split(":")[0]);
+      expect(changes.some((c) => c?.includes("update"))).toBe(true);
+      expect(changes.some((c) => c?.includes("delete"))).toBe(true);
+      expect(changes.some((c) => c?.includes("insert"))).toBe(true);
+    }
+  });
+
+  for (const c of cases) {
+    test(`${c.table}, ${c.change}: reported at ${c.firstBrokenSeq}`, async () => {
+      const story = await recordedStory();
+      expect(await story.api.verify.query({})).toEqual({ ok: true, checked: 3 });
+      await c.tamper(story);
+      const result = await story.api.verify.query({});
+      expect(result).toMatchObject({ ok: false, firstBrokenSeq: c.firstBrokenSeq });
+      expect(result.reason).toBeString();
+    });
+  }
+
+  test("a head inserted for a tenant without entries is reported", async () => {
+    const tenant = await h.newTenant();
+    await tamper(
+      `insert into audit.chain_heads (tenant_id, seq, hash) values ($1, 2, repeat('0', 64))`,
+      tenant.tenantId,
+    );
+    expect(await tenant.api.verify.query({})).toMatchObject({
+      ok: false,
+      firstBrokenSeq: 1,
+      reason: "entry missing",
+    });
+  });
+});
+
 describe("immutability and retention", () => {
   const asApp = (tenantId: string, statement: string) =>
     h.superuser.begin(async (tx) => {
@@ -347,13 +518,23 @@ describe("export", () => {
   });
 });
 
-test("metrics: events recorded, chain length per tenant, consumer counters", async () => {
+test("metrics: events recorded, chains and entries in total, consumer counters; no tenant id anywhere", async () => {
   const { tenantId } = await recordedStory();
-  const text = await h.metrics.registry.metrics();
+  const other = await recordedStory();
+  const response = await h.app.fetch(new Request("http://audit.test/metrics"));
+  expect(response.status).toBe(200);
+  const text = await response.text();
   expect(text).toMatch(/vextrus_audit_events_recorded_total\{[^}]*\} [1-9]/);
-  expect(text).toContain(`vextrus_audit_chain_length{tenant="${tenantId}",service="audit"} 3`);
+  const gauge = (name: string) => Number(text.match(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, "m"))?.[1]);
+  expect(gauge("vextrus_audit_chains")).toBeGreaterThanOrEqual(2);
+  expect(gauge("vextrus_audit_entries")).toBeGreaterThanOrEqual(6);
   expect(text).toMatch(
     /vextrus_events_handled_total\{[^}]*topic="vextrus.organization.department"[^}]*\} [1-9]/,
   );
   expect(text).toContain("vextrus_events_consumer_lag{");
+  for (const id of [tenantId, other.tenantId]) {
+    expect(text).not.toContain(id);
+  }
+  expect(text).not.toMatch(/tenant="/);
+  expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
 });

@@ -2,10 +2,16 @@ import { type Database, rowsOf } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import { chainHeads } from "../db/schema.ts";
 
-/** The longest chains' heads, across tenants (the chain-length gauge reads them at scrape time). */
-export async function chainHeadSeqs(db: Database): Promise<{ tenant_id: string; seq: string | number }[]> {
+/**
+ * Totals over every tenant (the gauges read them at scrape time): chains, and entries held (those
+ * removed by retention excluded). Never per tenant: a label per tenant would list every customer.
+ */
+export async function chainTotals(db: Database): Promise<{ chains: number; entries: number }> {
   const result = await db.privileged((tx) =>
-    tx.execute(sql`select tenant_id, seq from ${chainHeads} order by seq desc limit 1000`),
+    tx.execute(
+      sql`select count(*) as chains, coalesce(sum(seq - anchor_seq), 0) as entries from ${chainHeads}`,
+    ),
   );
-  return rowsOf<{ tenant_id: string; seq: string | number }>(result);
+  const row = rowsOf<{ chains: string | number; entries: string | number }>(result)[0];
+  return { chains: Number(row?.chains ?? 0), entries: Number(row?.entries ?? 0) };
 }

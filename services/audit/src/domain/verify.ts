@@ -1,5 +1,5 @@
 import { canonicalJson } from "@vextrus/events";
-import { and, asc, eq, gte, lte } from "drizzle-orm";
+import { and, asc, eq, gte, lte, max, min } from "drizzle-orm";
 import { z } from "zod";
 import { chainHeads, logEntries } from "../db/schema.ts";
 import type { AuditContext } from "../deps.ts";
@@ -59,9 +59,12 @@ function problemWith(entry: Entry, prevHash: string, tenantId: string): string |
 }
 
 /**
- * Recomputes the tenant's hash chain over a range of sequence numbers: every entry must be present,
- * link to the previous hash and hash to its stored value. Entries removed by the retention policy
- * are skipped (verification starts from the anchor the policy kept).
+ * Recomputes the tenant's hash chain over a range of sequence numbers from the entries themselves:
+ * every entry from the chain's start to the last entry present must be there, link to the previous
+ * hash and hash to its stored value. The chain head is a cache (appends lock it): it must agree with
+ * the last entry, and disagreeing is reported like a broken entry. Entries removed by the retention
+ * policy are skipped (verification starts from the anchor the policy kept, and nothing may remain at
+ * or before it).
  */
 export async function verifyChain({
   ctx,
@@ -76,28 +79,43 @@ export async function verifyChain({
   return result;
 }
 
+const broken = (firstBrokenSeq: number, reason: string, checked = 0): VerifyResult => ({
+  ok: false,
+  checked,
+  firstBrokenSeq,
+  reason,
+});
+
 async function verify(ctx: AuditContext, input: z.infer<typeof VerifyInput>): Promise<VerifyResult> {
   const { db } = ctx.deps;
   const read = <T>(fn: Parameters<typeof db.tenant<T>>[1]) => db.tenant(ctx.tenantId, fn, { readOnly: true });
-  const [head] = await read((tx) =>
-    tx.select().from(chainHeads).where(eq(chainHeads.tenantId, ctx.tenantId)),
+  const [[head], [bounds]] = await read((tx) =>
+    Promise.all([
+      tx.select().from(chainHeads).where(eq(chainHeads.tenantId, ctx.tenantId)),
+      tx.select({ first: min(logEntries.seq), last: max(logEntries.seq) }).from(logEntries),
+    ]),
   );
+  const first = bounds?.first ?? null;
+  const last = bounds?.last ?? null;
   if (!head) {
-    const [stray] = await read((tx) => tx.select({ seq: logEntries.seq }).from(logEntries).limit(1));
-    return stray
-      ? { ok: false, checked: 0, firstBrokenSeq: stray.seq, reason: "entry without a chain" }
-      : { ok: true, checked: 0 };
+    return first === null ? { ok: true, checked: 0 } : broken(first, "entries without a chain head");
   }
+  if (first !== null && first <= head.anchorSeq) {
+    return broken(first, "entry at or before the start of the chain (the head's anchor disagrees)");
+  }
+  // The chain runs to its last entry, or to where the head claims it ends if that is further.
+  const lastSeq = Math.max(last ?? head.anchorSeq, head.seq, head.anchorSeq);
   const start = Math.max(input.from ?? 1, head.anchorSeq + 1);
-  const end = Math.min(input.to ?? head.seq, head.seq);
-  if (start > end) {
-    return { ok: true, checked: 0 };
+  const end = Math.min(input.to ?? lastSeq, lastSeq);
+  const initial = head.anchorSeq > 0 ? head.anchorHash : genesisHash(ctx.tenantId);
+  if (initial === null) {
+    return broken(head.anchorSeq + 1, "chain head has an anchor without its hash");
   }
   let prevHash: string;
-  if (start === 1) {
-    prevHash = genesisHash(ctx.tenantId);
-  } else if (start - 1 === head.anchorSeq && head.anchorHash) {
-    prevHash = head.anchorHash;
+  if (start === head.anchorSeq + 1) {
+    prevHash = initial;
+  } else if (start > end) {
+    return { ok: true, checked: 0 };
   } else {
     const [before] = await read((tx) =>
       tx
@@ -106,7 +124,7 @@ async function verify(ctx: AuditContext, input: z.infer<typeof VerifyInput>): Pr
         .where(eq(logEntries.seq, start - 1)),
     );
     if (!before) {
-      return { ok: false, checked: 0, firstBrokenSeq: start - 1, reason: "entry missing" };
+      return broken(start - 1, "entry missing");
     }
     prevHash = before.hash;
   }
@@ -126,11 +144,11 @@ async function verify(ctx: AuditContext, input: z.infer<typeof VerifyInput>): Pr
     }
     for (const entry of page) {
       if (entry.seq !== expected) {
-        return { ok: false, checked, firstBrokenSeq: expected, reason: "entry missing" };
+        return broken(expected, "entry missing", checked);
       }
       const problem = problemWith(entry, prevHash, ctx.tenantId);
       if (problem) {
-        return { ok: false, checked, firstBrokenSeq: entry.seq, reason: problem };
+        return broken(entry.seq, problem, checked);
       }
       prevHash = entry.hash;
       expected += 1;
@@ -138,15 +156,15 @@ async function verify(ctx: AuditContext, input: z.infer<typeof VerifyInput>): Pr
     }
   }
   if (expected <= end) {
-    return { ok: false, checked, firstBrokenSeq: expected, reason: "entry missing" };
+    return broken(expected, "entry missing", checked);
   }
-  if (end === head.seq && prevHash !== head.hash) {
-    return {
-      ok: false,
-      checked,
-      firstBrokenSeq: head.seq,
-      reason: "chain head does not match the last entry",
-    };
+  if (end === lastSeq) {
+    if (head.seq !== lastSeq) {
+      return broken(head.seq + 1, "chain head disagrees with the entries: they go on past it", checked);
+    }
+    if (prevHash !== head.hash) {
+      return broken(head.seq, "chain head does not match the last entry", checked);
+    }
   }
   return { ok: true, checked };
 }
