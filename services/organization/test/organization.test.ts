@@ -67,6 +67,26 @@ describe("organization structure", () => {
     expect(fetched.createdAt).toBeInstanceOf(Date);
   });
 
+  test("a negative approval limit is refused on create and update, naming the field", async () => {
+    const { api } = await h.newTenant("neglimit");
+    const created = await failure(
+      api.designations.create.mutate({ name: "Clerk", rank: 1, approvalLimit: "-5" }),
+    );
+    expect(created.data.httpStatus).toBe(400);
+    expect(created.message).toBe("approvalLimit: must not be negative");
+    expect(created.data.issues?.[0]?.path).toBe("approvalLimit");
+    const clerk = await api.designations.create.mutate({ name: "Clerk", rank: 1, approvalLimit: "0" });
+    const updated = await failure(
+      api.designations.update.mutate({
+        id: clerk.id,
+        approvalLimit: "-0.01",
+        expectedVersion: clerk.version,
+      }),
+    );
+    expect(updated.data.issues?.[0]?.path).toBe("approvalLimit");
+    expect((await api.designations.get.query({ id: clerk.id })).approvalLimit).toBe("0.00");
+  });
+
   test("the department tree nests children under parents", async () => {
     const { api } = await h.newTenant("tree");
     const s = await seedStructure(api);
