@@ -126,7 +126,7 @@ async function seedWork(
   });
   const evaluation = await api.rules.evaluate.mutate({
     ruleSet: "tax.vat",
-    facts: { amount: "10000.00" },
+    facts: { value: "10000.00" },
   });
   await api.organization.memberships.create.mutate({
     userId: org.adminId,

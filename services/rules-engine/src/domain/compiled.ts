@@ -28,7 +28,11 @@ export function compileVersions(
 async function loadActive(ctx: RulesContext, tx: Tx, key: string): Promise<CachedSet> {
   const set = await findRuleSet(tx, key);
   const versions = (await currentVersions(tx, set.id)).filter((v) => v.status === "active");
-  return { ruleSetId: set.id, compiled: compileVersions(ctx, key, versions) };
+  return {
+    ruleSetId: set.id,
+    compiled: compileVersions(ctx, key, versions),
+    declared: new Set(Object.keys(set.facts)),
+  };
 }
 
 /** The tenant's active rules of a set, compiled; from the cache unless a change invalidated it. */

@@ -1,12 +1,14 @@
 import { canonicalJson } from "@vextrus/events";
-import { AppError, notFound } from "@vextrus/platform";
+import { AppError, invalidField, notFound } from "@vextrus/platform";
 import { eq } from "drizzle-orm";
 import { evaluations, ruleSets } from "../db/schema.ts";
 import type { RulesContext } from "../deps.ts";
+import type { CachedSet } from "../engine/cache.ts";
 import { runSet, type SetRun } from "../engine/compile.ts";
 import { type EvaluationResult, storedDecisionOf } from "../engine/model.ts";
 import { ruleSetLabel } from "../metrics.ts";
 import { activeSet, compileVersions } from "./compiled.ts";
+import { emitRuleEvent } from "./rule-events.ts";
 import { versionsById } from "./store.ts";
 
 const EVALUATION = { en: "Evaluation", bn: "মূল্যায়ন" };
@@ -15,7 +17,7 @@ export interface EvaluateOutput extends EvaluationResult {
   evaluationId: string;
 }
 
-const outcomeOf = (result: EvaluationResult): string =>
+const outcomeOf = (result: EvaluationResult): "pass" | "approval" | "blocked" =>
   result.actions.some((a) => a.kind === "block")
     ? "blocked"
     : result.actions.some((a) => a.kind === "require_approval" || a.kind === "require_committee")
@@ -36,36 +38,89 @@ function run(ctx: RulesContext, ruleSet: string, kind: string, fn: () => SetRun)
   }
 }
 
+export interface EvaluateInput {
+  ruleSet: string;
+  facts: Record<string, unknown>;
+  at?: Date | undefined;
+  /** Facts the set does not declare are ignored instead of refused (a caller passing a superset). */
+  ignoreUnknownFacts?: boolean | undefined;
+}
+
+const unknownIn = (set: CachedSet, facts: Record<string, unknown>) =>
+  Object.keys(facts).filter((name) => !set.declared.has(name));
+
+/**
+ * The set to evaluate, refusing facts it does not declare (a misspelt fact would otherwise read as
+ * missing and, e.g., give zero tax). The cached catalog may predate a `ruleSets.define` on another
+ * replica, so a refusal is confirmed against a fresh load first; the happy path costs nothing.
+ */
+async function setFor(ctx: RulesContext, input: EvaluateInput): Promise<CachedSet> {
+  const cached = await activeSet(ctx, input.ruleSet);
+  if (input.ignoreUnknownFacts || unknownIn(cached, input.facts).length === 0) {
+    return cached;
+  }
+  ctx.deps.cache.invalidate(ctx.tenantId, input.ruleSet);
+  const set = await activeSet(ctx, input.ruleSet);
+  const unknown = unknownIn(set, input.facts);
+  if (unknown.length > 0) {
+    const names = unknown.join(", ");
+    const declared = [...set.declared].sort().join(", ");
+    throw invalidField(`facts.${unknown[0]}`, "rules.fact.unknown", {
+      en: `${input.ruleSet} has no fact named ${names} (its facts: ${declared})`,
+      bn: `${input.ruleSet}-এ ${names} নামে কোনো তথ্য নেই (এর তথ্যগুলো: ${declared})`,
+    });
+  }
+  return set;
+}
+
 /**
  * Evaluates the tenant's active rules of a set against the facts, as of `at` (default now), and
- * stores the inputs, the exact rule versions and the result so it can be replayed.
+ * stores the inputs, the exact rule versions and the result so it can be replayed; the stored
+ * evaluation is announced (`vextrus.rules.evaluation.completed`) in the same transaction.
  */
 export async function evaluate({
   ctx,
   input,
 }: {
   ctx: RulesContext;
-  input: { ruleSet: string; facts: Record<string, unknown>; at?: Date | undefined };
+  input: EvaluateInput;
 }): Promise<EvaluateOutput> {
+  const started = performance.now();
   const timer = ctx.deps.metrics.duration.startTimer({ rule_set: ruleSetLabel(input.ruleSet) });
   const at = input.at ?? new Date();
-  const set = await activeSet(ctx, input.ruleSet);
+  const set = await setFor(ctx, input);
   const { versionIds, ...result } = run(ctx, input.ruleSet, "evaluate", () =>
     runSet(set.compiled, input.facts, at),
   );
   const evaluationId = Bun.randomUUIDv7();
-  await ctx.deps.db.tenant(ctx.tenantId, (tx) =>
-    tx.insert(evaluations).values({
+  const decision = storedDecisionOf(result);
+  await ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+    await tx.insert(evaluations).values({
       id: evaluationId,
       tenantId: ctx.tenantId,
       ruleSetId: set.ruleSetId,
       facts: input.facts,
       at,
       ruleVersionIds: versionIds,
-      result: storedDecisionOf(result),
+      result: decision,
       createdBy: ctx.principal.userId,
-    }),
-  );
+    });
+    await emitRuleEvent(tx, {
+      type: "vextrus.rules.evaluation.completed",
+      subject: evaluationId,
+      tenantId: ctx.tenantId,
+      actorId: ctx.principal.userId,
+      traceparent: ctx.traceparent,
+      data: {
+        id: evaluationId,
+        ruleSetId: set.ruleSetId,
+        ruleSet: input.ruleSet,
+        outcome: outcomeOf(result),
+        fired: decision.fired,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      },
+    });
+  });
   timer();
   return { evaluationId, ...result };
 }

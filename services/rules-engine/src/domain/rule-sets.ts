@@ -16,7 +16,7 @@ export async function defineRuleSet({
   ctx: RulesContext;
   input: { key: string; name: string; facts: FactCatalog };
 }) {
-  return ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+  const defined = await ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
     const [existing] = await tx
       .select()
       .from(ruleSets)
@@ -52,6 +52,9 @@ export async function defineRuleSet({
       .returning();
     return row;
   });
+  // Its catalog changed: evaluations on this replica see the new facts at once.
+  ctx.deps.cache.invalidate(ctx.tenantId, input.key);
+  return defined;
 }
 
 export async function listRuleSets({ ctx }: { ctx: RulesContext }) {

@@ -5,6 +5,8 @@ import type { RuleVersion } from "./model.ts";
 export interface CachedSet {
   ruleSetId: string;
   compiled: CompiledSet;
+  /** The facts the set declares (its catalog): any other fact is refused. */
+  declared: ReadonlySet<string>;
 }
 
 interface Entry {

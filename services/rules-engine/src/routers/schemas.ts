@@ -7,7 +7,13 @@ export const Facts = z
   .record(Name, z.union([z.string().max(200), z.number(), z.boolean(), z.null()]))
   .refine((facts) => Object.keys(facts).length <= 200, "At most 200 facts");
 
-export const EvaluateInput = z.strictObject({ ruleSet: RuleSetKey, facts: Facts, at: z.date().optional() });
+export const EvaluateInput = z.strictObject({
+  ruleSet: RuleSetKey,
+  facts: Facts,
+  at: z.date().optional(),
+  /** By default a fact the set does not declare is a 400 naming it; true ignores such facts. */
+  ignoreUnknownFacts: z.boolean().optional(),
+});
 export const ReplayInput = z.strictObject({ evaluationId: z.uuid() });
 export const SimulateInput = z.strictObject({
   ruleSet: RuleSetKey,

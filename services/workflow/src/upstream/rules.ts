@@ -40,16 +40,22 @@ export interface RulesClient {
   evaluate(input: { ruleSet: string; facts: Facts }, call: CallContext): Promise<Evaluation>;
 }
 
-/** rules-engine's `evaluate` (a mutation: it stores the evaluation); needs the caller's `rules:evaluation:run`. */
+/**
+ * rules-engine's `evaluate` (a mutation: it stores the evaluation); needs the caller's `rules:evaluation:run`.
+ * The facts are `amount`, `value` and every scalar field of the request's free-form data, a superset of
+ * what any one set declares, so the facts a set does not declare are ignored rather than refused.
+ */
 export function rulesClient(rules: ServiceClient): RulesClient {
   return {
     evaluate: (input, call) =>
-      rules.mutation("evaluate", input, Evaluation, call).catch((error: unknown) => {
-        // The facts come from the process's `data`: a fact the engine refuses is bad input there.
-        if (error instanceof AppError && error.kind === "VALIDATION") {
-          throw new AppError("VALIDATION", "workflow.rules.invalid_fact", error.text, "data");
-        }
-        throw error;
-      }),
+      rules
+        .mutation("evaluate", { ...input, ignoreUnknownFacts: true }, Evaluation, call)
+        .catch((error: unknown) => {
+          // The facts come from the process's `data`: a fact the engine refuses is bad input there.
+          if (error instanceof AppError && error.kind === "VALIDATION") {
+            throw new AppError("VALIDATION", "workflow.rules.invalid_fact", error.text, "data");
+          }
+          throw error;
+        }),
   };
 }
