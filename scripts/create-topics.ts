@@ -1,4 +1,4 @@
-// `bun run topics:create`: creates every catalog topic and its dead-letter topic on the cluster in
+// `npm run topics:create`: creates every catalog topic and its dead-letter topic on the cluster in
 // KAFKA_BROKERS. Idempotent: existing topics are reported, never changed.
 //   KAFKA_BROKERS=host:port[,…]       required
 //   KAFKA_REPLICATION_FACTOR=3        default 1 (a single dev broker); 3 in production

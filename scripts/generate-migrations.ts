@@ -1,5 +1,5 @@
 /**
- * `bun run db:generate`: runs `drizzle-kit generate` in every service that has a drizzle.config.ts.
+ * `npm run db:generate`: runs `drizzle-kit generate` in every service that has a drizzle.config.ts.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";

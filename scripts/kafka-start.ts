@@ -1,6 +1,6 @@
 // Dev convenience: runs the tests' Kafka broker (Apache Kafka from Maven jars, KRaft, one node) in
 // the foreground until Ctrl-C. Prints the KAFKA_BROKERS value to use.
-//   bun scripts/kafka-start.ts
+//   npm run kafka:start
 import { join } from "node:path";
 import { type LocalKafka, startLocalKafka } from "./test-infra/kafka.ts";
 import { errorMessage, repoRoot } from "./test-infra/process.ts";

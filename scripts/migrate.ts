@@ -1,5 +1,5 @@
 /**
- * `bun run migrate`: applies every service's committed migrations (drizzle/<service>/) to the
+ * `npm run migrate`: applies every service's committed migrations (drizzle/<service>/) to the
  * PostgreSQL in MIGRATION_DATABASE_URL (or DATABASE_URL). Services also migrate themselves at start.
  */
 

@@ -3,7 +3,7 @@
 // groups that already applied an event skip it (inbox); the group that failed applies it now, or
 // dead-letters it again. Progress is kept in the consumer group `vextrus.dlq-replay.<dlq topic>`, so a
 // second run replays only letters that arrived since.
-//   bun scripts/replay-dlq.ts vextrus.organization.department.dlq [--consumer vextrus.audit] [--dry-run]
+//   npm run dlq:replay -- vextrus.organization.department.dlq [--consumer vextrus.audit] [--dry-run]
 //   KAFKA_BROKERS=host:port[,…]   required
 //   KAFKA_TOPIC_PREFIX=…          prefix of the cluster's topic names (default none)
 import { parseArgs } from "node:util";
@@ -31,7 +31,7 @@ const { values, positionals } = parseArgs({
 
 const dlqTopic = positionals[0];
 if (!dlqTopic?.endsWith(".dlq") || positionals.length !== 1) {
-  console.error("usage: bun scripts/replay-dlq.ts <topic>.dlq [--consumer <group>] [--dry-run]");
+  console.error("usage: npm run dlq:replay -- <topic>.dlq [--consumer <group>] [--dry-run]");
   process.exit(2);
 }
 const env = readEnvOrExit(Env, process.env);

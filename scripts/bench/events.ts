@@ -1,4 +1,4 @@
-// `bun run bench:events`: in one run,
+// `npm run bench:events`: in one run,
 //   1. rounds (after one uncounted warm-up round) of two measurements back to back, so both see the
 //      same background noise (2 shared cores): raw kafkajs producer throughput (same message size
 //      and producer settings as the relay), then outbox → relay → Kafka → audit draining an outbox

@@ -1,5 +1,5 @@
 /**
- * `bun run bench:gateway`: the same authenticated tenant read (organization.companies.get) sent
+ * `npm run bench:gateway`: the same authenticated tenant read (organization.companies.get) sent
  * straight to the organization service and through the gateway, in the same run. The service and
  * the gateway each run in their own process, as deployed; this process generates the load. Short
  * rounds alternate the two paths, so both see the same background noise (2 shared cores); the

@@ -1,5 +1,5 @@
 /**
- * The server half of `bun run bench:platform`: one service built with the kit, with two procedures
+ * The server half of `npm run bench:platform`: one service built with the kit, with two procedures
  * that read the same organization row by id — inside a tenant (RLS) transaction, and without one.
  */
 import { companies } from "@vextrus/organization/schema";

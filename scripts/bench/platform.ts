@@ -1,5 +1,5 @@
 /**
- * `bun run bench:platform`: req/s, p50 and p99 for (a) GET /health/live, (b) a tRPC query reading one
+ * `npm run bench:platform`: req/s, p50 and p99 for (a) GET /health/live, (b) a tRPC query reading one
  * organization row by id in a tenant (RLS) transaction, (c) the same read without the transaction.
  * The server runs in its own process; this process generates the load. Rounds are interleaved and
  * medians reported (2 noisy cores).

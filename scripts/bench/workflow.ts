@@ -1,5 +1,5 @@
 /**
- * `bun run bench:workflow`: start + approve round trips per second, with p50/p99, for a 40,000 BDT
+ * `npm run bench:workflow`: start + approve round trips per second, with p50/p99, for a 40,000 BDT
  * requisition (rules: tax.vat + purchase.approval → one approver). Each round trip is two calls:
  * `workflow.processes.start` by the engineer (workflow asks organization for the chain and the rules
  * engine for both rule sets, then writes the process, task, trail and outbox rows in one

@@ -30,7 +30,12 @@ export async function bootAuth(env: AuthEnv, shared: SharedResources = {}): Prom
   const rt = await openRuntime({ service: "auth", env, shared, migrations: MIGRATIONS });
   const { db, log, metrics } = rt;
   if (!env.SIGNING_KEY_SECRET) {
-    log.warn("SIGNING_KEY_SECRET is not set: private signing keys are stored unsealed");
+    log.warn(
+      "SIGNING_KEY_SECRET is not set: the private keys that sign every access token are stored unencrypted " +
+        "in the database, so anyone who can read it (or a backup, or .data/) can forge sign-ins. Fine for a " +
+        "trial; otherwise set SIGNING_KEY_SECRET to 32+ random characters, the same on every start " +
+        '(README, "The signing-key secret")',
+    );
   }
   if (!env.ORGANIZATION_URL) {
     log.warn("ORGANIZATION_URL is not set: registerTenant will answer UNAVAILABLE");

@@ -1,5 +1,5 @@
 /**
- * The rules benchmark (run by `bun run bench:rules`, i.e. scripts/bench/rules.ts): one 50-rule set in
+ * The rules benchmark (run by `npm run bench:rules`, i.e. scripts/bench/rules.ts): one 50-rule set in
  * our engine and in json-rules-engine, 100,000 random fact sets, identical decisions asserted, then
  * evaluations/s for both and the ratio; then evaluations/s through the real service with every
  * evaluation stored in PostgreSQL.
