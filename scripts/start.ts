@@ -86,7 +86,7 @@ const services = [
 // The gateway names services as callers see them: `rules.evaluate`, `masterData.parties.list`.
 const ROUTE_NAMES: Record<string, string> = { "rules-engine": "rules", "master-data": "masterData" };
 const routes = Object.fromEntries(services.map((s) => [ROUTE_NAMES[s.name] ?? s.name, s.url]));
-const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway")), {
+const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway", { JWKS_URL: jwksUrl })), {
   services: routes,
   log,
   bus,

@@ -3,11 +3,11 @@ import {
   type Connection,
   createLogger,
   createMetrics,
-  createTokenVerifier,
   type Logger,
   listen,
   type ServiceEnv,
   type Stoppable,
+  tokenVerifierFromEnv,
 } from "@vextrus/platform";
 import {
   APP_ROLE,
@@ -83,14 +83,7 @@ export async function openRuntime(options: RuntimeOptions) {
   const { env, shared, service } = options;
   const log = (shared.log ?? createLogger({ level: env.LOG_LEVEL })).child({ service });
   const { db, listener } = await openDatabase(options);
-  const verifyToken =
-    env.JWKS_URL || env.JWT_PUBLIC_KEY
-      ? await createTokenVerifier({
-          jwksUrl: env.JWKS_URL,
-          publicKey: env.JWT_PUBLIC_KEY,
-          issuer: env.JWT_ISSUER,
-        })
-      : undefined;
+  const verifyToken = await tokenVerifierFromEnv(env);
   const ownsTransport = !shared.bus && Boolean(env.KAFKA_BROKERS);
   const transport =
     shared.bus ??

@@ -132,6 +132,25 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
   }
 }
 
+/**
+ * The verifier a process's settings describe (JWKS_URL, else JWT_PUBLIC_KEY, with JWT_ISSUER), or
+ * undefined when they name neither (every bearer token is then refused, or left unverified).
+ */
+export function tokenVerifierFromEnv(
+  env: { JWKS_URL?: string | undefined; JWT_PUBLIC_KEY?: string | undefined; JWT_ISSUER: string },
+  options: Pick<VerifierOptions, "apiKeyIntrospectionUrl"> = {},
+): Promise<TokenVerifier> | undefined {
+  if (!env.JWKS_URL && !env.JWT_PUBLIC_KEY) {
+    return undefined;
+  }
+  return createTokenVerifier({
+    jwksUrl: env.JWKS_URL,
+    publicKey: env.JWT_PUBLIC_KEY,
+    issuer: env.JWT_ISSUER,
+    ...options,
+  });
+}
+
 const VERIFIED_CACHE_SIZE = 10_000;
 const VERIFIED_CACHE_MS = 60_000;
 

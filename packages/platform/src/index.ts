@@ -5,6 +5,7 @@ export {
   JWKS_COOLDOWN_MS,
   type Principal,
   type TokenVerifier,
+  tokenVerifierFromEnv,
 } from "./auth.ts";
 export {
   type Connection,

@@ -1,8 +1,8 @@
-import { type Logger, localeFromHeader, RateLimiter } from "@vextrus/platform";
+import { type Logger, localeFromHeader, RateLimiter, type TokenVerifier } from "@vextrus/platform";
 import { Hono } from "hono";
-import { cors as corsMiddleware } from "hono/cors";
 import pkg from "../package.json" with { type: "json" };
 import { requestIdFrom } from "./caller.ts";
+import { createCors } from "./cors.ts";
 import { errorItem, gatewayInternal } from "./errors.ts";
 import { checkServices } from "./health.ts";
 import { createGatewayMetrics } from "./metrics.ts";
@@ -23,6 +23,8 @@ export interface GatewayOptions {
   };
   maxBatchSize?: number;
   maxBodyBytes?: number;
+  /** Verifies access tokens, so the tenant limit is charged to verified tenants only; none: address only. */
+  verifyToken?: TokenVerifier | undefined;
   /** Where rate-limit refusals go as events (the security trail); none: only /metrics counts them. */
   refusals?: RefusalReporter;
 }
@@ -39,14 +41,22 @@ const routeLabel = (services: readonly string[]) =>
       ? `/trpc/${services[0]}`
       : "/trpc/(batch)";
 
+/** Whether a request URL's path starts with /trpc/ (without parsing the whole URL). */
+function isTrpc(url: string): boolean {
+  const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+  return pathStart !== -1 && url.startsWith("/trpc/", pathStart);
+}
+
 /**
  * The gateway's HTTP app: /trpc routed to the services, CORS, rate limits, /health, /health/ready
  * (every service's readiness) and /metrics. No side effects: tests build it with real services.
- * Without CORS, /trpc/* is handed to the proxy by Bun's router (`bunRoutes`), past Hono; with CORS
- * it goes through Hono's middleware. Either way the same `handleTrpc` answers.
+ * /trpc/* has one path: `handleTrpc`, which Bun's router hands it to (`bunRoutes`) past Hono, and
+ * which `fetch` calls too when served without Bun's router; CORS, when configured, is applied there
+ * and by the same `cors.ts` to Hono's routes.
  */
 export function createGateway(options: GatewayOptions) {
   const table = normalizeTable(options.services);
+  const cors = createCors(options.corsOrigins ?? []);
   const metrics = createGatewayMetrics();
   const started = Date.now();
   const limits = { tenant: options.rateLimits?.tenant ?? OFF, ip: options.rateLimits?.ip ?? OFF };
@@ -59,12 +69,13 @@ export function createGateway(options: GatewayOptions) {
     maxBatchSize: options.maxBatchSize ?? 50,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     limits: { tenant: new RateLimiter(limits.tenant), ip: new RateLimiter(limits.ip) },
+    verifyToken: options.verifyToken,
     onRateLimited: (scope, who) => {
       metrics.rateLimited.inc({ scope });
       options.refusals?.record({
         scope,
         address: who.address,
-        claimedTenant: who.tenant,
+        tenant: who.tenant,
         route: routeLabel(who.services),
         limit: limits[scope].perSecond,
       });
@@ -87,11 +98,8 @@ export function createGateway(options: GatewayOptions) {
    * debug (the service that answered logs it under the same request id); what the gateway refused
    * or could not deliver, at info. Bun's router calls this past Hono, so it answers its own failures.
    */
-  async function handleTrpc(
-    request: Request,
-    connection: unknown,
-    requestId = requestIdFrom(request.headers.get("x-request-id") ?? undefined),
-  ): Promise<Response> {
+  async function forwardTrpc(request: Request, connection: unknown): Promise<Response> {
+    const requestId = requestIdFrom(request.headers.get("x-request-id") ?? undefined);
     const begin = performance.now();
     let outcome: Awaited<ReturnType<typeof proxy>>;
     try {
@@ -116,24 +124,31 @@ export function createGateway(options: GatewayOptions) {
     return outcome.response;
   }
 
+  /** Every /trpc request, however it arrives: CORS (when configured) around the proxy. */
+  async function handleTrpc(request: Request, connection: unknown): Promise<Response> {
+    const preflight = cors?.preflight(request);
+    if (preflight) {
+      return preflight;
+    }
+    const response = await forwardTrpc(request, connection);
+    return cors ? cors.decorate(request, response) : response;
+  }
+
   const app = new Hono<GatewayEnv>();
   app.use(async (c, next) => {
     c.set("requestId", requestIdFrom(c.req.header("x-request-id")));
     await next();
     c.header("x-request-id", c.get("requestId"));
   });
-  const origins = [...(options.corsOrigins ?? [])];
-  const cors = origins.length > 0;
   if (cors) {
-    app.use(
-      corsMiddleware({
-        origin: origins.includes("*") ? "*" : origins,
-        allowMethods: ["GET", "POST", "OPTIONS"],
-        allowHeaders: ["authorization", "content-type", "accept-language", "x-request-id", "trpc-accept"],
-        exposeHeaders: ["x-request-id", "retry-after"],
-        maxAge: 600,
-      }),
-    );
+    app.use(async (c, next) => {
+      const preflight = cors.preflight(c.req.raw);
+      if (preflight) {
+        return preflight;
+      }
+      await next();
+      cors.decorate(c.req.raw, c.res);
+    });
   }
 
   app.get("/health/live", (c) => c.json({ status: "ok" }));
@@ -155,13 +170,12 @@ export function createGateway(options: GatewayOptions) {
     c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
   );
 
-  app.all("/trpc/*", (c) => handleTrpc(c.req.raw, c.env, c.get("requestId")));
-
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "No such route" } }, 404));
   app.onError((error, c) => internalError(error, c.req.raw, c.get("requestId") ?? ""));
   return {
-    fetch: app.fetch,
-    /** Without CORS, /trpc/* skips Hono: Bun's router hands it straight to the proxy. */
-    bunRoutes: cors ? undefined : { "/trpc/*": handleTrpc },
+    fetch: (request: Request, connection?: unknown) =>
+      isTrpc(request.url) ? handleTrpc(request, connection) : app.fetch(request, connection),
+    /** Bun's router hands /trpc/* to the same handler before `fetch` runs (no Hono on the hot path). */
+    bunRoutes: { "/trpc/*": handleTrpc },
   };
 }

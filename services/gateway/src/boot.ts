@@ -1,5 +1,5 @@
 import { kafkaTransport, type Transport } from "@vextrus/events";
-import { createLogger, type Logger, listen, type Stoppable } from "@vextrus/platform";
+import { createLogger, type Logger, listen, type Stoppable, tokenVerifierFromEnv } from "@vextrus/platform";
 import { createGateway } from "./app.ts";
 import type { GatewayEnv } from "./env.ts";
 import { refusalReporter } from "./refusals.ts";
@@ -32,6 +32,11 @@ export async function bootGateway(
   const transport = shared.bus ?? own;
   const publisher = transport?.publisher("gateway");
   const refusals = refusalReporter({ publisher, log });
+  // JWTs only (API keys would cost a call to auth per new key): the tenant limit charges verified tenants.
+  const verifyToken = await tokenVerifierFromEnv(env, { apiKeyIntrospectionUrl: false });
+  if (!verifyToken) {
+    log.warn("no JWKS_URL or JWT_PUBLIC_KEY: rate limits key on client addresses only");
+  }
   const app = createGateway({
     services,
     log,
@@ -44,6 +49,7 @@ export async function bootGateway(
     maxBatchSize: env.MAX_BATCH_SIZE,
     maxBodyBytes: env.MAX_BODY_BYTES,
     refusals,
+    verifyToken,
   });
   const server = listen(app, env.PORT, "gateway", {
     hostname: env.HOST,

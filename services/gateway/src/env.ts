@@ -28,6 +28,9 @@ export const GatewayEnv = ServiceEnv.pick({
   KAFKA_BROKERS: true,
   HOST: true,
   TRUSTED_PROXIES: true,
+  JWKS_URL: true,
+  JWT_PUBLIC_KEY: true,
+  JWT_ISSUER: true,
 })
   .extend({
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),

@@ -1,7 +1,12 @@
-import type { RateLimiter } from "@vextrus/platform";
-import { clientAddress, type Locale, localeFromHeader } from "@vextrus/platform";
+import {
+  API_KEY_PREFIX,
+  clientAddress,
+  type Locale,
+  localeFromHeader,
+  type RateLimiter,
+  type TokenVerifier,
+} from "@vextrus/platform";
 import type { RoutedCall } from "./batching.ts";
-import { tenantHints } from "./caller.ts";
 import {
   batchTooLarge,
   bodyTooLarge,
@@ -21,6 +26,11 @@ export interface ProxyOptions {
   maxBatchSize: number;
   maxBodyBytes: number;
   limits: { tenant: RateLimiter; ip: RateLimiter };
+  /**
+   * Verifies access tokens (EdDSA, cached per token): only a verified token's tenant is charged.
+   * Without one, every request is limited by its address only.
+   */
+  verifyToken?: TokenVerifier | undefined;
   /** A request refused for a rate limit: whose, and for which services. */
   onRateLimited: (
     scope: "tenant" | "ip",
@@ -107,7 +117,6 @@ async function readBody(request: Request, limit: number): Promise<ArrayBuffer | 
  */
 export function createProxy(options: ProxyOptions) {
   const { table, limits } = options;
-  const tenantOf = tenantHints();
 
   function upstreamHeaders(request: Request, requestId: string, address: string): Headers {
     const headers = new Headers();
@@ -123,21 +132,42 @@ export function createProxy(options: ProxyOptions) {
     return headers;
   }
 
-  /** Takes `cost` tokens from the address's bucket and, when the token names a tenant, from the tenant's. */
-  function rateLimit(request: Request, address: string, cost: number, services: string[]) {
-    const tenant = tenantOf(request.headers.get("authorization"));
+  /**
+   * The tenant of a bearer JWT the gateway verified itself; none for no token, a bad one or an API key
+   * (keys are checked by calling auth, too costly here: their requests pay the address limit only).
+   */
+  async function verifiedTenant(authorization: string | null): Promise<string | undefined> {
+    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
+    if (!token || !options.verifyToken || token.startsWith(API_KEY_PREFIX)) {
+      return undefined;
+    }
+    try {
+      return (await options.verifyToken(token)).tenantId;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Takes `cost` tokens from the address's bucket, then, when the request carries a token the gateway
+   * verified, from its tenant's: a forged tenant claim only ever spends the forger's address budget.
+   */
+  async function rateLimit(request: Request, address: string, cost: number, services: string[]) {
     const retryIp = limits.ip.take(address, cost);
     if (retryIp > 0) {
-      options.onRateLimited("ip", { address, tenant, services });
+      options.onRateLimited("ip", { address, tenant: undefined, services });
       return { refused: rateLimited("ip", retryIp) };
     }
+    const tenant = limits.tenant.enabled
+      ? await verifiedTenant(request.headers.get("authorization"))
+      : undefined;
     const retryTenant = tenant ? limits.tenant.take(tenant, cost) : 0;
     if (retryTenant > 0) {
       limits.ip.refund(address, cost);
       options.onRateLimited("tenant", { address, tenant, services });
       return { refused: rateLimited("tenant", retryTenant) };
     }
-    return { tenant };
+    return {};
   }
 
   return async function proxy({ request, connection, requestId }: ProxyRequest): Promise<ProxyOutcome> {
@@ -162,7 +192,7 @@ export function createProxy(options: ProxyOptions) {
       return done(refuse(batchTooLarge(options.maxBatchSize)));
     }
     const address = clientAddress(connection);
-    const limit = rateLimit(request, address, calls.length, services);
+    const limit = await rateLimit(request, address, calls.length, services);
     if (limit.refused) {
       return done(refuse(limit.refused));
     }
@@ -222,10 +252,6 @@ export function createProxy(options: ProxyOptions) {
       response = merged.ok
         ? jsonResponse(merged.body, merged.status, requestId, { vary: "trpc-accept, accept" })
         : refuse(merged.error);
-    }
-    if (response.status === 401 && limit.tenant) {
-      // The token was refused: a forged tenant claim must not drain that tenant's budget.
-      limits.tenant.refund(limit.tenant, calls.length);
     }
     return done(response);
   };

@@ -6,8 +6,8 @@ export interface Refusal {
   scope: "tenant" | "ip";
   /** The client address the gateway resolved. */
   address: string;
-  /** The token's `tid` claim, unverified (the tenant limit's bucket); undefined without one. */
-  claimedTenant: string | undefined;
+  /** The tenant of the token the gateway verified (the tenant limit's bucket); undefined without one. */
+  tenant: string | undefined;
   /** The route label of the request: `/trpc/<service>` or `/trpc/(batch)`. */
   route: string;
   /** That limit's tokens per second. */
@@ -34,7 +34,7 @@ export interface RefusalReporterOptions {
  * (which the audit log records), one per caller, limit and route per window, carrying the count. A
  * flood of refused requests is a few events, never a flood of them. Without a publisher (tests,
  * a gateway run without an event transport) nothing is published; /metrics counts refusals either
- * way. The tenant named is the token's claim, unverified, so the event belongs to the platform.
+ * way. The events belong to the platform tenant (the tenant named, if any, is the verified token's).
  */
 export function refusalReporter(options: RefusalReporterOptions) {
   const windowMs = options.windowMs ?? 60_000;
@@ -66,14 +66,14 @@ export function refusalReporter(options: RefusalReporterOptions) {
   function toMessage({ refusal, count, first }: Tally) {
     const { topic, key, event } = buildEvent({
       type: "vextrus.gateway.access.rate_limited",
-      subject: refusal.scope === "ip" ? refusal.address : (refusal.claimedTenant ?? refusal.address),
+      subject: refusal.scope === "ip" ? refusal.address : (refusal.tenant ?? refusal.address),
       tenantId: PLATFORM_TENANT_ID,
       data: {
         route: refusal.route,
         limit: refusal.limit,
         ip: refusal.address,
         scope: refusal.scope,
-        claimedTenant: refusal.claimedTenant ?? null,
+        tenant: refusal.tenant ?? null,
         count,
         since: first.toISOString(),
       },
@@ -86,7 +86,7 @@ export function refusalReporter(options: RefusalReporterOptions) {
 
   return {
     record(refusal: Refusal): void {
-      const id = `${refusal.scope}\u0000${refusal.address}\u0000${refusal.claimedTenant ?? ""}\u0000${refusal.route}`;
+      const id = `${refusal.scope}\u0000${refusal.address}\u0000${refusal.tenant ?? ""}\u0000${refusal.route}`;
       const tally = tallies.get(id);
       if (tally) {
         tally.count++;

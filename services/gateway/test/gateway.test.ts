@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CloudEvent, createInProcessBus } from "@vextrus/events";
-import { createLogger, parseTrustedProxies } from "@vextrus/platform";
+import {
+  createLogger,
+  createTokenVerifier,
+  parseTrustedProxies,
+  type TokenVerifier,
+} from "@vextrus/platform";
 import { startTcpProxy } from "@vextrus/platform/testing";
+import { createGateway } from "../src/app.ts";
 import { refusalReporter } from "../src/refusals.ts";
 import {
   batchInput,
@@ -15,6 +21,8 @@ import {
 } from "./harness.ts";
 
 let signer: TestSigner;
+/** The gateway's own check of access tokens (what boot builds from JWKS_URL). */
+let verifyToken: TokenVerifier;
 let org: RunningService;
 /** A second name for the same organization server, so batches can span two "services". */
 let proxy: ReturnType<typeof startTcpProxy>;
@@ -22,6 +30,7 @@ let proxiedUrl: string;
 
 beforeAll(async () => {
   signer = await createTestSigner();
+  verifyToken = await createTokenVerifier({ publicKey: signer.publicKey, issuer: "vextrus-auth" });
   org = await startOrganization("behaviour", { signer });
   const port = Number(new URL(org.url).port);
   proxy = startTcpProxy({ host: "127.0.0.1", port });
@@ -350,7 +359,10 @@ describe("rate limits", () => {
   test("per tenant: 429 with Retry-After once the tenant's bucket is empty; other tenants unaffected", async () => {
     const gateway = startGateway(
       { organization: org.url },
-      { rateLimits: { tenant: { perSecond: 0.5, burst: 3 }, ip: { perSecond: 1000, burst: 1000 } } },
+      {
+        rateLimits: { tenant: { perSecond: 0.5, burst: 3 }, ip: { perSecond: 1000, burst: 1000 } },
+        verifyToken,
+      },
     );
     const a = await signer.sign({ tenantId: Bun.randomUUIDv7(), permissions: ["organization:*"] });
     const b = await signer.sign({ tenantId: Bun.randomUUIDv7(), permissions: ["organization:*"] });
@@ -391,27 +403,54 @@ describe("rate limits", () => {
     await gateway.stop();
   });
 
-  test("a forged token naming a tenant cannot drain that tenant's budget", async () => {
+  test("a forged token naming a tenant cannot drain that tenant's budget, whatever the service answers", async () => {
     const gateway = startGateway(
       { organization: org.url },
-      { rateLimits: { tenant: { perSecond: 0.5, burst: 3 }, ip: { perSecond: 1000, burst: 1000 } } },
+      {
+        rateLimits: { tenant: { perSecond: 0.5, burst: 3 }, ip: { perSecond: 1000, burst: 1000 } },
+        verifyToken,
+      },
     );
     const tenantId = Bun.randomUUIDv7();
     const real = await signer.sign({ tenantId, permissions: ["organization:*"] });
     const forger = await createTestSigner();
     const forged = await forger.sign({ tenantId, permissions: ["*"] });
-    for (let i = 0; i < 6; i++) {
-      const res = await rawCall(gateway.url, "organization.companies.list", {
-        headers: { authorization: `Bearer ${forged}` },
-      });
-      expect(res.status).toBe(401);
-    }
+    const call = (token: string, path: string) =>
+      rawCall(gateway.url, path, { headers: { authorization: `Bearer ${token}` } });
+    // Refused by the service (401), answered without looking at the token (404), or sent all at once:
+    // none of it is charged to the tenant the forged token names.
     for (let i = 0; i < 3; i++) {
-      const res = await rawCall(gateway.url, "organization.companies.list", {
-        headers: { authorization: `Bearer ${real}` },
-      });
-      expect(res.status).not.toBe(429);
+      expect((await call(forged, "organization.companies.list")).status).toBe(401);
+      expect((await call(forged, "organization.noSuchProcedure")).status).toBe(404);
     }
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, () => call(forged, "organization.companies.list")),
+    );
+    expect(burst.map((r) => r.status)).toEqual(Array(6).fill(401));
+    for (let i = 0; i < 3; i++) {
+      expect((await call(real, "organization.companies.list")).status).not.toBe(429);
+    }
+    expect((await call(real, "organization.companies.list")).status).toBe(429);
+    await gateway.stop();
+  });
+
+  test("without a way to verify tokens, the gateway limits by address only", async () => {
+    const gateway = startGateway(
+      { organization: org.url },
+      { rateLimits: { tenant: { perSecond: 0.5, burst: 1 }, ip: { perSecond: 1000, burst: 1000 } } },
+    );
+    const token = await signer.sign({ tenantId: Bun.randomUUIDv7(), permissions: ["organization:*"] });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push(
+        (
+          await rawCall(gateway.url, "organization.companies.list", {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status,
+      );
+    }
+    expect(statuses).not.toContain(429);
     await gateway.stop();
   });
 
@@ -493,7 +532,25 @@ describe("CORS", () => {
       headers: { origin: "https://evil.example" },
     });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const health = await fetch(`${gateway.url}/health/live`, {
+      headers: { origin: "https://app.vextrus.test" },
+    });
+    expect(health.headers.get("access-control-allow-origin")).toBe("https://app.vextrus.test");
     await gateway.stop();
+    // One /trpc path: the app's own fetch (no Bun router in front) answers exactly as the server does.
+    const app = createGateway({
+      services: { organization: org.url },
+      log: createLogger({ level: "error" }),
+      corsOrigins: ["https://app.vextrus.test"],
+    });
+    const direct = await app.fetch(
+      new Request("http://gateway.test/trpc/organization.companies.list", {
+        headers: { origin: "https://app.vextrus.test" },
+      }),
+    );
+    expect(direct.status).toBe(401);
+    expect(direct.headers.get("access-control-allow-origin")).toBe("https://app.vextrus.test");
+    expect(errorData(await direct.json()).appCode).toBe("auth.token.missing");
     const closed = startGateway({ organization: org.url });
     const none = await fetch(`${closed.url}/trpc/organization.companies.list`, {
       headers: { origin: "https://app.vextrus.test" },
@@ -523,6 +580,26 @@ describe("health and metrics", () => {
     expect(metrics).toContain("process_cpu_user_seconds_total");
     expect(metrics).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/trpc\/organization"/);
     expect(metrics).not.toContain("nosuch");
+    await gateway.stop();
+  });
+
+  test("a service's /metrics is never reachable through the gateway, however the path is spelt", async () => {
+    const gateway = startGateway({ organization: org.url });
+    // A line only the service's own registry has (the gateway's upstream histogram names services too).
+    const marker = 'process_cpu_user_seconds_total{service="organization"}';
+    expect(await (await fetch(`${org.url}/metrics`)).text()).toContain(marker);
+    for (const path of [
+      "/organization/metrics",
+      "/trpc/organization/metrics",
+      "/trpc/organization.metrics",
+      "/trpc/organization/../../metrics",
+      "/trpc/organization.%2E%2E%2Fmetrics",
+    ]) {
+      // (fetch resolves `..` itself: that one reaches the gateway's own /metrics.)
+      const response = await fetch(`${gateway.url}${path}`);
+      expect(await response.text()).not.toContain(marker);
+    }
+    expect(await (await fetch(`${gateway.url}/metrics`)).text()).not.toContain(marker);
     await gateway.stop();
   });
 });

@@ -34,14 +34,14 @@ async function probe() {
 const byIp: Refusal = {
   scope: "ip",
   address: "203.0.113.7",
-  claimedTenant: undefined,
+  tenant: undefined,
   route: "/trpc/organization",
   limit: 200,
 };
 const byTenant: Refusal = {
   scope: "tenant",
   address: "198.51.100.4",
-  claimedTenant: TENANT,
+  tenant: TENANT,
   route: "/trpc/(batch)",
   limit: 100,
 };
@@ -75,7 +75,7 @@ describe("rate-limit refusals as events", () => {
       }),
     );
     expect(counts).toContainEqual(
-      expect.objectContaining({ scope: "tenant", claimedTenant: TENANT, route: "/trpc/(batch)", count: 2 }),
+      expect.objectContaining({ scope: "tenant", tenant: TENANT, route: "/trpc/(batch)", count: 2 }),
     );
     expect(counts).toContainEqual(expect.objectContaining({ route: "/trpc/auth", count: 1 }));
 
