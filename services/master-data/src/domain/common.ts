@@ -1,7 +1,7 @@
 import { Money } from "@vextrus/bd";
-import { AppError, type Bilingual, notFound } from "@vextrus/platform";
-import type { Tx } from "@vextrus/platform/db";
-import { and, asc, eq, gt, ilike, or, type SQL, sql } from "drizzle-orm";
+import { AppError, type Bilingual, notFound, type Page, pageInput, pageOf } from "@vextrus/platform";
+import { keyset, type Tx } from "@vextrus/platform/db";
+import { and, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 
@@ -29,17 +29,11 @@ export const ByIdInput = z.object({ id: z.uuid() });
 export const VersionedInput = z.object({ id: z.uuid(), expectedVersion: ExpectedVersion });
 
 export const ListInput = z.object({
-  limit: z.number().int().min(1).max(100).default(20),
-  cursor: z.uuid().optional(),
+  ...pageInput(),
   /** Any part of the name, English or Bengali (a trigram index serves it). */
   search: z.string().trim().min(1).max(100).optional(),
 });
 export type ListInput = z.infer<typeof ListInput>;
-
-export interface Page<Row> {
-  items: Row[];
-  nextCursor: string | null;
-}
 
 /** The columns the shared helpers need: a UUIDv7 id, a version, and optionally names to search. */
 export interface RecordTable {
@@ -87,21 +81,16 @@ export async function listPage<Row extends { id: string }>(
   input: ListInput,
   filters: (SQL | undefined)[],
 ): Promise<Page<Row>> {
+  const page = keyset({ id: t.id }, input.cursor);
   const rows = (await tx
     .select()
     .from(t.table)
     .where(
-      and(
-        input.cursor ? gt(t.id, input.cursor) : undefined,
-        input.search && t.names ? nameMatches(t.names, input.search) : undefined,
-        ...filters,
-      ),
+      and(page.where, input.search && t.names ? nameMatches(t.names, input.search) : undefined, ...filters),
     )
-    .orderBy(asc(t.id))
+    .orderBy(...page.orderBy)
     .limit(input.limit + 1)) as Row[];
-  const items = rows.slice(0, input.limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > input.limit && last ? last.id : null };
+  return pageOf(rows, input.limit, (row) => row.id);
 }
 
 export const stale = (entity: Entity) =>
