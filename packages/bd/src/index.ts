@@ -24,7 +24,16 @@ export {
   parseNid,
 } from "./ids.ts";
 export { bdMessage, issueCode, type Locale } from "./messages.ts";
-export { type Amount, type FormatBDTOptions, formatBDT, Money, parseBDT } from "./money.ts";
+export {
+  type Amount,
+  type FormatBDTOptions,
+  formatBDT,
+  fromPoisha,
+  MAX_POISHA,
+  Money,
+  parseBDT,
+  toPoisha,
+} from "./money.ts";
 export {
   type RateResult,
   type TdsInput,

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { toPoisha as poisha } from "@vextrus/bd";
 import { AppError } from "@vextrus/platform";
 import fc from "fast-check";
 import type { ChainLinkSnapshot } from "../src/db/schema.ts";
-import { poisha } from "../src/domain/common.ts";
 import { planRoute } from "../src/domain/route.ts";
 
 const link = (level: number, rank: number, approvalLimit: string): ChainLinkSnapshot => ({

@@ -1,4 +1,4 @@
-import { cmpDec, type Dec, parseDec } from "./decimal.ts";
+import { cmpDec, type Dec, parseDec, parseMoney } from "./decimal.ts";
 import type { Value } from "./functions.ts";
 import type { ConditionInput, ConditionTrace, ConditionValue, FactType, Operator } from "./model.ts";
 
@@ -25,10 +25,8 @@ export const OPERATORS_BY_TYPE: Record<FactType, readonly Operator[]> = {
 /** A condition operand read as the fact's type, or undefined when it is not one. */
 export function operandOf(type: FactType, value: unknown): Dec | string | boolean | undefined {
   switch (type) {
-    case "money": {
-      const dec = parseDec(value);
-      return dec && dec.s <= 2 ? dec : undefined;
-    }
+    case "money":
+      return parseMoney(value);
     case "number":
       return parseDec(value);
     case "date":

@@ -3,6 +3,8 @@
  * (`{ m: 12345n, s: 2 }` is 123.45). Never floating point; division keeps 12 places, rounded half
  * away from zero, and money leaves as two decimals rounded the same way (as @vextrus/bd does).
  */
+import { fromPoisha, toPoisha } from "@vextrus/bd";
+
 export interface Dec {
   readonly m: bigint;
   readonly s: number;
@@ -125,13 +127,28 @@ export function decToString(a: Dec): string {
   return `${negative ? "-" : ""}${int}${frac ? `.${frac}` : ""}`;
 }
 
-/** Two-decimal money text, rounded half away from zero: `"112500.00"`. */
+/** Two-decimal money text, rounded half away from zero: `"112500.00"` (written by @vextrus/bd). */
 export function decToMoney(a: Dec): string {
   const r = roundDec(a, 2);
-  const m = r.s === 2 ? r.m : r.m * pow10(2 - r.s);
-  const negative = m < 0n;
-  const abs = negative ? -m : m;
-  return `${negative ? "-" : ""}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+  return fromPoisha(r.s === 2 ? r.m : r.m * pow10(2 - r.s));
+}
+
+/**
+ * A money value (`"1250.50"`, `1250.5`) as an exact two-place decimal, parsed by @vextrus/bd (at most
+ * two decimals, within its range); undefined when it is not money.
+ */
+export function parseMoney(value: unknown): Dec | undefined {
+  if (typeof value !== "number" && typeof value !== "string") {
+    return undefined;
+  }
+  let poisha: bigint;
+  try {
+    poisha = toPoisha(value);
+  } catch {
+    return undefined;
+  }
+  const n = Number(poisha);
+  return Number.isSafeInteger(n) ? { m: poisha, s: 2, n } : { m: poisha, s: 2 };
 }
 
 export const decToNumber = (a: Dec): number => Number(decToString(a));

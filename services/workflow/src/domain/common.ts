@@ -16,14 +16,6 @@ export const ListPage = z.object(pageInput());
 export type ProcessRow = typeof processes.$inferSelect;
 export type TaskRow = typeof tasks.$inferSelect;
 
-/** Integer poisha of a numeric(18,2) text such as "500000.00" (never a float). */
-export function poisha(amount: string): bigint {
-  const [int = "0", frac = ""] = amount.trim().split(".");
-  const negative = int.startsWith("-");
-  const value = BigInt(int.replace("-", "") || "0") * 100n + BigInt(`${frac}00`.slice(0, 2));
-  return negative ? -value : value;
-}
-
 export const precondition = (code: string, text: Bilingual) =>
   new AppError("PRECONDITION_FAILED", code, text);
 

@@ -1,5 +1,6 @@
+import { toPoisha } from "@vextrus/bd";
 import type { ChainLinkSnapshot, Committee, RulesSnapshot } from "../db/schema.ts";
-import { poisha, precondition } from "./common.ts";
+import { precondition } from "./common.ts";
 
 /** One step of a route: a single approver from the chain, or an N-of-M committee. */
 export type PlannedStep =
@@ -21,7 +22,7 @@ export interface RouteInput {
  * Pure: the same answer for `preview` and `start`. Throws PRECONDITION_FAILED when no route exists.
  */
 export function planRoute(input: RouteInput): PlannedStep[] {
-  const amount = poisha(input.amount);
+  const amount = toPoisha(input.amount);
   const steps: PlannedStep[] = [];
   let highestRank = 0;
   let covered = false;
@@ -31,7 +32,7 @@ export function planRoute(input: RouteInput): PlannedStep[] {
     }
     steps.push({ step: steps.length + 1, kind: "approver", required: 1, approvers: [link] });
     highestRank = Math.max(highestRank, link.designation.rank);
-    if (highestRank >= input.rules.requiredRank && poisha(link.designation.approvalLimit) >= amount) {
+    if (highestRank >= input.rules.requiredRank && toPoisha(link.designation.approvalLimit) >= amount) {
       covered = true;
       break;
     }
