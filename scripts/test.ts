@@ -1,4 +1,4 @@
-// `npm test`: typecheck, lint, bring up PostgreSQL and Kafka, run `bun test`, tear down, and close
+// `npm test`: typecheck, lint, bring up PostgreSQL, Kafka and S3, run `bun test`, tear down, and close
 // with one line "N passed, N failed".
 //   bun scripts/test.ts [paths…]   file filters are passed through to `bun test`
 //   SKIP_STATIC=1                  skips the typecheck and lint steps (quick local runs)
@@ -7,12 +7,14 @@ import type { Subprocess } from "bun";
 import { ensureKafka, type TestKafka } from "./test-infra/kafka.ts";
 import { ensurePostgres, type TestPostgres } from "./test-infra/postgres.ts";
 import { errorMessage, repoRoot } from "./test-infra/process.ts";
+import { ensureS3, s3Env, type TestS3 } from "./test-infra/s3proxy.ts";
 
-const STEPS = 6;
+const STEPS = 7;
 const filters = process.argv.slice(2);
 const failures: string[] = [];
 let postgres: TestPostgres | undefined;
 let kafka: TestKafka | undefined;
+let s3: TestS3 | undefined;
 let stopping: Promise<void> | undefined;
 /** The step's child process, stopped with us on a signal. */
 let child: Subprocess | undefined;
@@ -27,7 +29,7 @@ async function runStep(cmd: string[]): Promise<number> {
 }
 
 function stopInfrastructure(): Promise<void> {
-  stopping ??= Promise.allSettled([kafka?.stop(), postgres?.stop()]).then((results) => {
+  stopping ??= Promise.allSettled([kafka?.stop(), postgres?.stop(), s3?.stop()]).then((results) => {
     for (const result of results) {
       if (result.status === "rejected") {
         console.error(`Stopping test infrastructure failed: ${errorMessage(result.reason)}`);
@@ -83,7 +85,15 @@ async function startInfrastructure(): Promise<boolean> {
     failures.push("Kafka: none available (see step 4)");
     console.error(errorMessage(error));
   }
-  return postgres !== undefined && kafka !== undefined;
+  header(5, "S3 (object storage)");
+  try {
+    s3 = await ensureS3();
+    console.log(`S3: ${s3.description}`);
+  } catch (error) {
+    failures.push("S3: none available (see step 5)");
+    console.error(errorMessage(error));
+  }
+  return postgres !== undefined && kafka !== undefined && s3 !== undefined;
 }
 
 interface Counts {
@@ -95,7 +105,7 @@ interface Counts {
 /** Runs `bun test`, showing its stderr as it comes while keeping it to read the summary. */
 async function runTests(env: Record<string, string>): Promise<Counts> {
   const cmd = [process.execPath, "test", "--timeout", "120000", ...filters];
-  header(5, `Tests: ${cmd.slice(1).join(" ")}`);
+  header(6, `Tests: ${cmd.slice(1).join(" ")}`);
   const proc = Bun.spawn(cmd, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
@@ -128,14 +138,16 @@ async function main(): Promise<number> {
     counts = await runTests({
       TEST_DATABASE_URL: postgres?.url ?? "",
       KAFKA_BROKERS: kafka?.brokers ?? "",
+      ...(s3 ? s3Env(s3) : {}),
     });
   } else {
-    header(5, "Tests — not run: the test infrastructure is missing");
+    header(6, "Tests — not run: the test infrastructure is missing");
   }
-  header(6, "Stop test infrastructure");
+  header(7, "Stop test infrastructure");
   await stopInfrastructure();
   console.log(`PostgreSQL: ${postgres?.description ?? "none"}`);
   console.log(`Kafka: ${kafka?.description ?? "none"}`);
+  console.log(`S3: ${s3?.description ?? "none"}`);
   if (counts.skipped > 0) {
     console.log(`(${counts.skipped} skipped or todo)`);
   }

@@ -9,6 +9,14 @@ import { testSetting } from "./env.ts";
 
 export const kafkaBrokers = (): string[] => testSetting("KAFKA_BROKERS").split(",");
 
+/** The S3-compatible server of the test run (S3Proxy from its Maven jar, or TEST_S3_ENDPOINT). */
+export const s3Settings = () => ({
+  endpoint: testSetting("TEST_S3_ENDPOINT"),
+  accessKeyId: testSetting("TEST_S3_ACCESS_KEY"),
+  secretAccessKey: testSetting("TEST_S3_SECRET_KEY"),
+  region: "us-east-1",
+});
+
 export interface TestDatabase {
   /** Superuser URL of the new database (migrations and tampering tests use it). */
   url: string;

@@ -1,0 +1,7 @@
+import { fileProcedures } from "./routers/files.ts";
+import { router } from "./trpc.ts";
+
+/** The file-storage service's procedures; behind the gateway they are `files.<name>`. */
+export const fileStorageRouter = router(fileProcedures);
+
+export type FileStorageRouter = typeof fileStorageRouter;
