@@ -17,6 +17,7 @@ const SERVICES = [
   "workflow",
   "audit",
   "master-data",
+  "file-storage",
 ] as const;
 const dataDir = mkdtempSync(join(tmpdir(), "vextrus-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -74,6 +75,18 @@ test("npm start runs every service on PGlite, stops on SIGINT and keeps its data
     nameBn: "স্থায়ী সিমেন্ট",
     roles: ["supplier"],
   });
+  // A file through the embedded folder store: the same presigned flow as S3, links served by file-storage.
+  const bytes = new TextEncoder().encode("%PDF-1.7\n% persisted\n%%EOF\n");
+  const granted = await api.files.createUpload.mutate({
+    fileName: "নকশা.pdf",
+    contentType: "application/pdf",
+    size: bytes.length,
+    sha256: new Bun.CryptoHasher("sha256").update(bytes).digest("hex"),
+    attachTo: { service: "organization", type: "company", id: company.id },
+  });
+  const put = await fetch(granted.upload.parts[0]?.url ?? "", { method: "PUT", body: bytes });
+  expect(put.status).toBe(200);
+  expect((await api.files.completeUpload.mutate({ fileId: granted.file.id })).status).toBe("available");
   const metrics = await (await fetch(`http://127.0.0.1:${ports.ORGANIZATION_PORT}/metrics`)).text();
   expect(metrics).toMatch(/vextrus_organization_tenants_total\{[^}]*status="active"[^}]*\} 1/);
   first.proc.kill("SIGINT");
@@ -96,6 +109,10 @@ test("npm start runs every service on PGlite, stops on SIGINT and keeps its data
     // Master-data's trigram search works on the embedded PGlite too (pg_trgm loaded at start).
     const found = await back.masterData.parties.list.query({ search: "সিমেন্ট" });
     expect(found.items.map((p) => p.id)).toEqual([party.id]);
+    const link = await back.files.downloadUrl.query({ id: granted.file.id });
+    const download = await fetch(link.url);
+    expect(await download.text()).toContain("persisted");
+    expect(download.headers.get("content-disposition")).toContain("filename*=UTF-8''%E0%A6%A8");
   } finally {
     second.proc.kill("SIGTERM");
     expect(await second.proc.exited).toBe(0);

@@ -12,6 +12,8 @@ import { AuditEnv } from "@vextrus/audit/env";
 import { bootAuth } from "@vextrus/auth/boot";
 import { AuthEnv } from "@vextrus/auth/env";
 import { createInProcessBus } from "@vextrus/events";
+import { bootFileStorage } from "@vextrus/file-storage/boot";
+import { FileStorageEnv } from "@vextrus/file-storage/env";
 import { bootGateway } from "@vextrus/gateway/boot";
 import { GatewayEnv } from "@vextrus/gateway/env";
 import { bootMasterData } from "@vextrus/master-data/boot";
@@ -45,6 +47,7 @@ const log = createLogger({ level: common.LOG_LEVEL });
 const orgPort = readEnvOrExit(OrganizationEnv, envFor("organization")).PORT;
 const authPort = readEnvOrExit(AuthEnv, envFor("auth")).PORT;
 const rulesPort = readEnvOrExit(RulesEngineEnv, envFor("rules-engine")).PORT;
+const workflowPort = readEnvOrExit(WorkflowEnv, envFor("workflow")).PORT;
 const jwksUrl = process.env.JWKS_URL ?? `${local(authPort)}/.well-known/jwks.json`;
 
 let pglite: PGlite | undefined;
@@ -82,9 +85,25 @@ const services = [
   ),
   await bootAudit(readEnvOrExit(AuditEnv, envFor("audit", { JWKS_URL: jwksUrl })), shared),
   await bootMasterData(readEnvOrExit(MasterDataEnv, envFor("master-data", { JWKS_URL: jwksUrl })), shared),
+  // Files live under DATA_DIR/files unless S3_ENDPOINT is set; their links point at this service.
+  await bootFileStorage(
+    readEnvOrExit(
+      FileStorageEnv,
+      envFor("file-storage", {
+        JWKS_URL: jwksUrl,
+        ORGANIZATION_URL: process.env.ORGANIZATION_URL ?? local(orgPort),
+        WORKFLOW_URL: process.env.WORKFLOW_URL ?? local(workflowPort),
+      }),
+    ),
+    shared,
+  ),
 ];
 // The gateway names services as callers see them: `rules.evaluate`, `masterData.parties.list`.
-const ROUTE_NAMES: Record<string, string> = { "rules-engine": "rules", "master-data": "masterData" };
+const ROUTE_NAMES: Record<string, string> = {
+  "rules-engine": "rules",
+  "master-data": "masterData",
+  "file-storage": "files",
+};
 const routes = Object.fromEntries(services.map((s) => [ROUTE_NAMES[s.name] ?? s.name, s.url]));
 const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway", { JWKS_URL: jwksUrl })), {
   services: routes,

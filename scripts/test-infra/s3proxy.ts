@@ -1,7 +1,16 @@
 // Finds or starts an S3-compatible server for the test run. Order: TEST_S3_ENDPOINT (with
 // TEST_S3_ACCESS_KEY and TEST_S3_SECRET_KEY), then S3Proxy from its Maven Central jar (cached under
 // .cache/s3proxy/) on the filesystem backend, checking SigV4 signatures like S3 does.
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { errorMessage, freePort, repoRoot, run, seconds, sleep, stopProcess, tailOf } from "./process.ts";
@@ -53,7 +62,13 @@ export async function ensureS3(): Promise<TestS3> {
       throw new Error("TEST_S3_ENDPOINT is set: set TEST_S3_ACCESS_KEY and TEST_S3_SECRET_KEY too");
     }
     await answers(given, 10_000);
-    return { endpoint: given, accessKey, secretKey, description: `TEST_S3_ENDPOINT=${given}`, stop: async () => {} };
+    return {
+      endpoint: given,
+      accessKey,
+      secretKey,
+      description: `TEST_S3_ENDPOINT=${given}`,
+      stop: async () => {},
+    };
   }
   const missing = !Bun.which("java")
     ? "no `java` on PATH (Java 17+ needed)"

@@ -10,6 +10,7 @@ import type {
 } from "@trpc/server";
 import type { AuditRouter } from "@vextrus/audit/router";
 import type { AuthRouter } from "@vextrus/auth/router";
+import type { FileStorageRouter } from "@vextrus/file-storage/router";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
 import type { OrganizationRouter } from "@vextrus/organization/router";
 import type { RulesRouter } from "@vextrus/rules-engine/router";
@@ -23,6 +24,7 @@ export type VextrusServices = {
   workflow: WorkflowRouter;
   audit: AuditRouter;
   masterData: MasterDataRouter;
+  files: FileStorageRouter;
 };
 
 /**

@@ -1,6 +1,7 @@
 import {
   createMetrics,
   createService,
+  createServiceClient,
   type Logger,
   type Metrics,
   type TokenVerifier,
@@ -11,7 +12,6 @@ import type { FileDeps, Limits } from "./deps.ts";
 import { createFileMetrics } from "./metrics.ts";
 import { fileStorageRouter } from "./router.ts";
 import type { ObjectStore } from "./storage/types.ts";
-import { keepAuthorization } from "./upstream/forwarded-auth.ts";
 import { type Entity, recordAccess } from "./upstream/records.ts";
 
 const MB = 1024 * 1024;
@@ -48,6 +48,7 @@ export interface AppOptions {
 export function createApp(options: AppOptions) {
   const metrics = options.metrics ?? createMetrics("file-storage");
   const now = options.now ?? (() => new Date());
+  const timeoutMs = options.upstreamTimeoutMs ?? 5_000;
   const deps: FileDeps = {
     db: options.db,
     store: options.store,
@@ -55,8 +56,18 @@ export function createApp(options: AppOptions) {
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     now,
     records: recordAccess({
-      urls: options.recordServices,
-      timeoutMs: options.upstreamTimeoutMs ?? 5_000,
+      clients: {
+        organization: createServiceClient({
+          service: "organization",
+          url: options.recordServices.organization,
+          timeoutMs,
+        }),
+        workflow: createServiceClient({
+          service: "workflow",
+          url: options.recordServices.workflow,
+          timeoutMs,
+        }),
+      },
       cacheMs: options.accessCacheMs ?? 30_000,
       now,
     }),
@@ -76,7 +87,6 @@ export function createApp(options: AppOptions) {
         const serve = store.serveLink.bind(store);
         app.on(["GET", "PUT"], "/objects/:token", (c) => serve(c.req.param("token"), c.req.raw));
       }
-      app.use("/trpc/*", keepAuthorization);
     },
   });
 }

@@ -17,6 +17,7 @@ export function storeFromEnv(env: FileStorageEnv) {
   if (env.S3_ENDPOINT && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY) {
     return s3Store({
       endpoint: env.S3_ENDPOINT,
+      publicEndpoint: env.S3_PUBLIC_ENDPOINT,
       bucket: env.S3_BUCKET,
       region: env.S3_REGION,
       accessKeyId: env.S3_ACCESS_KEY_ID,

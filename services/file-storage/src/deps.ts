@@ -27,5 +27,5 @@ export interface FileDeps {
   now: () => Date;
 }
 
-/** What every domain verb of this service receives: the tenant context plus the caller's token to forward. */
-export type FileContext = TenantContext<FileDeps> & { authorization: string | undefined };
+/** What every domain verb of this service receives (its token and trace go along to record owners). */
+export type FileContext = TenantContext<FileDeps>;

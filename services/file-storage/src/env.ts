@@ -8,6 +8,7 @@ export const FileStorageEnv = ServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3008),
   /** S3 API endpoint (AWS, MinIO, Ceph, Wasabi, S3Proxy); unset = the folder under DATA_DIR/files. */
   S3_ENDPOINT: HttpUrl.optional().describe("S3-compatible endpoint; unset stores under DATA_DIR/files"),
+  S3_PUBLIC_ENDPOINT: HttpUrl.optional().describe("the S3 endpoint as callers reach it (presigned URLs)"),
   S3_BUCKET: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
@@ -42,7 +43,6 @@ export const FileStorageEnv = ServiceEnv.extend({
   ORGANIZATION_URL: HttpUrl.default("http://127.0.0.1:3002"),
   WORKFLOW_URL: HttpUrl.default("http://127.0.0.1:3004"),
   MASTER_DATA_URL: HttpUrl.default("http://127.0.0.1:3003"),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
 }).superRefine((env, ctx) => {
   if (env.S3_ENDPOINT && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
     ctx.addIssue({

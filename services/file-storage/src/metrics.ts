@@ -1,7 +1,6 @@
 import type { Database } from "@vextrus/platform/db";
-import { rowsOf } from "@vextrus/platform/db";
-import { sql } from "drizzle-orm";
 import { Counter, Gauge, type Registry } from "prom-client";
+import { storedBytes } from "./domain/gauges.ts";
 
 /** Business metrics of the file-storage service (no tenant ids as labels). */
 export function createFileMetrics(registry: Registry, db: Database) {
@@ -39,14 +38,9 @@ export function createFileMetrics(registry: Registry, db: Database) {
       labelNames: ["kind"] as const,
       registers,
       async collect() {
-        const result = await db.privileged((tx) =>
-          tx.execute(
-            sql`select coalesce(sum(stored_bytes), 0)::float8 as stored, coalesce(sum(reserved_bytes), 0)::float8 as reserved from file_storage.usage`,
-          ),
-        );
-        const [row] = rowsOf<{ stored: number; reserved: number }>(result);
-        this.set({ kind: "stored" }, row?.stored ?? 0);
-        this.set({ kind: "reserved" }, row?.reserved ?? 0);
+        const bytes = await storedBytes(db);
+        this.set({ kind: "stored" }, bytes.stored);
+        this.set({ kind: "reserved" }, bytes.reserved);
       },
     }),
   };

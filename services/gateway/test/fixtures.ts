@@ -84,6 +84,7 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     process: work.process.id,
     task: work.task.id,
     party: party.id,
+    file: (await seedFile(api, marker, work.process.id)).id,
   };
   return {
     marker,
@@ -152,6 +153,23 @@ async function seedWork(
     throw new Error(`${marker}: the seeded process has no task`);
   }
   return { rule, evaluation, definition, process: started.process, task };
+}
+
+/** A signed work order uploaded through a presigned URL (to the test run's S3) and attached to the process. */
+async function seedFile(api: VextrusClient, marker: string, processId: string) {
+  const bytes = new TextEncoder().encode(`%PDF-1.7\n% ${marker} work order\n%%EOF\n`);
+  const granted = await api.files.createUpload.mutate({
+    fileName: `${marker} work order.pdf`,
+    contentType: "application/pdf",
+    size: bytes.length,
+    sha256: new Bun.CryptoHasher("sha256").update(bytes).digest("hex"),
+    attachTo: { service: "workflow", type: "process", id: processId },
+  });
+  const put = await fetch(granted.upload.parts[0]?.url ?? "", { method: "PUT", body: bytes });
+  if (!put.ok) {
+    throw new Error(`${marker}: the seeded file's upload answered ${put.status}`);
+  }
+  return api.files.completeUpload.mutate({ fileId: granted.file.id });
 }
 
 export type SeededTenant = Awaited<ReturnType<typeof seedTenant>>;

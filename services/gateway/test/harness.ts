@@ -4,6 +4,8 @@ import { bootAuth } from "@vextrus/auth/boot";
 import { AuthEnv } from "@vextrus/auth/env";
 import { createVextrusClient, type VextrusClientOptions } from "@vextrus/client";
 import { createInProcessBus, type InProcessBus, type Transport } from "@vextrus/events";
+import { bootFileStorage } from "@vextrus/file-storage/boot";
+import { FileStorageEnv } from "@vextrus/file-storage/env";
 import { bootMasterData } from "@vextrus/master-data/boot";
 import { MasterDataEnv } from "@vextrus/master-data/env";
 import { bootOrganization } from "@vextrus/organization/boot";
@@ -12,6 +14,7 @@ import { createLogger, listen, type Stoppable, type TrustedProxies } from "@vext
 import {
   createTestDatabase,
   createTestSigner,
+  s3Settings,
   type TestDatabase,
   type TestSigner,
 } from "@vextrus/platform/testing";
@@ -116,9 +119,20 @@ export async function startAuth(
   };
 }
 
-/** Rules-engine, workflow, audit or master-data: its own database, tokens checked against auth's JWKS. */
+/** The file-storage service's settings for a suite: the test run's S3 server, a bucket of its own. */
+function filesEnv(label: string): Record<string, string> {
+  const s3 = s3Settings();
+  return {
+    S3_ENDPOINT: s3.endpoint,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    S3_BUCKET: `gw-${label.toLowerCase().replace(/[^a-z0-9]/g, "")}-${Bun.randomUUIDv7().slice(-8)}`,
+  };
+}
+
+/** Rules-engine, workflow, audit, master-data or file-storage: its own database, tokens checked against auth's JWKS. */
 async function startDownstream(
-  name: "rules" | "workflow" | "audit" | "masterData",
+  name: "rules" | "workflow" | "audit" | "masterData" | "files",
   label: string,
   jwksUrl: string,
   bus: Transport,
@@ -135,7 +149,9 @@ async function startDownstream(
         ? await bootWorkflow({ ...WorkflowEnv.parse(common), PORT: 0 }, shared)
         : name === "masterData"
           ? await bootMasterData({ ...MasterDataEnv.parse(common), PORT: 0 }, shared)
-          : await bootAudit({ ...AuditEnv.parse(common), PORT: 0 }, shared);
+          : name === "audit"
+            ? await bootAudit({ ...AuditEnv.parse(common), PORT: 0 }, shared)
+            : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
   return { name, url: booted.url, databaseUrl: db.url, logLines, stop: () => stopAll(booted.parts, db) };
 }
 
@@ -162,8 +178,13 @@ export async function startServices(label: string) {
     startDownstream("audit", label, jwksUrl, bus),
     startDownstream("masterData", label, jwksUrl, bus),
   ]);
+  const files = await startDownstream("files", label, jwksUrl, bus, {
+    ...filesEnv(label),
+    ORGANIZATION_URL: organization.url,
+    WORKFLOW_URL: workflow.url,
+  });
   bus.start();
-  const list = [auth, organization, rules, workflow, audit, masterData];
+  const list = [auth, organization, rules, workflow, audit, masterData, files];
   return {
     auth,
     organization,
@@ -171,6 +192,7 @@ export async function startServices(label: string) {
     workflow,
     audit,
     masterData,
+    files,
     bus,
     table: {
       auth: auth.url,
@@ -179,12 +201,13 @@ export async function startServices(label: string) {
       workflow: workflow.url,
       audit: audit.url,
       masterData: masterData.url,
+      files: files.url,
     },
     list,
     /** Waits until every outbox is published (and so, on the bus, handled by every consumer). */
     settle: () => settle(list),
     async stop() {
-      for (const service of [workflow, masterData, audit, rules, auth, organization]) {
+      for (const service of [files, workflow, masterData, audit, rules, auth, organization]) {
         await service.stop();
       }
       await Promise.race([bus.close(), Bun.sleep(1_000)]);

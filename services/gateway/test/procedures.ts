@@ -6,6 +6,7 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import { auditRouter } from "@vextrus/audit/router";
 import { authRouter } from "@vextrus/auth/router";
+import { fileStorageRouter } from "@vextrus/file-storage/router";
 import { masterDataRouter } from "@vextrus/master-data/router";
 import { organizationRouter } from "@vextrus/organization/router";
 import { rulesEngineRouter } from "@vextrus/rules-engine/router";
@@ -19,6 +20,7 @@ export const ROUTERS: Record<string, AnyTRPCRouter> = {
   workflow: workflowRouter,
   audit: auditRouter,
   masterData: masterDataRouter,
+  files: fileStorageRouter,
 };
 
 /** Procedures anyone may call without a token. A new one must be added here on purpose. */
@@ -118,6 +120,7 @@ const SINGULAR: Record<string, string> = {
   tasks: "task",
   definitions: "definition",
   parties: "party",
+  files: "file",
 };
 
 /** The entity a router key names: `companies` → company, `parties` → party, `tasks` → task. */
@@ -125,12 +128,19 @@ export const singular = (key: string) => SINGULAR[key] ?? key.replace(/s$/, "");
 
 /** The default naming rule of Vextrus inputs; "" when the field names no entity (e.g. a cursor). */
 export const entityOf: EntityOf = (field, procedure) => {
-  const router = procedure.local.split(".").at(-2) ?? "";
+  // A procedure at a service's top level (`files.get`) acts on the service's own entity.
+  const router = procedure.local.split(".").at(-2) ?? procedure.service;
   const own = SINGULAR[router] ?? router;
   if (field === "cursor") {
     return "";
   }
-  if (field === "id" || field === "parentId" || field === "keepId" || field === "mergeId") {
+  if (
+    field === "id" ||
+    field === "parentId" ||
+    field === "keepId" ||
+    field === "mergeId" ||
+    field === "replaces"
+  ) {
     return own;
   }
   if (field === "reportsToUserId" || field === "userId" || field === "toUserId") {
@@ -163,6 +173,8 @@ const STRING_CANDIDATES = (unique: string) => [
   "https://example.com/probe",
   "organization:company:read",
   "P",
+  // A SHA-256 in lowercase hex (of the empty input).
+  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
 ];
 const NUMBER_CANDIDATES = [1, 2, 10, 100, 1000, 0, 1.5, -1];
 

@@ -98,8 +98,9 @@ async function call(procedure: Procedure, input: unknown, token: string | undefi
 function ownedBy(service: string): Set<string> {
   const router = ROUTERS[service];
   const keys = Object.keys((router?._def.record ?? {}) as Record<string, unknown>);
-  // rules-engine's evaluate/replay sit at its top level: evaluations are its own too.
-  return new Set([...keys.map(singular), ...(service === "rules" ? ["evaluation"] : [])]);
+  // rules-engine's evaluate/replay sit at its top level: evaluations are its own too; a service
+  // whose procedures sit at its top level (files.get) owns its own entity (file).
+  return new Set([...keys.map(singular), singular(service), ...(service === "rules" ? ["evaluation"] : [])]);
 }
 
 /** Tenant `t`'s id of `entity`; fails loudly for an entity the fixtures do not seed. */
@@ -175,12 +176,15 @@ describe("tenant A on tenant B's ids: NOT_FOUND or FORBIDDEN, never B's data", (
 
   test("the probes had something to find: B's own calls answer with B's seeded data", async () => {
     const asB = gateway.client({ token: b.adminToken });
-    const [log, process, rule, evaluation] = await Promise.all([
+    const [log, process, rule, evaluation, file] = await Promise.all([
       asB.audit.events.list.query({}),
       asB.workflow.processes.get.query({ id: b.ids.process ?? "" }),
       asB.rules.rules.get.query({ id: b.ids.rule ?? "" }),
       asB.rules.replay.query({ evaluationId: b.ids.evaluation ?? "" }),
+      asB.files.get.query({ id: b.ids.file ?? "" }),
     ]);
+    expect(file.name).toContain(b.marker);
+    expect(file.attachedTo).toEqual([{ service: "workflow", type: "process", id: b.ids.process ?? "" }]);
     expect(log.items.length).toBeGreaterThan(5);
     expect(process.process.subject).toContain(b.marker);
     expect(process.tasks.map((t) => t.id)).toContain(b.ids.task ?? "");

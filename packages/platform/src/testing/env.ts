@@ -3,7 +3,12 @@
  * The only place the testing helpers read the process environment.
  */
 export function testSetting(
-  name: "TEST_DATABASE_URL" | "KAFKA_BROKERS" | "TEST_S3_ENDPOINT" | "TEST_S3_ACCESS_KEY" | "TEST_S3_SECRET_KEY",
+  name:
+    | "TEST_DATABASE_URL"
+    | "KAFKA_BROKERS"
+    | "TEST_S3_ENDPOINT"
+    | "TEST_S3_ACCESS_KEY"
+    | "TEST_S3_SECRET_KEY",
 ): string {
   const value = process.env[name];
   if (!value) {

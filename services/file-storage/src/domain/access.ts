@@ -1,14 +1,13 @@
 import { hasPermission } from "@vextrus/platform";
 import type { FileContext } from "../deps.ts";
 import type { Entity } from "../upstream/records.ts";
-import { type AttachmentRow, callerOf, entityOf, type FileRow, recordHidden } from "./common.ts";
+import { type AttachmentRow, entityOf, type FileRow, recordHidden } from "./common.ts";
 
 /** Who may see every file of the tenant, attached or not (an administrator). */
 export const MANAGE = "file-storage:file:manage";
 
 /** Whether the caller may read `entity`, asked of its owning service (cached briefly). */
-export const canReadRecord = (ctx: FileContext, entity: Entity) =>
-  ctx.deps.records.canRead(callerOf(ctx), entity);
+export const canReadRecord = (ctx: FileContext, entity: Entity) => ctx.deps.records.canRead(ctx, entity);
 
 /**
  * Access follows the parent record: a file attached to records is visible to whoever may read one

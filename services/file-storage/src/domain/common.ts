@@ -3,8 +3,7 @@ import type { Tx } from "@vextrus/platform/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { attachments, files } from "../db/schema.ts";
-import type { FileContext } from "../deps.ts";
-import type { Caller, Entity } from "../upstream/records.ts";
+import type { Entity } from "../upstream/records.ts";
 
 export type FileRow = typeof files.$inferSelect;
 export type AttachmentRow = typeof attachments.$inferSelect;
@@ -52,13 +51,6 @@ export const entityNotReadable = (field = "entity") =>
     en: "The record does not exist or you may not read it",
     bn: "রেকর্ডটি নেই অথবা সেটি পড়ার অনুমতি আপনার নেই",
   });
-
-export const callerOf = (ctx: FileContext): Caller => ({
-  tenantId: ctx.tenantId,
-  userId: ctx.principal.userId,
-  authorization: ctx.authorization,
-  requestId: ctx.requestId,
-});
 
 export async function findFile(tx: Tx, id: string): Promise<FileRow> {
   const [row] = await tx.select().from(files).where(eq(files.id, id)).limit(1);

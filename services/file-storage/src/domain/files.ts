@@ -1,6 +1,6 @@
-import { AppError } from "@vextrus/platform";
-import type { Tx } from "@vextrus/platform/db";
-import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { AppError, pageInput, pageOf } from "@vextrus/platform";
+import { keyset, type Tx } from "@vextrus/platform/db";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { attachments, files } from "../db/schema.ts";
 import type { FileContext } from "../deps.ts";
@@ -22,8 +22,7 @@ import { publish, snapshot } from "./events.ts";
 
 export const ListFilesInput = z.object({
   attachedTo: Entity,
-  limit: z.number().int().min(1).max(100).default(20),
-  cursor: z.uuid().optional(),
+  ...pageInput(),
   includeArchived: z.boolean().default(false),
 });
 export const SetLegalHoldInput = Versioned.extend({ hold: z.boolean() });
@@ -74,6 +73,7 @@ export async function listFiles({ ctx, input }: { ctx: FileContext; input: z.inf
     throw entityNotReadable("attachedTo");
   }
   const e = input.attachedTo;
+  const page = keyset({ id: files.id }, input.cursor);
   return ctx.deps.db.tenant(
     ctx.tenantId,
     async (tx) => {
@@ -90,18 +90,18 @@ export async function listFiles({ ctx, input }: { ctx: FileContext; input: z.inf
             input.includeArchived
               ? inArray(files.status, ["available", "archived"])
               : eq(files.status, "available"),
-            input.cursor ? gt(files.id, input.cursor) : undefined,
+            page.where,
           ),
         )
-        .orderBy(asc(files.id))
+        .orderBy(...page.orderBy)
         .limit(input.limit + 1);
-      const page = rows.slice(0, input.limit).map((r) => r.file);
-      const attached = await attachmentsOf(tx, page);
-      const last = page.at(-1);
-      return {
-        items: page.map((f) => fileView(f, attached.get(f.id))),
-        nextCursor: rows.length > input.limit && last ? last.id : null,
-      };
+      const found = pageOf(
+        rows.map((r) => r.file),
+        input.limit,
+        (f) => f.id,
+      );
+      const attached = await attachmentsOf(tx, found.items);
+      return { items: found.items.map((f) => fileView(f, attached.get(f.id))), nextCursor: found.nextCursor };
     },
     { readOnly: true },
   );

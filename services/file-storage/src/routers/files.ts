@@ -12,7 +12,7 @@ import {
   setLegalHold,
 } from "../domain/files.ts";
 import { CompleteUploadInput, CreateUploadInput, completeUpload, createUpload } from "../domain/uploads.ts";
-import { fileProcedure } from "../trpc.ts";
+import { tenantProcedure as fileProcedure } from "../trpc.ts";
 
 const read = fileProcedure.meta({ permission: "file-storage:file:read" });
 const upload = fileProcedure.meta({ permission: "file-storage:file:upload" });

@@ -4,6 +4,8 @@ import { type ObjectStore, type ResponseHeaders, StoreError } from "./types.ts";
 
 export interface S3Options {
   endpoint: string;
+  /** The endpoint as callers reach it, when it differs (presigned URLs are signed for its host). */
+  publicEndpoint?: string | undefined;
   bucket: string;
   region: string;
   accessKeyId: string;
@@ -31,13 +33,15 @@ export function s3Store(options: S3Options): ObjectStore {
     // A refused call is answered at once; retrying belongs to the caller (and streams cannot be re-sent).
     retries: 0,
   });
-  const base = `${options.endpoint.replace(/\/+$/, "")}/${options.bucket}`;
+  const bucketAt = (endpoint: string) => `${endpoint.replace(/\/+$/, "")}/${options.bucket}`;
+  const base = bucketAt(options.endpoint);
+  const publicBase = bucketAt(options.publicEndpoint ?? options.endpoint);
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const url = (key: string, query = "") => {
+  const url = (key: string, query = "", at = base) => {
     if (!isObjectKey(key)) {
       throw new StoreError("not an object key");
     }
-    return `${base}/${key}${query}`;
+    return `${at}/${key}${query}`;
   };
 
   async function send(target: string, init: RequestInit & { ok?: number[] } = {}): Promise<Response> {
@@ -70,7 +74,7 @@ export function s3Store(options: S3Options): ObjectStore {
     async check() {
       await send(base, { method: "HEAD" }).then((res) => res.body?.cancel());
     },
-    presignPut: (key, ttl) => presign(url(key), "PUT", ttl),
+    presignPut: (key, ttl) => presign(url(key, "", publicBase), "PUT", ttl),
     async startMultipart(key) {
       const res = await send(url(key, "?uploads"), { method: "POST" });
       const uploadId = xmlValues(await res.text(), "UploadId")[0];
@@ -80,7 +84,11 @@ export function s3Store(options: S3Options): ObjectStore {
       return uploadId;
     },
     presignPart: (key, uploadId, partNumber, ttl) =>
-      presign(url(key, `?partNumber=${partNumber}&uploadId=${encodeURIComponent(uploadId)}`), "PUT", ttl),
+      presign(
+        url(key, `?partNumber=${partNumber}&uploadId=${encodeURIComponent(uploadId)}`, publicBase),
+        "PUT",
+        ttl,
+      ),
     async finishMultipart(key, uploadId) {
       const parts: { number: string; etag: string }[] = [];
       let marker = "0";
@@ -121,7 +129,7 @@ export function s3Store(options: S3Options): ObjectStore {
       const query =
         `?response-content-disposition=${encodeURIComponent(response.disposition)}` +
         `&response-content-type=${encodeURIComponent(response.contentType)}`;
-      return presign(url(key, query), "GET", ttl);
+      return presign(url(key, query, publicBase), "GET", ttl);
     },
     async stat(key) {
       const res = await send(url(key), { method: "HEAD", ok: [404] });

@@ -1,4 +1,4 @@
-import { AppError } from "@vextrus/platform";
+import { AppError, type CallContext, type ServiceClient } from "@vextrus/platform";
 import { z } from "zod";
 
 /** The records a file may be attached to, by owning service (as the gateway names it). */
@@ -20,82 +20,53 @@ const READ_PATH: Record<string, string> = {
   "workflow.process": "processes.get",
 };
 
-export interface Caller {
-  tenantId: string;
-  userId: string;
-  authorization: string | undefined;
-  requestId: string;
-}
+/** The caller: whose answer is cached, and the token, request id and trace that go along. */
+export type Caller = CallContext & { tenantId: string; principal: { userId: string } };
 
 export interface RecordAccess {
-  /** Whether the caller may read the record (its owner says so, with the caller's own token). */
+  /** Whether the caller may read the record (its owner says so, asked with the caller's own token). */
   canRead(caller: Caller, entity: Entity): Promise<boolean>;
 }
 
 export interface RecordAccessOptions {
-  /** Owning service → base URL (`http://127.0.0.1:3004`). */
-  urls: Readonly<Record<Entity["service"], string>>;
-  timeoutMs: number;
+  clients: Readonly<Record<Entity["service"], ServiceClient>>;
   /** How long an answer is reused for the same user and record. */
   cacheMs: number;
   now: () => Date;
-  /** Tests and the embedded start may pass an in-process fetch. */
-  fetch?: typeof fetch;
 }
 
-const REFUSALS = new Set(["NOT_FOUND", "FORBIDDEN", "UNAUTHORIZED", "BAD_REQUEST"]);
+/** Refusals that mean "no": the record is not there for this caller, or they may not read it. */
+const REFUSED = new Set(["NOT_FOUND", "FORBIDDEN", "UNAUTHORIZED", "VALIDATION"]);
 const MAX_CACHED = 10_000;
-
-const unavailable = (service: string) =>
-  new AppError("UNAVAILABLE", "files.upstream.unavailable", {
-    en: `${service} is not answering, so access to the file cannot be decided; try again shortly`,
-    bn: `${service} সাড়া দিচ্ছে না, তাই ফাইলটিতে প্রবেশাধিকার ঠিক করা যাচ্ছে না; একটু পরে আবার চেষ্টা করুন`,
-  });
+const Answer = z.object({});
 
 /**
- * Asks the owning service's `<entities>.get` as the caller (their token, their request id): an
- * answer means yes; NOT_FOUND, FORBIDDEN or UNAUTHORIZED mean no. Answers are kept `cacheMs` per
- * tenant, user and record. Anything else (a timeout, a 5xx) is UNAVAILABLE, never a yes.
+ * Asks the owning service's `<entities>.get` as the caller: an answer means yes; NOT_FOUND,
+ * FORBIDDEN or UNAUTHORIZED mean no. Answers are kept `cacheMs` per tenant, user and record.
+ * Anything else (a timeout, a 5xx) stays UNAVAILABLE, never a yes.
  */
 export function recordAccess(options: RecordAccessOptions): RecordAccess {
   const cache = new Map<string, { allowed: boolean; until: number }>();
-  const fetchImpl = options.fetch ?? fetch;
 
   async function ask(caller: Caller, entity: Entity): Promise<boolean> {
     const path = READ_PATH[`${entity.service}.${entity.type}`];
-    const base = options.urls[entity.service];
-    if (!path || !base) {
+    if (!path) {
       return false;
     }
-    const input = encodeURIComponent(JSON.stringify({ json: { id: entity.id } }));
-    let res: Response;
     try {
-      res = await fetchImpl(`${base.replace(/\/+$/, "")}/trpc/${path}?input=${input}`, {
-        headers: {
-          "x-request-id": caller.requestId,
-          ...(caller.authorization ? { authorization: caller.authorization } : {}),
-        },
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-    } catch {
-      throw unavailable(entity.service);
-    }
-    const body = (await res.json().catch(() => undefined)) as
-      | { result?: unknown; error?: { json?: { data?: { code?: string } } } }
-      | undefined;
-    if (res.ok && body?.result !== undefined) {
+      await options.clients[entity.service].query(path, { id: entity.id }, Answer, caller);
       return true;
+    } catch (error) {
+      if (error instanceof AppError && REFUSED.has(error.kind)) {
+        return false;
+      }
+      throw error;
     }
-    const code = body?.error?.json?.data?.code;
-    if (code && REFUSALS.has(code)) {
-      return false;
-    }
-    throw unavailable(entity.service);
   }
 
   return {
     async canRead(caller, entity) {
-      const key = `${caller.tenantId}:${caller.userId}:${entity.service}.${entity.type}:${entity.id}`;
+      const key = `${caller.tenantId}:${caller.principal.userId}:${entity.service}.${entity.type}:${entity.id}`;
       const now = options.now().getTime();
       const hit = cache.get(key);
       if (hit && hit.until > now) {
