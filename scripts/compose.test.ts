@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { ROUTE_NAMES } from "./route-names.ts";
 import { KAFKA_VERSION } from "./test-infra/kafka.ts";
 import { repoRoot } from "./test-infra/process.ts";
 
@@ -93,7 +94,6 @@ describe.each(serviceFolders)("compose service %s", (name) => {
 });
 
 /** How callers name a service at the gateway (`rules.evaluate`), when it differs from its folder. */
-const ROUTE_NAMES: Record<string, string> = { "rules-engine": "rules", "master-data": "masterData" };
 
 test("the gateway routes every service under the name callers use, to that service's own port", () => {
   const table = String(child(child(services, "gateway"), "environment").SERVICE_URLS ?? "");

@@ -26,6 +26,7 @@ import { bootRulesEngine } from "@vextrus/rules-engine/boot";
 import { RulesEngineEnv } from "@vextrus/rules-engine/env";
 import { bootWorkflow } from "@vextrus/workflow/boot";
 import { WorkflowEnv } from "@vextrus/workflow/env";
+import { ROUTE_NAMES } from "./route-names.ts";
 
 /**
  * Every service reads the same environment here; only its port variable differs. Services listen on
@@ -99,11 +100,6 @@ const services = [
   ),
 ];
 // The gateway names services as callers see them: `rules.evaluate`, `masterData.parties.list`.
-const ROUTE_NAMES: Record<string, string> = {
-  "rules-engine": "rules",
-  "master-data": "masterData",
-  "file-storage": "files",
-};
 const routes = Object.fromEntries(services.map((s) => [ROUTE_NAMES[s.name] ?? s.name, s.url]));
 const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway", { JWKS_URL: jwksUrl })), {
   services: routes,
