@@ -1,10 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { type Booted, openRuntime, type SharedResources } from "@vextrus/events";
+import type { Stoppable } from "@vextrus/platform";
 import { createApp } from "./app.ts";
 import { outbox } from "./db/schema.ts";
 import type { AuthSettings } from "./deps.ts";
 import { undeliveredCourier } from "./domain/courier.ts";
 import { pruneLoginAttempts } from "./domain/login.ts";
+import { REFUSAL_WINDOW_SECONDS, reportLoginRefusals } from "./domain/refusals.ts";
 import type { AuthEnv } from "./env.ts";
 import { startAuthEvents } from "./events.ts";
 
@@ -17,6 +19,7 @@ export const settingsFrom = (env: AuthEnv): AuthSettings => ({
   accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
   sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
   sessionMaxHours: env.SESSION_MAX_HOURS,
+  refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
   loginIpMaxFailures: env.LOGIN_IP_MAX_FAILURES,
   registrationsPerIpPerHour: env.REGISTRATIONS_PER_IP_PER_HOUR,
   resetRequestsPerIpPerHour: env.RESET_REQUESTS_PER_IP_PER_HOUR,
@@ -60,8 +63,24 @@ export async function bootAuth(env: AuthEnv, shared: SharedResources = {}): Prom
       .catch((error: unknown) => log.warn("sign-in attempt pruning failed", { message: String(error) }));
   }, 3_600_000);
   prune.unref();
+  // Each closed minute of refused sign-ins becomes one login.ip_limited event per address.
+  const report = () =>
+    reportLoginRefusals(db, deps.clock.now()).catch((error: unknown) =>
+      log.warn("refused sign-ins not reported", { message: String(error) }),
+    );
+  const reporter = setInterval(report, REFUSAL_WINDOW_SECONDS * 1000);
+  reporter.unref();
+  const timers: Stoppable = {
+    name: "sign-in housekeeping",
+    async stop() {
+      clearInterval(prune);
+      clearInterval(reporter);
+      await report();
+    },
+  };
   return rt.serve(app, {
     outbox,
     consumers: (transport) => startAuthEvents({ db, transport, log, registry: metrics.registry }),
+    parts: [timers],
   });
 }

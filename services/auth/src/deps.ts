@@ -12,6 +12,8 @@ export interface AuthSettings {
   accessTokenTtlSeconds: number;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
+  /** A used refresh token presented again by the same client this soon gets the same new pair. */
+  refreshReuseGraceSeconds: number;
   loginIpMaxFailures: number;
   /** Sign-ups one client address may start per hour (this replica). */
   registrationsPerIpPerHour: number;

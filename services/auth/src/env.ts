@@ -12,6 +12,15 @@ export const AuthEnv = ServiceEnv.extend({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1_440).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(5)
+    .describe(
+      "seconds a used refresh token may be presented again by the same client (concurrent refreshes) and get the same new pair; 0: never",
+    ),
   LOGIN_IP_MAX_FAILURES: z.coerce
     .number()
     .int()

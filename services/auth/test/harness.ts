@@ -25,6 +25,9 @@ export class TestClock implements Clock {
   advanceMinutes(minutes: number) {
     this.offsetMs += minutes * 60_000;
   }
+  advanceSeconds(seconds: number) {
+    this.offsetMs += seconds * 1_000;
+  }
   reset() {
     this.offsetMs = 0;
   }
@@ -35,6 +38,7 @@ export const SETTINGS: AuthSettings = {
   accessTokenTtlSeconds: 900,
   sessionIdleMinutes: 30,
   sessionMaxHours: 12,
+  refreshReuseGraceSeconds: 5,
   loginIpMaxFailures: 8,
   registrationsPerIpPerHour: 3,
   resetRequestsPerIpPerHour: 5,

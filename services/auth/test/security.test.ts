@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { PLATFORM_TENANT_ID } from "@vextrus/events";
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { pruneLoginAttempts } from "../src/domain/login.ts";
+import { reportLoginRefusals } from "../src/domain/refusals.ts";
 import { type AuthHarness, failure, freshIp, startAuth } from "./harness.ts";
 
 let h: AuthHarness;
@@ -127,6 +129,76 @@ describe("refresh tokens", () => {
     expect((await reg.api.me.query()).user.id).toBe(reg.user.id);
   });
 
+  test("concurrent refreshes by one client get the same new pair, and the family lives on", async () => {
+    const reg = await h.register("grace");
+    const ip = freshIp();
+    const device = h.client({ ip });
+    const first = await device.login.mutate({
+      tenantSlug: reg.slug,
+      identifier: reg.email,
+      password: reg.password,
+    });
+    const [a, b] = await Promise.all([
+      device.refresh.mutate({ refreshToken: first.refreshToken }),
+      device.refresh.mutate({ refreshToken: first.refreshToken }),
+    ]);
+    expect(b).toEqual(a);
+    // A retry a moment later (the answer was lost) gets that pair again.
+    h.clock.advanceSeconds(3);
+    try {
+      expect(await device.refresh.mutate({ refreshToken: first.refreshToken })).toEqual(a);
+    } finally {
+      h.clock.reset();
+    }
+    expect((await h.client({ token: a.accessToken }).me.query()).user.id).toBe(reg.user.id);
+    const next = await device.refresh.mutate({ refreshToken: a.refreshToken });
+    expect(next.refreshToken).not.toBe(a.refreshToken);
+    const [session] = await h.authSql`select revoked_at from auth.sessions where id = ${first.sessionId}`;
+    expect(session?.revoked_at).toBeNull();
+    // Once the successor has been used, the old token is plain reuse: the family ends.
+    expect((await failure(device.refresh.mutate({ refreshToken: first.refreshToken }))).code).toBe(
+      "UNAUTHORIZED",
+    );
+    expect((await failure(device.refresh.mutate({ refreshToken: next.refreshToken }))).code).toBe(
+      "UNAUTHORIZED",
+    );
+  });
+
+  test("a used refresh token presented after the grace window, or by another client within it, ends the family", async () => {
+    const reg = await h.register("grace-late");
+    const ip = freshIp();
+    const device = h.client({ ip });
+    const late = await device.login.mutate({
+      tenantSlug: reg.slug,
+      identifier: reg.email,
+      password: reg.password,
+    });
+    const rotated = await device.refresh.mutate({ refreshToken: late.refreshToken });
+    h.clock.advanceSeconds(6);
+    try {
+      expect((await failure(device.refresh.mutate({ refreshToken: late.refreshToken }))).code).toBe(
+        "UNAUTHORIZED",
+      );
+      expect((await failure(device.refresh.mutate({ refreshToken: rotated.refreshToken }))).code).toBe(
+        "UNAUTHORIZED",
+      );
+    } finally {
+      h.clock.reset();
+    }
+    const other = await device.login.mutate({
+      tenantSlug: reg.slug,
+      identifier: reg.email,
+      password: reg.password,
+    });
+    await device.refresh.mutate({ refreshToken: other.refreshToken });
+    expect(
+      (await failure(h.client({ ip: freshIp() }).refresh.mutate({ refreshToken: other.refreshToken }))).code,
+    ).toBe("UNAUTHORIZED");
+    const reasons =
+      await h.authSql`select revoke_reason from auth.sessions where id = any(${[late.sessionId, other.sessionId]})`;
+    expect(reasons.map((r) => r.revoke_reason)).toEqual(["refresh_token_reuse", "refresh_token_reuse"]);
+  });
+
   test("a tampered, malformed or foreign refresh token is UNAUTHORIZED", async () => {
     const reg = await h.register("tamper");
     const tampered = `${reg.refreshToken.slice(0, -4)}0000`;
@@ -232,8 +304,49 @@ describe("lockout and limits", () => {
     });
     expect(elsewhere.user.id).toBe(reg.user.id);
     const [recorded] = await h.authSql`select count(*)::int n from auth.login_attempts where ip = ${ip}`;
-    expect(recorded?.n).toBe(9);
+    expect(recorded?.n).toBe(8);
+    const [refused] = await h.authSql`select sum(refusals)::int n from auth.login_refusals where ip = ${ip}`;
+    expect(refused?.n).toBe(1);
   }, 30_000);
+
+  test("a blocked address's refusals are counted, not logged one by one: one ip_limited event per address and minute", async () => {
+    const reg = await h.register("flood");
+    const ip = freshIp();
+    const attempt = (i: number) =>
+      h.client({ ip }).login.mutate({
+        tenantSlug: reg.slug,
+        identifier: `spray-${i}@example.com`,
+        password: "not-it-at-all",
+      });
+    for (let i = 0; i < 8; i++) {
+      expect((await failure(attempt(i))).appCode).toBe("auth.login.invalid");
+    }
+    for (let i = 0; i < 40; i++) {
+      expect((await failure(attempt(i))).appCode).toBe("auth.login.ip_limited");
+    }
+    const failedEvents = await h.authSql`select count(*)::int n from auth.outbox
+      where event->>'type' = 'vextrus.auth.login.failed' and event->'data'->>'ip' = ${ip}`;
+    expect(failedEvents[0]?.n).toBe(8);
+    const [rows] = await h.authSql`select count(*)::int n from auth.login_attempts where ip = ${ip}`;
+    expect(rows?.n).toBe(8);
+    const limited = async () =>
+      (
+        await h.authSql`select event from auth.outbox
+          where event->>'type' = 'vextrus.auth.login.ip_limited' and event->'data'->>'ip' = ${ip}`
+      ).map((r) => r.event as { tenantid: string; data: { count: number } });
+    // Nothing is reported while the minute is open; once it has closed, one event carries the count.
+    await reportLoginRefusals(h.deps.db, h.clock.now());
+    const later = new Date(h.clock.now().getTime() + 2 * 60_000);
+    await reportLoginRefusals(h.deps.db, later);
+    await reportLoginRefusals(h.deps.db, later);
+    const events = await limited();
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(events.length).toBeLessThanOrEqual(2); // the flood may straddle a minute boundary
+    expect(events.reduce((total, e) => total + e.data.count, 0)).toBe(40);
+    expect(events.every((e) => e.tenantid === PLATFORM_TENANT_ID)).toBe(true);
+    // Still refused: the counted refusals keep the address over its limit.
+    expect((await failure(attempt(99))).appCode).toBe("auth.login.ip_limited");
+  }, 60_000);
 
   test("unknown tenant, unknown user and wrong password get the same answer after the same argon2id work", async () => {
     const reg = await h.register("timing");

@@ -100,6 +100,20 @@ export const authSessionEvents = {
       ...Client,
     }),
   ),
+  /**
+   * Sign-ins refused because their client address was over its failure limit, one event per address
+   * per minute with the count (owned by the platform tenant): a flood is a few events, not a flood.
+   */
+  "vextrus.auth.login.ip_limited": v1(
+    z.looseObject({
+      ip: z.string().min(1).max(100),
+      count: z.number().int().min(1),
+      windowStart: z.iso.datetime({ offset: true }),
+      windowEnd: z.iso.datetime({ offset: true }),
+      firstAt: z.iso.datetime({ offset: true }).optional(),
+      lastAt: z.iso.datetime({ offset: true }).optional(),
+    }),
+  ),
   "vextrus.auth.session.revoked": v1(
     z.looseObject({ sessionId: z.uuid(), userId: UserId, reason: z.string().max(200).optional() }),
   ),

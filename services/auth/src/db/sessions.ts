@@ -1,5 +1,16 @@
 import { id, tenantId, tenantIsolation } from "@vextrus/platform/db";
-import { foreignKey, index, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import {
+  foreignKey,
+  index,
+  integer,
+  pgPolicy,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { auth, platformRead } from "./base.ts";
 import { users } from "./identity.ts";
 
@@ -33,7 +44,11 @@ export const sessions = auth.table(
   ],
 );
 
-/** One refresh token of a family. Each works once: `usedAt` set means presenting it again is reuse. */
+/**
+ * One refresh token of a family. Each works once: `usedAt` set means presenting it again is reuse,
+ * except by the client that used it (`usedIp`, `usedUserAgent`) within the grace window, which gets
+ * its successor (`replacedBy`) again.
+ */
 export const refreshTokens = auth.table(
   "refresh_tokens",
   {
@@ -44,6 +59,10 @@ export const refreshTokens = auth.table(
     createdAt: at("created_at").notNull(),
     expiresAt: at("expires_at").notNull(),
     usedAt: at("used_at"),
+    /** The token issued in exchange (its secret is derived from this one's, so only its holder has it). */
+    replacedBy: uuid("replaced_by"),
+    usedIp: text("used_ip"),
+    usedUserAgent: text("used_user_agent"),
   },
   (t) => [
     foreignKey({
@@ -84,5 +103,33 @@ export const loginAttempts = auth.table(
     index("login_attempts_ip_idx").on(t.ip, t.attemptedAt),
     tenantIsolation(),
     platformRead(),
+  ],
+);
+
+/**
+ * Sign-ins refused because their client address is over its failure limit, counted per address per
+ * minute instead of one row (and one audit event) each: a flooding address costs one row and one
+ * `login.ip_limited` event per minute, whatever its rate. `reportedAt` is set when the minute's event
+ * is written. Platform-only (an address is no tenant's).
+ */
+export const loginRefusals = auth.table(
+  "login_refusals",
+  {
+    ip: text("ip").notNull(),
+    windowStart: at("window_start").notNull(),
+    refusals: integer("refusals").notNull(),
+    firstAt: at("first_at").notNull(),
+    lastAt: at("last_at").notNull(),
+    reportedAt: at("reported_at"),
+  },
+  (t) => [
+    primaryKey({ name: "login_refusals_pkey", columns: [t.ip, t.windowStart] }),
+    index("login_refusals_window_start_idx").on(t.windowStart),
+    pgPolicy("platform_only", {
+      as: "permissive",
+      for: "all",
+      using: sql`current_setting('app.platform', true) = 'on'`,
+      withCheck: sql`current_setting('app.platform', true) = 'on'`,
+    }),
   ],
 );

@@ -9,6 +9,7 @@ import { addMinutes } from "./clock.ts";
 import { emitEvent } from "./events.ts";
 import { Identifier, type Login, parseIdentifier, Slug } from "./identifiers.ts";
 import { verifyPassword } from "./passwords.ts";
+import { countRefusal, pruneLoginRefusals, refusalsSince } from "./refusals.ts";
 import { type ClientInfo, startSession, type TokenPair } from "./sessions.ts";
 import { accountLocked, addressLimited, invalidCredentials } from "./texts.ts";
 
@@ -32,7 +33,8 @@ async function findAccount(tx: Tx, login: Login) {
 
 /**
  * Signs a person in. Unknown tenant, unknown user, wrong password and an inactive account all get the
- * same answer after the same argon2id work; every attempt is recorded; an account locks after 5
+ * same answer after the same argon2id work; every attempt is recorded (those refused for their address
+ * are counted per address and minute instead); an account locks after 5
  * failures in 15 minutes, a client address after `loginIpMaxFailures`.
  */
 export async function login({
@@ -61,8 +63,15 @@ export async function login({
           gt(loginAttempts.attemptedAt, addMinutes(now, -IP_WINDOW_MINUTES)),
         ),
       );
-    return { tenant: found, ipFailures: failures?.n ?? 0 };
+    const refused = await refusalsSince(tx, client.ip, addMinutes(now, -IP_WINDOW_MINUTES));
+    return { tenant: found, ipFailures: (failures?.n ?? 0) + refused };
   });
+  if (ipFailures >= deps.settings.loginIpMaxFailures) {
+    // Counted per address and minute, not recorded one by one: a flood adds no rows and no events.
+    await deps.db.privileged((tx) => countRefusal(tx, client.ip, now));
+    deps.metrics.logins.inc({ outcome: "ip_limited" });
+    throw addressLimited();
+  }
   const tenantId = tenant?.status === "active" ? tenant.id : PLATFORM_TENANT_ID;
   const account = await deps.db.tenant(
     tenantId,
@@ -86,9 +95,6 @@ export async function login({
     deps.metrics.logins.inc({ outcome });
     throw error;
   };
-  if (ipFailures >= deps.settings.loginIpMaxFailures) {
-    return refuse("ip_limited", "ip_limited", addressLimited());
-  }
   if (account.lockedUntil && account.lockedUntil > now) {
     return refuse("locked", "locked", accountLocked());
   }
@@ -132,13 +138,15 @@ export async function login({
 
 /**
  * Deletes the sign-in attempts of every tenant made before `before` (lockouts look back 15 minutes,
- * so only the review trail shortens). Platform scope; returns how many were deleted.
+ * so only the review trail shortens), and the reported refusal counts as old. Platform scope; returns
+ * how many attempts were deleted.
  */
 export async function pruneLoginAttempts(db: Database, before: Date): Promise<number> {
-  const result = await db.privileged((tx) =>
-    tx.execute(sql`
+  return db.privileged(async (tx) => {
+    const result = await tx.execute(sql`
       with pruned as (delete from ${loginAttempts} where attempted_at < ${before.toISOString()}::timestamptz returning 1)
-      select count(*)::int as n from pruned`),
-  );
-  return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+      select count(*)::int as n from pruned`);
+    await pruneLoginRefusals(tx, before);
+    return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+  });
 }

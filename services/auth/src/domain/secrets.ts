@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** SHA-256 hex: how high-entropy secrets (refresh tokens, reset tokens, API keys) are stored. */
 export const sha256 = (text: string): string => new Bun.CryptoHasher("sha256").update(text).digest("hex");
@@ -44,4 +44,13 @@ export function parseToken(token: string): { tenantId: string; rowId: string } |
     return undefined;
   }
   return { tenantId, rowId };
+}
+
+/**
+ * The token that replaces `presented` in a rotation: its row id is chosen by the server, its secret is
+ * an HMAC keyed by the presented token, so only a holder of that token can compute it again (the server
+ * keeps hashes only). This is what lets a refresh retried within the grace window get the same token.
+ */
+export function successorToken(presented: string, tenantId: string, rowId: string): string {
+  return `${tenantId}.${rowId}.${createHmac("sha256", presented).update(`successor:${rowId}`).digest("hex")}`;
 }

@@ -27,18 +27,22 @@ export interface TokenPair {
 
 type SessionDeps = Pick<AuthDeps, "keys" | "clock" | "settings">;
 
-/** Issues a refresh token in a session, valid for the idle window but never past the session's end. */
+/**
+ * Issues a refresh token in a session, valid for the idle window but never past the session's end.
+ * `minted` is a token made by the caller (a rotation derives its successor), else a random one.
+ */
 export async function issueRefreshToken(
   tx: Tx,
   deps: SessionDeps,
   tenantId: string,
   sessionId: string,
   sessionEnd: Date,
+  minted?: { id: string; token: string },
 ) {
   const now = deps.clock.now();
   const idleEnd = addMinutes(now, deps.settings.sessionIdleMinutes);
-  const id = Bun.randomUUIDv7();
-  const token = mintToken(tenantId, id);
+  const id = minted?.id ?? Bun.randomUUIDv7();
+  const token = minted?.token ?? mintToken(tenantId, id);
   await tx.insert(refreshTokens).values({
     id,
     tenantId,

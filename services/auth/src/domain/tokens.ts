@@ -16,11 +16,11 @@ type TokenDeps = Pick<AuthDeps, "keys" | "clock" | "settings">;
 
 async function sign(
   deps: TokenDeps,
-  claims: { sub: string; tid: string; perms: readonly string[]; sid?: string },
+  claims: { sub: string; tid: string; perms: readonly string[]; sid?: string; jti?: string; iat?: Date },
   ttlSeconds: number,
 ): Promise<string> {
   const { kid, privateKey } = await deps.keys.signingKey();
-  const now = Math.floor(deps.clock.now().getTime() / 1000);
+  const now = Math.floor((claims.iat ?? deps.clock.now()).getTime() / 1000);
   return new SignJWT({
     tid: claims.tid,
     perms: [...claims.perms],
@@ -29,20 +29,38 @@ async function sign(
     .setProtectedHeader({ alg: "EdDSA", kid, typ: "JWT" })
     .setSubject(claims.sub)
     .setIssuer(deps.settings.issuer)
-    .setJti(Bun.randomUUIDv7())
+    .setJti(claims.jti ?? Bun.randomUUIDv7())
     .setIssuedAt(now)
     .setExpirationTime(now + ttlSeconds)
     .sign(privateKey);
 }
 
-/** A user's access token: EdDSA, `accessTokenTtlSeconds` (15 minutes by default). */
+/**
+ * A user's access token: EdDSA, `accessTokenTtlSeconds` (15 minutes by default). With `jti` and
+ * `issuedAt` given, signing the same claims again gives the same token (Ed25519 is deterministic) while
+ * the signing key is the same.
+ */
 export const signAccessToken = (
   deps: TokenDeps,
-  claims: { userId: string; tenantId: string; permissions: readonly string[]; sessionId: string },
+  claims: {
+    userId: string;
+    tenantId: string;
+    permissions: readonly string[];
+    sessionId: string;
+    jti?: string;
+    issuedAt?: Date;
+  },
 ) =>
   sign(
     deps,
-    { sub: claims.userId, tid: claims.tenantId, perms: claims.permissions, sid: claims.sessionId },
+    {
+      sub: claims.userId,
+      tid: claims.tenantId,
+      perms: claims.permissions,
+      sid: claims.sessionId,
+      ...(claims.jti ? { jti: claims.jti } : {}),
+      ...(claims.issuedAt ? { iat: claims.issuedAt } : {}),
+    },
     deps.settings.accessTokenTtlSeconds,
   );
 

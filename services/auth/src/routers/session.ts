@@ -30,8 +30,10 @@ export const sessionProcedures = {
   login: publicProcedure
     .input(LoginInput)
     .mutation(({ ctx, input }) => login({ ctx, input, client: clientInfo() })),
-  /** Rotates a refresh token (each works once; a reused one ends its session). */
-  refresh: publicProcedure.input(RefreshInput).mutation(({ ctx, input }) => refreshSession({ ctx, input })),
+  /** Rotates a refresh token (each works once; a reused one ends its session, bar a same-client retry). */
+  refresh: publicProcedure
+    .input(RefreshInput)
+    .mutation(({ ctx, input }) => refreshSession({ ctx, input, client: clientInfo() })),
   /** Ends the caller's session. Any signed-in user. */
   logout: tenantProcedure.mutation(({ ctx }) => logout({ ctx })),
   /** The caller, their tenant, roles and permissions. Any signed-in user. */
