@@ -24,7 +24,9 @@ exact<Equal<Started["process"]["amount"], string>>(true);
 exact<Equal<Started["process"]["createdAt"], Date>>(true);
 exact<Equal<RouterInputs["workflow"]["processes"]["get"], { id: string }>>(true);
 exact<Equal<RouterInputs["workflow"]["tasks"]["approve"]["expectedVersion"], number>>(true);
-exact<Equal<RouterInputs["workflow"]["escalateOverdue"]["now"], Date | undefined>>(true);
+// The server owns the clock: escalateOverdue takes no time from the caller.
+type EscalateInput = RouterInputs["workflow"]["escalateOverdue"];
+exact<Equal<{ now: Date } extends EscalateInput ? true : false, false>>(true);
 exact<Equal<RouterOutputs["rules"]["evaluate"]["evaluationId"], string>>(true);
 exact<Equal<RouterInputs["rules"]["replay"], { evaluationId: string }>>(true);
 exact<Equal<RouterOutputs["audit"]["events"]["list"]["items"][number]["time"], Date>>(true);

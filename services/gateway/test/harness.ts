@@ -137,6 +137,7 @@ async function startDownstream(
   jwksUrl: string,
   bus: Transport,
   extraEnv: Record<string, string> = {},
+  workflowClock?: () => Date,
 ): Promise<RunningService> {
   const db = await createTestDatabase(`gw_${label}_${name}`);
   const logLines: string[] = [];
@@ -146,7 +147,7 @@ async function startDownstream(
     name === "rules"
       ? await bootRulesEngine({ ...RulesEngineEnv.parse(common), PORT: 0 }, shared)
       : name === "workflow"
-        ? await bootWorkflow({ ...WorkflowEnv.parse(common), PORT: 0 }, shared)
+        ? await bootWorkflow({ ...WorkflowEnv.parse(common), PORT: 0 }, shared, { clock: workflowClock })
         : name === "masterData"
           ? await bootMasterData({ ...MasterDataEnv.parse(common), PORT: 0 }, shared)
           : name === "audit"
@@ -161,7 +162,7 @@ async function startDownstream(
  * workflow asks organization and rules-engine, and events flow between them on the in-process bus
  * (the transport of `npm start`), so a new tenant gets its rule packs and audit records every step.
  */
-export async function startServices(label: string) {
+export async function startServices(label: string, options: { workflowClock?: () => Date } = {}) {
   const authPort = freePort();
   const jwksUrl = `http://127.0.0.1:${authPort}/.well-known/jwks.json`;
   const bus: InProcessBus = createInProcessBus({ log: captureLog([]) });
@@ -171,10 +172,14 @@ export async function startServices(label: string) {
     startDownstream("rules", label, jwksUrl, bus),
   ]);
   const [workflow, audit, masterData] = await Promise.all([
-    startDownstream("workflow", label, jwksUrl, bus, {
-      ORGANIZATION_URL: organization.url,
-      RULES_URL: rules.url,
-    }),
+    startDownstream(
+      "workflow",
+      label,
+      jwksUrl,
+      bus,
+      { ORGANIZATION_URL: organization.url, RULES_URL: rules.url },
+      options.workflowClock,
+    ),
     startDownstream("audit", label, jwksUrl, bus),
     startDownstream("masterData", label, jwksUrl, bus),
   ]);

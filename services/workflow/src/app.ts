@@ -9,7 +9,7 @@ import {
 } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
-import type { WorkflowDeps } from "./deps.ts";
+import type { Clock, WorkflowDeps } from "./deps.ts";
 import { createWorkflowMetrics } from "./metrics.ts";
 import { workflowRouter } from "./router.ts";
 import { organizationClient } from "./upstream/organization.ts";
@@ -32,6 +32,8 @@ export interface AppOptions {
   metrics?: Metrics;
   /** Extra readiness probes (e.g. Kafka) besides PostgreSQL. */
   checks?: Record<string, () => Promise<unknown>>;
+  /** The server's clock (deadlines, escalation, the trail); the system clock unless a test moves one. */
+  clock?: Clock | undefined;
 }
 
 /** The workflow service's HTTP app. No side effects: tests build it with real dependencies. */
@@ -40,6 +42,7 @@ export function createApp(options: AppOptions) {
   const timeoutMs = options.upstreamTimeoutMs ?? 5_000;
   const deps: WorkflowDeps = {
     db: options.db,
+    clock: options.clock ?? (() => new Date()),
     metrics: createWorkflowMetrics(metrics.registry, options.db),
     organization: organizationClient(
       createServiceClient({ service: "organization", ...options.organization, timeoutMs }),

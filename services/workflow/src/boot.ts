@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { type Booted, openRuntime, type SharedResources } from "@vextrus/events";
 import { createApp } from "./app.ts";
 import { outbox } from "./db/schema.ts";
+import type { Clock } from "./deps.ts";
 import type { WorkflowEnv } from "./env.ts";
 
 export type { Booted, SharedResources };
@@ -12,7 +13,11 @@ export const MIGRATIONS = fileURLToPath(new URL("../../../drizzle/workflow", imp
  * Migrates, connects, serves HTTP and relays its outbox; organization and rules-engine are the
  * services it asks for chains and rule evaluations (with the caller's own token).
  */
-export async function bootWorkflow(env: WorkflowEnv, shared: SharedResources = {}): Promise<Booted> {
+export async function bootWorkflow(
+  env: WorkflowEnv,
+  shared: SharedResources = {},
+  options: { clock?: Clock | undefined } = {},
+): Promise<Booted> {
   const rt = await openRuntime({ service: "workflow", env, shared, migrations: MIGRATIONS });
   if (!rt.verifyToken) {
     rt.log.warn("no JWKS_URL or JWT_PUBLIC_KEY: every bearer token will be refused");
@@ -26,6 +31,7 @@ export async function bootWorkflow(env: WorkflowEnv, shared: SharedResources = {
     organization: { url: env.ORGANIZATION_URL },
     rules: { url: env.RULES_URL },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    clock: options.clock,
   });
   rt.log.info("upstreams", { organization: env.ORGANIZATION_URL, rules: env.RULES_URL });
   return rt.serve(app, { outbox });

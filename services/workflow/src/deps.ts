@@ -4,8 +4,12 @@ import type { WorkflowMetrics } from "./metrics.ts";
 import type { OrganizationClient } from "./upstream/organization.ts";
 import type { RulesClient } from "./upstream/rules.ts";
 
+/** The server's clock: every "now" of the service comes from here (tests inject one they move). */
+export type Clock = () => Date;
+
 export interface WorkflowDeps {
   db: Database;
+  clock: Clock;
   metrics: WorkflowMetrics;
   organization: OrganizationClient;
   rules: RulesClient;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { failure } from "./expect.ts";
 import { buildCompany, type Company, defineProcess, startWorkflow, type WorkflowHarness } from "./harness.ts";
 
@@ -15,6 +15,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.stop();
 }, 30_000);
+
+afterEach(() => {
+  h.clock.reset();
+});
 
 async function start(amount: string) {
   const { process } = await h.client(co.engineer.token).processes.start.mutate({
@@ -39,13 +43,13 @@ describe("escalation", () => {
     const dueAt = task.dueAt ?? new Date(0);
     expect(dueAt.getTime() - (task.activatedAt ?? new Date(0)).getTime()).toBe(8 * HOUR);
 
-    const early = await h
-      .client(co.admin.token)
-      .escalateOverdue.mutate({ now: new Date(dueAt.getTime() - 1000) });
+    h.clock.set(new Date(dueAt.getTime() - 1000));
+    const early = await h.client(co.admin.token).escalateOverdue.mutate();
     expect(early.escalated.find((e) => e.taskId === task.id)).toBeUndefined();
 
     const now = new Date(dueAt.getTime() + 2 * HOUR);
-    const result = await h.client(co.admin.token).escalateOverdue.mutate({ now });
+    h.clock.set(now);
+    const result = await h.client(co.admin.token).escalateOverdue.mutate({});
     expect(result.escalated).toContainEqual({
       taskId: task.id,
       fromUserId: co.pm.userId,
@@ -79,16 +83,32 @@ describe("escalation", () => {
     expect(events[0]?.n).toBe(1);
   });
 
+  test("a caller cannot pass the time: a task not yet overdue stays, with nothing false in its trail", async () => {
+    const { process, task } = await start("250000");
+    const admin = h.client(co.admin.token);
+    // The attack: "now" in 2031 escalated a task that was not overdue.
+    const refused = await failure(admin.escalateOverdue.mutate({ now: new Date("2031-01-01") } as never));
+    expect(refused.code).toBe("BAD_REQUEST");
+    expect(refused.message).toContain("now");
+    const judged = await admin.escalateOverdue.mutate({});
+    expect(judged.escalated.some((e) => e.taskId === task.id)).toBe(false);
+    const full = await admin.processes.get.query({ id: process.id });
+    expect(full.tasks.find((t) => t.id === task.id)?.assigneeId).toBe(co.pm.userId);
+    expect(full.history.some((t) => t.action === "escalated")).toBe(false);
+    expect(full.history.every((t) => t.at.getTime() <= Date.now())).toBe(true);
+  });
+
   test("the top of the chain stays put and is reported stuck; escalation needs its permission", async () => {
     const { task } = await start("6000000");
     const due = task.dueAt ?? new Date(0);
     const far = new Date(due.getTime() + 100 * HOUR);
     // PM → director → MD; then nobody above the MD.
-    await h.client(co.admin.token).escalateOverdue.mutate({ now: far });
-    await h.client(co.admin.token).escalateOverdue.mutate({ now: new Date(far.getTime() + 9 * HOUR) });
-    const third = await h
-      .client(co.admin.token)
-      .escalateOverdue.mutate({ now: new Date(far.getTime() + 18 * HOUR) });
+    h.clock.set(far);
+    await h.client(co.admin.token).escalateOverdue.mutate();
+    h.clock.set(new Date(far.getTime() + 9 * HOUR));
+    await h.client(co.admin.token).escalateOverdue.mutate();
+    h.clock.set(new Date(far.getTime() + 18 * HOUR));
+    const third = await h.client(co.admin.token).escalateOverdue.mutate();
     expect(third.stuck).toContain(task.id);
     const denied = await failure(h.client(co.engineer.token).escalateOverdue.mutate({}));
     expect(denied.code).toBe("FORBIDDEN");

@@ -33,6 +33,18 @@ export const ADMIN = ["workflow:*", "organization:*", "rules:*"];
 
 type Fetcher = { fetch(request: Request): Response | Promise<Response> };
 
+/** The workflow service's injected clock: the system clock until a test sets it (never via the API). */
+export class TestClock {
+  private fixed: Date | null = null;
+  readonly now = (): Date => this.fixed ?? new Date();
+  set(at: Date): void {
+    this.fixed = at;
+  }
+  reset(): void {
+    this.fixed = null;
+  }
+}
+
 /**
  * A real workflow service for one test file, with a real organization service (served over HTTP on
  * port 0, as workflow reaches it in production) sharing one fresh database on the real PostgreSQL.
@@ -53,7 +65,9 @@ export async function startWorkflow(label: string, options: { withRules?: boolea
   const db: Database = postgresDatabase({ url: testDb.url, appRole: APP_ROLE });
   const verifyToken = await createTokenVerifier({ publicKey: signer.publicKey, issuer: "vextrus-auth" });
   const logLines: string[] = [];
+  const clock = new TestClock();
   const app = createApp({
+    clock: clock.now,
     db,
     log: createLogger({ level: "debug", write: (line) => logLines.push(line) }),
     verifyToken,
@@ -69,8 +83,9 @@ export async function startWorkflow(label: string, options: { withRules?: boolea
     sql,
     signer,
     logLines,
+    clock,
     organizationUrl: organization.url,
-    client: (token?: string) => workflowClient(app, token),
+    client: (token?: string, locale: "en" | "bn" = "en") => workflowClient(app, token, locale),
     orgClient: (token: string) => organizationClient(organization.url, token),
     /** Registers a tenant in organization (as a platform operator); returns its id and an admin token. */
     async newTenant(hint = "t") {
@@ -110,13 +125,16 @@ async function stopAll(parts: readonly Stoppable[]) {
   }
 }
 
-export function workflowClient(app: Fetcher, token?: string) {
+export function workflowClient(app: Fetcher, token?: string, locale: "en" | "bn" = "en") {
   return createTRPCClient<WorkflowRouter>({
     links: [
       httpLink({
         url: "http://workflow.test/trpc",
         transformer: superjson,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+        headers: () => ({
+          "accept-language": locale,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        }),
         fetch: (url, init) => Promise.resolve(app.fetch(new Request(url, init as RequestInit))),
       }),
     ],

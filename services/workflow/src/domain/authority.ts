@@ -1,6 +1,7 @@
+import { toBengaliDigits } from "@vextrus/bd";
 import { forbidden } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
-import { and, eq, gt, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { delegations, tasks } from "../db/schema.ts";
 import type { ProcessRow, TaskRow } from "./common.ts";
 
@@ -28,10 +29,45 @@ async function delegationFor(tx: Tx, task: TaskRow, userId: string, now: Date) {
   return rows[0];
 }
 
+/** The people who already decided a task of the process's current round (any step, any capacity). */
+export async function decidersOfRound(tx: Tx, process: ProcessRow): Promise<Set<string>> {
+  const rows = await tx
+    .select({ decidedBy: tasks.decidedBy })
+    .from(tasks)
+    .where(and(eq(tasks.processId, process.id), eq(tasks.round, process.round), isNotNull(tasks.decidedBy)));
+  return new Set(rows.flatMap((row) => (row.decidedBy ? [row.decidedBy] : [])));
+}
+
+/**
+ * Separation of duties: one person decides at most one step of a round and casts one committee vote,
+ * whoever delegated to them. The process row is locked, so two decisions by one person serialize.
+ */
+async function assertFirstDecision(tx: Tx, process: ProcessRow, task: TaskRow, actorId: string) {
+  const [earlier] = await tx
+    .select({ step: tasks.step })
+    .from(tasks)
+    .where(
+      and(
+        eq(tasks.processId, process.id),
+        eq(tasks.round, process.round),
+        eq(tasks.decidedBy, actorId),
+        ne(tasks.id, task.id),
+      ),
+    )
+    .limit(1);
+  if (earlier) {
+    throw forbidden("workflow.task.second_decision", {
+      en: `You already decided step ${earlier.step} of this request: one person decides at most one step and casts one committee vote, even for someone who delegated to them. Delegate this task, or it escalates when overdue`,
+      bn: `আপনি এই অনুরোধের ধাপ ${toBengaliDigits(String(earlier.step))}-এ ইতিমধ্যে সিদ্ধান্ত দিয়েছেন: প্রতিনিধি হিসেবেও একজন ব্যক্তি একটি অনুরোধের সর্বোচ্চ একটি ধাপে সিদ্ধান্ত ও কমিটিতে একটি ভোট দিতে পারেন। কাজটি অন্য কাউকে দিন, নয়তো সময় পেরোলে এটি ঊর্ধ্বতনের কাছে যাবে`,
+    });
+  }
+}
+
 /**
  * Who may decide a task: its assignee, or someone the assignee delegated to (for this task or all of
- * theirs) until a time not yet passed, and never the person who raised the request.
- * Returns on whose behalf the actor acts (null when they are the assignee).
+ * theirs) until a time not yet passed, and never the person who raised the request, nor anyone who
+ * already decided another task of this round. Returns on whose behalf the actor acts (null when they
+ * are the assignee).
  */
 export async function assertMayDecide(
   tx: Tx,
@@ -47,9 +83,11 @@ export async function assertMayDecide(
     });
   }
   if (task.assigneeId === actorId) {
+    await assertFirstDecision(tx, process, task, actorId);
     return { onBehalfOf: null };
   }
   if (await delegationFor(tx, task, actorId, now)) {
+    await assertFirstDecision(tx, process, task, actorId);
     return { onBehalfOf: task.assigneeId };
   }
   throw forbidden("workflow.task.not_assignee", {

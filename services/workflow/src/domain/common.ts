@@ -80,10 +80,10 @@ export async function lockTask(tx: Tx, taskId: string) {
 }
 
 /** Bumps the process's version (and applies a patch) after a change to it or its tasks. */
-export async function touchProcess(tx: Tx, process: ProcessRow, patch: Partial<ProcessRow> = {}) {
+export async function touchProcess(tx: Tx, process: ProcessRow, now: Date, patch: Partial<ProcessRow> = {}) {
   const rows = await tx
     .update(processes)
-    .set({ ...patch, version: sql`${processes.version} + 1`, updatedAt: new Date() })
+    .set({ ...patch, version: sql`${processes.version} + 1`, updatedAt: now })
     .where(and(eq(processes.id, process.id), eq(processes.version, process.version)))
     .returning();
   const row = rows[0];
@@ -118,7 +118,7 @@ export class Journal {
 
   constructor(
     private readonly ctx: WorkflowContext,
-    readonly now: Date = new Date(),
+    readonly now: Date = ctx.deps.clock(),
   ) {}
 
   /** The caller, who is the actor of everything journalled. */

@@ -127,10 +127,10 @@ async function settleProcess(
       await closeRound(tx, process, now);
       return finish(tx, journal, process, "rejected");
     }
-    return touchProcess(tx, process);
+    return touchProcess(tx, process, now);
   }
   if (approvals < task.required) {
-    return touchProcess(tx, process);
+    return touchProcess(tx, process, now);
   }
   if (open > 0) {
     // The quorum is reached: the members who did not vote are no longer asked.
@@ -148,7 +148,7 @@ async function settleProcess(
   }
   const opened = await activateStep(tx, journal, process, task.step + 1, slaHours);
   if (opened.length > 0) {
-    return touchProcess(tx, process);
+    return touchProcess(tx, process, now);
   }
   await assertEveryStepApproved(tx, process);
   return finish(tx, journal, process, "approved");
@@ -178,7 +178,7 @@ async function finish(
   process: ProcessRow,
   status: "approved" | "rejected" | "returned",
 ): Promise<ProcessRow> {
-  const updated = await touchProcess(tx, process, {
+  const updated = await touchProcess(tx, process, journal.now, {
     status,
     completedAt: status === "returned" ? null : journal.now,
   });

@@ -2,15 +2,17 @@ import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { assignments, definitions, tasks } from "../db/schema.ts";
 import type { WorkflowContext } from "../deps.ts";
+import { decidersOfRound } from "./authority.ts";
 import { Journal, lockProcess } from "./common.ts";
 
 const HOUR_MS = 3_600_000;
 const BATCH = 200;
 
-export const EscalateInput = z.object({
-  /** The time to judge deadlines by (the scheduler passes its tick; defaults to the server's clock). */
-  now: z.date().optional(),
-});
+/**
+ * Nothing to give: deadlines are judged by the server's clock (injected at construction), never by a
+ * time the caller sends; `{ now }` is refused rather than silently ignored.
+ */
+export const EscalateInput = z.strictObject({}).optional();
 
 /**
  * Moves every approver task of the caller's tenant that is past its SLA to the next person up the
@@ -24,7 +26,7 @@ export async function escalateOverdue({
   ctx: WorkflowContext;
   input: z.infer<typeof EscalateInput>;
 }) {
-  const journal = new Journal(ctx, input.now ?? new Date());
+  const journal = new Journal(ctx);
   const now = journal.now;
   const result = await ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
     const overdue = await tx
@@ -41,8 +43,13 @@ export async function escalateOverdue({
       if (task?.status !== "pending" || !task.dueAt || task.dueAt >= now) {
         continue;
       }
+      // Never to someone who already decided a step of this round: they could not decide this one.
+      const decided = await decidersOfRound(tx, process);
       const next = process.chain.find(
-        (link) => link.level > (task.chainLevel ?? 0) && link.userId !== process.initiatorId,
+        (link) =>
+          link.level > (task.chainLevel ?? 0) &&
+          link.userId !== process.initiatorId &&
+          !decided.has(link.userId),
       );
       if (!next) {
         stuck.push(task.id);

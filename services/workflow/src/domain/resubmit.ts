@@ -47,7 +47,7 @@ export async function resubmitProcess({
     const locked = await lockProcess(tx, input.processId);
     assertResubmittable(ctx, locked, input.expectedVersion);
     const round = locked.round + 1;
-    const updated = await touchProcess(tx, locked, {
+    const updated = await touchProcess(tx, locked, journal.now, {
       status: "in_progress",
       round,
       amount,

@@ -31,7 +31,7 @@ export const inbox = ({ ctx, input }: { ctx: WorkflowContext; input: z.infer<typ
     ctx.tenantId,
     async (tx) => {
       const me = ctx.principal.userId;
-      const now = new Date();
+      const now = ctx.deps.clock();
       const rows = await tx
         .select({
           task: tasks,
