@@ -12,7 +12,7 @@ export const workflowRouter = router({
   escalateOverdue: workflowProcedure
     .meta({ permission: "workflow:task:escalate" })
     .input(EscalateInput)
-    .mutation(({ ctx, input }) => escalateOverdue({ ctx, input })),
+    .mutation(({ ctx }) => escalateOverdue({ ctx })),
 });
 
 export type WorkflowRouter = typeof workflowRouter;

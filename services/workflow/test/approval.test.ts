@@ -114,7 +114,15 @@ describe("routing up the hierarchy", () => {
     const error = await failure(h.client(co.engineer.token).processes.start.mutate(requisition("60000000")));
     expect(error.code).toBe("PRECONDITION_FAILED");
     expect(error.appCode).toBe("workflow.route.no_authority");
-    expect(error.message).toContain("60000000.00");
+    expect(error.message).toContain("6,00,00,000.00 BDT");
+    expect(error.message).toContain("up to 5,00,00,000.00 BDT");
+    // In Bengali: Bengali digits, lakh/crore grouping, the taka sign; no Latin digit anywhere.
+    const bn = await failure(
+      h.client(co.engineer.token, "bn").processes.start.mutate(requisition("60000000")),
+    );
+    expect(bn.message).toContain("৳৬,০০,০০,০০০.০০");
+    expect(bn.message).toContain("৳৫,০০,০০,০০০.০০");
+    expect(bn.message).not.toMatch(/[0-9]/);
   });
 
   test("a requester outside the hierarchy cannot start one", async () => {

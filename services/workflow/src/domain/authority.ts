@@ -1,9 +1,9 @@
-import { toBengaliDigits } from "@vextrus/bd";
 import { forbidden } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
 import { and, eq, gt, isNotNull, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { delegations, tasks } from "../db/schema.ts";
 import type { ProcessRow, TaskRow } from "./common.ts";
+import { count } from "./texts.ts";
 
 /** SQL: `userId` may act on the task row in scope because its assignee delegated to them (still valid at `now`). */
 export function delegatedTo(userId: string, now: Date): SQL {
@@ -58,7 +58,7 @@ async function assertFirstDecision(tx: Tx, process: ProcessRow, task: TaskRow, a
   if (earlier) {
     throw forbidden("workflow.task.second_decision", {
       en: `You already decided step ${earlier.step} of this request: one person decides at most one step and casts one committee vote, even for someone who delegated to them. Delegate this task, or it escalates when overdue`,
-      bn: `আপনি এই অনুরোধের ধাপ ${toBengaliDigits(String(earlier.step))}-এ ইতিমধ্যে সিদ্ধান্ত দিয়েছেন: প্রতিনিধি হিসেবেও একজন ব্যক্তি একটি অনুরোধের সর্বোচ্চ একটি ধাপে সিদ্ধান্ত ও কমিটিতে একটি ভোট দিতে পারেন। কাজটি অন্য কাউকে দিন, নয়তো সময় পেরোলে এটি ঊর্ধ্বতনের কাছে যাবে`,
+      bn: `আপনি এই অনুরোধের ধাপ ${count(earlier.step).bn}-এ ইতিমধ্যে সিদ্ধান্ত দিয়েছেন: প্রতিনিধি হিসেবেও একজন ব্যক্তি একটি অনুরোধের সর্বোচ্চ একটি ধাপে সিদ্ধান্ত ও কমিটিতে একটি ভোট দিতে পারেন। কাজটি অন্য কাউকে দিন, নয়তো সময় পেরোলে এটি ঊর্ধ্বতনের কাছে যাবে`,
     });
   }
 }

@@ -15,6 +15,7 @@ import {
   touchProcess,
 } from "./common.ts";
 import { activateStep, closeRound } from "./rounds.ts";
+import { count, taskStatus } from "./texts.ts";
 
 export const DecideInput = z.object({
   taskId: z.uuid(),
@@ -43,7 +44,7 @@ export async function decideTask(ctx: WorkflowContext, input: DecideInput, decis
     if (task.status !== "pending") {
       throw new AppError("PRECONDITION_FAILED", "workflow.task.not_open", {
         en: `This task is ${task.status}, not waiting for a decision`,
-        bn: `এই কাজটি এখন সিদ্ধান্তের অপেক্ষায় নেই (${task.status})`,
+        bn: `এই কাজটি এখন সিদ্ধান্তের অপেক্ষায় নেই (${taskStatus(task.status).bn})`,
       });
     }
     const [decided] = await tx
@@ -166,7 +167,7 @@ async function assertEveryStepApproved(tx: Tx, process: ProcessRow) {
     if (approvals < (mine[0]?.required ?? 1)) {
       throw new AppError("INTERNAL", "workflow.process.unapproved_step", {
         en: `Step ${step} has not been approved`,
-        bn: `ধাপ ${step} অনুমোদিত হয়নি`,
+        bn: `ধাপ ${count(step).bn} অনুমোদিত হয়নি`,
       });
     }
   }

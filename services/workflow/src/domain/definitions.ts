@@ -27,7 +27,10 @@ const CommitteeInput = z.object({
     .array(z.uuid())
     .min(1)
     .max(50)
-    .refine((ids) => new Set(ids).size === ids.length, { message: "committee members must be distinct" }),
+    .refine((ids) => new Set(ids).size === ids.length, {
+      message: "committee members must be distinct",
+      params: { messageBn: "কমিটির সদস্যরা ভিন্ন ভিন্ন ব্যক্তি হতে হবে" },
+    }),
 });
 
 export const CreateDefinitionInput = z.object({
@@ -49,6 +52,7 @@ export const CreateDefinitionInput = z.object({
     .default([])
     .refine((list) => new Set(list.map((c) => c.name)).size === list.length, {
       message: "committee names must be distinct",
+      params: { messageBn: "কমিটির নামগুলো ভিন্ন হতে হবে" },
     }),
 });
 

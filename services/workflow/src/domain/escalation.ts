@@ -4,6 +4,7 @@ import { assignments, definitions, tasks } from "../db/schema.ts";
 import type { WorkflowContext } from "../deps.ts";
 import { decidersOfRound } from "./authority.ts";
 import { Journal, lockProcess } from "./common.ts";
+import { count } from "./texts.ts";
 
 const HOUR_MS = 3_600_000;
 const BATCH = 200;
@@ -19,13 +20,7 @@ export const EscalateInput = z.strictObject({}).optional();
  * requester's chain, restarts its clock and records why. Committee tasks and tasks with nobody above
  * them stay where they are (reported as `stuck`).
  */
-export async function escalateOverdue({
-  ctx,
-  input,
-}: {
-  ctx: WorkflowContext;
-  input: z.infer<typeof EscalateInput>;
-}) {
+export async function escalateOverdue({ ctx }: { ctx: WorkflowContext }) {
   const journal = new Journal(ctx);
   const now = journal.now;
   const result = await ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
@@ -99,7 +94,7 @@ export async function escalateOverdue({
           dueAt: dueAt.toISOString(),
           reason: {
             en: `Not decided within the ${slaHours} h SLA (due ${task.dueAt.toISOString()}, ${hoursLate} h late): moved to the next person up the chain`,
-            bn: `${slaHours} ঘণ্টার নির্ধারিত সময়ে সিদ্ধান্ত হয়নি (${hoursLate} ঘণ্টা দেরি): চেইনের পরবর্তী ব্যক্তির কাছে পাঠানো হয়েছে`,
+            bn: `${count(slaHours).bn} ঘণ্টার নির্ধারিত সময়ে সিদ্ধান্ত হয়নি (${count(hoursLate).bn} ঘণ্টা দেরি): চেইনের পরবর্তী ব্যক্তির কাছে পাঠানো হয়েছে`,
           },
         },
       });

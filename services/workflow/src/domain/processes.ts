@@ -17,7 +17,8 @@ export const Data = jsonObject({ maxBytes: 32_768, maxDepth: 8 });
 
 /** Approval amounts are positive BDT (decimal strings on the wire, never floats). */
 export const Amount = Money.refine((amount) => !amount.startsWith("-") && amount !== "0.00", {
-  message: "amount must be greater than zero",
+  message: "must be greater than zero",
+  params: { messageBn: "শূন্যের চেয়ে বেশি হতে হবে" },
 });
 
 export const StartProcessInput = z.object({

@@ -1,6 +1,7 @@
 import { toPoisha } from "@vextrus/bd";
 import type { ChainLinkSnapshot, Committee, RulesSnapshot } from "../db/schema.ts";
 import { precondition } from "./common.ts";
+import { count, taka } from "./texts.ts";
 
 /** One step of a route: a single approver from the chain, or an N-of-M committee. */
 export type PlannedStep =
@@ -39,10 +40,12 @@ export function planRoute(input: RouteInput): PlannedStep[] {
   }
   if (!covered) {
     const top = input.chain.at(-1);
-    const limit = top && top.level > 0 ? top.designation.approvalLimit : "0.00";
+    const limit = taka(top && top.level > 0 ? top.designation.approvalLimit : "0.00");
+    const amountText = taka(input.amount);
+    const rank = count(input.rules.requiredRank);
     throw precondition("workflow.route.no_authority", {
-      en: `Nobody in the requester's reporting chain has the authority to approve ${input.amount} BDT (rank ${input.rules.requiredRank} or above with a sufficient approval limit is needed; the top of the chain may approve up to ${limit} BDT)`,
-      bn: `অনুরোধকারীর রিপোর্টিং চেইনে ${input.amount} টাকা অনুমোদনের ক্ষমতা কারও নেই (পদমর্যাদা ${input.rules.requiredRank} বা তার বেশি ও যথেষ্ট অনুমোদন সীমা প্রয়োজন; চেইনের শীর্ষে সীমা ${limit} টাকা)`,
+      en: `Nobody in the requester's reporting chain has the authority to approve ${amountText.en} (rank ${rank.en} or above with a sufficient approval limit is needed; the top of the chain may approve up to ${limit.en})`,
+      bn: `অনুরোধকারীর রিপোর্টিং চেইনে ${amountText.bn} অনুমোদনের ক্ষমতা কারও নেই (পদমর্যাদা ${rank.bn} বা তার বেশি ও যথেষ্ট অনুমোদন সীমা প্রয়োজন; চেইনের শীর্ষে সীমা ${limit.bn})`,
     });
   }
   for (const ask of input.rules.committees) {
@@ -50,7 +53,7 @@ export function planRoute(input: RouteInput): PlannedStep[] {
     if (!committee) {
       throw precondition("workflow.route.no_committee", {
         en: `The rules require the ${ask.name} committee (${ask.required} of ${ask.of}), but this process definition names no such committee`,
-        bn: `নিয়ম অনুযায়ী ${ask.name} কমিটির (${ask.of} জনের মধ্যে ${ask.required} জন) অনুমোদন প্রয়োজন, কিন্তু এই প্রক্রিয়ার সংজ্ঞায় এমন কোনো কমিটি নেই`,
+        bn: `নিয়ম অনুযায়ী ${ask.name} কমিটির (${count(ask.of).bn} জনের মধ্যে ${count(ask.required).bn} জন) অনুমোদন প্রয়োজন, কিন্তু এই প্রক্রিয়ার সংজ্ঞায় এমন কোনো কমিটি নেই`,
       });
     }
     // Nobody approves their own request: a requester who sits on the committee does not vote on it.
@@ -58,7 +61,7 @@ export function planRoute(input: RouteInput): PlannedStep[] {
     if (memberIds.length < ask.required) {
       throw precondition("workflow.route.committee_too_small", {
         en: `The ${ask.name} committee needs ${ask.required} approvals but only ${memberIds.length} members can vote on this request`,
-        bn: `${ask.name} কমিটির ${ask.required}টি অনুমোদন প্রয়োজন কিন্তু এই অনুরোধে মাত্র ${memberIds.length} জন সদস্য ভোট দিতে পারেন`,
+        bn: `${ask.name} কমিটির ${count(ask.required).bn}টি অনুমোদন প্রয়োজন কিন্তু এই অনুরোধে মাত্র ${count(memberIds.length).bn} জন সদস্য ভোট দিতে পারেন`,
       });
     }
     steps.push({

@@ -22,6 +22,7 @@ export const DelegateInput = z
   })
   .refine((input) => (input.taskId ? !input.all : input.all), {
     message: "give either taskId or all: true",
+    params: { messageBn: "taskId অথবা all: true — যেকোনো একটি দিন" },
     path: ["taskId"],
   });
 
