@@ -18,6 +18,7 @@ const SERVICES = [
   "audit",
   "master-data",
   "file-storage",
+  "configuration",
 ] as const;
 const dataDir = mkdtempSync(join(tmpdir(), "vextrus-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -38,7 +39,8 @@ async function startSystem(ports: Record<string, string>) {
     stderr: "pipe",
   });
   const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}`;
-  for (let i = 0; i < 300; i++) {
+  // Up to 60 s: seven services migrate one PGlite in turn, on a machine the other suites share.
+  for (let i = 0; i < 600; i++) {
     const ok = await fetch(`${gateway}/health/ready`).then(
       (r) => r.ok,
       () => false,
@@ -87,6 +89,12 @@ test("npm start runs every service on PGlite, stops on SIGINT and keeps its data
   const put = await fetch(granted.upload.parts[0]?.url ?? "", { method: "PUT", body: bytes });
   expect(put.status).toBe(200);
   expect((await api.files.completeUpload.mutate({ fileId: granted.file.id })).status).toBe("available");
+  await api.config.set.mutate({
+    key: "workflow.sla.hours",
+    scope: { level: "company", companyId: company.id },
+    value: 24,
+    expectedVersion: 0,
+  });
   const metrics = await (await fetch(`http://127.0.0.1:${ports.ORGANIZATION_PORT}/metrics`)).text();
   expect(metrics).toMatch(/vextrus_organization_tenants_total\{[^}]*status="active"[^}]*\} 1/);
   first.proc.kill("SIGINT");
@@ -113,6 +121,11 @@ test("npm start runs every service on PGlite, stops on SIGINT and keeps its data
     const download = await fetch(link.url);
     expect(await download.text()).toContain("persisted");
     expect(download.headers.get("content-disposition")).toContain("filename*=UTF-8''%E0%A6%A8");
+    const sla = await back.config.resolve.query({
+      key: "workflow.sla.hours",
+      scope: { companyId: company.id },
+    });
+    expect([sla.value, sla.source.level]).toEqual([24, "company"]);
   } finally {
     second.proc.kill("SIGTERM");
     expect(await second.proc.exited).toBe(0);

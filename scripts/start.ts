@@ -11,6 +11,8 @@ import { bootAudit } from "@vextrus/audit/boot";
 import { AuditEnv } from "@vextrus/audit/env";
 import { bootAuth } from "@vextrus/auth/boot";
 import { AuthEnv } from "@vextrus/auth/env";
+import { bootConfiguration } from "@vextrus/configuration/boot";
+import { ConfigurationEnv } from "@vextrus/configuration/env";
 import { createInProcessBus } from "@vextrus/events";
 import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
@@ -96,6 +98,10 @@ const services = [
         WORKFLOW_URL: process.env.WORKFLOW_URL ?? local(workflowPort),
       }),
     ),
+    shared,
+  ),
+  await bootConfiguration(
+    readEnvOrExit(ConfigurationEnv, envFor("configuration", { JWKS_URL: jwksUrl })),
     shared,
   ),
 ];

@@ -11,6 +11,7 @@ import type {
 import type { AuditRouter } from "@vextrus/audit/router";
 import type { AuthRouter } from "@vextrus/auth/router";
 import type { FileStorageRouter } from "@vextrus/file-storage/router";
+import type { ConfigurationRouter } from "@vextrus/configuration/router";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
 import type { OrganizationRouter } from "@vextrus/organization/router";
 import type { RulesRouter } from "@vextrus/rules-engine/router";
@@ -25,6 +26,7 @@ export type VextrusServices = {
   audit: AuditRouter;
   masterData: MasterDataRouter;
   files: FileStorageRouter;
+  config: ConfigurationRouter;
 };
 
 /**

@@ -218,3 +218,48 @@ describe("tokens in the client", () => {
     expect(await codeOf(gateway.client({ token: "x" }).auth.me.query())).toBe("UNAUTHORIZED");
   });
 });
+
+describe("configuration through the gateway", () => {
+  test("an admin sets the SLA per company, every caller resolves it with provenance, and audit records before and after", async () => {
+    const { registered, login } = await signUp("config");
+    const api = gateway.client({ token: login.accessToken });
+    const company = await api.organization.companies.create.mutate({ name: "Config Housing" });
+    const key = "workflow.sla.hours";
+    expect((await api.config.resolve.query({ key })).source).toEqual({ level: "default" });
+    await api.config.set.mutate({ key, scope: { level: "tenant" }, value: 36, expectedVersion: 0 });
+    const set = await api.config.set.mutate({
+      key,
+      scope: { level: "company", companyId: company.id },
+      value: 12,
+      expectedVersion: 0,
+    });
+    const changed = await api.config.set.mutate({
+      key,
+      scope: { level: "company", companyId: company.id },
+      value: 18,
+      expectedVersion: set.version,
+    });
+    const resolved = await api.config.resolve.query({ key, scope: { companyId: company.id } });
+    expect(resolved.value).toBe(18);
+    expect(resolved.source).toMatchObject({
+      level: "company",
+      scopeId: company.id,
+      version: 2,
+      valueId: changed.id,
+    });
+    expect(resolved.at).toBeInstanceOf(Date);
+
+    await services.settle();
+    const { items } = await api.audit.events.list.query({ typePrefix: "vextrus.config." });
+    const ofCompany = items.filter((e) => (e.data as { id?: string } | null)?.id === changed.id);
+    expect(ofCompany).toHaveLength(1);
+    expect(ofCompany[0]?.actorId).toBe(registered.user.id);
+    expect(ofCompany[0]?.data).toMatchObject({
+      key,
+      scope: { level: "company", id: company.id },
+      before: { version: 1, value: 12 },
+      after: { version: 2, value: 18 },
+    });
+    expect(items.filter((e) => e.type === "vextrus.config.setting.changed")).toHaveLength(3);
+  });
+});

@@ -3,6 +3,8 @@ import { AuditEnv } from "@vextrus/audit/env";
 import { bootAuth } from "@vextrus/auth/boot";
 import { AuthEnv } from "@vextrus/auth/env";
 import { createVextrusClient, type VextrusClientOptions } from "@vextrus/client";
+import { bootConfiguration } from "@vextrus/configuration/boot";
+import { ConfigurationEnv } from "@vextrus/configuration/env";
 import { createInProcessBus, type InProcessBus, type Transport } from "@vextrus/events";
 import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
@@ -130,9 +132,9 @@ function filesEnv(label: string): Record<string, string> {
   };
 }
 
-/** Rules-engine, workflow, audit, master-data or file-storage: its own database, tokens checked against auth's JWKS. */
+/** Rules-engine, workflow, audit, master-data, file-storage or configuration: its own database, tokens checked against auth's JWKS. */
 async function startDownstream(
-  name: "rules" | "workflow" | "audit" | "masterData" | "files",
+  name: "rules" | "workflow" | "audit" | "masterData" | "files" | "config",
   label: string,
   jwksUrl: string,
   bus: Transport,
@@ -152,7 +154,9 @@ async function startDownstream(
           ? await bootMasterData({ ...MasterDataEnv.parse(common), PORT: 0 }, shared)
           : name === "audit"
             ? await bootAudit({ ...AuditEnv.parse(common), PORT: 0 }, shared)
-            : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
+            : name === "config"
+              ? await bootConfiguration({ ...ConfigurationEnv.parse(common), PORT: 0 }, shared)
+              : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
   return { name, url: booted.url, databaseUrl: db.url, logLines, stop: () => stopAll(booted.parts, db) };
 }
 
@@ -171,7 +175,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
     startAuth(label, authPort, organization.url, bus),
     startDownstream("rules", label, jwksUrl, bus),
   ]);
-  const [workflow, audit, masterData] = await Promise.all([
+  const [workflow, audit, masterData, config] = await Promise.all([
     startDownstream(
       "workflow",
       label,
@@ -182,6 +186,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
     ),
     startDownstream("audit", label, jwksUrl, bus),
     startDownstream("masterData", label, jwksUrl, bus),
+    startDownstream("config", label, jwksUrl, bus),
   ]);
   const files = await startDownstream("files", label, jwksUrl, bus, {
     ...filesEnv(label),
@@ -189,7 +194,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
     WORKFLOW_URL: workflow.url,
   });
   bus.start();
-  const list = [auth, organization, rules, workflow, audit, masterData, files];
+  const list = [auth, organization, rules, workflow, audit, masterData, files, config];
   return {
     auth,
     organization,
@@ -198,6 +203,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
     audit,
     masterData,
     files,
+    config,
     bus,
     table: {
       auth: auth.url,
@@ -207,12 +213,13 @@ export async function startServices(label: string, options: { workflowClock?: ()
       audit: audit.url,
       masterData: masterData.url,
       files: files.url,
+      config: config.url,
     },
     list,
     /** Waits until every outbox is published (and so, on the bus, handled by every consumer). */
     settle: () => settle(list),
     async stop() {
-      for (const service of [files, workflow, masterData, audit, rules, auth, organization]) {
+      for (const service of [files, workflow, masterData, config, audit, rules, auth, organization]) {
         await service.stop();
       }
       await Promise.race([bus.close(), Bun.sleep(1_000)]);

@@ -7,6 +7,7 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { auditRouter } from "@vextrus/audit/router";
 import { authRouter } from "@vextrus/auth/router";
 import { fileStorageRouter } from "@vextrus/file-storage/router";
+import { configurationRouter } from "@vextrus/configuration/router";
 import { masterDataRouter } from "@vextrus/master-data/router";
 import { organizationRouter } from "@vextrus/organization/router";
 import { rulesEngineRouter } from "@vextrus/rules-engine/router";
@@ -21,6 +22,7 @@ export const ROUTERS: Record<string, AnyTRPCRouter> = {
   audit: auditRouter,
   masterData: masterDataRouter,
   files: fileStorageRouter,
+  config: configurationRouter,
 };
 
 /** Procedures anyone may call without a token. A new one must be added here on purpose. */

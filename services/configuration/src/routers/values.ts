@@ -1,0 +1,40 @@
+import { EvaluateInput, evaluateFlags } from "../domain/flags.ts";
+import { ResolveInput, ResolveManyInput, resolve, resolveMany } from "../domain/resolve.ts";
+import { HistoryInput, history, ListValuesInput, listValues, SetInput, setValue } from "../domain/values.ts";
+import { router, tenantProcedure } from "../trpc.ts";
+
+const READ = "configuration:value:read";
+
+/** `config.resolve`, `config.resolveMany`, `config.set`, `config.history`: the top level of the API. */
+export const valueProcedures = {
+  resolve: tenantProcedure
+    .meta({ permission: READ })
+    .input(ResolveInput)
+    .query(({ ctx, input }) => resolve({ ctx, input })),
+  resolveMany: tenantProcedure
+    .meta({ permission: READ })
+    .input(ResolveManyInput)
+    .query(({ ctx, input }) => resolveMany({ ctx, input })),
+  set: tenantProcedure
+    .meta({ permission: "configuration:value:write" })
+    .input(SetInput)
+    .mutation(({ ctx, input }) => setValue({ ctx, input })),
+  history: tenantProcedure
+    .meta({ permission: READ })
+    .input(HistoryInput)
+    .query(({ ctx, input }) => history({ ctx, input })),
+};
+
+export const valuesRouter = router({
+  list: tenantProcedure
+    .meta({ permission: READ })
+    .input(ListValuesInput)
+    .query(({ ctx, input }) => listValues({ ctx, input })),
+});
+
+export const flagsRouter = router({
+  evaluate: tenantProcedure
+    .meta({ permission: "configuration:flag:read" })
+    .input(EvaluateInput)
+    .query(({ ctx, input }) => evaluateFlags({ ctx, input })),
+});
