@@ -12,46 +12,12 @@ import { createTestSigner } from "@vextrus/platform/testing";
 import superjson from "superjson";
 import { cpuMicros, type LoadResult, load, median } from "./load.ts";
 import { seedOrganizationRead } from "./seed.ts";
+import { startServer } from "./servers.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const root = `${import.meta.dir}/../..`;
-
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
-
-/** Starts `entry` with `env` in its own process and waits until its /health/ready answers 200. */
-async function startServer(name: string, entry: string, env: Record<string, string>) {
-  const port = freePort();
-  const proc = Bun.spawn([process.execPath, entry], {
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      LOG_LEVEL: "info",
-      ...(name === "gateway" && process.env.GATEWAY_BUN_OPTIONS
-        ? { BUN_OPTIONS: process.env.GATEWAY_BUN_OPTIONS }
-        : {}),
-    },
-    stdout: "ignore",
-    stderr: "inherit",
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const ready = await fetch(`${url}/health/ready`).catch(() => undefined);
-    if (ready?.ok) {
-      return { url, proc };
-    }
-    await Bun.sleep(100);
-  }
-  proc.kill();
-  throw new Error(`${name} did not become ready`);
-}
 
 const bench = await seedOrganizationRead("gateway");
 const { tenantId, companyId } = bench;

@@ -477,3 +477,30 @@ describe("bad input the shared layer and the schema refuse", () => {
     expect([cursor.httpStatus, cursor.issues?.[0]?.path]).toEqual([400, "cursor"]);
   });
 });
+
+describe("who may resolve", () => {
+  test("any signed-in user of the tenant resolves and evaluates flags; history and changes need permissions", async () => {
+    const owner = await h.tenant();
+    await owner.api.set.mutate({
+      key: "organization.language",
+      scope: { level: "tenant" },
+      value: "en",
+      expectedVersion: 0,
+    });
+    const token = await h.signer.sign({
+      tenantId: owner.tenantId,
+      permissions: ["organization:company:read"],
+    });
+    const plain = clientFor(h.app, token);
+    expect((await plain.resolve.query({ key: "organization.language" })).value).toBe("en");
+    expect(
+      (await plain.flags.evaluate.query({ keys: ["workflow.flags.parallelApproval"] })).items,
+    ).toHaveLength(1);
+    expect(
+      (await failure(plain.history.query({ key: "organization.language", scope: { level: "tenant" } }))).code,
+    ).toBe("FORBIDDEN");
+    expect((await failure(clientFor(h.app).resolve.query({ key: "organization.language" }))).code).toBe(
+      "UNAUTHORIZED",
+    );
+  });
+});

@@ -45,6 +45,10 @@ export const SIGNED_IN = new Set([
   "auth.requestContactVerification",
   "auth.sessions.list",
   "auth.sessions.revoke",
+  // Settings every user works under; changing them needs permissions.
+  "config.resolve",
+  "config.resolveMany",
+  "config.flags.evaluate",
 ]);
 
 interface ZodLike {

@@ -1,0 +1,173 @@
+import type { Transport } from "@vextrus/events";
+import { type CallContext, createServiceClient, type Fetch, type Logger } from "@vextrus/platform";
+import { z } from "zod";
+import type { ConfigKey, ValueOf } from "./registry.ts";
+
+/** A context a resolution is for (the narrower, the more specific the answer). */
+export interface ReadScope {
+  companyId?: string | undefined;
+  branchId?: string | undefined;
+  departmentId?: string | undefined;
+  userId?: string | undefined;
+}
+
+/** A read on behalf of a request: its tenant, token (forwarded), request id, and the scope asked about. */
+export interface ReadCall extends CallContext {
+  tenantId: string;
+  scope?: ReadScope | undefined;
+}
+
+export interface ConfigReaderOptions {
+  /** The configuration service's base URL. */
+  url: string;
+  /** The reading service's name (its change subscription is `<service>.config-cache.<replica>`). */
+  service: string;
+  log: Logger;
+  timeoutMs?: number;
+  fetch?: Fetch | undefined;
+  /** Where change events arrive; without one, cached answers hold until their `validUntil` only. */
+  transport?: Transport | undefined;
+  /** Milliseconds since the epoch; tests move it. */
+  now?: () => number;
+}
+
+const CHANGE_TOPICS = ["vextrus.config.setting", "vextrus.config.feature_flag"];
+const PLATFORM_TENANT_ID = "00000000-0000-0000-0000-000000000000";
+
+/** The slice of `config.resolve` the reader relies on. */
+const Answer = z.object({
+  key: z.string(),
+  value: z.unknown(),
+  source: z.looseObject({ level: z.string() }),
+  validUntil: z.date().nullable(),
+});
+type Answer = z.infer<typeof Answer>;
+
+interface Entry {
+  answer: Answer;
+  tenantId: string;
+  /** Until when it may be answered without asking (ms), or null for "until a change event". */
+  until: number | null;
+  stale: boolean;
+}
+
+const ChangeEvent = z.looseObject({ tenantid: z.string(), data: z.looseObject({ key: z.string() }) });
+
+function parseJson(text: string | null): unknown {
+  try {
+    return JSON.parse(text ?? "null");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Resolves configuration keys for a service, with a per-replica cache: an answer is kept until a
+ * change event for its tenant and key (or any platform change of the key) arrives, or until its
+ * `validUntil` passes. While the configuration service cannot be reached, the last known answer is
+ * served (stale answers included); with nothing cached, the call is UNAVAILABLE.
+ */
+export function createConfigReader(options: ConfigReaderOptions) {
+  const client = createServiceClient({
+    service: "configuration",
+    url: options.url,
+    timeoutMs: options.timeoutMs ?? 2_000,
+    fetch: options.fetch,
+  });
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, Entry>();
+  const byKey = new Map<string, Set<string>>();
+  const inflight = new Map<string, Promise<Answer>>();
+  let subscription: { stop(): Promise<void> } | undefined;
+
+  const cacheKey = (key: string, call: ReadCall) => {
+    const s = call.scope;
+    return `${call.tenantId}|${key}|${s?.companyId ?? ""}|${s?.branchId ?? ""}|${s?.departmentId ?? ""}|${s?.userId ?? ""}`;
+  };
+
+  async function fetchAnswer(id: string, key: string, call: ReadCall): Promise<Answer> {
+    const answer = await client.query("resolve", { key, scope: call.scope ?? {} }, Answer, call);
+    cache.set(id, {
+      answer,
+      tenantId: call.tenantId,
+      until: answer.validUntil?.getTime() ?? null,
+      stale: false,
+    });
+    const ids = byKey.get(key) ?? new Set<string>();
+    ids.add(id);
+    byKey.set(key, ids);
+    return answer;
+  }
+
+  async function refresh(id: string, key: string, call: ReadCall, entry: Entry | undefined): Promise<Answer> {
+    let pending = inflight.get(id);
+    if (!pending) {
+      pending = fetchAnswer(id, key, call).finally(() => inflight.delete(id));
+      inflight.set(id, pending);
+    }
+    try {
+      return await pending;
+    } catch (error) {
+      if (entry) {
+        options.log.warn("configuration unreachable: serving the last known value", {
+          key,
+          error: String(error),
+        });
+        return entry.answer;
+      }
+      throw error;
+    }
+  }
+
+  /** The whole answer (value, source, validUntil) for `key`. */
+  function resolve(key: ConfigKey, call: ReadCall): Answer | Promise<Answer> {
+    const id = cacheKey(key, call);
+    const entry = cache.get(id);
+    if (entry && !entry.stale && (entry.until === null || now() < entry.until)) {
+      return entry.answer;
+    }
+    return refresh(id, key, call, entry);
+  }
+
+  /** Marks cached answers of `key` stale: the tenant's, or every tenant's for a platform change. */
+  function invalidate(tenantId: string, key: string) {
+    for (const id of byKey.get(key) ?? []) {
+      const entry = cache.get(id);
+      if (entry && (tenantId === PLATFORM_TENANT_ID || entry.tenantId === tenantId)) {
+        entry.stale = true;
+      }
+    }
+  }
+
+  return {
+    resolve,
+    /** The value of `key` for the call's tenant and scope, typed by its definition. */
+    async get<K extends ConfigKey>(key: K, call: ReadCall): Promise<ValueOf<K>> {
+      return (await resolve(key, call)).value as ValueOf<K>;
+    },
+    invalidate,
+    /** Subscribes this replica to change events (a consumer group of its own: every replica hears every change). */
+    async start() {
+      if (!options.transport) {
+        return;
+      }
+      subscription = await options.transport.subscribe({
+        group: `${options.service}.config-cache.${Bun.randomUUIDv7()}`,
+        topics: CHANGE_TOPICS,
+        onBatch: async (messages) => {
+          for (const message of messages) {
+            const parsed = ChangeEvent.safeParse(parseJson(message.value));
+            if (parsed.success) {
+              invalidate(parsed.data.tenantid, parsed.data.data.key);
+            }
+          }
+        },
+      });
+    },
+    async stop() {
+      await subscription?.stop();
+    },
+  };
+}
+
+export type ConfigReader = ReturnType<typeof createConfigReader>;

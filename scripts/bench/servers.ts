@@ -1,0 +1,36 @@
+/** Helpers of the benchmarks that run services in processes of their own, as deployed. */
+
+export function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const port = probe.port ?? 0;
+  probe.stop(true);
+  return port;
+}
+
+/** Starts `entry` with `env` in its own process and waits until its /health/ready answers 200. */
+export async function startServer(name: string, entry: string, env: Record<string, string>) {
+  const port = freePort();
+  const proc = Bun.spawn([process.execPath, entry], {
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      LOG_LEVEL: "info",
+      ...(name === "gateway" && process.env.GATEWAY_BUN_OPTIONS
+        ? { BUN_OPTIONS: process.env.GATEWAY_BUN_OPTIONS }
+        : {}),
+    },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const ready = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (ready?.ok) {
+      return { url, proc };
+    }
+    await Bun.sleep(100);
+  }
+  proc.kill();
+  throw new Error(`${name} did not become ready`);
+}
