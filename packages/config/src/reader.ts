@@ -45,10 +45,50 @@ type Answer = z.infer<typeof Answer>;
 
 interface Entry {
   answer: Answer;
-  tenantId: string;
   /** Until when it may be answered without asking (ms), or null for "until a change event". */
   until: number | null;
   stale: boolean;
+}
+
+/**
+ * The cache: a tree tenant → key → company → branch → department → user ("" where the scope names
+ * none). Looking up existing strings level by level allocates nothing, unlike building one key string
+ * per read; a change event marks a tenant's (or every tenant's) subtree of one key stale.
+ */
+class CacheNode {
+  entry: Entry | undefined;
+  private readonly next = new Map<string, CacheNode>();
+
+  find(part: string): CacheNode | undefined {
+    return this.next.get(part);
+  }
+
+  children(): IterableIterator<CacheNode> {
+    return this.next.values();
+  }
+
+  /** The node at `path`, created on the way. */
+  at(path: readonly string[]): CacheNode {
+    let node: CacheNode = this;
+    for (const part of path) {
+      let child = node.next.get(part);
+      if (!child) {
+        child = new CacheNode();
+        node.next.set(part, child);
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  markStale() {
+    if (this.entry) {
+      this.entry.stale = true;
+    }
+    for (const child of this.next.values()) {
+      child.markStale();
+    }
+  }
 }
 
 const ChangeEvent = z.looseObject({ tenantid: z.string(), data: z.looseObject({ key: z.string() }) });
@@ -75,34 +115,26 @@ export function createConfigReader(options: ConfigReaderOptions) {
     fetch: options.fetch,
   });
   const now = options.now ?? Date.now;
-  const cache = new Map<string, Entry>();
-  const byKey = new Map<string, Set<string>>();
+  const cache = new CacheNode();
   const inflight = new Map<string, Promise<Answer>>();
   let subscription: { stop(): Promise<void> } | undefined;
 
-  const cacheKey = (key: string, call: ReadCall) => {
-    const s = call.scope;
-    return `${call.tenantId}|${key}|${s?.companyId ?? ""}|${s?.branchId ?? ""}|${s?.departmentId ?? ""}|${s?.userId ?? ""}`;
-  };
-
-  async function fetchAnswer(id: string, key: string, call: ReadCall): Promise<Answer> {
+  async function fetchAnswer(path: string[], key: string, call: ReadCall): Promise<Answer> {
     const answer = await client.query("resolve", { key, scope: call.scope ?? {} }, Answer, call);
-    cache.set(id, {
-      answer,
-      tenantId: call.tenantId,
-      until: answer.validUntil?.getTime() ?? null,
-      stale: false,
-    });
-    const ids = byKey.get(key) ?? new Set<string>();
-    ids.add(id);
-    byKey.set(key, ids);
+    cache.at(path).entry = { answer, until: answer.validUntil?.getTime() ?? null, stale: false };
     return answer;
   }
 
-  async function refresh(id: string, key: string, call: ReadCall, entry: Entry | undefined): Promise<Answer> {
+  async function refresh(
+    path: string[],
+    key: string,
+    call: ReadCall,
+    entry: Entry | undefined,
+  ): Promise<Answer> {
+    const id = path.join("|");
     let pending = inflight.get(id);
     if (!pending) {
-      pending = fetchAnswer(id, key, call).finally(() => inflight.delete(id));
+      pending = fetchAnswer(path, key, call).finally(() => inflight.delete(id));
       inflight.set(id, pending);
     }
     try {
@@ -119,23 +151,38 @@ export function createConfigReader(options: ConfigReaderOptions) {
     }
   }
 
-  /** The whole answer (value, source, validUntil) for `key`. */
+  /**
+   * The whole answer (value, source, validUntil) for `key`: synchronously from the cache when it
+   * holds a fresh one (six Map lookups, nothing allocated), else a promise of the service's answer.
+   */
   function resolve(key: ConfigKey, call: ReadCall): Answer | Promise<Answer> {
-    const id = cacheKey(key, call);
-    const entry = cache.get(id);
+    const s = call.scope;
+    const entry = cache
+      .find(call.tenantId)
+      ?.find(key)
+      ?.find(s?.companyId ?? "")
+      ?.find(s?.branchId ?? "")
+      ?.find(s?.departmentId ?? "")
+      ?.find(s?.userId ?? "")?.entry;
     if (entry && !entry.stale && (entry.until === null || now() < entry.until)) {
       return entry.answer;
     }
-    return refresh(id, key, call, entry);
+    const path = [
+      call.tenantId,
+      key,
+      s?.companyId ?? "",
+      s?.branchId ?? "",
+      s?.departmentId ?? "",
+      s?.userId ?? "",
+    ];
+    return refresh(path, key, call, entry);
   }
 
   /** Marks cached answers of `key` stale: the tenant's, or every tenant's for a platform change. */
   function invalidate(tenantId: string, key: string) {
-    for (const id of byKey.get(key) ?? []) {
-      const entry = cache.get(id);
-      if (entry && (tenantId === PLATFORM_TENANT_ID || entry.tenantId === tenantId)) {
-        entry.stale = true;
-      }
+    const tenants = tenantId === PLATFORM_TENANT_ID ? [...cache.children()] : [cache.find(tenantId)];
+    for (const tenant of tenants) {
+      tenant?.find(key)?.markStale();
     }
   }
 

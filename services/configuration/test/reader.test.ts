@@ -106,13 +106,13 @@ describe("the configuration reader", () => {
     const call = { tenantId, authorization: `Bearer ${token}`, requestId: "reader-test" };
     const base = `http://127.0.0.1:${port}`;
     // The service over real HTTP on its port (it restarts below); the harness client names another host.
-    const api = () =>
+    const api = (as = token) =>
       clientFor(
         {
           fetch: (req: Request) =>
             fetch(new Request(req.url.replace("http://configuration.test", base), req)),
         },
-        token,
+        as,
       );
     const key = "workflow.sla.hours" as const;
     const scope = { level: "tenant" as const };
@@ -125,6 +125,25 @@ describe("the configuration reader", () => {
     expect(await untilAll(call, 10)).toBeLessThan(1_000);
     await api().set.mutate({ key, scope, value: 20, expectedVersion: 2 });
     expect(await untilAll(call, 20)).toBeLessThan(1_000);
+
+    // A platform-wide change reaches every tenant's cached answers of that key.
+    const operator = await signer.sign({
+      tenantId,
+      permissions: ["configuration:*", "platform:config:write"],
+    });
+    const vat = "bd.vat.standardRate" as const;
+    expect(await readers[1]?.get(vat, call)).toBe("15");
+    await api(operator).set.mutate({
+      key: vat,
+      scope: { level: "platform" },
+      value: "16",
+      expectedVersion: 0,
+    });
+    const started = performance.now();
+    while ((await readers[1]?.get(vat, call)) !== "16" && performance.now() - started < 5_000) {
+      await Bun.sleep(10);
+    }
+    expect(performance.now() - started).toBeLessThan(1_000);
 
     await stopService();
     // Cached answers still come back; a key never read before cannot be answered.
