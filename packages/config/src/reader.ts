@@ -193,13 +193,18 @@ export function createConfigReader(options: ConfigReaderOptions) {
       return (await resolve(key, call)).value as ValueOf<K>;
     },
     invalidate,
-    /** Subscribes this replica to change events (a consumer group of its own: every replica hears every change). */
+    /** Subscribes this replica to change events. */
     async start() {
       if (!options.transport) {
         return;
       }
       subscription = await options.transport.subscribe({
-        group: `${options.service}.config-cache.${Bun.randomUUIDv7()}`,
+        // Kafka: a group per replica, so every replica hears every change. The in-process bus has one
+        // replica per process and waits for a stopped group to come back, so its name must be stable.
+        group:
+          options.transport.kind === "kafka"
+            ? `${options.service}.config-cache.${Bun.randomUUIDv7()}`
+            : `${options.service}.config-cache`,
         topics: CHANGE_TOPICS,
         onBatch: async (messages) => {
           for (const message of messages) {
