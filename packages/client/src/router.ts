@@ -10,8 +10,8 @@ import type {
 } from "@trpc/server";
 import type { AuditRouter } from "@vextrus/audit/router";
 import type { AuthRouter } from "@vextrus/auth/router";
-import type { FileStorageRouter } from "@vextrus/file-storage/router";
 import type { ConfigurationRouter } from "@vextrus/configuration/router";
+import type { FileStorageRouter } from "@vextrus/file-storage/router";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
 import type { OrganizationRouter } from "@vextrus/organization/router";
 import type { RulesRouter } from "@vextrus/rules-engine/router";

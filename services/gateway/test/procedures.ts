@@ -6,8 +6,8 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import { auditRouter } from "@vextrus/audit/router";
 import { authRouter } from "@vextrus/auth/router";
-import { fileStorageRouter } from "@vextrus/file-storage/router";
 import { configurationRouter } from "@vextrus/configuration/router";
+import { fileStorageRouter } from "@vextrus/file-storage/router";
 import { masterDataRouter } from "@vextrus/master-data/router";
 import { organizationRouter } from "@vextrus/organization/router";
 import { rulesEngineRouter } from "@vextrus/rules-engine/router";
