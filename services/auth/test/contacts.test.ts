@@ -46,7 +46,10 @@ describe("the takeover of issue #11", () => {
     const mallory = await member(reg, [editor.id]);
     const theirs = "01911000111";
     const refused = await failure(
-      mallory.api.users.update.mutate({ id: reg.user.id, mobile: theirs } as { id: string }),
+      mallory.api.users.update.mutate({ id: reg.user.id, mobile: theirs, expectedVersion: 1 } as {
+        id: string;
+        expectedVersion: number;
+      }),
     );
     expect(refused.httpStatus).toBe(400);
     expect(

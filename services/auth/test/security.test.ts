@@ -76,7 +76,7 @@ describe("tokens", () => {
     expect(JSON.stringify(await a.api.apiKeys.list.query())).not.toContain(bKey.apiKey.id);
     const attempts = [
       () => a.api.users.get.query({ id: b.user.id }),
-      () => a.api.users.update.mutate({ id: b.user.id, name: "pwned" }),
+      () => a.api.users.update.mutate({ id: b.user.id, name: "pwned", expectedVersion: 1 }),
       () => a.api.users.deactivate.mutate({ id: b.user.id }),
       () => a.api.users.assignRoles.mutate({ userId: b.user.id, roleIds: [] }),
       () => a.api.roles.get.query({ id: bAdminRole.id }),

@@ -33,9 +33,13 @@ describe("roles", () => {
     for (const role of roles) {
       expect(role.builtin).toBe(true);
       expect(role.permissions.some((p) => p === "*" || p.startsWith("platform:"))).toBe(false);
-      expect((await failure(reg.api.roles.update.mutate({ id: role.id, name: "renamed" }))).code).toBe(
-        "PRECONDITION_FAILED",
-      );
+      expect(
+        (
+          await failure(
+            reg.api.roles.update.mutate({ id: role.id, name: "renamed", expectedVersion: role.version }),
+          )
+        ).code,
+      ).toBe("PRECONDITION_FAILED");
       expect((await failure(reg.api.roles.delete.mutate({ id: role.id }))).code).toBe("PRECONDITION_FAILED");
     }
   });
@@ -73,6 +77,16 @@ describe("roles", () => {
     expect(
       (await failure(reg.api.roles.update.mutate({ id: role.id, name: "x", expectedVersion: 1 }))).code,
     ).toBe("CONFLICT");
+    // The version is required: an update that does not say which version it read is bad input.
+    for (const unversioned of [
+      () => reg.api.roles.update.mutate({ id: role.id, name: "y" } as never),
+      () => reg.api.users.update.mutate({ id: reg.user.id, name: "No Version" } as never),
+    ]) {
+      const refused = await failure(unversioned());
+      expect(refused.httpStatus).toBe(400);
+      expect(refused.issues.map((i) => i.path)).toEqual(["expectedVersion"]);
+    }
+    expect((await reg.api.roles.get.query({ id: role.id })).version).toBe(2);
     const holder = await member(reg, [role.id]);
     expect(holder.login.permissions).toEqual(["organization:*"]);
     expect((await failure(reg.api.roles.delete.mutate({ id: role.id }))).code).toBe("PRECONDITION_FAILED");
@@ -110,7 +124,15 @@ describe("roles", () => {
       (await failure(pm.api.roles.create.mutate({ name: "sneaky", permissions: ["organization:*"] }))).code,
     ).toBe("FORBIDDEN");
     expect(
-      (await failure(pm.api.roles.update.mutate({ id: limited.id, permissions: ["auth:*"] }))).code,
+      (
+        await failure(
+          pm.api.roles.update.mutate({
+            id: limited.id,
+            permissions: ["auth:*"],
+            expectedVersion: limited.version,
+          }),
+        )
+      ).code,
     ).toBe("FORBIDDEN");
     expect((await failure(pm.api.users.deactivate.mutate({ id: reg.user.id }))).code).toBe("FORBIDDEN");
     // Within their powers they can work.
@@ -141,7 +163,11 @@ describe("users", () => {
     const listed = await reg.api.users.list.query({ status: "invited" });
     expect(listed.items.map((u) => u.id)).toEqual([invited.user.id]);
     expect((await reg.api.users.list.query({ search: "fatem" })).items.map((u) => u.email)).toEqual([email]);
-    const updated = await reg.api.users.update.mutate({ id: invited.user.id, name: "Fatema Begum" });
+    const updated = await reg.api.users.update.mutate({
+      id: invited.user.id,
+      name: "Fatema Begum",
+      expectedVersion: 1,
+    });
     expect(updated).toMatchObject({ name: "Fatema Begum", version: 2 });
     const moved = await reg.api.users.changeContact.mutate({
       id: invited.user.id,

@@ -96,13 +96,17 @@ describe("every state change publishes an event through the outbox", () => {
   test("each mutation writes exactly one valid event, with before/after on changes; reads write none", async () => {
     const { tenant, api, operator } = await h.newTenant("ev");
     const company = await api.companies.create.mutate({ name: "Bashundhara Builders" });
-    await api.companies.update.mutate({ id: company.id, name: "Bashundhara Builders Ltd" });
+    await api.companies.update.mutate({
+      id: company.id,
+      name: "Bashundhara Builders Ltd",
+      expectedVersion: 1,
+    });
     const branch = await api.branches.create.mutate({ companyId: company.id, name: "Gulshan" });
-    await api.branches.update.mutate({ id: branch.id, district: "Dhaka" });
+    await api.branches.update.mutate({ id: branch.id, district: "Dhaka", expectedVersion: 1 });
     const dept = await api.departments.create.mutate({ companyId: company.id, name: "Civil" });
-    await api.departments.update.mutate({ id: dept.id, code: "CIV" });
+    await api.departments.update.mutate({ id: dept.id, code: "CIV", expectedVersion: 1 });
     const desig = await api.designations.create.mutate({ name: "Engineer", rank: 1, approvalLimit: "10000" });
-    await api.designations.update.mutate({ id: desig.id, approvalLimit: "20000" });
+    await api.designations.update.mutate({ id: desig.id, approvalLimit: "20000", expectedVersion: 1 });
     const userId = Bun.randomUUIDv7();
     const member = await api.memberships.create.mutate({
       userId,
@@ -110,13 +114,14 @@ describe("every state change publishes an event through the outbox", () => {
       departmentId: dept.id,
       designationId: desig.id,
     });
-    await api.memberships.update.mutate({ id: member.id, reportsToUserId: null });
-    await api.memberships.archive.mutate({ id: member.id });
-    await api.designations.archive.mutate({ id: desig.id });
-    await api.departments.archive.mutate({ id: dept.id });
-    await api.branches.archive.mutate({ id: branch.id });
-    await api.companies.archive.mutate({ id: company.id });
-    await api.tenants.update.mutate({ legalNameBn: "বসুন্ধরা" });
+    await api.memberships.update.mutate({ id: member.id, reportsToUserId: null, expectedVersion: 1 });
+    await api.memberships.archive.mutate({ id: member.id, expectedVersion: 2 });
+    await api.designations.archive.mutate({ id: desig.id, expectedVersion: 2 });
+    await api.departments.archive.mutate({ id: dept.id, expectedVersion: 2 });
+    await api.branches.archive.mutate({ id: branch.id, expectedVersion: 2 });
+    await api.companies.archive.mutate({ id: company.id, expectedVersion: 2 });
+    const { version } = await api.tenants.get.query();
+    await api.tenants.update.mutate({ legalNameBn: "বসুন্ধরা", expectedVersion: version });
     const platform = h.client(operator);
     await platform.tenants.suspend.mutate({ tenantId: tenant.id });
     await platform.tenants.activate.mutate({ tenantId: tenant.id });
@@ -169,8 +174,10 @@ describe("every state change publishes an event through the outbox", () => {
       name: "Child",
     });
     const count = (await outboxOf(tenant.id)).length;
-    await expect(api.departments.update.mutate({ id: parent.id, parentId: child.id })).rejects.toThrow();
-    await expect(api.departments.archive.mutate({ id: parent.id })).rejects.toThrow();
+    await expect(
+      api.departments.update.mutate({ id: parent.id, parentId: child.id, expectedVersion: 1 }),
+    ).rejects.toThrow();
+    await expect(api.departments.archive.mutate({ id: parent.id, expectedVersion: 1 })).rejects.toThrow();
     await expect(
       api.companies.update.mutate({ id: company.id, name: "Twice", expectedVersion: 7 }),
     ).rejects.toThrow();
@@ -208,8 +215,8 @@ describe("the relay", () => {
       }),
     ).rejects.toThrow("state change failed");
     const dept = await api.departments.create.mutate({ companyId: company.id, name: "D1" });
-    await api.departments.update.mutate({ id: dept.id, name: "D2" });
-    await api.departments.update.mutate({ id: dept.id, name: "D3" });
+    await api.departments.update.mutate({ id: dept.id, name: "D2", expectedVersion: 1 });
+    await api.departments.update.mutate({ id: dept.id, name: "D3", expectedVersion: 2 });
     expect(await relay.drained(10_000)).toBe(true);
 
     const expected = (await outboxOf(tenant.id)).filter((e) => e.subject === dept.id).map((e) => e.id);

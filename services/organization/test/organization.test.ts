@@ -99,10 +99,14 @@ describe("organization structure", () => {
   test("a department cannot become its own ancestor", async () => {
     const { api } = await h.newTenant("cycle");
     const s = await seedStructure(api);
-    const err = await failure(api.departments.update.mutate({ id: s.head.id, parentId: s.site.id }));
+    const err = await failure(
+      api.departments.update.mutate({ id: s.head.id, parentId: s.site.id, expectedVersion: s.head.version }),
+    );
     expect(err.data.code).toBe("BAD_REQUEST");
     expect(err.data.issues?.[0]?.path).toBe("parentId");
-    const self = await failure(api.departments.update.mutate({ id: s.head.id, parentId: s.head.id }));
+    const self = await failure(
+      api.departments.update.mutate({ id: s.head.id, parentId: s.head.id, expectedVersion: s.head.version }),
+    );
     expect(self.data.appCode).toBe("organization.department.cycle");
     expect((await api.departments.get.query({ id: s.head.id })).parentId).toBeNull();
   });
@@ -127,7 +131,7 @@ describe("organization structure", () => {
     if (!target) {
       throw new Error("no department");
     }
-    await api.departments.archive.mutate({ id: target.id });
+    await api.departments.archive.mutate({ id: target.id, expectedVersion: target.version });
     expect((await api.departments.list.query({})).items).toHaveLength(4);
     expect((await api.departments.list.query({ includeArchived: true })).items).toHaveLength(5);
   });
@@ -148,6 +152,36 @@ describe("organization structure", () => {
     expect((await api.companies.get.query({ id: company.id })).name).toBe("Versioned 2");
   });
 
+  test("every update and archive names the version it read: without one it is a 400 on expectedVersion", async () => {
+    const { api } = await h.newTenant("occ-required");
+    const s = await seedStructure(api);
+    const member = await api.memberships.create.mutate({
+      userId: Bun.randomUUIDv7(),
+      companyId: s.company.id,
+      departmentId: s.site.id,
+      designationId: s.engineer.id,
+    });
+    // Sent as a caller that skips the types would send them.
+    const unversioned = [
+      () => api.companies.update.mutate({ id: s.company.id, name: "No version" } as never),
+      () => api.companies.archive.mutate({ id: s.company.id } as never),
+      () => api.departments.update.mutate({ id: s.site.id, name: "No version" } as never),
+      () => api.departments.archive.mutate({ id: s.head.id } as never),
+      () => api.designations.update.mutate({ id: s.pm.id, approvalLimit: "1" } as never),
+      () => api.memberships.update.mutate({ id: member.id, reportsToUserId: null } as never),
+      () => api.memberships.archive.mutate({ id: member.id } as never),
+      () => api.tenants.update.mutate({ legalNameBn: "কোনো সংস্করণ নেই" } as never),
+    ];
+    for (const call of unversioned) {
+      const refused = await failure(call());
+      expect(refused.data.code).toBe("BAD_REQUEST");
+      expect(refused.data.issues?.map((i) => i.path)).toEqual(["expectedVersion"]);
+    }
+    expect((await api.companies.get.query({ id: s.company.id })).version).toBe(1);
+    const tenant = await api.tenants.get.query();
+    expect(tenant.legalNameBn).not.toBe("কোনো সংস্করণ নেই");
+  });
+
   test("a department with members cannot be archived", async () => {
     const { api } = await h.newTenant("busy");
     const s = await seedStructure(api);
@@ -157,7 +191,9 @@ describe("organization structure", () => {
       departmentId: s.site.id,
       designationId: s.engineer.id,
     });
-    const err = await failure(api.departments.archive.mutate({ id: s.site.id }));
+    const err = await failure(
+      api.departments.archive.mutate({ id: s.site.id, expectedVersion: s.site.version }),
+    );
     expect(err.data.code).toBe("PRECONDITION_FAILED");
   });
 });
@@ -202,7 +238,7 @@ describe("reporting chain", () => {
     ]);
     expect(chain.map((c) => c.level)).toEqual([0, 1, 2, 3]);
 
-    await api.memberships.archive.mutate({ id: pmMembership.id });
+    await api.memberships.archive.mutate({ id: pmMembership.id, expectedVersion: pmMembership.version });
     const after = await api.chain.forUser.query({ userId: engineer });
     expect(after.chain.map((c) => c.userId)).toEqual([engineer, director, md]);
   });
@@ -216,13 +252,19 @@ describe("reporting chain", () => {
     const bossMembership = await api.memberships.create.mutate({ ...base, userId: boss });
     await api.memberships.create.mutate({ ...base, userId: report, reportsToUserId: boss });
     const err = await failure(
-      api.memberships.update.mutate({ id: bossMembership.id, reportsToUserId: report }),
+      api.memberships.update.mutate({
+        id: bossMembership.id,
+        reportsToUserId: report,
+        expectedVersion: bossMembership.version,
+      }),
     );
     expect(err.data.appCode).toBe("organization.membership.cycle");
     const selfReport = await failure(
       api.memberships.create
         .mutate({ ...base, userId: Bun.randomUUIDv7(), reportsToUserId: undefined, companyId: s.company.id })
-        .then(async (m) => api.memberships.update.mutate({ id: m.id, reportsToUserId: m.userId })),
+        .then(async (m) =>
+          api.memberships.update.mutate({ id: m.id, reportsToUserId: m.userId, expectedVersion: m.version }),
+        ),
     );
     expect(selfReport.data.code).toBe("BAD_REQUEST");
   });
@@ -272,7 +314,10 @@ describe("tenants", () => {
   test("tenants.get returns the caller's own organisation; update bumps its version", async () => {
     const { tenant, api } = await h.newTenant("own");
     expect((await api.tenants.get.query()).id).toBe(tenant.id);
-    const updated = await api.tenants.update.mutate({ legalNameBn: "নিজস্ব বিল্ডার্স লিমিটেড" });
+    const updated = await api.tenants.update.mutate({
+      legalNameBn: "নিজস্ব বিল্ডার্স লিমিটেড",
+      expectedVersion: 1,
+    });
     expect(updated.legalNameBn).toBe("নিজস্ব বিল্ডার্স লিমিটেড");
     expect(updated.version).toBe(2);
   });

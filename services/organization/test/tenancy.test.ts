@@ -148,17 +148,29 @@ describe("through the API, tenant A never reaches tenant B", () => {
     const { a, bCompany, bDept, bDesignation, bMember, bUser } = await twoTenants();
     const api = a.api;
     expect(await codeOf(api.companies.get.query({ id: bCompany.id }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.companies.update.mutate({ id: bCompany.id, name: "pwned" }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.companies.archive.mutate({ id: bCompany.id }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.departments.get.query({ id: bDept.id }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.departments.update.mutate({ id: bDept.id, name: "pwned" }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.departments.archive.mutate({ id: bDept.id }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.designations.get.query({ id: bDesignation.id }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.designations.update.mutate({ id: bDesignation.id, approvalLimit: 1 }))).toBe(
+    expect(
+      await codeOf(api.companies.update.mutate({ id: bCompany.id, name: "pwned", expectedVersion: 1 })),
+    ).toBe("NOT_FOUND");
+    expect(await codeOf(api.companies.archive.mutate({ id: bCompany.id, expectedVersion: 1 }))).toBe(
       "NOT_FOUND",
     );
+    expect(await codeOf(api.departments.get.query({ id: bDept.id }))).toBe("NOT_FOUND");
+    expect(
+      await codeOf(api.departments.update.mutate({ id: bDept.id, name: "pwned", expectedVersion: 1 })),
+    ).toBe("NOT_FOUND");
+    expect(await codeOf(api.departments.archive.mutate({ id: bDept.id, expectedVersion: 1 }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(await codeOf(api.designations.get.query({ id: bDesignation.id }))).toBe("NOT_FOUND");
+    expect(
+      await codeOf(
+        api.designations.update.mutate({ id: bDesignation.id, approvalLimit: 1, expectedVersion: 1 }),
+      ),
+    ).toBe("NOT_FOUND");
     expect(await codeOf(api.memberships.get.query({ id: bMember.id }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.memberships.archive.mutate({ id: bMember.id }))).toBe("NOT_FOUND");
+    expect(await codeOf(api.memberships.archive.mutate({ id: bMember.id, expectedVersion: 1 }))).toBe(
+      "NOT_FOUND",
+    );
     expect(await codeOf(api.chain.forUser.query({ userId: bUser }))).toBe("NOT_FOUND");
     const [company] =
       await superuser`select name, version, archived_at from organization.companies where id = ${bCompany.id}`;

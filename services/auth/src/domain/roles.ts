@@ -22,7 +22,7 @@ export const UpdateRoleInput = z.object({
   name: Name.max(60).optional(),
   description: z.string().trim().min(1).max(500).nullable().optional(),
   permissions: PermissionList.optional(),
-  expectedVersion: z.number().int().min(1).optional(),
+  expectedVersion: z.number().int().min(1),
 });
 export const RoleIdInput = z.object({ id: z.uuid() });
 
@@ -140,7 +140,7 @@ export async function updateRole({
           bn: "আপনার নেই এমন অনুমতিসহ ভূমিকা আপনি পরিবর্তন করতে পারবেন না",
         });
       }
-      if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
+      if (input.expectedVersion !== before.version) {
         throw new AppError("CONFLICT", "auth.role.stale", {
           en: "The role was changed by someone else; reload and try again",
           bn: "ভূমিকাটি অন্য কেউ পরিবর্তন করেছেন; পুনরায় লোড করে আবার চেষ্টা করুন",

@@ -224,7 +224,7 @@ export async function inviteUser({
 export const UpdateUserInput = z.strictObject({
   id: z.uuid(),
   name: Name.optional(),
-  expectedVersion: z.number().int().min(1).optional(),
+  expectedVersion: z.number().int().min(1),
 });
 
 export async function updateUser({
@@ -237,7 +237,7 @@ export async function updateUser({
   return ctx.deps.db
     .tenant(ctx.tenantId, async (tx) => {
       const before = await findUser(tx, input.id);
-      if (input.expectedVersion !== undefined && input.expectedVersion !== before.version) {
+      if (input.expectedVersion !== before.version) {
         throw staleUser();
       }
       const patch = input.name !== undefined ? { name: input.name } : {};

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { branches } from "../db/schema.ts";
 import type { OrgContext } from "../deps.ts";
-import { ListInput, Name, NameBn } from "./common.ts";
+import { ExpectedVersion, ListInput, Name, NameBn } from "./common.ts";
 import { recordVerbs } from "./record-verbs.ts";
 
 export const CreateBranchInput = z.object({
@@ -16,7 +16,7 @@ export const CreateBranchInput = z.object({
 });
 export const UpdateBranchInput = CreateBranchInput.omit({ companyId: true })
   .partial()
-  .extend({ id: z.uuid(), expectedVersion: z.number().int().min(1).optional() });
+  .extend({ id: z.uuid(), expectedVersion: ExpectedVersion });
 export const ListBranchesInput = ListInput.extend({ companyId: z.uuid().optional() });
 
 export type Branch = typeof branches.$inferSelect;

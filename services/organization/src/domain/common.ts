@@ -17,7 +17,9 @@ export const ListInput = z.object({
 export type ListInput = z.infer<typeof ListInput>;
 
 export const ByIdInput = z.object({ id: z.uuid() });
-export const ArchiveInput = z.object({ id: z.uuid(), expectedVersion: z.number().int().min(1).optional() });
+/** The version the caller read: every update and archive names it, and a stale one is CONFLICT. */
+export const ExpectedVersion = z.number().int().min(1);
+export const ArchiveInput = z.object({ id: z.uuid(), expectedVersion: ExpectedVersion });
 
 /** A table with a UUID id and an optimistic-concurrency version (and an `updatedAt` column). */
 export interface VersionedTable {
@@ -72,19 +74,19 @@ export async function listRecords<Row extends { id: string }>(
 }
 
 /**
- * Applies a patch when the record is at `expectedVersion` (if given), bumping its version.
+ * Applies a patch when the record is at `expectedVersion`, bumping its version.
  * A stale version is CONFLICT; a missing record NOT_FOUND. Returns the record before and after.
  */
 export async function updateRecord<Row>(
   tx: Tx,
   t: VersionedTable,
-  input: { id: string; expectedVersion?: number | undefined },
+  input: { id: string; expectedVersion: number },
   patch: Record<string, unknown>,
   label: Bilingual,
   code: string,
 ): Promise<Change<Row>> {
   const current = await findRecord<Record<string, unknown>>(tx, t, input.id, label, code);
-  if (input.expectedVersion !== undefined && current.version !== input.expectedVersion) {
+  if (current.version !== input.expectedVersion) {
     throw new AppError("CONFLICT", `${code.replace(/\.not_found$/, "")}.stale`, {
       en: `${label.en} was changed by someone else; reload and try again`,
       bn: `${label.bn} অন্য কেউ পরিবর্তন করেছেন; পুনরায় লোড করে আবার চেষ্টা করুন`,
@@ -108,7 +110,7 @@ export async function updateRecord<Row>(
 export async function archiveRecord<Row>(
   tx: Tx,
   t: RecordTable,
-  input: { id: string; expectedVersion?: number | undefined },
+  input: { id: string; expectedVersion: number },
   label: Bilingual,
   code: string,
 ): Promise<Change<Row>> {

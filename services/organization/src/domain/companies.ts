@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { companies } from "../db/schema.ts";
 import type { OrgContext } from "../deps.ts";
-import { ListInput, Name, NameBn } from "./common.ts";
+import { ExpectedVersion, ListInput, Name, NameBn } from "./common.ts";
 import { wouldCycle } from "./hierarchy.ts";
 import { recordVerbs } from "./record-verbs.ts";
 
@@ -18,7 +18,7 @@ export const CreateCompanyInput = z.object({
 });
 export const UpdateCompanyInput = CreateCompanyInput.partial().extend({
   id: z.uuid(),
-  expectedVersion: z.number().int().min(1).optional(),
+  expectedVersion: ExpectedVersion,
 });
 export const ListCompaniesInput = ListInput.extend({ parentId: z.uuid().optional() });
 

@@ -3,7 +3,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { departments, memberships } from "../db/schema.ts";
 import type { OrgContext } from "../deps.ts";
-import { ListInput, Name, NameBn } from "./common.ts";
+import { ExpectedVersion, ListInput, Name, NameBn } from "./common.ts";
 import { wouldCycle } from "./hierarchy.ts";
 import { recordVerbs } from "./record-verbs.ts";
 
@@ -14,13 +14,11 @@ export const CreateDepartmentInput = z.object({
   name: Name,
   nameBn: NameBn,
 });
-export const UpdateDepartmentInput = CreateDepartmentInput.omit({ companyId: true })
-  .partial()
-  .extend({
-    id: z.uuid(),
-    parentId: z.uuid().nullable().optional(),
-    expectedVersion: z.number().int().min(1).optional(),
-  });
+export const UpdateDepartmentInput = CreateDepartmentInput.omit({ companyId: true }).partial().extend({
+  id: z.uuid(),
+  parentId: z.uuid().nullable().optional(),
+  expectedVersion: ExpectedVersion,
+});
 export const ListDepartmentsInput = ListInput.extend({
   companyId: z.uuid().optional(),
   parentId: z.uuid().optional(),

@@ -1,7 +1,7 @@
 import { Money } from "@vextrus/bd";
 import { z } from "zod";
 import { designations } from "../db/schema.ts";
-import { Name, NameBn } from "./common.ts";
+import { ExpectedVersion, Name, NameBn } from "./common.ts";
 import { recordVerbs } from "./record-verbs.ts";
 
 /** An approval limit is an amount someone may approve: zero or more, never negative. */
@@ -20,7 +20,7 @@ export const CreateDesignationInput = z.object({
 });
 export const UpdateDesignationInput = CreateDesignationInput.partial().extend({
   id: z.uuid(),
-  expectedVersion: z.number().int().min(1).optional(),
+  expectedVersion: ExpectedVersion,
 });
 
 export type Designation = typeof designations.$inferSelect;

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { memberships } from "../db/schema.ts";
 import type { OrgContext } from "../deps.ts";
-import { ListInput } from "./common.ts";
+import { ExpectedVersion, ListInput } from "./common.ts";
 import { wouldCycle } from "./hierarchy.ts";
 import { recordVerbs } from "./record-verbs.ts";
 
@@ -14,13 +14,11 @@ export const CreateMembershipInput = z.object({
   designationId: z.uuid(),
   reportsToUserId: z.uuid().optional(),
 });
-export const UpdateMembershipInput = CreateMembershipInput.omit({ userId: true })
-  .partial()
-  .extend({
-    id: z.uuid(),
-    reportsToUserId: z.uuid().nullable().optional(),
-    expectedVersion: z.number().int().min(1).optional(),
-  });
+export const UpdateMembershipInput = CreateMembershipInput.omit({ userId: true }).partial().extend({
+  id: z.uuid(),
+  reportsToUserId: z.uuid().nullable().optional(),
+  expectedVersion: ExpectedVersion,
+});
 export const ListMembershipsInput = ListInput.extend({
   companyId: z.uuid().optional(),
   departmentId: z.uuid().optional(),

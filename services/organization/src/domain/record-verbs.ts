@@ -14,7 +14,7 @@ import {
 import { publishChanged, publishCreated } from "./events.ts";
 
 type Entity = "company" | "branch" | "department" | "designation" | "membership";
-type Versioned = { id: string; expectedVersion?: number | undefined };
+type Versioned = { id: string; expectedVersion: number };
 
 export interface RecordSpec<Create, Update extends Versioned> {
   entity: Entity;

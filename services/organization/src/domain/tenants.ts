@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { companies, designations, tenants } from "../db/schema.ts";
 import type { OrganizationDeps, OrgContext } from "../deps.ts";
-import { definedOnly, Name, NameBn, updateRecord } from "./common.ts";
+import { definedOnly, ExpectedVersion, findRecord, Name, NameBn, updateRecord } from "./common.ts";
 import { publish, publishChanged, publishCreated } from "./events.ts";
 
 const LABEL = { en: "Organisation", bn: "প্রতিষ্ঠান" };
@@ -33,7 +33,7 @@ export type CreateTenantInput = z.infer<typeof CreateTenantInput>;
 
 export const UpdateTenantInput = CreateTenantInput.omit({ id: true, slug: true })
   .partial()
-  .extend({ expectedVersion: z.number().int().min(1).optional() });
+  .extend({ expectedVersion: ExpectedVersion });
 
 export const SetTenantStatusInput = z.object({ tenantId: z.uuid() });
 export const ListTenantsInput = z.object(pageInput());
@@ -124,10 +124,13 @@ export async function setTenantStatus({
   status: "active" | "suspended";
 }): Promise<Tenant> {
   const row = await ctx.deps.db.tenant(input.tenantId, async (tx) => {
+    // A status command, not a patch: suspending twice is suspending once, so it applies to the
+    // version it finds (updateRecord still refuses a change made between the read and the write).
+    const current = await findRecord<Tenant>(tx, TABLE, input.tenantId, LABEL, NOT_FOUND);
     const change = await updateRecord<Tenant>(
       tx,
       TABLE,
-      { id: input.tenantId },
+      { id: input.tenantId, expectedVersion: current.version },
       { status },
       LABEL,
       NOT_FOUND,
