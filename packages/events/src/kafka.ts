@@ -156,9 +156,23 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
     await consumer.connect();
     // Right after topics are created or deleted, a broker may briefly not host a partition yet.
     await whileRetriable(
-      () => consumer.subscribe({ topics: sub.topics.map((t) => prefix + t), fromBeginning: true }),
+      () =>
+        consumer.subscribe({
+          topics: sub.topics.map((t) => prefix + t),
+          fromBeginning: (sub.startAt ?? "earliest") === "earliest",
+        }),
       15_000,
     );
+    // A group starting at the latest offset only hears what comes after it joins: resolve once joined.
+    const joined =
+      sub.startAt === "latest"
+        ? new Promise<void>((resolve) => {
+            const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+              off();
+              resolve();
+            });
+          })
+        : undefined;
     await consumer.run({
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
       eachBatchAutoResolve: false,
@@ -196,6 +210,9 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
         sub.onLag?.(topic, batch.partition, Math.max(0, Number(batch.offsetLag())));
       },
     });
+    if (joined) {
+      await Promise.race([joined, Bun.sleep(15_000)]);
+    }
     const stop = async () => {
       running = false;
       closers.delete(stop);

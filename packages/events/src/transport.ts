@@ -37,6 +37,12 @@ export interface SubscribeOptions {
   group: string;
   topics: readonly string[];
   /**
+   * Where a group without committed offsets starts: "earliest" (the default: a service's group must
+   * not miss what was published before it first ran) or "latest" (a per-replica cache listener, which
+   * needs only what happens from now on). Once it has committed, a group resumes where it stopped.
+   */
+  startAt?: "earliest" | "latest";
+  /**
    * Handles one batch (messages of one partition, in order). Resolving commits their offsets;
    * rejecting leaves them to be delivered again.
    */

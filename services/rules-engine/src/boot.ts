@@ -24,6 +24,7 @@ export async function bootRulesEngine(env: RulesEngineEnv, shared: SharedResourc
   const app = createApp({ db, log, verifyToken: rt.verifyToken, metrics, checks: rt.checks, cache });
   return rt.serve(app, {
     outbox,
-    consumers: (transport) => startRulesEvents({ db, transport, cache, log, registry: metrics.registry }),
+    consumers: (transport) =>
+      startRulesEvents({ db, transport, cache, log, registry: metrics.registry, replicaId: env.REPLICA_ID }),
   });
 }

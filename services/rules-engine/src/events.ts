@@ -24,9 +24,15 @@ export function onRuleChanged(cache: RuleSetCache, event: { tenantid: string; da
   }
 }
 
+/** The consumer group of one replica's cache invalidator. */
+export const cacheGroup = (replicaId: string) => `vextrus.rules-engine.cache.${replicaId}`;
+
 /**
  * The service's consumers: the tenant-created consumer (one group for the service, inbox-deduped),
- * and the cache invalidator, in a group of its own per replica because every replica caches.
+ * and the cache invalidator, in a group of its own per replica because every replica caches. That
+ * group is named by the replica's stable id (REPLICA_ID, the host name by default), so a restart
+ * rejoins it instead of leaving a group behind, and a new group starts at the latest offset: a
+ * replica's cache starts empty, so the topic's history has nothing to tell it.
  */
 export async function startRulesEvents(options: {
   db: Database;
@@ -34,8 +40,8 @@ export async function startRulesEvents(options: {
   cache: RuleSetCache;
   log: Logger;
   registry?: Registry;
-  /** Unique per process: names the replica's cache-invalidation group. */
-  instanceId?: string;
+  /** Stable per replica and unique among replicas: names the replica's cache-invalidation group. */
+  replicaId: string;
 }): Promise<Stoppable[]> {
   const tenants = await startConsumer({
     name: "rules-engine",
@@ -48,8 +54,9 @@ export async function startRulesEvents(options: {
     ...(options.registry ? { registry: options.registry } : {}),
   });
   const invalidation = await options.transport.subscribe({
-    group: `vextrus.rules-engine.cache.${options.instanceId ?? Bun.randomUUIDv7()}`,
+    group: cacheGroup(options.replicaId),
     topics: ["vextrus.rules.rule"],
+    startAt: "latest",
     async onBatch(messages) {
       for (const message of messages) {
         const decoded = decodeEvent(message.value);

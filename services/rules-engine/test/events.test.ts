@@ -13,7 +13,7 @@ import { kafkaBrokers } from "@vextrus/platform/testing";
 import { createApp } from "../src/app.ts";
 import { outbox } from "../src/db/schema.ts";
 import { RuleSetCache } from "../src/engine/cache.ts";
-import { startRulesEvents } from "../src/events.ts";
+import { cacheGroup, startRulesEvents } from "../src/events.ts";
 import { clientFor, type RulesApi, type RulesHarness, startRules } from "./harness.ts";
 
 const log = createLogger({ level: "error", write: () => {} });
@@ -23,7 +23,8 @@ let transport: Transport;
 let relay: Relay;
 let brokers: string[] = [];
 let topicNames: string[] = [];
-const TOPICS = ["vextrus.organization.tenant", "vextrus.rules.rule"];
+// Every topic the service publishes to: the relay stops at the first one missing (allowAutoTopicCreation is off).
+const TOPICS = ["vextrus.organization.tenant", "vextrus.rules.rule", "vextrus.rules.evaluation"];
 const parts: Stoppable[] = [];
 
 beforeAll(async () => {
@@ -39,7 +40,7 @@ beforeAll(async () => {
   transport = kafkaTransport({ brokers, clientId: "rules-events-test", log, topicPrefix: prefix });
   relay = startRelay({ db: h.db, outbox, publisher: transport.publisher("rules-relay"), log });
   parts.push(
-    ...(await startRulesEvents({ db: h.db, transport, cache: h.cache, log, instanceId: "replica-1" })),
+    ...(await startRulesEvents({ db: h.db, transport, cache: h.cache, log, replicaId: "replica-1" })),
   );
 }, 60_000);
 
@@ -102,7 +103,7 @@ describe("events over real Kafka", () => {
     const cache = new RuleSetCache({ ttlMs: 3_600_000 });
     const verifyToken = await createTokenVerifier({ publicKey: h.signer.publicKey, issuer: "vextrus-auth" });
     const replica: RulesApi = clientFor(createApp({ db: h.db, log, verifyToken, cache }), token);
-    parts.push(...(await startRulesEvents({ db: h.db, transport, cache, log, instanceId: "replica-2" })));
+    parts.push(...(await startRulesEvents({ db: h.db, transport, cache, log, replicaId: "replica-2" })));
     const level = async (client: RulesApi) =>
       (await client.evaluate.mutate({ ruleSet: "purchase.approval", facts: { amount: "10.00" } })).actions[0];
     expect(await level(replica)).toEqual({ kind: "require_approval", level: 1 });
@@ -129,4 +130,61 @@ describe("events over real Kafka", () => {
     );
     expect(seen).toEqual({ kind: "require_approval", level: 2 });
   }, 60_000);
+
+  test("a replica's cache group is stable: a restart rejoins it, and nothing published before it first ran is replayed", async () => {
+    /** A cache that records which rule sets it was told to forget. */
+    class Recorder extends RuleSetCache {
+      seen: string[] = [];
+      override invalidate(tenantId: string, ruleSet: string): void {
+        this.seen.push(ruleSet);
+        super.invalidate(tenantId, ruleSet);
+      }
+    }
+    const tenantId = Bun.randomUUIDv7();
+    const publisher = transport.publisher("test-rule-changes");
+    const changed = async (ruleSet: string) => {
+      const id = Bun.randomUUIDv7();
+      const { topic, key, event } = buildEvent({
+        type: "vextrus.rules.rule.updated",
+        subject: id,
+        tenantId,
+        data: { id, before: { ruleSet }, after: { ruleSet } },
+      });
+      await publisher.send([{ topic, key, value: JSON.stringify(event) }]);
+    };
+    const replicaId = `replica-${Bun.randomUUIDv7().slice(-8)}`;
+    const start = async (cache: Recorder) => {
+      const started = await startRulesEvents({ db: h.db, transport, cache, log, replicaId });
+      // The consumer has joined; give it the moment it takes to look up the latest offsets.
+      await Bun.sleep(500);
+      return started;
+    };
+    await changed("before.first.start");
+    const first = new Recorder({ ttlMs: 60_000 });
+    const running = await start(first);
+    await changed("while.running");
+    await eventually(
+      async () => first.seen,
+      (seen) => seen.includes("while.running"),
+    );
+    for (const part of running) {
+      await part.stop();
+    }
+    const second = new Recorder({ ttlMs: 60_000 });
+    parts.push(...(await start(second)));
+    await changed("after.restart");
+    await eventually(
+      async () => second.seen,
+      (seen) => seen.includes("after.restart"),
+    );
+    await publisher.close();
+    expect(first.seen).toEqual(["while.running"]);
+    expect(second.seen).not.toContain("before.first.start");
+    expect(second.seen).toContain("after.restart");
+    // One group for the replica across both starts (a random id per start left one behind each time).
+    const { groups } = await withKafkaAdmin(brokers, (admin) => admin.listGroups());
+    expect(groups.filter((g) => g.groupId.includes(replicaId)).map((g) => g.groupId)).toEqual([
+      cacheGroup(replicaId),
+    ]);
+  }, 90_000);
 });
