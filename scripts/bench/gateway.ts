@@ -30,6 +30,8 @@ const organization = await startServer("organization", `${root}/services/organiz
 });
 const gateway = await startServer("gateway", `${root}/services/gateway/src/main.ts`, {
   SERVICE_URLS: `organization=${organization.url}`,
+  // The gateway verifies tokens itself (cached per token) to charge the tenant limit, as deployed.
+  JWT_PUBLIC_KEY: signer.publicKey,
   // Limits far above the load, so the limiter runs but never refuses.
   RATE_LIMIT_TENANT_PER_SECOND: "1000000",
   RATE_LIMIT_TENANT_BURST: "1000000",
