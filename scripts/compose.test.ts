@@ -70,9 +70,18 @@ describe.each(serviceFolders)("compose service %s", (name) => {
     expect(child(child(service, "build"), "args").SERVICE).toBe(name);
   });
 
-  test("publishes its port and sets PORT to it", () => {
-    expect(strings(service.ports)).toContain(`${port}:${port}`);
+  test("publishes its port on the host's loopback only (the gateway: on every interface) and sets PORT to it", () => {
+    const host = name === "gateway" ? "" : "127.0.0.1:";
+    expect(strings(service.ports)).toEqual([`${host}${port}:${port}`]);
     expect(String(child(service, "environment").PORT)).toBe(String(port));
+  });
+
+  test("believes X-Forwarded-For only from the gateway's fixed address (the gateway: from nobody)", () => {
+    const gateway = child(services, "gateway");
+    const gatewayAddress = child(child(gateway, "networks"), "default").ipv4_address;
+    expect(gatewayAddress).toBeString();
+    const trusted = String(child(service, "environment").TRUSTED_PROXIES);
+    expect(trusted).toBe(name === "gateway" ? "" : String(gatewayAddress));
   });
 
   test("gets PORT, DATABASE_URL, MIGRATION_DATABASE_URL, KAFKA_BROKERS and JWKS_URL", () => {
