@@ -86,7 +86,8 @@ test("npm start runs every service on PGlite, stops on SIGINT and keeps its data
     sha256: new Bun.CryptoHasher("sha256").update(bytes).digest("hex"),
     attachTo: { service: "organization", type: "company", id: company.id },
   });
-  const put = await fetch(granted.upload.parts[0]?.url ?? "", { method: "PUT", body: bytes });
+  const target = granted.upload.parts[0];
+  const put = await fetch(target?.url ?? "", { method: "PUT", body: bytes, headers: target?.headers });
   expect(put.status).toBe(200);
   expect((await api.files.completeUpload.mutate({ fileId: granted.file.id })).status).toBe("available");
   await api.config.set.mutate({

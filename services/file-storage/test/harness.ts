@@ -124,13 +124,17 @@ export function filesClient(app: Fetcher, token?: string) {
 
 /** PUTs `bytes` to the presigned URL(s) of an upload, part by part. */
 export async function putBytes(
-  upload: { parts: { partNumber: number; size: number; url: string }[] },
+  upload: { parts: { partNumber: number; size: number; url: string; headers: Record<string, string> }[] },
   bytes: Uint8Array,
 ): Promise<number[]> {
   const statuses: number[] = [];
   let offset = 0;
   for (const part of upload.parts) {
-    const res = await fetch(part.url, { method: "PUT", body: bytes.slice(offset, offset + part.size) });
+    const res = await fetch(part.url, {
+      method: "PUT",
+      body: bytes.slice(offset, offset + part.size),
+      headers: part.headers,
+    });
     await res.body?.cancel();
     statuses.push(res.status);
     offset += part.size;

@@ -4,7 +4,16 @@
  * its event in the same transaction, and every table forces row-level security.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type FilesHarness, failure, pdf, sha256, startFiles, upload, WITH_COMPANIES } from "./harness.ts";
+import {
+  type FilesHarness,
+  failure,
+  pdf,
+  putBytes,
+  sha256,
+  startFiles,
+  upload,
+  WITH_COMPANIES,
+} from "./harness.ts";
 
 const HOUR = 3_600_000;
 let h: FilesHarness;
@@ -68,7 +77,7 @@ describe("the collector", () => {
       size: bytes.length,
       sha256: sha256(bytes),
     });
-    await fetch(pending.upload.parts[0]?.url ?? "", { method: "PUT", body: bytes });
+    expect(await putBytes(pending.upload, bytes)).toEqual([200]);
     const loose = await upload(me.api, pdf("loose"), { name: "loose.pdf" });
     const kept = await upload(me.api, pdf("kept"), { attachTo: company() });
     const held = await upload(me.api, pdf("held"), { name: "held.pdf" });

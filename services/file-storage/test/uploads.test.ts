@@ -155,32 +155,60 @@ describe("completion checks the stored bytes", () => {
       sha256: sha256(declared),
     });
 
-  test("bytes other than declared (same size) fail on sha256; the object is removed and the file stays pending", async () => {
+  test("a single PUT must carry the signed checksum, and S3 refuses other bytes (BadDigest)", async () => {
     const declared = pdf("aaaa");
     const granted = await grant(declared);
-    await putBytes(granted.upload, pdf("bbbb"));
+    const part = granted.upload.parts[0];
+    expect(part?.headers).toEqual({
+      "x-amz-checksum-sha256": Buffer.from(sha256(declared), "hex").toString("base64"),
+    });
+    // Without the header the signature does not match; with it, S3 checks the body's digest.
+    expect((await fetch(part?.url ?? "", { method: "PUT", body: declared })).status).toBe(403);
+    expect(await putBytes(granted.upload, pdf("bbbb"))).toEqual([400]);
+    expect(await failure(me.api.completeUpload.mutate({ fileId: granted.file.id }))).toMatchObject({
+      code: "PRECONDITION_FAILED",
+      appCode: "files.upload.missing",
+    });
+    expect((await me.api.get.query({ id: granted.file.id })).status).toBe("pending");
+    // The right bytes, sent again on the same URL, complete it.
+    expect(await putBytes(granted.upload, declared)).toEqual([200]);
+    expect((await me.api.completeUpload.mutate({ fileId: granted.file.id })).status).toBe("available");
+  });
+
+  const big = (seed: number) => {
+    const bytes = new Uint8Array(11 * MB);
+    bytes.set(pdf(String(seed)));
+    bytes.fill(seed % 251, 4096);
+    return bytes;
+  };
+
+  test("parts are read back whole: other bytes fail on sha256 and the object is removed", async () => {
+    const declared = big(1);
+    const granted = await grant(declared);
+    expect(await putBytes(granted.upload, big(2))).toEqual([200, 200, 200]);
     expect(await failure(me.api.completeUpload.mutate({ fileId: granted.file.id }))).toMatchObject({
       code: "BAD_REQUEST",
       paths: ["sha256"],
     });
     expect(await objectExists(await keyOf(granted.file.id))).toBe(false);
     expect((await me.api.get.query({ id: granted.file.id })).status).toBe("pending");
-    // The right bytes, sent again on the same URL, complete it.
-    await putBytes(granted.upload, declared);
-    expect((await me.api.completeUpload.mutate({ fileId: granted.file.id })).status).toBe("available");
   });
 
-  test("a different size fails on size; nothing uploaded yet is PRECONDITION_FAILED", async () => {
-    const declared = pdf();
+  test("a part left out makes the object the wrong size: refused on size", async () => {
+    const declared = big(3);
     const granted = await grant(declared);
-    expect(await failure(me.api.completeUpload.mutate({ fileId: granted.file.id }))).toMatchObject({
-      code: "PRECONDITION_FAILED",
-    });
-    const url = granted.upload.parts[0]?.url ?? "";
-    await fetch(url, { method: "PUT", body: new Uint8Array([...declared, 0x20]) });
+    const first = { parts: granted.upload.parts.slice(0, 2) };
+    expect(await putBytes(first, declared)).toEqual([200, 200]);
     expect(await failure(me.api.completeUpload.mutate({ fileId: granted.file.id }))).toMatchObject({
       code: "BAD_REQUEST",
       paths: ["size"],
+    });
+  });
+
+  test("completing before anything was uploaded is PRECONDITION_FAILED", async () => {
+    const granted = await grant(pdf());
+    expect(await failure(me.api.completeUpload.mutate({ fileId: granted.file.id }))).toMatchObject({
+      code: "PRECONDITION_FAILED",
     });
   });
 

@@ -165,7 +165,8 @@ async function seedFile(api: VextrusClient, marker: string, processId: string) {
     sha256: new Bun.CryptoHasher("sha256").update(bytes).digest("hex"),
     attachTo: { service: "workflow", type: "process", id: processId },
   });
-  const put = await fetch(granted.upload.parts[0]?.url ?? "", { method: "PUT", body: bytes });
+  const target = granted.upload.parts[0];
+  const put = await fetch(target?.url ?? "", { method: "PUT", body: bytes, headers: target?.headers });
   if (!put.ok) {
     throw new Error(`${marker}: the seeded file's upload answered ${put.status}`);
   }

@@ -153,10 +153,11 @@ async function uploadTarget(ctx: FileContext, file: FileRow) {
   const { store, limits } = ctx.deps;
   const ttl = limits.uploadTtlSeconds;
   if (!file.uploadId || !file.partSize) {
+    const target = await store.presignPut(file.key, ttl, file.sha256);
     return {
       multipart: false,
       expiresAt: file.uploadExpiresAt,
-      parts: [{ partNumber: 1, size: file.size, url: await store.presignPut(file.key, ttl) }],
+      parts: [{ partNumber: 1, size: file.size, url: target.url, headers: target.headers }],
     };
   }
   const partSize = file.partSize;
@@ -167,6 +168,7 @@ async function uploadTarget(ctx: FileContext, file: FileRow) {
       partNumber: i + 1,
       size: Math.min(partSize, file.size - i * partSize),
       url: await store.presignPart(file.key, uploadId, i + 1, ttl),
+      headers: {} as Record<string, string>,
     })),
   );
   return { multipart: true, expiresAt: file.uploadExpiresAt, parts };
@@ -226,7 +228,11 @@ async function verifyStored(ctx: FileContext, file: FileRow) {
       ),
     );
   }
-  const { sha256, head } = await digest(await store.read(file.key));
+  // A single PUT was checked by the store against the declared SHA-256 as it arrived (the signed
+  // checksum header): only its first bytes are read. Parts were not: the whole object is read back.
+  const { sha256, head } = file.uploadId
+    ? await digest(await store.read(file.key))
+    : { sha256: file.sha256, head: await store.readHead(file.key, SNIFF_BYTES) };
   if (sha256 !== file.sha256) {
     throw await refuse(
       mismatch(

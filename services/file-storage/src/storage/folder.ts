@@ -26,6 +26,8 @@ interface Grant {
   exp: number;
   uploadId?: string;
   part?: number;
+  /** The SHA-256 (hex) a whole-object PUT must have. */
+  sha256?: string;
   response?: ResponseHeaders;
 }
 
@@ -68,19 +70,27 @@ export function folderStore(options: FolderOptions): ObjectStore {
     return grant.exp * 1000 >= now().getTime() ? grant : undefined;
   };
 
-  /** Streams `body` into `path` through a temporary file; refuses more than `limit` bytes. */
-  async function writeFile(path: string, body: ReadableStream<Uint8Array>, limit: number) {
+  /**
+   * Streams `body` into `path` through a temporary file; refuses more than `limit` bytes, and a body
+   * whose SHA-256 is not `sha256` when given (as S3 does with a checksum header).
+   */
+  async function writeFile(path: string, body: ReadableStream<Uint8Array>, limit: number, sha256?: string) {
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.tmp-${Bun.randomUUIDv7()}`;
     let seen = 0;
+    const hasher = new Bun.CryptoHasher("sha256");
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         seen += chunk.length;
+        hasher.update(chunk);
         done(seen > limit ? new StoreError("the body is larger than allowed", 413) : null, chunk);
       },
     });
     try {
       await pipeline(Readable.fromWeb(body as never), counter, createWriteStream(temporary));
+      if (sha256 && hasher.digest("hex") !== sha256) {
+        throw new StoreError("BadDigest: the body does not have the declared SHA-256", 400);
+      }
       await rename(temporary, path);
     } catch (error) {
       await rm(temporary, { force: true });
@@ -96,9 +106,9 @@ export function folderStore(options: FolderOptions): ObjectStore {
     async check() {
       await stat(options.dir);
     },
-    presignPut(key, ttl) {
+    async presignPut(key, ttl, sha256) {
       pathOf(key);
-      return link({ op: "put", key }, ttl);
+      return { url: await link({ op: "put", key, sha256 }, ttl), headers: {} };
     },
     async startMultipart(key) {
       pathOf(key);
@@ -143,6 +153,13 @@ export function folderStore(options: FolderOptions): ObjectStore {
       }
       return file.stream();
     },
+    async readHead(key, length) {
+      const file = Bun.file(pathOf(key));
+      if (!(await file.exists())) {
+        throw new StoreError("no such object", 404);
+      }
+      return new Uint8Array(await file.slice(0, length).arrayBuffer());
+    },
     write: (key, body, size) => writeFile(pathOf(key), body, size),
     async remove(key) {
       await rm(pathOf(key), { force: true });
@@ -174,9 +191,15 @@ export function folderStore(options: FolderOptions): ObjectStore {
           ? join(partsDir(grant.uploadId), String(grant.part ?? 0))
           : pathOf(grant.key);
       try {
-        await writeFile(target, request.body, options.maxBytes);
+        await writeFile(
+          target,
+          request.body,
+          options.maxBytes,
+          grant.op === "put" ? grant.sha256 : undefined,
+        );
       } catch (error) {
-        return new Response(error instanceof StoreError ? error.message : "Upload failed", { status: 413 });
+        const status = error instanceof StoreError && error.status ? error.status : 500;
+        return new Response(error instanceof StoreError ? error.message : "Upload failed", { status });
       }
       return new Response(null, { status: 200 });
     },

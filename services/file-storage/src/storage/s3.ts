@@ -1,6 +1,6 @@
 import { AwsClient } from "aws4fetch";
 import { isObjectKey } from "./keys.ts";
-import { type ObjectStore, type ResponseHeaders, StoreError } from "./types.ts";
+import { type ObjectStore, type ResponseHeaders, type SignedTarget, StoreError } from "./types.ts";
 
 export interface S3Options {
   endpoint: string;
@@ -56,10 +56,16 @@ export function s3Store(options: S3Options): ObjectStore {
     return res;
   }
 
-  async function presign(target: string, method: string, ttlSeconds: number): Promise<string> {
+  async function presign(
+    target: string,
+    method: string,
+    ttlSeconds: number,
+    headers: Record<string, string> = {},
+  ): Promise<string> {
     const join = target.includes("?") ? "&" : "?";
     const signed = await aws.sign(`${target}${join}X-Amz-Expires=${ttlSeconds}`, {
       method,
+      headers,
       aws: { signQuery: true },
     });
     return signed.url;
@@ -74,7 +80,11 @@ export function s3Store(options: S3Options): ObjectStore {
     async check() {
       await send(base, { method: "HEAD" }).then((res) => res.body?.cancel());
     },
-    presignPut: (key, ttl) => presign(url(key, "", publicBase), "PUT", ttl),
+    async presignPut(key, ttl, sha256): Promise<SignedTarget> {
+      // Signed, so the caller must send it; S3 refuses a body with another digest (400 BadDigest).
+      const headers = { "x-amz-checksum-sha256": Buffer.from(sha256, "hex").toString("base64") };
+      return { url: await presign(url(key, "", publicBase), "PUT", ttl, headers), headers };
+    },
     async startMultipart(key) {
       const res = await send(url(key, "?uploads"), { method: "POST" });
       const uploadId = xmlValues(await res.text(), "UploadId")[0];
@@ -146,6 +156,12 @@ export function s3Store(options: S3Options): ObjectStore {
         throw new StoreError(`S3 GET answered ${res.status}`, res.status);
       }
       return res.body;
+    },
+    async readHead(key, length) {
+      const res = await send(url(key), { headers: { range: `bytes=0-${length - 1}` }, ok: [416] });
+      return res.status === 416
+        ? new Uint8Array(0)
+        : new Uint8Array(await res.arrayBuffer()).subarray(0, length);
     },
     async write(key, body, size) {
       const res = await aws.fetch(url(key), {

@@ -9,14 +9,24 @@ export interface ResponseHeaders {
   contentType: string;
 }
 
+/** Where and how a caller sends bytes: the URL and the headers it must send with them. */
+export interface SignedTarget {
+  url: string;
+  headers: Record<string, string>;
+}
+
 export interface ObjectStore {
   readonly kind: "s3" | "folder";
   /** Creates what the store needs (the bucket, the folder); idempotent. */
   prepare(): Promise<void>;
   /** Answers when the store is reachable (readiness). */
   check(): Promise<void>;
-  /** A URL the caller PUTs the whole object to, valid for `ttlSeconds`. */
-  presignPut(key: string, ttlSeconds: number): Promise<string>;
+  /**
+   * A URL the caller PUTs the whole object to, valid for `ttlSeconds`. The store refuses a body whose
+   * SHA-256 is not `sha256` (hex): S3 checks the signed `x-amz-checksum-sha256` header (BadDigest),
+   * the folder store hashes what it writes.
+   */
+  presignPut(key: string, ttlSeconds: number, sha256: string): Promise<SignedTarget>;
   /** Starts a multipart upload; returns its upload id. */
   startMultipart(key: string): Promise<string>;
   /** A URL the caller PUTs part `partNumber` (1-based) to. */
@@ -30,6 +40,8 @@ export interface ObjectStore {
   stat(key: string): Promise<{ size: number } | undefined>;
   /** The object's bytes as a stream (never buffered whole). */
   read(key: string): Promise<ReadableStream<Uint8Array>>;
+  /** The object's first `length` bytes (fewer when it is shorter). */
+  readHead(key: string, length: number): Promise<Uint8Array>;
   /** Stores a stream of `size` bytes (uploads posted through the service). */
   write(key: string, body: ReadableStream<Uint8Array>, size: number): Promise<void>;
   /** Removes the object; a missing object is not an error. */
