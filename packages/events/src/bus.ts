@@ -121,6 +121,7 @@ export function createInProcessBus(options: { log: Logger }): InProcessBus {
       const closing = Promise.withResolvers<never>();
       closing.promise.catch(() => undefined);
       return {
+        runsConsumers: true,
         send: (messages) => Promise.race([publish(messages), closing.promise]),
         async close() {
           closing.reject(new Error("publisher closed"));

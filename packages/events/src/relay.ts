@@ -26,8 +26,9 @@ export interface RelayOptions {
   /** How long stop() waits for a publish in flight before abandoning it (default 5 s). */
   stopGraceMs?: number;
   /**
-   * Batches in flight at once (PostgreSQL only; default 2): one locks and marks rows while another
-   * waits for the broker. Safe for the same reasons several instances are. Always 1 on PGlite.
+   * Batches in flight at once (PostgreSQL with Kafka only; default 2): one locks and marks rows while
+   * another waits for the broker. Safe for the same reasons several instances are. Always 1 on PGlite
+   * or with the in-process bus.
    */
   concurrency?: number;
 }
@@ -148,12 +149,16 @@ export function startRelay(options: RelayOptions): Relay {
     }
   };
 
+  // PGlite has one connection that serializes transactions, and the in-process bus runs the
+  // consumers' transactions inside `send`: holding the claim's transaction open meanwhile would
+  // deadlock (PGlite) or nest transactions (refused everywhere). A process with the bus runs one
+  // relay per service and this relay runs one loop, so claiming, publishing and marking in separate
+  // steps cannot publish a row twice at once.
+  const claimThenPublish = db.driver === "pglite" || publisher.runsConsumers === true;
+
   /** One batch: how many rows were published, or -1 when publishing failed. */
   async function publishBatch(): Promise<number> {
-    if (db.driver === "pglite") {
-      // One connection that serializes transactions: holding one open while the in-process bus runs
-      // the consumers' transactions would deadlock. Embedded mode runs one relay per service, so
-      // claiming, publishing and marking in separate steps cannot publish a row twice at once.
+    if (claimThenPublish) {
       const rows = await db.privileged((tx) => lockBatch(tx, outbox, batchSize));
       if (rows.length === 0) {
         return 0;
@@ -185,7 +190,7 @@ export function startRelay(options: RelayOptions): Relay {
     return result;
   }
 
-  const loops = db.driver === "pglite" ? 1 : Math.max(1, options.concurrency ?? 2);
+  const loops = claimThenPublish ? 1 : Math.max(1, options.concurrency ?? 2);
   const run = async (index: number) => {
     let failures = 0;
     let lastPrune = 0;

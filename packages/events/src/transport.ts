@@ -23,6 +23,11 @@ export interface Publisher {
    */
   send(messages: readonly OutgoingMessage[]): Promise<void>;
   close(): Promise<void>;
+  /**
+   * True when `send` runs the consumers' own transactions before it resolves (the in-process bus):
+   * the relay must then publish outside its transaction, since no transaction may wait on another.
+   */
+  readonly runsConsumers?: boolean;
 }
 
 export interface BatchControl {

@@ -75,8 +75,42 @@ function isPgError(error: unknown): error is PgLikeError {
   );
 }
 
+/** Socket-level codes (Node/Bun and postgres.js) of a database that cannot be reached. */
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+]);
+
+/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart). */
+const UNAVAILABLE_STATE = /^(08|57P)/;
+
+export const DATABASE_DOWN = {
+  en: "The database is not answering right now; please try again shortly",
+  bn: "ডাটাবেস এই মুহূর্তে সাড়া দিচ্ছে না; একটু পরে আবার চেষ্টা করুন",
+};
+
+function connectionFailure(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === "object" && e !== null && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (CONNECTION_CODES.has(code) || UNAVAILABLE_STATE.test(code))) {
+      return true;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Maps a database error to the taxonomy, or returns undefined when it is not one we can explain. */
 export function fromDatabaseError(error: unknown): AppError | undefined {
+  if (connectionFailure(error)) {
+    return new AppError("UNAVAILABLE", "platform.db.unavailable", DATABASE_DOWN);
+  }
   const pg = isPgError(error)
     ? error
     : isPgError((error as { cause?: unknown })?.cause)

@@ -2,6 +2,7 @@ import { createTRPCUntypedClient, httpLink, TRPCClientError } from "@trpc/client
 import superjson from "superjson";
 import type { z } from "zod";
 import { AppError, type ErrorKind } from "./errors.ts";
+import { assertNoOpenTransaction } from "./db/guard.ts";
 import { childTraceparent } from "./trace.ts";
 
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -87,6 +88,9 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     output: S,
     ctx: CallContext,
   ): Promise<z.output<S>> {
+    // A round trip inside a transaction holds its locks meanwhile, and on the embedded database
+    // (one connection) the other service's own transaction would wait for this one forever.
+    assertNoOpenTransaction(`A call to ${options.service} (${path})`);
     const headers: Headers = {
       "x-request-id": ctx.requestId,
       "accept-language": "en",

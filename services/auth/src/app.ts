@@ -54,6 +54,7 @@ export function createApp(options: AppOptions) {
     clock,
     secret: options.signingKeySecret,
     accessTtlSeconds: options.settings.accessTokenTtlSeconds,
+    reloadMs: options.settings.signingKeysReloadMs,
   });
   const tokenDeps = { keys, clock, settings: options.settings };
   const deps: AuthDeps = {

@@ -23,6 +23,7 @@ export const settingsFrom = (env: AuthEnv): AuthSettings => ({
   loginIpMaxFailures: env.LOGIN_IP_MAX_FAILURES,
   registrationsPerIpPerHour: env.REGISTRATIONS_PER_IP_PER_HOUR,
   resetRequestsPerIpPerHour: env.RESET_REQUESTS_PER_IP_PER_HOUR,
+  signingKeysReloadMs: env.SIGNING_KEYS_RELOAD_MS,
 });
 
 /**

@@ -19,6 +19,8 @@ export interface AuthSettings {
   registrationsPerIpPerHour: number;
   /** Password-reset requests one client address may make per hour (this replica). */
   resetRequestsPerIpPerHour: number;
+  /** How often cached signing keys are reloaded (default 30 s). */
+  signingKeysReloadMs?: number;
 }
 
 export interface AuthDeps {

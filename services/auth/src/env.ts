@@ -49,6 +49,13 @@ export const AuthEnv = ServiceEnv.extend({
     .max(3_650)
     .default(90)
     .describe("days sign-in attempts are kept for review before they are pruned"),
+  SIGNING_KEYS_RELOAD_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(3_600_000)
+    .default(30_000)
+    .describe("how often the cached signing keys are reloaded, so every replica sees a rotation"),
   SIGNING_KEY_SECRET: z
     .string()
     .min(32)

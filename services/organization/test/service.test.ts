@@ -196,3 +196,62 @@ describe("requests", () => {
     expect(await (await get("/trpc/nope")).text()).not.toContain("stack");
   });
 });
+
+describe("outage", () => {
+  test("a call while PostgreSQL is down answers 503 UNAVAILABLE in both languages, and works once it is back", async () => {
+    // Its own proxy, pool and app, so what the outage leaves behind cannot reach the other tests.
+    const target = new URL(testDb.url);
+    const own = startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxied = new URL(testDb.url);
+    proxied.hostname = "127.0.0.1";
+    proxied.port = String(own.port);
+    const ownDb = postgresDatabase({ url: proxied.toString(), appRole: APP_ROLE, reserveTimeoutMs: 2_000 });
+    const verifyToken = await createTokenVerifier({ publicKey: signer.publicKey, issuer: "vextrus-auth" });
+    const ownApp = createApp({ db: ownDb, log: createLogger({ write: () => {} }), verifyToken });
+    try {
+      const operator = await signer.sign({ tenantId: Bun.randomUUIDv7(), permissions: PLATFORM_PERMISSIONS });
+      const created = await ownApp.fetch(
+        new Request("http://org.test/trpc/tenants.create", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${operator}` },
+          body: JSON.stringify(
+            superjson.serialize({ slug: `outage-${Bun.randomUUIDv7().slice(-6)}`, legalName: "Outage Ltd" }),
+          ),
+        }),
+      );
+      const tenant = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data
+        .json;
+      const token = await signer.sign({ tenantId: tenant.id, permissions: ["organization:*"] });
+      const list = (locale: string) =>
+        ownApp.fetch(
+          new Request(
+            `http://org.test/trpc/companies.list?input=${encodeURIComponent(JSON.stringify(superjson.serialize({})))}`,
+            { headers: { authorization: `Bearer ${token}`, "accept-language": locale } },
+          ),
+        );
+      expect((await list("en")).status).toBe(200);
+      own.setMode("down");
+      for (const locale of ["en", "bn"]) {
+        const res = await list(locale);
+        const text = await res.text();
+        expect(res.status).toBe(503);
+        expect(text).toContain("SERVICE_UNAVAILABLE");
+        expect(text).toContain(locale === "bn" ? "ডাটাবেস" : "The database is not answering");
+        expect(text).not.toMatch(/ECONNREFUSED|CONNECTION_|\s+at /);
+      }
+      own.setMode("pass");
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 200; i++) {
+        status = (await list("en")).status;
+        if (status !== 200) {
+          await Bun.sleep(100);
+        }
+      }
+      expect(status).toBe(200);
+    } finally {
+      own.setMode("pass");
+      await ownDb.close();
+      own.stop();
+    }
+  }, 30_000);
+});

@@ -1,6 +1,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
+import { assertNoOpenTransaction, asTransaction } from "./guard.ts";
 import { type Database, PLATFORM_SCOPE, type Tx } from "./types.ts";
 
 export interface PgliteOptions {
@@ -16,18 +17,23 @@ export function pgliteDatabase(options: PgliteOptions): Database {
   return {
     driver: "pglite",
     tenant: (tenantId, fn) =>
-      db.transaction(async (tx) => {
-        await tx.execute(
-          sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${options.appRole}, true)`,
-        );
-        return fn(tx as unknown as Tx);
-      }),
+      asTransaction("tenant transaction", () =>
+        db.transaction(async (tx) => {
+          await tx.execute(
+            sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${options.appRole}, true)`,
+          );
+          return fn(tx as unknown as Tx);
+        }),
+      ),
     privileged: (fn) =>
-      db.transaction(async (tx) => {
-        await tx.execute(PLATFORM_SCOPE);
-        return fn(tx as unknown as Tx);
-      }),
+      asTransaction("privileged transaction", () =>
+        db.transaction(async (tx) => {
+          await tx.execute(PLATFORM_SCOPE);
+          return fn(tx as unknown as Tx);
+        }),
+      ),
     async ping() {
+      assertNoOpenTransaction("A database ping");
       await options.client.query("select 1");
     },
     async close() {

@@ -1,23 +1,22 @@
 import { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, PostgresJsDatabase, PostgresJsSession } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { AppError } from "../errors.ts";
+import { AppError, DATABASE_DOWN } from "../errors.ts";
+import { assertNoOpenTransaction, asTransaction } from "./guard.ts";
 import { type Database, PLATFORM_SCOPE, type TenantTxOptions, type Tx } from "./types.ts";
 
 export interface PostgresOptions {
   url: string;
   appRole: string;
   maxConnections?: number;
-  /** How long a tenant transaction waits for a connection before UNAVAILABLE (default 10 s). */
+  /**
+   * How long a tenant transaction waits for a connection, and then for its BEGIN to be answered,
+   * before UNAVAILABLE (default 10 s).
+   */
   reserveTimeoutMs?: number;
 }
 
 const ignore = () => {};
-
-const NO_CONNECTION = {
-  en: "The database is not answering right now; please try again shortly",
-  bn: "ডাটাবেস এই মুহূর্তে সাড়া দিচ্ছে না; একটু পরে আবার চেষ্টা করুন",
-};
 
 /**
  * `sql.reserve()`, given up after `ms` with UNAVAILABLE. postgres.js 3.4.9 strands a queued reserve
@@ -30,7 +29,7 @@ export async function reserveWithin(sql: postgres.Sql, ms: number): Promise<post
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new AppError("UNAVAILABLE", "platform.db.no_connection", NO_CONNECTION)),
+      () => reject(new AppError("UNAVAILABLE", "platform.db.no_connection", DATABASE_DOWN)),
       ms,
     );
   });
@@ -42,6 +41,26 @@ export async function reserveWithin(sql: postgres.Sql, ms: number): Promise<post
   } finally {
     clearTimeout(timer);
   }
+}
+
+const NO_ANSWER = Symbol("no answer");
+
+/**
+ * `work`, or NO_ANSWER when `first` (the transaction's BEGIN) has not been answered within `ms`.
+ * A connection that stops answering (PostgreSQL down or unreachable) would otherwise keep the
+ * caller waiting until the server comes back: postgres.js retries the connection without a limit.
+ */
+function answeredWithin<T>(work: Promise<T>, first: Promise<unknown>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(NO_ANSWER), ms);
+    // A failed BEGIN ends the wait at once: the rest of the pipeline may never be answered.
+    first.then(
+      () => clearTimeout(timer),
+      (error: unknown) => reject(error),
+    );
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 type Client = postgres.Sql | postgres.ReservedSql | postgres.TransactionSql;
@@ -100,23 +119,48 @@ export function postgresDatabase(options: PostgresOptions): Database {
       undefined,
     ) as unknown as Tx;
 
+  const timeoutMs = options.reserveTimeoutMs ?? 10_000;
+
   async function tenant<T>(
     tenantId: string,
     fn: (tx: Tx) => Promise<T>,
     opts: TenantTxOptions = {},
   ): Promise<T> {
-    const conn = await reserveWithin(sql, options.reserveTimeoutMs ?? 10_000);
+    const conn = await reserveWithin(sql, timeoutMs);
     const begin = conn.unsafe(opts.readOnly ? "begin read only" : "begin").execute();
     const setup =
       conn`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${options.appRole}, true)`.execute();
     begin.catch(ignore);
     setup.catch(ignore);
-    let result: T;
-    try {
-      result = await fn(onConnection(conn));
+    const work = (async () => {
+      const value = await fn(onConnection(conn));
       await begin;
       await setup;
+      return value;
+    })();
+    let result: T;
+    try {
+      result = await answeredWithin(work, begin, timeoutMs);
     } catch (error) {
+      if (error === NO_ANSWER) {
+        // The pipeline may still run if the server comes back: roll it back, then give the
+        // connection back (never while a transaction may be open on it).
+        void work
+          .catch(ignore)
+          .then(() => conn`rollback`.catch(ignore))
+          .finally(() => conn.release());
+        throw new AppError("UNAVAILABLE", "platform.db.no_answer", DATABASE_DOWN);
+      }
+      const beginError = await begin.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (beginError !== undefined) {
+        // The connection failed before the transaction began: nothing to roll back, and a
+        // ROLLBACK could wait as long as the server is away. (Connection errors answer UNAVAILABLE.)
+        conn.release();
+        throw beginError;
+      }
       const setupError = await setup.then(
         () => undefined,
         (e: unknown) => e,
@@ -143,13 +187,16 @@ export function postgresDatabase(options: PostgresOptions): Database {
 
   return {
     driver: "postgres",
-    tenant,
+    tenant: (tenantId, fn, opts) => asTransaction("tenant transaction", () => tenant(tenantId, fn, opts)),
     privileged: (fn) =>
-      shared.transaction(async (tx) => {
-        await tx.execute(PLATFORM_SCOPE);
-        return fn(tx as unknown as Tx);
-      }),
+      asTransaction("privileged transaction", () =>
+        shared.transaction(async (tx) => {
+          await tx.execute(PLATFORM_SCOPE);
+          return fn(tx as unknown as Tx);
+        }),
+      ),
     async ping() {
+      assertNoOpenTransaction("A database ping");
       await sql`select 1`;
     },
     async close() {

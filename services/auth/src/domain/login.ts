@@ -114,9 +114,10 @@ export async function login({
       locks ? addMinutes(now, LOCKOUT.lockMinutes) : undefined,
     );
   }
+  const signer = await deps.keys.signingKey();
   const session = await deps.db.tenant(tenantId, async (tx) => {
     await recordAttempt(tx, { ...attempt, outcome: "succeeded", reason: "password" });
-    const started = await startSession(tx, deps, { tenantId, userId: user.id, client });
+    const started = await startSession(tx, deps, { tenantId, userId: user.id, client, signer });
     await emitEvent(tx, {
       type: "vextrus.auth.login.succeeded",
       subject: user.id,

@@ -154,7 +154,7 @@ export async function refreshSession({
     throw refreshRefused();
   }
   deps.metrics.refreshes.inc({ outcome: outcome.again ? "grace" : "ok" });
-  const accessToken = await signAccessToken(deps, {
+  const accessToken = await signAccessToken(deps, await deps.keys.signingKey(), {
     userId: outcome.userId,
     tenantId,
     permissions: outcome.permissions,

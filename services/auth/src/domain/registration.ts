@@ -145,6 +145,7 @@ export async function registerTenant({
     throw fromOrganization(refused);
   }
   try {
+    const signer = await deps.keys.signingKey();
     const result = await deps.db.tenant(tenantId, async (tx) => {
       const now = deps.clock.now();
       await tx.update(tenants).set({ status: "active", updatedAt: now }).where(eq(tenants.id, tenantId));
@@ -178,7 +179,7 @@ export async function registerTenant({
       });
       // The registrant's addresses count as theirs only once they prove they receive them.
       const links = await verifyUnverified(tx, deps, user);
-      const session = await startSession(tx, deps, { tenantId, userId: user.id, client });
+      const session = await startSession(tx, deps, { tenantId, userId: user.id, client, signer });
       return { session, user, links };
     });
     await deliverAll(deps.courier, ctx.log, result.links);

@@ -8,6 +8,7 @@ import { permissionsOf } from "./access.ts";
 import { addMinutes } from "./clock.ts";
 import { emitEvent } from "./events.ts";
 import { mintToken, sha256 } from "./secrets.ts";
+import type { Signer } from "./signing-keys.ts";
 import { LABELS, needsUser } from "./texts.ts";
 import { signAccessToken } from "./tokens.ts";
 
@@ -54,11 +55,14 @@ export async function issueRefreshToken(
   return token;
 }
 
-/** Starts a session (a refresh-token family) for a user and signs their first access token. */
+/**
+ * Starts a session (a refresh-token family) for a user and signs their first access token with
+ * `signer`, which the caller took from `deps.keys.signingKey()` before opening `tx`.
+ */
 export async function startSession(
   tx: Tx,
   deps: SessionDeps,
-  input: { tenantId: string; userId: string; client: ClientInfo },
+  input: { tenantId: string; userId: string; client: ClientInfo; signer: Signer },
 ): Promise<TokenPair & { permissions: string[] }> {
   const now = deps.clock.now();
   const sessionId = Bun.randomUUIDv7();
@@ -75,7 +79,7 @@ export async function startSession(
   });
   const refreshToken = await issueRefreshToken(tx, deps, input.tenantId, sessionId, expiresAt);
   const permissions = await permissionsOf(tx, input.userId);
-  const accessToken = await signAccessToken(deps, {
+  const accessToken = await signAccessToken(deps, input.signer, {
     userId: input.userId,
     tenantId: input.tenantId,
     permissions,

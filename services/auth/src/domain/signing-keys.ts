@@ -10,7 +10,7 @@ import { addSeconds } from "./clock.ts";
 import { emitEvent } from "./events.ts";
 
 const ALG = "EdDSA";
-const RELOAD_MS = 30_000;
+const DEFAULT_RELOAD_MS = 30_000;
 /** How long past its last token's expiry a retired key is still published (clock skew). */
 const SKEW_SECONDS = 60;
 /**
@@ -19,6 +19,12 @@ const SKEW_SECONDS = 60;
  * first token of the new key reaches it, so no token is ever refused for an unknown kid.
  */
 export const ACTIVATION_SECONDS = (2 * JWKS_COOLDOWN_MS) / 1000;
+
+/** A key that signs access tokens, taken before the transaction that issues them. */
+export interface Signer {
+  kid: string;
+  privateKey: CryptoKey | Uint8Array;
+}
 
 interface LoadedKey {
   kid: string;
@@ -94,15 +100,23 @@ export class SigningKeys {
   readonly #clock: Clock;
   readonly #sealer: Sealer;
   readonly #accessTtlSeconds: number;
+  readonly #reloadMs: number;
   #keys: LoadedKey[] = [];
   #loadedAt = 0;
   #loading: Promise<void> | undefined;
 
-  constructor(options: { db: Database; clock: Clock; secret: string | undefined; accessTtlSeconds: number }) {
+  constructor(options: {
+    db: Database;
+    clock: Clock;
+    secret: string | undefined;
+    accessTtlSeconds: number;
+    reloadMs?: number | undefined;
+  }) {
     this.#db = options.db;
     this.#clock = options.clock;
     this.#sealer = new Sealer(options.secret);
     this.#accessTtlSeconds = options.accessTtlSeconds;
+    this.#reloadMs = options.reloadMs ?? DEFAULT_RELOAD_MS;
   }
 
   /**
@@ -110,7 +124,7 @@ export class SigningKeys {
    * published for ACTIVATION_SECONDS, else the oldest that may still sign (the one a rotation
    * just replaced, or the only key there is).
    */
-  async signingKey(): Promise<{ kid: string; privateKey: CryptoKey | Uint8Array }> {
+  async signingKey(): Promise<Signer> {
     await this.#fresh();
     if (!this.#keys.some((k) => k.status === "active")) {
       await this.#db.privileged((tx) => this.#insertKey(tx, true));
@@ -184,7 +198,7 @@ export class SigningKeys {
   }
 
   async #fresh(): Promise<void> {
-    if (Date.now() - this.#loadedAt > RELOAD_MS) {
+    if (Date.now() - this.#loadedAt > this.#reloadMs) {
       await this.reload();
     }
   }

@@ -2,6 +2,7 @@ import { type Principal, unauthorized } from "@vextrus/platform";
 import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import type { AuthDeps } from "../deps.ts";
+import type { Signer } from "./signing-keys.ts";
 
 const AccessClaims = z.object({
   sub: z.string().min(1),
@@ -14,12 +15,18 @@ const INVALID = { en: "The access token is invalid or expired", bn: "অ্য�
 
 type TokenDeps = Pick<AuthDeps, "keys" | "clock" | "settings">;
 
-async function sign(
-  deps: TokenDeps,
+type SignDeps = Pick<AuthDeps, "clock" | "settings">;
+
+/**
+ * Signs with a key the caller took from `deps.keys.signingKey()` BEFORE opening any transaction:
+ * taking it may reload the keys, a query of its own that must not wait inside another transaction.
+ */
+function sign(
+  deps: SignDeps,
+  { kid, privateKey }: Signer,
   claims: { sub: string; tid: string; perms: readonly string[]; sid?: string; jti?: string; iat?: Date },
   ttlSeconds: number,
 ): Promise<string> {
-  const { kid, privateKey } = await deps.keys.signingKey();
   const now = Math.floor((claims.iat ?? deps.clock.now()).getTime() / 1000);
   return new SignJWT({
     tid: claims.tid,
@@ -41,7 +48,8 @@ async function sign(
  * the signing key is the same.
  */
 export const signAccessToken = (
-  deps: TokenDeps,
+  deps: SignDeps,
+  signer: Signer,
   claims: {
     userId: string;
     tenantId: string;
@@ -53,6 +61,7 @@ export const signAccessToken = (
 ) =>
   sign(
     deps,
+    signer,
     {
       sub: claims.userId,
       tid: claims.tenantId,
@@ -65,8 +74,8 @@ export const signAccessToken = (
   );
 
 /** A one-minute token auth uses to call another service on its own behalf (e.g. create a tenant). */
-export const signServiceToken = (deps: TokenDeps, tenantId: string, permissions: readonly string[]) =>
-  sign(deps, { sub: "service:auth", tid: tenantId, perms: permissions }, 60);
+export const signServiceToken = async (deps: TokenDeps, tenantId: string, permissions: readonly string[]) =>
+  sign(deps, await deps.keys.signingKey(), { sub: "service:auth", tid: tenantId, perms: permissions }, 60);
 
 /** Verifies a token auth itself issued (EdDSA only, issuer checked, the kid must be a published key). */
 export async function verifyAccessToken(deps: TokenDeps, token: string): Promise<Principal> {
