@@ -1,8 +1,8 @@
 import { createTRPCUntypedClient, httpLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import type { z } from "zod";
-import { AppError, type ErrorKind } from "./errors.ts";
 import { assertNoOpenTransaction } from "./db/guard.ts";
+import { AppError, type ErrorKind } from "./errors.ts";
 import { childTraceparent } from "./trace.ts";
 
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;

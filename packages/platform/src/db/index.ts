@@ -1,6 +1,6 @@
 export { CURRENT_TENANT, id, tenantId, tenantIsolation, timestamps, version } from "./columns.ts";
-export { type KeysetOrder, keyset } from "./keyset.ts";
 export { assertNoOpenTransaction, inOpenTransaction, NestedTransactionError } from "./guard.ts";
+export { type KeysetOrder, keyset } from "./keyset.ts";
 export { type MigrationTarget, migrateService } from "./migrate.ts";
 export { type PgliteOptions, pgliteDatabase } from "./pglite.ts";
 export { type PostgresOptions, postgresDatabase } from "./postgres.ts";
