@@ -117,6 +117,19 @@ describe("every procedure's input and output", () => {
     expect(bn.body.error?.json.message).toStartWith("tags.x\0: NUL অক্ষর");
   });
 
+  test("in a batch, only the call with the bad input is refused", async () => {
+    const res = await app.fetch(
+      new Request("http://probe.test/trpc/echo,echo?batch=1", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ 0: { json: { name: "ok" } }, 1: { json: { name: "a\0" } } }),
+      }),
+    );
+    const [first, second] = (await res.json()) as [{ result?: unknown }, { error?: { json: ErrorShape } }];
+    expect(first.result).toBeDefined();
+    expect(second.error?.json.data.issues[0]).toMatchObject({ path: "name", code: "input.nul" });
+  });
+
   test("own __proto__ / constructor keys in any input are refused before the schema drops them", async () => {
     const res = await call("echo", '{"json":{"name":"ok","tags":{"__proto__":1}}}');
     expect(res.status).toBe(400);
