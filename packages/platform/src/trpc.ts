@@ -176,10 +176,14 @@ export function initServiceTrpc<Deps>() {
         const app = error.cause instanceof AppError ? error.cause : undefined;
         if (app) {
           const data: ErrorData = { ...base, kind: app.kind, appCode: app.code };
-          if (app.field) {
-            data.issues = [{ path: app.field, code: app.code, message: app.text[locale] }];
+          if (!app.field) {
+            return { message: app.text[locale], code: shape.code, data };
           }
-          return { message: app.text[locale], code: shape.code, data };
+          const issue = { path: app.field, code: app.code, message: app.text[locale] };
+          data.issues = [issue];
+          // Bad input names its field at the top too, as a schema's refusal does.
+          const message = app.kind === "VALIDATION" ? invalidInputMessage([issue], locale) : issue.message;
+          return { message, code: shape.code, data };
         }
         // Errors raised by tRPC itself (unknown procedure, bad method, unparsable body): keep its code,
         // never its internals.

@@ -7,6 +7,7 @@ import {
   createService,
   initServiceTrpc,
   inputFault,
+  invalidField,
   jsonObject,
 } from "../src/index.ts";
 
@@ -74,6 +75,12 @@ describe("every procedure's input and output", () => {
       stored: publicProcedure.query(() =>
         JSON.parse('{"ok":1,"constructor":{"prototype":{"x":1}},"__proto__":2}'),
       ),
+      refused: publicProcedure.query(() => {
+        throw invalidField("departmentId", "probe.department.unknown", {
+          en: "No such department",
+          bn: "এমন কোনো বিভাগ নেই",
+        });
+      }),
       broken: publicProcedure.query(() => ({
         get value(): string {
           throw new Error("cannot read this");
@@ -146,6 +153,15 @@ describe("every procedure's input and output", () => {
     const bn = await call("echo", JSON.stringify({ json: { name: "toolong" } }), "bn");
     expect(bn.body.error?.json.message).toMatch(/^name: .*৫/);
     expect(bn.body.error?.json.message).not.toContain("ইনপুটটি সঠিক নয়");
+  });
+
+  test("bad input a verb refuses also names its field at the top, in both languages", async () => {
+    const en = await call("refused", undefined);
+    expect(en.status).toBe(400);
+    expect(en.body.error?.json.message).toBe("departmentId: No such department");
+    expect(en.body.error?.json.data.issues[0]?.message).toBe("No such department");
+    const bn = await call("refused", undefined, "bn");
+    expect(bn.body.error?.json.message).toBe("departmentId: এমন কোনো বিভাগ নেই");
   });
 
   test("stored data with forbidden keys is answered without them instead of a 500", async () => {

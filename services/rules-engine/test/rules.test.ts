@@ -285,6 +285,6 @@ describe("formulas in rules", () => {
       api.evaluate.mutate({ ruleSet: "test.calc", facts: { amount: "1.00", divisor: 0, qty: 1 } }),
     );
     expect(error).toMatchObject({ httpStatus: 400, appCode: "rules.formula.division_by_zero" });
-    expect(error.message).toBe("rule first v1 actions.0.formula: division by zero");
+    expect(error.message).toBe("facts: rule first v1 actions.0.formula: division by zero");
   });
 });
