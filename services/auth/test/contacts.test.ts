@@ -14,16 +14,6 @@ type Registered = Awaited<ReturnType<AuthHarness["register"]>>;
 const mailFor = (userId: string, purpose: "reset" | "verify") =>
   h.mailbox.filter((m) => m.userId === userId && m.purpose === purpose);
 
-/** Invites someone with the given roles (and mobile) and signs them in. */
-async function member(reg: Registered, roleIds: string[], mobile?: string) {
-  const email = `m-${Bun.randomUUIDv7().slice(-8)}@example.com`;
-  const invited = await reg.api.users.invite.mutate({ name: "Member Person", email, roleIds, mobile });
-  const password = strongPassword();
-  await h.client().invites.accept.mutate({ token: invited.invitation.token, password });
-  const login = await h.client().login.mutate({ tenantSlug: reg.slug, identifier: email, password });
-  return { user: invited.user, email, password, api: h.client({ token: login.accessToken }) };
-}
-
 const versionOf = async (userId: string) =>
   ((await h.authSql`select version from auth.users where id = ${userId}`)[0]?.version as number) ?? 0;
 
@@ -43,7 +33,7 @@ describe("the takeover of issue #11", () => {
       name: "user editor",
       permissions: ["auth:user:read", "auth:user:update"],
     });
-    const mallory = await member(reg, [editor.id]);
+    const mallory = await h.member(reg, [editor.id]);
     const theirs = "01911000111";
     const refused = await failure(
       mallory.api.users.update.mutate({ id: reg.user.id, mobile: theirs, expectedVersion: 1 } as {
@@ -78,9 +68,9 @@ describe("an admin changing another user's contact", () => {
       name: "help desk",
       permissions: ["auth:user:read", "auth:user:change-contact"],
     });
-    const helper = await member(reg, [desk.id]);
-    const plain = await member(reg, [], "01712000222");
-    const reader = await member(reg, [viewer.id]);
+    const helper = await h.member(reg, [desk.id]);
+    const plain = await h.member(reg, [], "01712000222");
+    const reader = await h.member(reg, [viewer.id]);
 
     // The admin holds auth:*, and everything the plain member holds.
     const changed = await reg.api.users.changeContact.mutate({
@@ -253,7 +243,7 @@ describe("verified addresses", () => {
 
   test("a link to a replaced address, a tampered link or an expired one verifies nothing", async () => {
     const reg = await h.register("stale-link");
-    const plain = await member(reg, [], "01712000444");
+    const plain = await h.member(reg, [], "01712000444");
     const [old] = mailFor(plain.user.id, "verify").filter((m) => m.address === "+8801712000444");
     if (!old) {
       throw new Error("accepting the invitation sent no mobile verification link");

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpLink, type TRPCClient, TRPCClientError } from "@trpc/client";
 import { connectionOf, createLogger, createTokenVerifier, parseTrustedProxies } from "@vextrus/platform";
 import { APP_ROLE, type Database, migrateService, postgresDatabase } from "@vextrus/platform/db";
 import { createTestDatabase, startTcpProxy, type TestDatabase } from "@vextrus/platform/testing";
@@ -159,6 +159,23 @@ export async function startAuth(label: string) {
         admin: { name: "Rahim Uddin", email, password },
       });
       return { ...result, slug, email, password, api: harness.client({ token: result.accessToken }) };
+    },
+    /** Invites someone into a registered company with the given roles (and mobile), and signs them in. */
+    async member(reg: { slug: string; api: TRPCClient<AuthRouter> }, roleIds: string[], mobile?: string) {
+      const email = `m-${Bun.randomUUIDv7().slice(-8)}@example.com`;
+      const invited = await reg.api.users.invite.mutate({ name: "Member Person", email, roleIds, mobile });
+      const password = strongPassword();
+      await harness.client().invites.accept.mutate({ token: invited.invitation.token, password });
+      const login = await harness
+        .client()
+        .login.mutate({ tenantSlug: reg.slug, identifier: email, password });
+      return {
+        user: invited.user,
+        email,
+        password,
+        login,
+        api: harness.client({ token: login.accessToken }),
+      };
     },
     async stop() {
       authServer.stop(true);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { BUILTIN_ROLES, PERMISSIONS } from "../src/domain/permission-catalog.ts";
-import { type AuthHarness, failure, startAuth, strongPassword } from "./harness.ts";
+import { type AuthHarness, failure, startAuth } from "./harness.ts";
 
 let h: AuthHarness;
 beforeAll(async () => {
@@ -9,16 +9,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.stop();
 }, 30_000);
-
-/** Invites someone with the given roles and signs them in. */
-async function member(reg: Awaited<ReturnType<AuthHarness["register"]>>, roleIds: string[]) {
-  const email = `m-${Bun.randomUUIDv7().slice(-8)}@example.com`;
-  const invited = await reg.api.users.invite.mutate({ name: "Member Person", email, roleIds });
-  const password = strongPassword();
-  await h.client().invites.accept.mutate({ token: invited.invitation.token, password });
-  const login = await h.client().login.mutate({ tenantSlug: reg.slug, identifier: email, password });
-  return { user: invited.user, api: h.client({ token: login.accessToken }), login };
-}
 
 describe("roles", () => {
   test("four built-in roles; admin holds every tenant service but nothing of platform; built-ins are locked", async () => {
@@ -87,7 +77,7 @@ describe("roles", () => {
       expect(refused.issues.map((i) => i.path)).toEqual(["expectedVersion"]);
     }
     expect((await reg.api.roles.get.query({ id: role.id })).version).toBe(2);
-    const holder = await member(reg, [role.id]);
+    const holder = await h.member(reg, [role.id]);
     expect(holder.login.permissions).toEqual(["organization:*"]);
     expect((await failure(reg.api.roles.delete.mutate({ id: role.id }))).code).toBe("PRECONDITION_FAILED");
     await reg.api.users.assignRoles.mutate({ userId: holder.user.id, roleIds: [] });
@@ -112,7 +102,7 @@ describe("roles", () => {
     if (!adminRole) {
       throw new Error("no admin role");
     }
-    const pm = await member(reg, [limited.id]);
+    const pm = await h.member(reg, [limited.id]);
     expect(
       (
         await failure(
@@ -196,7 +186,7 @@ describe("users", () => {
     if (!viewerRole) {
       throw new Error("no viewer");
     }
-    const viewer = await member(reg, [viewerRole.id]);
+    const viewer = await h.member(reg, [viewerRole.id]);
     const own = await viewer.api.sessions.list.query();
     expect(own.map((s) => s.current)).toEqual([true]);
     expect((await failure(viewer.api.sessions.list.query({ userId: reg.user.id }))).code).toBe("NOT_FOUND");
