@@ -42,6 +42,7 @@ describe("the takeover of issue #11", () => {
       }),
     );
     expect(refused.httpStatus).toBe(400);
+    expect(`${refused.message} ${JSON.stringify(refused.issues)}`).toContain("mobile");
     expect(
       (
         await failure(
