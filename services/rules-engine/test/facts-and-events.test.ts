@@ -46,7 +46,9 @@ describe("facts a rule set does not declare", () => {
     );
     expect(refused).toMatchObject({ httpStatus: 400, appCode: "rules.fact.unknown" });
     expect(refused.issues?.[0]?.path).toBe("facts.valeu");
-    expect(refused.message).toStartWith("facts.valeu: tax.vat has no fact named valeu, vatRat (its facts: date, hasPsr,");
+    expect(refused.message).toStartWith(
+      "facts.valeu: tax.vat has no fact named valeu, vatRat (its facts: date, hasPsr,",
+    );
     expect(await evaluationCount()).toBe(before);
   });
 
