@@ -13,7 +13,7 @@ import { reauthenticate } from "./reauth.ts";
 import { mintToken, parseToken, sameDigest, sha256 } from "./secrets.ts";
 import { type ClientInfo, revokeSessions } from "./sessions.ts";
 import { addressBusy } from "./texts.ts";
-import { verifyUnverified } from "./verification.ts";
+import { issueVerificationsFor } from "./verification.ts";
 
 /** A reset link is valid for 30 minutes; at most 3 may be open per user at once (no mail bombing). */
 export const RESET_TTL_MINUTES = 30;
@@ -177,7 +177,7 @@ export async function completeWithToken({
       await tx.update(users).set({ status: "active", updatedAt: now }).where(eq(users.id, userId));
     }
     // An invitation link is also shown to the inviter, so accepting it proves no address: ask for proof.
-    const links = purpose === "invite" ? await verifyUnverified(tx, deps, found.user) : [];
+    const links = purpose === "invite" ? await issueVerificationsFor(tx, deps, found.user) : [];
     await revokeSessions(tx, deps, {
       tenantId: parsed.tenantId,
       userId,

@@ -12,7 +12,7 @@ import { assertStrongPassword, hashPassword, Password } from "./passwords.ts";
 import { BUILTIN_ROLE_NAMES, BUILTIN_ROLES } from "./permission-catalog.ts";
 import { type ClientInfo, startSession } from "./sessions.ts";
 import { addressBusy, uniqueViolation } from "./texts.ts";
-import { verifyUnverified } from "./verification.ts";
+import { issueVerificationsFor } from "./verification.ts";
 
 export const RegisterTenantInput = z.object({
   tenant: z.object({ slug: Slug, legalName: Name, bin: Bin.optional(), etin: Etin.optional() }),
@@ -178,7 +178,7 @@ export async function registerTenant({
         data: { userId: user.id, email: user.email, name: user.name, tenantCreated: true },
       });
       // The registrant's addresses count as theirs only once they prove they receive them.
-      const links = await verifyUnverified(tx, deps, user);
+      const links = await issueVerificationsFor(tx, deps, user);
       const session = await startSession(tx, deps, { tenantId, userId: user.id, client, signer });
       return { session, user, links };
     });

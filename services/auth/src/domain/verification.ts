@@ -96,7 +96,7 @@ export async function issueVerification(
 }
 
 /** Verification links for each of a user's addresses not verified yet (sign-up, accepted invitation). */
-export async function verifyUnverified(tx: Tx, deps: Pick<AuthDeps, "clock">, user: User) {
+export async function issueVerificationsFor(tx: Tx, deps: Pick<AuthDeps, "clock">, user: User) {
   const messages: SecretMessage[] = [];
   for (const channel of ["email", "mobile"] as const) {
     const { address, verifiedAt } = addressOf(user, channel);
