@@ -3,6 +3,7 @@ import { toPoisha as poisha } from "@vextrus/bd";
 import { AppError } from "@vextrus/platform";
 import fc from "fast-check";
 import type { ChainLinkSnapshot } from "../src/db/schema.ts";
+import { factsFor } from "../src/domain/assess.ts";
 import { planRoute } from "../src/domain/route.ts";
 
 const link = (level: number, rank: number, approvalLimit: string): ChainLinkSnapshot => ({
@@ -121,3 +122,12 @@ describe("planRoute (pure)", () => {
 function fmt(p: bigint): string {
   return `${p / 100n}.${String(p % 100n).padStart(2, "0")}`;
 }
+
+describe("facts for the rules", () => {
+  test("scalar fields of data become facts; prototype keys (stored before they were refused) never do", () => {
+    const data = JSON.parse(
+      '{"vendor":"BSRM","constructor":"x","prototype":1,"__proto__":true,"nested":{"a":1}}',
+    );
+    expect(factsFor("1000.00", data)).toEqual({ value: "1000.00", vendor: "BSRM", amount: "1000.00" });
+  });
+});

@@ -1,4 +1,4 @@
-import { AppError, type Bilingual } from "@vextrus/platform";
+import { AppError, type Bilingual, FORBIDDEN_KEYS } from "@vextrus/platform";
 import type { ChainLinkSnapshot, RulesSnapshot } from "../db/schema.ts";
 import type { WorkflowContext } from "../deps.ts";
 import type { Facts } from "../upstream/rules.ts";
@@ -20,7 +20,8 @@ const MAX_FACT_TEXT = 200;
 export function factsFor(amount: string, data: Record<string, unknown>): Facts {
   const facts: Facts = {};
   for (const [key, value] of Object.entries(data)) {
-    if (!FACT_NAME.test(key)) {
+    // A prototype key can only be in data stored before they were refused: never a fact.
+    if (!FACT_NAME.test(key) || FORBIDDEN_KEYS.has(key)) {
       continue;
     }
     if (typeof value === "number" || typeof value === "boolean") {
