@@ -51,6 +51,7 @@ const orgPort = readEnvOrExit(OrganizationEnv, envFor("organization")).PORT;
 const authPort = readEnvOrExit(AuthEnv, envFor("auth")).PORT;
 const rulesPort = readEnvOrExit(RulesEngineEnv, envFor("rules-engine")).PORT;
 const workflowPort = readEnvOrExit(WorkflowEnv, envFor("workflow")).PORT;
+const configPort = readEnvOrExit(ConfigurationEnv, envFor("configuration")).PORT;
 const jwksUrl = process.env.JWKS_URL ?? `${local(authPort)}/.well-known/jwks.json`;
 
 let pglite: PGlite | undefined;
@@ -82,6 +83,7 @@ const services = [
         JWKS_URL: jwksUrl,
         ORGANIZATION_URL: process.env.ORGANIZATION_URL ?? local(orgPort),
         RULES_URL: process.env.RULES_URL ?? local(rulesPort),
+        CONFIGURATION_URL: process.env.CONFIGURATION_URL ?? local(configPort),
       }),
     ),
     shared,

@@ -261,5 +261,23 @@ describe("configuration through the gateway", () => {
       after: { version: 2, value: 18 },
     });
     expect(items.filter((e) => e.type === "vextrus.config.setting.changed")).toHaveLength(3);
+
+    // Workflow reads the tenant's SLA from configuration for a definition that sets none, and hears
+    // a change through its cache's subscription.
+    const definition = await api.workflow.definitions.create.mutate({
+      key: "purchase.sla",
+      name: "SLA default",
+    });
+    expect(definition.slaHours).toBe(36);
+    const own = await api.workflow.definitions.create.mutate({
+      key: "purchase.own",
+      name: "Own SLA",
+      slaHours: 6,
+    });
+    expect(own.slaHours).toBe(6);
+    await api.config.set.mutate({ key, scope: { level: "tenant" }, value: 40, expectedVersion: 1 });
+    await services.settle();
+    const next = await api.workflow.definitions.create.mutate({ key: "purchase.sla", name: "SLA default" });
+    expect(next.slaHours).toBe(40);
   });
 });

@@ -171,22 +171,22 @@ export async function startServices(label: string, options: { workflowClock?: ()
   const jwksUrl = `http://127.0.0.1:${authPort}/.well-known/jwks.json`;
   const bus: InProcessBus = createInProcessBus({ log: captureLog([]) });
   const organization = await startOrganization(label, { jwksUrl }, bus);
-  const [auth, rules] = await Promise.all([
+  const [auth, rules, config] = await Promise.all([
     startAuth(label, authPort, organization.url, bus),
     startDownstream("rules", label, jwksUrl, bus),
+    startDownstream("config", label, jwksUrl, bus),
   ]);
-  const [workflow, audit, masterData, config] = await Promise.all([
+  const [workflow, audit, masterData] = await Promise.all([
     startDownstream(
       "workflow",
       label,
       jwksUrl,
       bus,
-      { ORGANIZATION_URL: organization.url, RULES_URL: rules.url },
+      { ORGANIZATION_URL: organization.url, RULES_URL: rules.url, CONFIGURATION_URL: config.url },
       options.workflowClock,
     ),
     startDownstream("audit", label, jwksUrl, bus),
     startDownstream("masterData", label, jwksUrl, bus),
-    startDownstream("config", label, jwksUrl, bus),
   ]);
   const files = await startDownstream("files", label, jwksUrl, bus, {
     ...filesEnv(label),

@@ -1,3 +1,4 @@
+import { type ConfigReader, createConfigReader } from "@vextrus/config/reader";
 import {
   createMetrics,
   createService,
@@ -34,6 +35,10 @@ export interface AppOptions {
   checks?: Record<string, () => Promise<unknown>>;
   /** The server's clock (deadlines, escalation, the trail); the system clock unless a test moves one. */
   clock?: Clock | undefined;
+  /** The configuration reader (boot starts its change subscription); without one, a reader with no events. */
+  config?: ConfigReader | undefined;
+  /** Where the configuration service is, when `config` is not given. */
+  configuration?: Upstream | undefined;
 }
 
 /** The workflow service's HTTP app. No side effects: tests build it with real dependencies. */
@@ -48,6 +53,15 @@ export function createApp(options: AppOptions) {
       createServiceClient({ service: "organization", ...options.organization, timeoutMs }),
     ),
     rules: rulesClient(createServiceClient({ service: "rules-engine", ...options.rules, timeoutMs })),
+    config:
+      options.config ??
+      createConfigReader({
+        service: "workflow",
+        url: options.configuration?.url ?? "http://127.0.0.1:3011",
+        fetch: options.configuration?.fetch,
+        log: options.log,
+        timeoutMs,
+      }),
   };
   return createService({
     name: "workflow",

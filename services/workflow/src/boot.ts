@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { createConfigReader } from "@vextrus/config/reader";
 import { type Booted, openRuntime, type SharedResources } from "@vextrus/events";
 import { createApp } from "./app.ts";
 import { outbox } from "./db/schema.ts";
@@ -11,7 +12,8 @@ export const MIGRATIONS = fileURLToPath(new URL("../../../drizzle/workflow", imp
 
 /**
  * Migrates, connects, serves HTTP and relays its outbox; organization and rules-engine are the
- * services it asks for chains and rule evaluations (with the caller's own token).
+ * services it asks for chains and rule evaluations, configuration for the tenant's default SLA (each
+ * with the caller's own token).
  */
 export async function bootWorkflow(
   env: WorkflowEnv,
@@ -22,6 +24,14 @@ export async function bootWorkflow(
   if (!rt.verifyToken) {
     rt.log.warn("no JWKS_URL or JWT_PUBLIC_KEY: every bearer token will be refused");
   }
+  const config = createConfigReader({
+    service: "workflow",
+    url: env.CONFIGURATION_URL,
+    log: rt.log,
+    transport: rt.transport,
+    timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+  });
+  await config.start();
   const app = createApp({
     db: rt.db,
     log: rt.log,
@@ -32,7 +42,12 @@ export async function bootWorkflow(
     rules: { url: env.RULES_URL },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     clock: options.clock,
+    config,
   });
-  rt.log.info("upstreams", { organization: env.ORGANIZATION_URL, rules: env.RULES_URL });
-  return rt.serve(app, { outbox });
+  rt.log.info("upstreams", {
+    organization: env.ORGANIZATION_URL,
+    rules: env.RULES_URL,
+    configuration: env.CONFIGURATION_URL,
+  });
+  return rt.serve(app, { outbox, parts: [{ name: "config reader", stop: () => config.stop() }] });
 }

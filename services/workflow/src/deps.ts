@@ -1,3 +1,4 @@
+import type { ConfigReader } from "@vextrus/config/reader";
 import type { TenantContext } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import type { WorkflowMetrics } from "./metrics.ts";
@@ -13,6 +14,8 @@ export interface WorkflowDeps {
   metrics: WorkflowMetrics;
   organization: OrganizationClient;
   rules: RulesClient;
+  /** Settings from the configuration service (cached per replica, fresh on change events). */
+  config: ConfigReader;
 }
 
 /** What every domain verb of this service receives (it carries the caller's token and trace to forward). */

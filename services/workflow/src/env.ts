@@ -7,6 +7,9 @@ export const WorkflowEnv = ServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3004),
   ORGANIZATION_URL: HttpUrl.default("http://127.0.0.1:3002").describe("organization service (chain.forUser)"),
   RULES_URL: HttpUrl.default("http://127.0.0.1:3005").describe("rules-engine service (rules.evaluate)"),
+  CONFIGURATION_URL: HttpUrl.default("http://127.0.0.1:3011").describe(
+    "configuration service (the tenant's workflow.sla.hours)",
+  ),
 });
 
 export type WorkflowEnv = z.infer<typeof WorkflowEnv>;

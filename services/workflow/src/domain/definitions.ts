@@ -39,12 +39,16 @@ export const CreateDefinitionInput = z.object({
   nameBn: z.string().trim().min(1).max(200).optional(),
   /** Rule sets evaluated at start (e.g. `tax.vat`, `purchase.approval`); their actions shape the route. */
   ruleSets: z.array(RuleSetName).max(10).default([]),
-  /** Hours each step may wait before `escalateOverdue` moves it up the chain. */
+  /**
+   * Hours each step may wait before `escalateOverdue` moves it up the chain; left out, the tenant's
+   * `workflow.sla.hours` from the configuration service when the version is published.
+   */
   slaHours: z
     .number()
     .int()
     .min(1)
-    .max(24 * 90),
+    .max(24 * 90)
+    .optional(),
   /** Committees for N-of-M steps, by the name the rules use (e.g. `board`). */
   committees: z
     .array(CommitteeInput)
@@ -65,14 +69,16 @@ export const ListDefinitionsInput = ListPage.extend({ key: DefinitionKey.optiona
 export type Definition = typeof definitions.$inferSelect;
 
 /** Every change is a new version: processes keep the version they started with. */
-export const createDefinition = ({
+export async function createDefinition({
   ctx,
   input,
 }: {
   ctx: WorkflowContext;
   input: z.infer<typeof CreateDefinitionInput>;
-}) =>
-  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+}) {
+  // Asked before the transaction: no call to another service while one is open.
+  const slaHours = input.slaHours ?? (await ctx.deps.config.get("workflow.sla.hours", ctx));
+  return ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
     const latest = await findDefinition(tx, input.key).catch(() => undefined);
     const [row] = await tx
       .insert(definitions)
@@ -83,7 +89,7 @@ export const createDefinition = ({
         name: input.name,
         nameBn: input.nameBn ?? null,
         ruleSets: input.ruleSets,
-        slaHours: input.slaHours,
+        slaHours,
         committees: input.committees,
         createdBy: ctx.principal.userId,
       })
@@ -97,6 +103,7 @@ export const createDefinition = ({
     await journal.flush(tx);
     return created;
   });
+}
 
 /** The given version of a definition, or its latest. */
 export async function findDefinition(tx: Tx, key: string, version?: number): Promise<Definition> {
