@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Transport } from "@vextrus/events";
 import { type CallContext, createServiceClient, type Fetch, type Logger } from "@vextrus/platform";
 import { z } from "zod";
@@ -27,6 +28,11 @@ export interface ConfigReaderOptions {
   fetch?: Fetch | undefined;
   /** Where change events arrive; without one, cached answers hold until their `validUntil` only. */
   transport?: Transport | undefined;
+  /**
+   * This replica's id, stable across its restarts and unique among replicas (default: the host name):
+   * it names the replica's consumer group, so a restart rejoins it instead of leaving one behind.
+   */
+  replicaId?: string | undefined;
   /** Milliseconds since the epoch; tests move it. */
   now?: () => number;
 }
@@ -199,12 +205,13 @@ export function createConfigReader(options: ConfigReaderOptions) {
         return;
       }
       subscription = await options.transport.subscribe({
-        // Kafka: a group per replica, so every replica hears every change. The in-process bus has one
-        // replica per process and waits for a stopped group to come back, so its name must be stable.
+        // A group per replica, so every replica hears every change; it starts at the latest offset (the
+        // cache starts empty: history has nothing to invalidate). The in-process bus has one replica.
         group:
           options.transport.kind === "kafka"
-            ? `${options.service}.config-cache.${Bun.randomUUIDv7()}`
+            ? `${options.service}.config-cache.${options.replicaId ?? (hostname().replace(/[^A-Za-z0-9._-]/g, "-") || "replica")}`
             : `${options.service}.config-cache`,
+        startAt: "latest",
         topics: CHANGE_TOPICS,
         onBatch: async (messages) => {
           for (const message of messages) {

@@ -70,6 +70,7 @@ beforeAll(async () => {
       service: `replica-${replica}`,
       log,
       transport: transport(),
+      replicaId: `r${replica}-${Bun.randomUUIDv7().slice(-8)}`,
       timeoutMs: 500,
     }),
   );
