@@ -40,7 +40,9 @@ describe("folder store", () => {
     expect(put.url).toStartWith("http://files.test/objects/");
     expect((await serve(put.url, { method: "PUT", body })).status).toBe(200);
     expect(await store.stat(k)).toEqual({ size: body.length });
-    expect(new TextDecoder().decode(await store.readHead(k, 4))).toBe("%PDF");
+    const probe = await store.readHead(k, 4);
+    expect(probe?.size).toBe(body.length);
+    expect(new TextDecoder().decode(probe?.head)).toBe("%PDF");
     const get = await store.presignGet(k, 60, {
       disposition: contentDisposition("চুক্তি.pdf"),
       contentType: "application/pdf",

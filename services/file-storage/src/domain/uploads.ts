@@ -91,7 +91,6 @@ export async function createUpload({ ctx, input }: { ctx: FileContext; input: Cr
         .where(eq(blobs.sha256, input.sha256))
         .limit(1);
       const reserved = known ? 0 : input.size;
-      await reserve(tx, ctx.tenantId, reserved, limits.tenantQuotaBytes);
       const [row] = await tx
         .insert(files)
         .values({
@@ -128,6 +127,7 @@ export async function createUpload({ ctx, input }: { ctx: FileContext; input: Cr
         });
       }
       await publish(tx, ctx, "vextrus.file.object.upload_started", fileId, fileFacts(row));
+      await reserve(tx, ctx.tenantId, reserved, limits.tenantQuotaBytes);
       return row;
     });
   } catch (error) {
@@ -208,7 +208,9 @@ async function verifyStored(ctx: FileContext, file: FileRow) {
       }
     }
   }
-  const stored = await store.stat(file.key);
+  // A single PUT: one ranged GET answers both the size and the first bytes.
+  const probe = file.uploadId ? undefined : await store.readHead(file.key, SNIFF_BYTES);
+  const stored = probe ?? (file.uploadId ? await store.stat(file.key) : undefined);
   if (!stored) {
     throw new AppError("PRECONDITION_FAILED", "files.upload.missing", {
       en: "Nothing has been uploaded for this file yet",
@@ -230,9 +232,9 @@ async function verifyStored(ctx: FileContext, file: FileRow) {
   }
   // A single PUT was checked by the store against the declared SHA-256 as it arrived (the signed
   // checksum header): only its first bytes are read. Parts were not: the whole object is read back.
-  const { sha256, head } = file.uploadId
-    ? await digest(await store.read(file.key))
-    : { sha256: file.sha256, head: await store.readHead(file.key, SNIFF_BYTES) };
+  const { sha256, head } = probe
+    ? { sha256: file.sha256, head: probe.head }
+    : await digest(await store.read(file.key));
   if (sha256 !== file.sha256) {
     throw await refuse(
       mismatch(

@@ -156,9 +156,9 @@ export function folderStore(options: FolderOptions): ObjectStore {
     async readHead(key, length) {
       const file = Bun.file(pathOf(key));
       if (!(await file.exists())) {
-        throw new StoreError("no such object", 404);
+        return undefined;
       }
-      return new Uint8Array(await file.slice(0, length).arrayBuffer());
+      return { head: new Uint8Array(await file.slice(0, length).arrayBuffer()), size: file.size };
     },
     write: (key, body, size) => writeFile(pathOf(key), body, size),
     async remove(key) {

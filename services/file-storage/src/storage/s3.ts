@@ -158,10 +158,29 @@ export function s3Store(options: S3Options): ObjectStore {
       return res.body;
     },
     async readHead(key, length) {
-      const res = await send(url(key), { headers: { range: `bytes=0-${length - 1}` }, ok: [416] });
-      return res.status === 416
-        ? new Uint8Array(0)
-        : new Uint8Array(await res.arrayBuffer()).subarray(0, length);
+      const res = await send(url(key), { headers: { range: `bytes=0-${length - 1}` }, ok: [404, 416] });
+      if (res.status === 404) {
+        await res.body?.cancel();
+        return undefined;
+      }
+      // 206 names the whole size after the slash; 416 is an empty object; 200 ignored the range.
+      const range = /\/(\d+)$/.exec(res.headers.get("content-range") ?? "")?.[1];
+      const size = Number(range ?? (res.status === 416 ? 0 : res.headers.get("content-length")));
+      if (res.status === 416) {
+        await res.body?.cancel();
+        return { head: new Uint8Array(0), size };
+      }
+      const head = new Uint8Array(length);
+      let filled = 0;
+      for await (const chunk of res.body ?? new ReadableStream<Uint8Array>()) {
+        const take = chunk.subarray(0, length - filled);
+        head.set(take, filled);
+        filled += take.length;
+        if (filled >= length) {
+          break;
+        }
+      }
+      return { head: head.subarray(0, filled), size };
     },
     async write(key, body, size) {
       const res = await aws.fetch(url(key), {

@@ -40,8 +40,8 @@ export interface ObjectStore {
   stat(key: string): Promise<{ size: number } | undefined>;
   /** The object's bytes as a stream (never buffered whole). */
   read(key: string): Promise<ReadableStream<Uint8Array>>;
-  /** The object's first `length` bytes (fewer when it is shorter). */
-  readHead(key: string, length: number): Promise<Uint8Array>;
+  /** The object's first `length` bytes (fewer when it is shorter) and its size; undefined when absent. */
+  readHead(key: string, length: number): Promise<{ head: Uint8Array; size: number } | undefined>;
   /** Stores a stream of `size` bytes (uploads posted through the service). */
   write(key: string, body: ReadableStream<Uint8Array>, size: number): Promise<void>;
   /** Removes the object; a missing object is not an error. */
