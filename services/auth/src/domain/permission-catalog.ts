@@ -70,6 +70,15 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
   ...crud("rules", "rule", "Rules", "নিয়ম", ["write"]),
   ...crud("rules", "evaluation", "Rule evaluations", "নিয়ম মূল্যায়ন", ["read", "run"]),
   ...crud("audit", "event", "Audit log", "অডিট লগ", ["read", "export"]),
+  ...crud("file-storage", "file", "Files", "ফাইল", [
+    "read",
+    "upload",
+    "attach",
+    "archive",
+    "hold",
+    "collect",
+    "manage",
+  ]),
 ];
 
 /** What "reads everything" means: every read except other people's sessions and the tenant's API keys. */
