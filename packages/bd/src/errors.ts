@@ -86,6 +86,10 @@ const CATALOGUE = {
     en: "Amount must not be negative",
     bn: "টাকার পরিমাণ ঋণাত্মক হতে পারে না",
   },
+  "bd.land.area": {
+    en: "A land area is a non-negative number with at most 4 decimals",
+    bn: "জমির পরিমাণ ঋণাত্মক নয় এমন সংখ্যা, দশমিকের পরে সর্বোচ্চ ৪ অঙ্ক",
+  },
   "bd.tax.rate": {
     en: "A tax rate must be a percentage from 0 to 1000 with at most 4 decimals",
     bn: "করের হার ০ থেকে ১০০০-এর মধ্যে শতাংশ হতে হবে, দশমিকের পরে সর্বোচ্চ ৪ অঙ্ক",

@@ -23,6 +23,7 @@ export {
   Postcode,
   parseNid,
 } from "./ids.ts";
+export { LAND_UNITS, type LandUnit, squareFeet } from "./land.ts";
 export { bdMessage, issueCode, type Locale } from "./messages.ts";
 export {
   type Amount,

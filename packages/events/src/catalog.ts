@@ -14,9 +14,13 @@ import { fileObjectEvents } from "./payloads/file.ts";
 import { gatewayAccessEvents } from "./payloads/gateway.ts";
 import { importExportJobEvents } from "./payloads/import-export.ts";
 import {
+  masterDataAccountEvents,
+  masterDataFlatEvents,
   masterDataItemEvents,
   masterDataPartyEvents,
   masterDataProjectEvents,
+  masterDataSeriesEvents,
+  masterDataUnitEvents,
 } from "./payloads/master-data.ts";
 import { notificationDeliveryEvents, notificationTemplateEvents } from "./payloads/notification.ts";
 import {
@@ -101,7 +105,11 @@ export const TOPICS: readonly TopicDefinition[] = [
     consumers: ["workflow"],
   }),
   topic("vextrus.master_data.party", "master-data", masterDataPartyEvents),
+  topic("vextrus.master_data.unit", "master-data", masterDataUnitEvents),
   topic("vextrus.master_data.item", "master-data", masterDataItemEvents),
+  topic("vextrus.master_data.account", "master-data", masterDataAccountEvents),
+  topic("vextrus.master_data.flat", "master-data", masterDataFlatEvents),
+  topic("vextrus.master_data.series", "master-data", masterDataSeriesEvents),
   topic("vextrus.master_data.project", "master-data", masterDataProjectEvents, { consumers: ["workflow"] }),
   topic("vextrus.workflow.definition", "workflow", workflowDefinitionEvents),
   topic("vextrus.workflow.instance", "workflow", workflowInstanceEvents, { partitions: 6 }),
@@ -145,7 +153,11 @@ export const EVENTS = {
   ...organizationDesignationEvents,
   ...organizationMembershipEvents,
   ...masterDataPartyEvents,
+  ...masterDataUnitEvents,
   ...masterDataItemEvents,
+  ...masterDataAccountEvents,
+  ...masterDataFlatEvents,
+  ...masterDataSeriesEvents,
   ...masterDataProjectEvents,
   ...workflowDefinitionEvents,
   ...workflowInstanceEvents,

@@ -60,6 +60,43 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     mobiles: ["01712345678"],
     addresses: [{ line1: `${marker} Tower, Motijheel`, divisionId: 6, districtId: 47, postcode: "1000" }],
   });
+  const units = await api.masterData.units.installDefaults.mutate();
+  const bag = units.find((u) => u.code === "bag");
+  if (!bag) {
+    throw new Error(`${marker}: the default units have no bag`);
+  }
+  const [account] = await api.masterData.accounts.installTemplate.mutate({ companyId: company.id });
+  if (!account) {
+    throw new Error(`${marker}: the account template installed nothing`);
+  }
+  const project = await api.masterData.projects.create.mutate({
+    companyId: company.id,
+    code: "TWR-1",
+    kind: "real_estate",
+    name: `${marker} Heights`,
+    plotSize: "5",
+    plotUnit: "katha",
+  });
+  const flat = await api.masterData.flats.create.mutate({
+    projectId: project.id,
+    floor: 3,
+    flatNo: "3A",
+    sizeSft: "1250",
+    price: "9500000",
+  });
+  const series = await api.masterData.series.create.mutate({
+    companyId: company.id,
+    key: "PO",
+    name: `${marker} purchase orders`,
+    pattern: "PO/{FY}/{SEQ:6}",
+  });
+  const itemGroup = await api.masterData.itemGroups.create.mutate({ code: "CEM", name: `${marker} Cement` });
+  const item = await api.masterData.items.create.mutate({
+    code: "OPC-50",
+    name: `${marker} OPC cement`,
+    groupId: itemGroup.id,
+    baseUnitId: bag.id,
+  });
   const work = await seedWork(api, marker, {
     adminId: registered.user.id,
     approverId: invited.user.id,
@@ -85,6 +122,13 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     task: work.task.id,
     party: party.id,
     file: (await seedFile(api, marker, work.process.id)).id,
+    unit: bag.id,
+    itemGroup: itemGroup.id,
+    item: item.id,
+    account: account.id,
+    project: project.id,
+    flat: flat.id,
+    series: series.id,
   };
   return {
     marker,

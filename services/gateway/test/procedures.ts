@@ -127,6 +127,19 @@ const SINGULAR: Record<string, string> = {
   definitions: "definition",
   parties: "party",
   files: "file",
+  itemGroups: "itemGroup",
+  series: "series",
+};
+
+/** Fields whose name does not say their entity: master-data's units and item groups. */
+const FIELD_ENTITY: Record<string, string> = {
+  baseUnitId: "unit",
+  purchaseUnitId: "unit",
+  salesUnitId: "unit",
+  fromUnitId: "unit",
+  toUnitId: "unit",
+  groupId: "itemGroup",
+  managerUserId: "user",
 };
 
 /** The entity a router key names: `companies` → company, `parties` → party, `tasks` → task. */
@@ -136,7 +149,7 @@ export const singular = (key: string) => SINGULAR[key] ?? key.replace(/s$/, "");
 export const entityOf: EntityOf = (field, procedure) => {
   // A procedure at a service's top level (`files.get`) acts on the service's own entity.
   const router = procedure.local.split(".").at(-2) ?? procedure.service;
-  const own = SINGULAR[router] ?? router;
+  const own = singular(router);
   if (field === "cursor") {
     return "";
   }
@@ -151,6 +164,10 @@ export const entityOf: EntityOf = (field, procedure) => {
   }
   if (field === "reportsToUserId" || field === "userId" || field === "toUserId") {
     return "user";
+  }
+  const named = FIELD_ENTITY[field];
+  if (named) {
+    return named;
   }
   if (field === "roleIds") {
     return "role";
@@ -167,6 +184,7 @@ const STRING_CANDIDATES = (unique: string) => [
   `probe-${unique}`,
   `probe-${unique}@example.com`,
   "purchase.approval",
+  "PO/{FY}/{SEQ:6}",
   "Jute-Harbour-Monsoon-7Qx2",
   "000123456-0101",
   "224187378587",

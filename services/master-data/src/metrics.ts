@@ -8,7 +8,12 @@ export function createMasterDataMetrics(registry: Registry) {
     labelNames: ["entity"] as const,
     registers: [registry],
   });
-  return { recordsCreated };
+  const numbersIssued = new Counter({
+    name: "vextrus_master_data_series_numbers_issued_total",
+    help: "Document numbers issued by numbering series in this process",
+    registers: [registry],
+  });
+  return { recordsCreated, numbersIssued };
 }
 
 export type MasterDataMetrics = ReturnType<typeof createMasterDataMetrics>;

@@ -24,5 +24,31 @@ export const masterDataPartyEvents = {
     z.looseObject({ id: z.uuid(), keepId: z.uuid(), mergeId: z.uuid(), keep: Snapshot, merged: Snapshot }),
   ),
 };
-export const masterDataItemEvents = entity("item");
+export const masterDataUnitEvents = entity("unit");
+/** Items and their group tree. */
+export const masterDataItemEvents = { ...entity("item"), ...entity("item_group") };
 export const masterDataProjectEvents = entity("project");
+/**
+ * Numbering series: their definitions, and each number issued (`series.issued`), so the audit log
+ * shows every document number given out.
+ */
+export const masterDataSeriesEvents = {
+  ...entity("series"),
+  "vextrus.master_data.series.issued": v1(
+    z.looseObject({
+      id: z.uuid(),
+      key: z.string(),
+      companyId: z.uuid(),
+      period: z.string(),
+      value: z.number().int().positive(),
+      number: z.string(),
+    }),
+  ),
+};
+/** Real-estate inventory: a flat's details and status (available → booked → sold). */
+export const masterDataFlatEvents = {
+  "vextrus.master_data.flat.created": v1(Created),
+  "vextrus.master_data.flat.updated": v1(Changed),
+};
+/** A company's chart of accounts. */
+export const masterDataAccountEvents = entity("account");

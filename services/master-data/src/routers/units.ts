@@ -1,0 +1,40 @@
+import {
+  archiveUnit,
+  ConvertInput,
+  CreateUnitInput,
+  convertQuantity,
+  createUnit,
+  getUnit,
+  installDefaultUnits,
+  ListUnitsInput,
+  listUnits,
+  restoreUnit,
+  UpdateUnitInput,
+  updateUnit,
+} from "../domain/units/verbs.ts";
+import { router, tenantProcedure } from "../trpc.ts";
+import { recordProcedures } from "./records.ts";
+
+export const unitsRouter = router({
+  ...recordProcedures(
+    "unit",
+    { create: CreateUnitInput, update: UpdateUnitInput, list: ListUnitsInput },
+    {
+      create: createUnit,
+      get: getUnit,
+      list: listUnits,
+      update: updateUnit,
+      archive: archiveUnit,
+      restore: restoreUnit,
+    },
+  ),
+  /** Adds the Bangladeshi construction units the tenant lacks (bag, ton, kg, cft, sft, rft, …). */
+  installDefaults: tenantProcedure
+    .meta({ permission: "master-data:unit:create" })
+    .mutation(({ ctx }) => installDefaultUnits({ ctx })),
+  /** `{ quantity, fromUnitId, toUnitId }` → the quantity in the other unit, exactly (6 decimals). */
+  convert: tenantProcedure
+    .meta({ permission: "master-data:unit:read" })
+    .input(ConvertInput)
+    .query(({ ctx, input }) => convertQuantity({ ctx, input })),
+});
