@@ -51,6 +51,7 @@ const orgPort = readEnvOrExit(OrganizationEnv, envFor("organization")).PORT;
 const authPort = readEnvOrExit(AuthEnv, envFor("auth")).PORT;
 const rulesPort = readEnvOrExit(RulesEngineEnv, envFor("rules-engine")).PORT;
 const workflowPort = readEnvOrExit(WorkflowEnv, envFor("workflow")).PORT;
+const masterDataPort = readEnvOrExit(MasterDataEnv, envFor("master-data")).PORT;
 const configPort = readEnvOrExit(ConfigurationEnv, envFor("configuration")).PORT;
 const jwksUrl = process.env.JWKS_URL ?? `${local(authPort)}/.well-known/jwks.json`;
 
@@ -98,6 +99,7 @@ const services = [
         JWKS_URL: jwksUrl,
         ORGANIZATION_URL: process.env.ORGANIZATION_URL ?? local(orgPort),
         WORKFLOW_URL: process.env.WORKFLOW_URL ?? local(workflowPort),
+        MASTER_DATA_URL: process.env.MASTER_DATA_URL ?? local(masterDataPort),
       }),
     ),
     shared,

@@ -67,6 +67,11 @@ export function createApp(options: AppOptions) {
           url: options.recordServices.workflow,
           timeoutMs,
         }),
+        masterData: createServiceClient({
+          service: "master-data",
+          url: options.recordServices.masterData,
+          timeoutMs,
+        }),
       },
       cacheMs: options.accessCacheMs ?? 30_000,
       now,

@@ -50,6 +50,7 @@ export async function bootFileStorage(env: FileStorageEnv, shared: SharedResourc
     recordServices: {
       organization: env.ORGANIZATION_URL,
       workflow: env.WORKFLOW_URL,
+      masterData: env.MASTER_DATA_URL,
     },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     limits: {

@@ -54,7 +54,12 @@ export async function startFiles(label: string, limits: Partial<Limits> = {}) {
     log: createLogger({ level: "debug", write: (line) => logLines.push(line) }),
     verifyToken: await createTokenVerifier({ publicKey: signer.publicKey, issuer: "vextrus-auth" }),
     store,
-    recordServices: { organization: organization.url, workflow: "http://127.0.0.1:9" },
+    // Port 9 (discard) answers nothing: these suites attach files to organization records only.
+    recordServices: {
+      organization: organization.url,
+      workflow: "http://127.0.0.1:9",
+      masterData: "http://127.0.0.1:9",
+    },
     limits,
     accessCacheMs: 0,
     now: () => new Date(Date.now() + clock.offsetMs),

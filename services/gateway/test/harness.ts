@@ -192,6 +192,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
     ...filesEnv(label),
     ORGANIZATION_URL: organization.url,
     WORKFLOW_URL: workflow.url,
+    MASTER_DATA_URL: masterData.url,
   });
   bus.start();
   const list = [auth, organization, rules, workflow, audit, masterData, files, config];

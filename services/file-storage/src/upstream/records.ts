@@ -9,6 +9,7 @@ export const Entity = z.discriminatedUnion("service", [
     id: z.uuid(),
   }),
   z.object({ service: z.literal("workflow"), type: z.enum(["process"]), id: z.uuid() }),
+  z.object({ service: z.literal("masterData"), type: z.enum(["party"]), id: z.uuid() }),
 ]);
 export type Entity = z.infer<typeof Entity>;
 
@@ -18,6 +19,7 @@ const READ_PATH: Record<string, string> = {
   "organization.branch": "branches.get",
   "organization.department": "departments.get",
   "workflow.process": "processes.get",
+  "masterData.party": "parties.get",
 };
 
 /** The caller: whose answer is cached, and the token, request id and trace that go along. */
