@@ -7,6 +7,8 @@ export interface BucketLimits {
 interface Bucket {
   tokens: number;
   at: number;
+  /** The burst the bucket was last filled to (a key's own limits may differ from the default). */
+  burst: number;
 }
 
 /** Idle buckets are forgotten once the map grows past this, so unseen keys cannot exhaust memory. */
@@ -24,41 +26,45 @@ export class RateLimiter {
     return this.limits.perSecond > 0;
   }
 
-  /** Takes `cost` tokens from `key`'s bucket: 0 when allowed, else the seconds to wait (≥ 1). */
-  take(key: string, cost: number): number {
-    if (!this.enabled) {
+  /**
+   * Takes `cost` tokens from `key`'s bucket: 0 when allowed, else the seconds to wait (≥ 1). `limits`
+   * overrides the default for this key (e.g. a tenant's own configured rate).
+   */
+  take(key: string, cost: number, limits: BucketLimits = this.limits): number {
+    if (!this.enabled || limits.perSecond <= 0) {
       return 0;
     }
     const now = this.now();
-    const bucket = this.refill(key, now);
+    const bucket = this.refill(key, now, limits);
     if (bucket.tokens >= cost) {
       bucket.tokens -= cost;
       return 0;
     }
-    return Math.max(1, Math.ceil((cost - bucket.tokens) / this.limits.perSecond));
+    return Math.max(1, Math.ceil((cost - bucket.tokens) / limits.perSecond));
   }
 
   /** Gives back tokens taken for a request another limit then refused. */
   refund(key: string, cost: number): void {
     const bucket = this.buckets.get(key);
     if (bucket) {
-      bucket.tokens = Math.min(this.limits.burst, bucket.tokens + cost);
+      bucket.tokens = Math.min(bucket.burst, bucket.tokens + cost);
     }
   }
 
-  private refill(key: string, now: number): Bucket {
+  private refill(key: string, now: number, limits: BucketLimits): Bucket {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       if (this.buckets.size >= SWEEP_ABOVE) {
         this.sweep(now);
       }
-      bucket = { tokens: this.limits.burst, at: now };
+      bucket = { tokens: limits.burst, at: now, burst: limits.burst };
       this.buckets.set(key, bucket);
       return bucket;
     }
     const elapsed = (now - bucket.at) / 1000;
-    bucket.tokens = Math.min(this.limits.burst, bucket.tokens + elapsed * this.limits.perSecond);
+    bucket.tokens = Math.min(limits.burst, bucket.tokens + elapsed * limits.perSecond);
     bucket.at = now;
+    bucket.burst = limits.burst;
     return bucket;
   }
 

@@ -9,6 +9,7 @@ import { createGatewayMetrics } from "./metrics.ts";
 import { createProxy } from "./proxy.ts";
 import type { RefusalReporter } from "./refusals.ts";
 import { normalizeTable } from "./routing.ts";
+import type { TenantLimits } from "./tenant-limits.ts";
 
 export interface GatewayOptions {
   /** Service name → base URL. The same map in every mode: from SERVICE_URLS, or the embedded servers. */
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   /** Verifies access tokens, so the tenant limit is charged to verified tenants only; none: address only. */
   verifyToken?: TokenVerifier | undefined;
+  /** A tenant's own limits where configured (`configuredTenantLimits`); the defaults above otherwise. */
+  tenantLimits?: TenantLimits | undefined;
   /** Where rate-limit refusals go as events (the security trail); none: only /metrics counts them. */
   refusals?: RefusalReporter;
 }
@@ -70,6 +73,7 @@ export function createGateway(options: GatewayOptions) {
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     limits: { tenant: new RateLimiter(limits.tenant), ip: new RateLimiter(limits.ip) },
     verifyToken: options.verifyToken,
+    tenantLimits: options.tenantLimits,
     onRateLimited: (scope, who) => {
       metrics.rateLimited.inc({ scope });
       options.refusals?.record({

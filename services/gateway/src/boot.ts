@@ -1,8 +1,10 @@
+import { createConfigReader } from "@vextrus/config/reader";
 import { kafkaTransport, type Transport } from "@vextrus/events";
 import { createLogger, type Logger, listen, type Stoppable, tokenVerifierFromEnv } from "@vextrus/platform";
 import { createGateway } from "./app.ts";
 import type { GatewayEnv } from "./env.ts";
 import { refusalReporter } from "./refusals.ts";
+import { configuredTenantLimits } from "./tenant-limits.ts";
 
 export interface Booted {
   name: string;
@@ -14,6 +16,7 @@ export interface Booted {
  * Starts the gateway in front of the services. `shared.services` is the routing table of an
  * embedded start (the servers it just booted); SERVICE_URLS entries win over it. Rate-limit
  * refusals are published on `shared.bus` (embedded) or Kafka (KAFKA_BROKERS), when there is one.
+ * With a `config` service in the table, a tenant's own `gateway.rateLimit.perSecond` applies.
  */
 export async function bootGateway(
   env: GatewayEnv,
@@ -37,6 +40,10 @@ export async function bootGateway(
   if (!verifyToken) {
     log.warn("no JWKS_URL or JWT_PUBLIC_KEY: rate limits key on client addresses only");
   }
+  const reader = services.config
+    ? createConfigReader({ url: services.config, service: "gateway", log, transport, timeoutMs: 1_000 })
+    : undefined;
+  await reader?.start();
   const app = createGateway({
     services,
     log,
@@ -50,6 +57,7 @@ export async function bootGateway(
     maxBodyBytes: env.MAX_BODY_BYTES,
     refusals,
     verifyToken,
+    tenantLimits: reader ? configuredTenantLimits(reader, env.MAX_BATCH_SIZE, log) : undefined,
   });
   const server = listen(app, env.PORT, "gateway", {
     hostname: env.HOST,
@@ -57,6 +65,9 @@ export async function bootGateway(
   });
   log.info("listening", { url: server.url, services });
   const parts: Stoppable[] = [server, refusals.stoppable];
+  if (reader) {
+    parts.push({ name: "config reader", stop: () => reader.stop() });
+  }
   if (publisher) {
     parts.push({ name: "gateway publisher", stop: () => publisher.close() });
   }

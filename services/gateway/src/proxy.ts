@@ -18,6 +18,7 @@ import {
 } from "./errors.ts";
 import { type SendPart, splitAndMerge } from "./merge.ts";
 import { routeCalls, type ServiceTable } from "./routing.ts";
+import type { TenantLimits } from "./tenant-limits.ts";
 import { callUpstream, type UpstreamOptions, type UpstreamResult } from "./upstream.ts";
 
 export interface ProxyOptions {
@@ -31,6 +32,8 @@ export interface ProxyOptions {
    * Without one, every request is limited by its address only.
    */
   verifyToken?: TokenVerifier | undefined;
+  /** A tenant's own limits (from configuration), where set; the tenant limiter's defaults otherwise. */
+  tenantLimits?: TenantLimits | undefined;
   /** A request refused for a rate limit: whose, and for which services. */
   onRateLimited: (
     scope: "tenant" | "ip",
@@ -152,16 +155,25 @@ export function createProxy(options: ProxyOptions) {
    * Takes `cost` tokens from the address's bucket, then, when the request carries a token the gateway
    * verified, from its tenant's: a forged tenant claim only ever spends the forger's address budget.
    */
-  async function rateLimit(request: Request, address: string, cost: number, services: string[]) {
+  async function rateLimit(
+    request: Request,
+    address: string,
+    cost: number,
+    services: string[],
+    requestId: string,
+  ) {
     const retryIp = limits.ip.take(address, cost);
     if (retryIp > 0) {
       options.onRateLimited("ip", { address, tenant: undefined, services });
       return { refused: rateLimited("ip", retryIp) };
     }
-    const tenant = limits.tenant.enabled
-      ? await verifiedTenant(request.headers.get("authorization"))
-      : undefined;
-    const retryTenant = tenant ? limits.tenant.take(tenant, cost) : 0;
+    const authorization = request.headers.get("authorization");
+    const tenant = limits.tenant.enabled ? await verifiedTenant(authorization) : undefined;
+    const own =
+      tenant && authorization && options.tenantLimits
+        ? await options.tenantLimits(tenant, authorization, requestId)
+        : undefined;
+    const retryTenant = tenant ? limits.tenant.take(tenant, cost, own) : 0;
     if (retryTenant > 0) {
       limits.ip.refund(address, cost);
       options.onRateLimited("tenant", { address, tenant, services });
@@ -192,7 +204,7 @@ export function createProxy(options: ProxyOptions) {
       return done(refuse(batchTooLarge(options.maxBatchSize)));
     }
     const address = clientAddress(connection);
-    const limit = await rateLimit(request, address, calls.length, services);
+    const limit = await rateLimit(request, address, calls.length, services, requestId);
     if (limit.refused) {
       return done(refuse(limit.refused));
     }
