@@ -85,7 +85,7 @@ async function drive() {
   });
   try {
     const urls = await readyUrls(server.stdout);
-    const seeded = await seed(urls, signer);
+    const seeded = await seed(urls, signer, url.toString());
     const paths = {
       "through the gateway": { base: urls.gateway, prefix: "workflow." },
       "direct to workflow": { base: urls.workflow, prefix: "" },
@@ -177,7 +177,11 @@ interface Seeded {
 }
 
 /** A tenant with engineer → project manager → director, the built-in rule packs and one definition. */
-async function seed(urls: Urls, signer: Awaited<ReturnType<typeof createTestSigner>>): Promise<Seeded> {
+async function seed(
+  urls: Urls,
+  signer: Awaited<ReturnType<typeof createTestSigner>>,
+  databaseUrl: string,
+): Promise<Seeded> {
   const operator = await signer.sign({
     tenantId: Bun.randomUUIDv7(),
     permissions: ["platform:tenant:create"],
@@ -204,6 +208,13 @@ async function seed(urls: Urls, signer: Awaited<ReturnType<typeof createTestSign
     await designation("Director", 3, "5000000"),
   ];
   const [engineerId, pmId, directorId] = [Bun.randomUUIDv7(), Bun.randomUUIDv7(), Bun.randomUUIDv7()];
+  // No auth runs here: the three people are made known to organization as auth's events would.
+  const db = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  for (const userId of [engineerId, pmId, directorId]) {
+    await db`insert into organization.known_users (tenant_id, user_id, status, version)
+      values (${tenant.id}, ${userId}, 'active', 1)`;
+  }
+  await db.end();
   const join = (userId: string, designationId: string, reportsToUserId?: string) =>
     org("memberships.create", {
       userId,

@@ -88,7 +88,10 @@ const topic = (
 
 /** Every topic of Vextrus: who owns it, how it is sized, what it carries and who listens. */
 export const TOPICS: readonly TopicDefinition[] = [
-  topic("vextrus.auth.user", "auth", authUserEvents, { partitions: 6, consumers: ["notification"] }),
+  topic("vextrus.auth.user", "auth", authUserEvents, {
+    partitions: 6,
+    consumers: ["notification", "organization", "workflow"],
+  }),
   topic("vextrus.auth.session", "auth", authSessionEvents, { partitions: 6 }),
   topic("vextrus.auth.role", "auth", authRoleEvents),
   topic("vextrus.auth.api_key", "auth", authApiKeyEvents),

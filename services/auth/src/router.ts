@@ -1,4 +1,5 @@
 import { apiKeysRouter, sessionsRouter, signingKeysRouter } from "./routers/access.ts";
+import { directoryRouter } from "./routers/directory.ts";
 import { permissionsRouter, rolesRouter } from "./routers/roles.ts";
 import { invitesRouter, passwordResetRouter, sessionProcedures } from "./routers/session.ts";
 import { usersRouter } from "./routers/users.ts";
@@ -9,6 +10,7 @@ export const authRouter = router({
   passwordReset: passwordResetRouter,
   invites: invitesRouter,
   users: usersRouter,
+  directory: directoryRouter,
   roles: rolesRouter,
   permissions: permissionsRouter,
   sessions: sessionsRouter,

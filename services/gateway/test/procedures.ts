@@ -36,7 +36,7 @@ export const PUBLIC = new Set([
   "auth.verifyContact",
 ]);
 
-/** Procedures any signed-in user may call (they act on the caller's own account). */
+/** Procedures any signed-in user may call (they act on the caller's own account, or only tell whether ids are users of it). */
 export const SIGNED_IN = new Set([
   "auth.logout",
   "auth.me",
@@ -45,6 +45,7 @@ export const SIGNED_IN = new Set([
   "auth.requestContactVerification",
   "auth.sessions.list",
   "auth.sessions.revoke",
+  "auth.directory.lookup",
   // Settings every user works under; changing them needs permissions.
   "config.resolve",
   "config.resolveMany",
@@ -172,7 +173,7 @@ export const entityOf: EntityOf = (field, procedure) => {
   if (field === "roleIds") {
     return "role";
   }
-  if (field === "members") {
+  if (field === "members" || (field === "ids" && router === "directory")) {
     return "user";
   }
   return field.replace(/Ids?$/, "");

@@ -107,7 +107,7 @@ describe("every state change publishes an event through the outbox", () => {
     await api.departments.update.mutate({ id: dept.id, code: "CIV", expectedVersion: 1 });
     const desig = await api.designations.create.mutate({ name: "Engineer", rank: 1, approvalLimit: "10000" });
     await api.designations.update.mutate({ id: desig.id, approvalLimit: "20000", expectedVersion: 1 });
-    const userId = Bun.randomUUIDv7();
+    const userId = await h.user(tenant.id);
     const member = await api.memberships.create.mutate({
       userId,
       companyId: company.id,

@@ -1,10 +1,12 @@
 import { createTRPCClient, httpLink } from "@trpc/client";
+import { type KnownUserStatus, recordUsers } from "@vextrus/known-users";
 import { createLogger } from "@vextrus/platform";
 import { APP_ROLE, type Database, migrateService, postgresDatabase } from "@vextrus/platform/db";
 import { createTestDatabase, createTestSigner, type TestSigner } from "@vextrus/platform/testing";
 import superjson from "superjson";
 import { createApp } from "../src/app.ts";
 import { MIGRATIONS } from "../src/boot.ts";
+import { knownUsers } from "../src/db/schema.ts";
 import type { OrganizationRouter } from "../src/router.ts";
 
 export const PLATFORM_PERMISSIONS = [
@@ -43,6 +45,17 @@ export async function startOrganization(label: string, options: { databaseUrl?: 
       });
       const token = await signer.sign({ tenantId: tenant.id, permissions });
       return { tenant, token, operator, api: clientFor(app, token) };
+    },
+    /**
+     * A user of `tenantId` as auth's events would make them known here (this suite runs no auth);
+     * returns their id.
+     */
+    async user(tenantId: string, status: KnownUserStatus = "active") {
+      const userId = Bun.randomUUIDv7();
+      await db.tenant(tenantId, (tx) =>
+        recordUsers(tx, knownUsers, tenantId, [{ userId, status, version: 1 }]),
+      );
+      return userId;
     },
     async stop() {
       await db.close();

@@ -153,10 +153,10 @@ describe("organization structure", () => {
   });
 
   test("every update and archive names the version it read: without one it is a 400 on expectedVersion", async () => {
-    const { api } = await h.newTenant("occ-required");
+    const { api, tenant: owner } = await h.newTenant("occ-required");
     const s = await seedStructure(api);
     const member = await api.memberships.create.mutate({
-      userId: Bun.randomUUIDv7(),
+      userId: await h.user(owner.id),
       companyId: s.company.id,
       departmentId: s.site.id,
       designationId: s.engineer.id,
@@ -183,10 +183,10 @@ describe("organization structure", () => {
   });
 
   test("a department with members cannot be archived", async () => {
-    const { api } = await h.newTenant("busy");
+    const { api, tenant } = await h.newTenant("busy");
     const s = await seedStructure(api);
     await api.memberships.create.mutate({
-      userId: Bun.randomUUIDv7(),
+      userId: await h.user(tenant.id),
       companyId: s.company.id,
       departmentId: s.site.id,
       designationId: s.engineer.id,
@@ -200,12 +200,12 @@ describe("organization structure", () => {
 
 describe("reporting chain", () => {
   test("chain.forUser walks up with designations and approval limits, skipping people who left", async () => {
-    const { api } = await h.newTenant("chain");
+    const { api, tenant } = await h.newTenant("chain");
     const s = await seedStructure(api);
-    const md = Bun.randomUUIDv7();
-    const director = Bun.randomUUIDv7();
-    const pm = Bun.randomUUIDv7();
-    const engineer = Bun.randomUUIDv7();
+    const md = await h.user(tenant.id);
+    const director = await h.user(tenant.id);
+    const pm = await h.user(tenant.id);
+    const engineer = await h.user(tenant.id);
     const base = { companyId: s.company.id, departmentId: s.head.id };
     await api.memberships.create.mutate({ ...base, userId: md, designationId: s.director.id });
     await api.memberships.create.mutate({
@@ -244,10 +244,10 @@ describe("reporting chain", () => {
   });
 
   test("reporting lines cannot loop", async () => {
-    const { api } = await h.newTenant("loop");
+    const { api, tenant } = await h.newTenant("loop");
     const s = await seedStructure(api);
-    const boss = Bun.randomUUIDv7();
-    const report = Bun.randomUUIDv7();
+    const boss = await h.user(tenant.id);
+    const report = await h.user(tenant.id);
     const base = { companyId: s.company.id, departmentId: s.head.id, designationId: s.pm.id };
     const bossMembership = await api.memberships.create.mutate({ ...base, userId: boss });
     await api.memberships.create.mutate({ ...base, userId: report, reportsToUserId: boss });
@@ -261,7 +261,12 @@ describe("reporting chain", () => {
     expect(err.data.appCode).toBe("organization.membership.cycle");
     const selfReport = await failure(
       api.memberships.create
-        .mutate({ ...base, userId: Bun.randomUUIDv7(), reportsToUserId: undefined, companyId: s.company.id })
+        .mutate({
+          ...base,
+          userId: await h.user(tenant.id),
+          reportsToUserId: undefined,
+          companyId: s.company.id,
+        })
         .then(async (m) =>
           api.memberships.update.mutate({ id: m.id, reportsToUserId: m.userId, expectedVersion: m.version }),
         ),

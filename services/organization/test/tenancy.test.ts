@@ -27,7 +27,7 @@ async function twoTenants() {
     rank: 5,
     approvalLimit: "9999999",
   });
-  const bUser = Bun.randomUUIDv7();
+  const bUser = await h.user(b.tenant.id);
   const bMember = await b.api.memberships.create.mutate({
     userId: bUser,
     companyId: bCompany.id,
@@ -64,12 +64,13 @@ describe("row-level security in PostgreSQL", () => {
   test("the application role cannot bypass RLS and every table forces it", async () => {
     const [role] = await superuser`select rolsuper, rolbypassrls from pg_roles where rolname = 'vextrus_app'`;
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
-    // Every table but the outbox holds tenant rows; the outbox is infrastructure (see below).
+    // Every table but the outbox and the inbox holds tenant rows; those two are infrastructure.
     const tables = await superuser`
       select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c
       join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = 'organization' and c.relkind = 'r' and c.relname <> 'outbox'`;
-    expect(tables.length).toBe(6);
+      where n.nspname = 'organization' and c.relkind = 'r' and c.relname not in ('outbox', 'inbox')`;
+    expect(tables.length).toBe(7);
+    expect(tables.map((t) => t.relname)).toContain("known_users");
     for (const t of tables) {
       expect([t.relname, t.relrowsecurity, t.relforcerowsecurity]).toEqual([t.relname, true, true]);
     }
@@ -189,7 +190,7 @@ describe("through the API, tenant A never reaches tenant B", () => {
       rank: 1,
       approvalLimit: 0,
     });
-    const base = { userId: Bun.randomUUIDv7(), companyId: own.id };
+    const base = { userId: await h.user(a.tenant.id), companyId: own.id };
     expect(
       await codeOf(
         a.api.memberships.create.mutate({

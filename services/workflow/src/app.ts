@@ -1,4 +1,5 @@
 import { type ConfigReader, createConfigReader } from "@vextrus/config/reader";
+import { authDirectory, createKnownUsers } from "@vextrus/known-users";
 import {
   createMetrics,
   createService,
@@ -10,6 +11,7 @@ import {
 } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
+import { knownUsers } from "./db/schema.ts";
 import type { Clock, WorkflowDeps } from "./deps.ts";
 import { createWorkflowMetrics } from "./metrics.ts";
 import { workflowRouter } from "./router.ts";
@@ -28,6 +30,8 @@ export interface AppOptions {
   verifyToken: TokenVerifier | undefined;
   organization: Upstream;
   rules: Upstream;
+  /** auth, asked about users the projection does not know yet; without it only users seen in events are known. */
+  auth?: Upstream | undefined;
   upstreamTimeoutMs?: number;
   /** The service's metrics registry, when boot shares it with the outbox relay. */
   metrics?: Metrics;
@@ -62,6 +66,13 @@ export function createApp(options: AppOptions) {
         log: options.log,
         timeoutMs,
       }),
+    users: createKnownUsers({
+      db: options.db,
+      table: knownUsers,
+      directory: options.auth
+        ? authDirectory(createServiceClient({ service: "auth", ...options.auth, timeoutMs }))
+        : undefined,
+    }),
   };
   return createService({
     name: "workflow",

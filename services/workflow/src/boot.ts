@@ -1,8 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { createConfigReader } from "@vextrus/config/reader";
 import { type Booted, openRuntime, type SharedResources } from "@vextrus/events";
+import { knownUsersWiring } from "@vextrus/known-users";
 import { createApp } from "./app.ts";
-import { outbox } from "./db/schema.ts";
+import { inbox, knownUsers, outbox } from "./db/schema.ts";
 import type { Clock } from "./deps.ts";
 import type { WorkflowEnv } from "./env.ts";
 
@@ -11,9 +12,10 @@ export type { Booted, SharedResources };
 export const MIGRATIONS = fileURLToPath(new URL("../../../drizzle/workflow", import.meta.url));
 
 /**
- * Migrates, connects, serves HTTP and relays its outbox; organization and rules-engine are the
- * services it asks for chains and rule evaluations, configuration for the tenant's default SLA (each
- * with the caller's own token).
+ * Migrates, connects, serves HTTP, relays its outbox and follows auth's user events; organization and
+ * rules-engine are the services it asks for chains and rule evaluations, configuration for the
+ * tenant's default SLA, auth (AUTH_URL, else JWKS_URL's origin) for users not seen yet (each with the
+ * caller's own token).
  */
 export async function bootWorkflow(
   env: WorkflowEnv,
@@ -32,6 +34,7 @@ export async function bootWorkflow(
     timeoutMs: env.UPSTREAM_TIMEOUT_MS,
   });
   await config.start();
+  const { authUrl, consumers } = knownUsersWiring(rt, env, { service: "workflow", inbox, table: knownUsers });
   const app = createApp({
     db: rt.db,
     log: rt.log,
@@ -40,6 +43,7 @@ export async function bootWorkflow(
     checks: rt.checks,
     organization: { url: env.ORGANIZATION_URL },
     rules: { url: env.RULES_URL },
+    auth: authUrl ? { url: authUrl } : undefined,
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     clock: options.clock,
     config,
@@ -48,6 +52,11 @@ export async function bootWorkflow(
     organization: env.ORGANIZATION_URL,
     rules: env.RULES_URL,
     configuration: env.CONFIGURATION_URL,
+    auth: authUrl,
   });
-  return rt.serve(app, { outbox, parts: [{ name: "config reader", stop: () => config.stop() }] });
+  return rt.serve(app, {
+    outbox,
+    consumers,
+    parts: [{ name: "config reader", stop: () => config.stop() }],
+  });
 }

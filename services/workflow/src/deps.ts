@@ -1,4 +1,5 @@
 import type { ConfigReader } from "@vextrus/config/reader";
+import type { KnownUsers } from "@vextrus/known-users";
 import type { TenantContext } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import type { WorkflowMetrics } from "./metrics.ts";
@@ -16,6 +17,8 @@ export interface WorkflowDeps {
   rules: RulesClient;
   /** Settings from the configuration service (cached per replica, fresh on change events). */
   config: ConfigReader;
+  /** Checks that user ids named in committees and delegations are active users of the tenant. */
+  users: KnownUsers;
 }
 
 /** What every domain verb of this service receives (it carries the caller's token and trace to forward). */

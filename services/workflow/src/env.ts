@@ -10,6 +10,9 @@ export const WorkflowEnv = ServiceEnv.extend({
   CONFIGURATION_URL: HttpUrl.default("http://127.0.0.1:3011").describe(
     "configuration service (the tenant's workflow.sla.hours)",
   ),
+  AUTH_URL: HttpUrl.optional().describe(
+    "auth service (directory.lookup); defaults to the origin of JWKS_URL",
+  ),
 });
 
 export type WorkflowEnv = z.infer<typeof WorkflowEnv>;

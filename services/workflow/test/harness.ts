@@ -1,7 +1,9 @@
 import { createTRPCClient, httpLink } from "@trpc/client";
+import { type KnownUserStatus, recordUsers } from "@vextrus/known-users";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
 import type { OrganizationRouter } from "@vextrus/organization/router";
+import { knownUsers as orgKnownUsers } from "@vextrus/organization/schema";
 import { createLogger, createTokenVerifier, type Stoppable } from "@vextrus/platform";
 import { APP_ROLE, type Database, migrateService, postgresDatabase } from "@vextrus/platform/db";
 import { createTestDatabase, createTestSigner } from "@vextrus/platform/testing";
@@ -12,6 +14,7 @@ import postgres from "postgres";
 import superjson from "superjson";
 import { createApp } from "../src/app.ts";
 import { MIGRATIONS } from "../src/boot.ts";
+import { knownUsers } from "../src/db/schema.ts";
 import type { WorkflowRouter } from "../src/router.ts";
 
 const PLATFORM_PERMISSIONS = ["platform:tenant:create", "platform:tenant:read", "platform:tenant:manage"];
@@ -103,6 +106,16 @@ export async function startWorkflow(label: string, options: { withRules?: boolea
     },
     token: (tenantId: string, userId: string, permissions: readonly string[] = EMPLOYEE) =>
       signer.sign({ tenantId, userId, permissions }),
+    /**
+     * Makes `userId` a user of `tenantId` in organization's and workflow's projections, as auth's
+     * events would (this suite runs no auth).
+     */
+    knownUser: (tenantId: string, userId: string, status: KnownUserStatus = "active", version = 1) =>
+      db.tenant(tenantId, async (tx) => {
+        for (const table of [orgKnownUsers, knownUsers]) {
+          await recordUsers(tx, table, tenantId, [{ userId, status, version }]);
+        }
+      }),
     async stop() {
       await sql.end({ timeout: 5 });
       // A read-only transaction answers before its pipelined COMMIT completes; closing the pool while
@@ -187,6 +200,7 @@ export async function buildCompany(h: WorkflowHarness, hint = "co") {
   const mdD = await designation("Managing Director", 4, "50000000");
   const person = async (permissions: readonly string[] = EMPLOYEE): Promise<Person> => {
     const userId = Bun.randomUUIDv7();
+    await h.knownUser(tenantId, userId);
     return { userId, token: await h.token(tenantId, userId, permissions) };
   };
   const join = (p: Person, designationId: string, reportsTo?: Person) =>

@@ -87,11 +87,13 @@ describe("tenant isolation", () => {
     const tables = await h.sql<{ relname: string; enabled: boolean; forced: boolean }[]>`
       select c.relname, c.relrowsecurity as enabled, c.relforcerowsecurity as forced
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = 'workflow' and c.relkind = 'r' and c.relname <> 'outbox' order by c.relname`;
+      where n.nspname = 'workflow' and c.relkind = 'r' and c.relname not in ('outbox', 'inbox')
+      order by c.relname`;
     expect(tables.map((t) => t.relname)).toEqual([
       "assignments",
       "definitions",
       "delegations",
+      "known_users",
       "processes",
       "tasks",
       "transitions",

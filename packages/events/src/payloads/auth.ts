@@ -7,6 +7,8 @@ const UserId = z.uuid();
 const Email = z.email();
 const Channel = z.enum(["email", "mobile"]);
 const Client = { ip: z.string().max(100).optional(), userAgent: z.string().max(500).optional() };
+/** The user row's version after the change, so projections keep the newest state (absent in older events). */
+const UserVersion = z.number().int().min(1).optional();
 
 export const authUserEvents = {
   "vextrus.auth.user.registered": v1(
@@ -14,6 +16,7 @@ export const authUserEvents = {
       userId: UserId,
       email: Email,
       name: z.string().optional(),
+      version: UserVersion,
       /** The tenant created by this registration, when it created one. */
       tenantCreated: z.boolean().optional(),
     }),
@@ -24,11 +27,19 @@ export const authUserEvents = {
       email: Email,
       invitedBy: z.uuid().nullable().optional(),
       roleIds: z.array(z.uuid()).optional(),
+      version: UserVersion,
     }),
   ),
-  "vextrus.auth.user.updated": v1(z.looseObject({ userId: UserId, before: Snapshot, after: Snapshot })),
+  "vextrus.auth.user.updated": v1(
+    z.looseObject({ userId: UserId, before: Snapshot, after: Snapshot, version: UserVersion }),
+  ),
   "vextrus.auth.user.deactivated": v1(
-    z.looseObject({ userId: UserId, reason: z.string().max(500).optional(), before: Snapshot.optional() }),
+    z.looseObject({
+      userId: UserId,
+      reason: z.string().max(500).optional(),
+      before: Snapshot.optional(),
+      version: UserVersion,
+    }),
   ),
   "vextrus.auth.user.roles_assigned": v1(
     z.looseObject({

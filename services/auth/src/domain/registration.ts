@@ -175,7 +175,13 @@ export async function registerTenant({
         subject: user.id,
         tenantId,
         actorId: user.id,
-        data: { userId: user.id, email: user.email, name: user.name, tenantCreated: true },
+        data: {
+          userId: user.id,
+          email: user.email,
+          name: user.name,
+          tenantCreated: true,
+          version: user.version,
+        },
       });
       // The registrant's addresses count as theirs only once they prove they receive them.
       const links = await issueVerificationsFor(tx, deps, user);

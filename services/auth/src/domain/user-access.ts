@@ -99,7 +99,7 @@ export async function deactivateUser({
       subject: input.id,
       tenantId: ctx.tenantId,
       actorId: by,
-      data: { userId: input.id, reason: input.reason, before: snapshot(before) },
+      data: { userId: input.id, reason: input.reason, before: snapshot(before), version: after.version },
     });
     return publicUser(after);
   });

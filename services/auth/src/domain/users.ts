@@ -195,6 +195,7 @@ export async function inviteUser({
           roleIds,
           resetId,
           expiresAt: expiresAt.toISOString(),
+          version: user.version,
         },
       });
       return { user, roleIds, resetId, token };
@@ -254,7 +255,7 @@ export async function updateUser({
         subject: after.id,
         tenantId: ctx.tenantId,
         actorId: ctx.principal.userId,
-        data: { userId: after.id, before: snapshot(before), after: snapshot(after) },
+        data: { userId: after.id, before: snapshot(before), after: snapshot(after), version: after.version },
       });
       return publicUser(after);
     })

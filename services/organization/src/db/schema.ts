@@ -1,4 +1,5 @@
-import { outboxTable } from "@vextrus/events";
+import { inboxTable, outboxTable } from "@vextrus/events";
+import { knownUsersTable } from "@vextrus/known-users";
 import { id, tenantId, tenantIsolation, timestamps, version } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import {
@@ -196,3 +197,7 @@ export const memberships = organization.table(
 
 /** Events waiting for the relay: every state change above writes one in its own transaction. */
 export const outbox = outboxTable(organization);
+/** auth's user events this service has applied (the known-users projection's consumer). */
+export const inbox = inboxTable(organization);
+/** auth's users of each tenant, as far as memberships need them (@vextrus/known-users). */
+export const knownUsers = knownUsersTable(organization);

@@ -63,9 +63,37 @@ const verbs = recordVerbs<
   },
 });
 
-export const createMembership = verbs.create;
+/**
+ * The member and the person they report to must be active users of the tenant (checked before the
+ * transaction: the check may ask auth).
+ */
+export async function createMembership({
+  ctx,
+  input,
+}: {
+  ctx: OrgContext;
+  input: z.infer<typeof CreateMembershipInput>;
+}) {
+  await ctx.deps.users.require(ctx, [
+    { field: "userId", id: input.userId },
+    { field: "reportsToUserId", id: input.reportsToUserId },
+  ]);
+  return verbs.create({ ctx, input });
+}
+
+/** A new reports-to must be an active user of the tenant. */
+export async function updateMembership({
+  ctx,
+  input,
+}: {
+  ctx: OrgContext;
+  input: z.infer<typeof UpdateMembershipInput>;
+}) {
+  await ctx.deps.users.require(ctx, [{ field: "reportsToUserId", id: input.reportsToUserId }]);
+  return verbs.update({ ctx, input });
+}
+
 export const getMembership = verbs.get;
-export const updateMembership = verbs.update;
 export const archiveMembership = verbs.archive;
 export const listMemberships = ({
   ctx,

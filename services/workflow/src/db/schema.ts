@@ -1,4 +1,5 @@
-import { outboxTable } from "@vextrus/events";
+import { inboxTable, outboxTable } from "@vextrus/events";
+import { knownUsersTable } from "@vextrus/known-users";
 import { id, tenantId, tenantIsolation, timestamps, version } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import {
@@ -242,3 +243,7 @@ export const transitions = workflow.table(
 
 /** Events written in the same transaction as the change they describe; the relay publishes them. */
 export const outbox = outboxTable(workflow);
+/** auth's user events this service has applied (the known-users projection's consumer). */
+export const inbox = inboxTable(workflow);
+/** auth's users of each tenant, as far as committees and delegations need them (@vextrus/known-users). */
+export const knownUsers = knownUsersTable(workflow);

@@ -68,7 +68,11 @@ export const ListDefinitionsInput = ListPage.extend({ key: DefinitionKey.optiona
 
 export type Definition = typeof definitions.$inferSelect;
 
-/** Every change is a new version: processes keep the version they started with. */
+/**
+ * Every change is a new version: processes keep the version they started with. Committee members must
+ * be active users of the tenant (checked before the transaction, like the SLA default: both may ask
+ * another service).
+ */
 export async function createDefinition({
   ctx,
   input,
@@ -76,6 +80,12 @@ export async function createDefinition({
   ctx: WorkflowContext;
   input: z.infer<typeof CreateDefinitionInput>;
 }) {
+  await ctx.deps.users.require(
+    ctx,
+    input.committees.flatMap((committee, c) =>
+      committee.members.map((id, m) => ({ field: `committees.${c}.members.${m}`, id })),
+    ),
+  );
   // Asked before the transaction: no call to another service while one is open.
   const slaHours = input.slaHours ?? (await ctx.deps.config.get("workflow.sla.hours", ctx));
   return ctx.deps.db.tenant(ctx.tenantId, async (tx) => {

@@ -65,9 +65,21 @@ export const inbox = ({ ctx, input }: { ctx: WorkflowContext; input: z.infer<typ
     { readOnly: true },
   );
 
-/** Lets another user act for the caller on one task, or on all their tasks, until a time. */
-export const delegate = ({ ctx, input }: { ctx: WorkflowContext; input: z.infer<typeof DelegateInput> }) =>
-  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+/**
+ * Lets another user act for the caller on one task, or on all their tasks, until a time. The delegate
+ * must be an active user of the tenant (checked before the transaction: it may ask auth).
+ */
+export async function delegate({
+  ctx,
+  input,
+}: {
+  ctx: WorkflowContext;
+  input: z.infer<typeof DelegateInput>;
+}) {
+  if (input.toUserId !== ctx.principal.userId) {
+    await ctx.deps.users.require(ctx, [{ field: "toUserId", id: input.toUserId }]);
+  }
+  return ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
     const me = ctx.principal.userId;
     const journal = new Journal(ctx);
     const now = journal.now;
@@ -142,3 +154,4 @@ export const delegate = ({ ctx, input }: { ctx: WorkflowContext; input: z.infer<
     await journal.flush(tx);
     return { delegation, tasks: covered.map((t) => t.id) };
   });
+}
