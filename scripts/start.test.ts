@@ -1,7 +1,7 @@
 /**
  * `npm start` for real: the embedded process starts every service and the gateway, answers through
  * the typed client, stops cleanly on Ctrl-C (SIGINT), and a second start finds the data the first
- * one wrote.
+ * one wrote (and checks user ids against auth's users, as services do on PostgreSQL and Kafka).
  */
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -127,6 +127,47 @@ test("npm start runs every service on PGlite, stops on SIGINT and keeps its data
       scope: { companyId: company.id },
     });
     expect([sla.value, sla.source.level]).toEqual([24, "company"]);
+    // User ids named in memberships and committees are checked against auth's users here too: the
+    // lookup in auth happens outside any transaction (one PGlite connection), and auth's events reach
+    // organization's and workflow's projections over the in-process bus.
+    const users = back.auth.users;
+    const person = await users.invite.mutate({ name: "Karim Ahmed", email: "karim@persisted.com.bd" });
+    const gone = await users.invite.mutate({ name: "Rupa Akter", email: "rupa@persisted.com.bd" });
+    await users.deactivate.mutate({ id: gone.user.id });
+    const org = back.organization;
+    const department = await org.departments.create.mutate({ companyId: company.id, name: "Site A" });
+    const designation = await org.designations.create.mutate({
+      name: "Engineer",
+      rank: 1,
+      approvalLimit: "0",
+    });
+    const place = { companyId: company.id, departmentId: department.id, designationId: designation.id };
+    const member = await org.memberships.create.mutate({ ...place, userId: person.user.id });
+    expect(member.userId).toBe(person.user.id);
+    const appCode = (error: unknown) => (error as { data?: { appCode?: string } }).data?.appCode;
+    const unknown = await org.memberships.create
+      .mutate({ ...place, userId: Bun.randomUUIDv7() })
+      .catch(appCode);
+    expect(unknown).toBe("user.unknown");
+    const committee = (members: string[]) =>
+      back.workflow.definitions.create.mutate({
+        key: "purchase.requisition",
+        name: "Purchase requisition",
+        slaHours: 24,
+        committees: [{ name: "board", members }],
+      });
+    expect(await committee([person.user.id, gone.user.id]).catch(appCode)).toBe("user.deactivated");
+    expect((await committee([person.user.id, login.user.id])).version).toBe(1);
+    const handled = async (port: string | undefined) =>
+      /vextrus_events_handled_total\{[^}]*topic="vextrus\.auth\.user"[^}]*\} [1-9]/.test(
+        await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+      );
+    for (let i = 0; i < 50 && !(await handled(ports.WORKFLOW_PORT)); i++) {
+      await Bun.sleep(100);
+    }
+    expect(await handled(ports.ORGANIZATION_PORT)).toBe(true);
+    expect(await handled(ports.WORKFLOW_PORT)).toBe(true);
+    expect((await fetch(`${second.gateway}/health/ready`)).status).toBe(200);
   } finally {
     second.proc.kill("SIGTERM");
     expect(await second.proc.exited).toBe(0);
