@@ -137,30 +137,49 @@ async function main() {
     return superjson.deserialize<T>(json.result.data);
   };
 
+  /** Where a file's time goes on the service path, per step (ms), for the last workload run. */
+  let steps: Record<string, number[]> = {};
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      steps[name] = [...(steps[name] ?? []), performance.now() - started];
+    }
+  };
+
   /** The service's way: createUpload → PUT part(s) → completeUpload → downloadUrl → GET. */
   const viaService = async (bytes: Uint8Array<ArrayBuffer>) => {
-    const sha256 = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
-    const granted = await trpc<{ file: { id: string }; upload: { parts: Part[] } }>(
-      "createUpload",
-      { fileName: "বিল অব কোয়ান্টিটিজ.pdf", contentType: "application/pdf", size: bytes.length, sha256 },
-      true,
+    const sha256 = await step("sha256", async () =>
+      new Bun.CryptoHasher("sha256").update(bytes).digest("hex"),
+    );
+    const granted = await step("createUpload", () =>
+      trpc<{ file: { id: string }; upload: { parts: Part[] } }>(
+        "createUpload",
+        { fileName: "বিল অব কোয়ান্টিটিজ.pdf", contentType: "application/pdf", size: bytes.length, sha256 },
+        true,
+      ),
     );
     let offset = 0;
     for (const part of granted.upload.parts) {
-      const put = await fetch(part.url, {
-        method: "PUT",
-        body: bytes.subarray(offset, offset + part.size),
-        headers: part.headers,
-      });
+      const put = await step("PUT", () =>
+        fetch(part.url, {
+          method: "PUT",
+          body: bytes.subarray(offset, offset + part.size),
+          headers: part.headers,
+        }),
+      );
       await put.body?.cancel();
       if (!put.ok) {
         throw new Error(`PUT → ${put.status}`);
       }
       offset += part.size;
     }
-    await trpc("completeUpload", { fileId: granted.file.id }, true);
-    const link = await trpc<{ url: string }>("downloadUrl", { id: granted.file.id }, false);
-    const got = await drain(await fetch(link.url));
+    await step("completeUpload", () => trpc("completeUpload", { fileId: granted.file.id }, true));
+    const link = await step("downloadUrl", () =>
+      trpc<{ url: string }>("downloadUrl", { id: granted.file.id }, false),
+    );
+    const got = await step("GET", async () => drain(await fetch(link.url)));
     if (got !== bytes.length) {
       throw new Error(`downloaded ${got} of ${bytes.length} bytes`);
     }
@@ -182,11 +201,13 @@ async function main() {
 
   try {
     const rows: Record<string, string | number>[] = [];
+    const stepRows: Record<string, string>[] = [];
     const idleRss = rssMb(pid);
     for (const workload of WORKLOADS) {
       const template = new Uint8Array(workload.size);
       crypto.getRandomValues(template.subarray(0, Math.min(workload.size, 65_536)));
       const results: Record<"service" | "direct", Run[]> = { service: [], direct: [] };
+      steps = {};
       for (let round = 0; round < ROUNDS; round++) {
         const bodies = (i: number) => bodyFor(template, i, round);
         results.service.push(
@@ -194,6 +215,12 @@ async function main() {
         );
         results.direct.push(await run(workload.count, workload.concurrency, (i) => direct(bodies(i))));
       }
+      stepRows.push({
+        workload: workload.name,
+        ...Object.fromEntries(
+          Object.entries(steps).map(([name, ms]) => [`${name} p50 ms`, median(ms).toFixed(1)]),
+        ),
+      });
       const mbps = (r: Run) => (workload.count * workload.size) / MB / r.seconds;
       const floor = median(results.direct.map(mbps));
       for (const [path, runs] of Object.entries(results)) {
@@ -214,6 +241,8 @@ async function main() {
       `\nbench:files — upload + complete + download through presigned URLs vs the S3 client, S3Proxy, ${ROUNDS} rounds, medians`,
     );
     console.table(rows);
+    console.log("where a file's time goes on the service path (each step's median, ms):");
+    console.table(stepRows);
     console.log(`file-storage RSS when idle after boot: ${idleRss.toFixed(0)} MB`);
   } finally {
     server.proc.kill("SIGTERM");

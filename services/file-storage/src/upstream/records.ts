@@ -9,7 +9,7 @@ export const Entity = z.discriminatedUnion("service", [
     id: z.uuid(),
   }),
   z.object({ service: z.literal("workflow"), type: z.enum(["process"]), id: z.uuid() }),
-  z.object({ service: z.literal("masterData"), type: z.enum(["party"]), id: z.uuid() }),
+  z.object({ service: z.literal("masterData"), type: z.enum(["party", "project", "flat"]), id: z.uuid() }),
 ]);
 export type Entity = z.infer<typeof Entity>;
 
@@ -20,6 +20,8 @@ const READ_PATH: Record<string, string> = {
   "organization.department": "departments.get",
   "workflow.process": "processes.get",
   "masterData.party": "parties.get",
+  "masterData.project": "projects.get",
+  "masterData.flat": "flats.get",
 };
 
 /** The caller: whose answer is cached, and the token, request id and trace that go along. */
