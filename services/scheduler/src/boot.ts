@@ -1,0 +1,41 @@
+import { fileURLToPath } from "node:url";
+import { type Booted, openRuntime, type SharedResources } from "@vextrus/events";
+import { createApp } from "./app.ts";
+import { noCredentials } from "./credentials.ts";
+import { outbox } from "./db/schema.ts";
+import { createWorker } from "./domain/worker.ts";
+import type { SchedulerEnv } from "./env.ts";
+
+export type { Booted, SharedResources };
+
+export const MIGRATIONS = fileURLToPath(new URL("../../../drizzle/scheduler", import.meta.url));
+
+/** Migrates, connects, serves HTTP, relays its outbox and (unless SCHEDULER_WORKER=off) runs due jobs. */
+export async function bootScheduler(env: SchedulerEnv, shared: SharedResources = {}): Promise<Booted> {
+  const rt = await openRuntime({ service: "scheduler", env, shared, migrations: MIGRATIONS });
+  if (!rt.verifyToken) {
+    rt.log.warn("no JWKS_URL or JWT_PUBLIC_KEY: every bearer token will be refused");
+  }
+  const { app, deps } = createApp({
+    db: rt.db,
+    log: rt.log,
+    verifyToken: rt.verifyToken,
+    metrics: rt.metrics,
+    checks: rt.checks,
+  });
+  const worker = createWorker({
+    db: rt.db,
+    clock: deps.clock,
+    log: rt.log,
+    metrics: deps.metrics,
+    gatewayUrl: env.GATEWAY_URL,
+    credentials: noCredentials,
+    pollMs: env.SCHEDULER_POLL_MS,
+    concurrency: env.SCHEDULER_CONCURRENCY,
+    tenantConcurrency: env.SCHEDULER_TENANT_CONCURRENCY,
+  });
+  if (env.SCHEDULER_WORKER === "on") {
+    worker.start();
+  }
+  return rt.serve(app, { outbox, parts: [{ name: "scheduler worker", stop: () => worker.stop() }] });
+}

@@ -1,0 +1,9 @@
+import { ListRunsInput, listRuns } from "../domain/runs.ts";
+import { router, tenantProcedure } from "../trpc.ts";
+
+export const runsRouter = router({
+  list: tenantProcedure
+    .meta({ permission: "scheduler:job:read" })
+    .input(ListRunsInput)
+    .query(({ ctx, input }) => listRuns({ ctx, input })),
+});
