@@ -45,4 +45,17 @@ describe("built-in roles grant what the other services check", () => {
       expect([p, can("viewer", p)]).toEqual([p, false]);
     }
   });
+
+  test("viewers and approvers read configuration (values, history, definitions); only an admin changes it", () => {
+    for (const role of ["viewer", "approver", "manager"] as const) {
+      expect([
+        role,
+        can(role, "configuration:value:read"),
+        can(role, "configuration:definition:read"),
+      ]).toEqual([role, true, true]);
+      expect([role, can(role, "configuration:value:write")]).toEqual([role, false]);
+    }
+    expect(can("admin", "configuration:tax:write")).toBe(true);
+    expect(can("admin", "platform:config:write")).toBe(false);
+  });
 });

@@ -79,6 +79,14 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
     "collect",
     "manage",
   ]),
+  ...crud("configuration", "definition", "Setting definitions", "সেটিংসের সংজ্ঞা", ["read"]),
+  ...crud("configuration", "value", "Setting values and history", "সেটিংসের মান ও ইতিহাস", ["read", "write"]),
+  ...crud("configuration", "organization", "Organisation settings", "প্রতিষ্ঠানের সেটিংস", ["write"]),
+  ...crud("configuration", "workflow", "Workflow settings", "ওয়ার্কফ্লো সেটিংস", ["write"]),
+  ...crud("configuration", "documents", "Document settings", "নথির সেটিংস", ["write"]),
+  ...crud("configuration", "notification", "Notification settings", "বিজ্ঞপ্তির সেটিংস", ["write"]),
+  ...crud("configuration", "tax", "Tax settings", "করের সেটিংস", ["write"]),
+  ...crud("configuration", "flag", "Feature flags", "ফিচার ফ্ল্যাগ", ["write"]),
 ];
 
 /** What "reads everything" means: every read except other people's sessions and the tenant's API keys. */
@@ -93,7 +101,7 @@ export const BUILTIN_ROLES = {
     permissions: TENANT_SERVICES.map((s) => `${s}:*`),
   },
   manager: {
-    description: "Runs the business: every business service, reads of users and roles",
+    description: "Runs the business: every business service, reads of users, roles and settings",
     permissions: [
       ...[
         "organization",
@@ -106,7 +114,9 @@ export const BUILTIN_ROLES = {
         "scheduler",
         "notification",
       ].map((s) => `${s}:*`),
-      ...READS.filter((p) => p.startsWith("auth:") || p.startsWith("audit:")),
+      ...READS.filter(
+        (p) => p.startsWith("auth:") || p.startsWith("audit:") || p.startsWith("configuration:"),
+      ),
     ],
   },
   approver: {
