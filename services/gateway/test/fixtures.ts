@@ -84,6 +84,11 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     sizeSft: "1250",
     price: "9500000",
   });
+  const costCentre = await api.masterData.costCentres.create.mutate({
+    companyId: company.id,
+    code: "SITE",
+    name: `${marker} Site`,
+  });
   const series = await api.masterData.series.create.mutate({
     companyId: company.id,
     key: "PO",
@@ -129,6 +134,7 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     project: project.id,
     flat: flat.id,
     series: series.id,
+    costCentre: costCentre.id,
   };
   return {
     marker,

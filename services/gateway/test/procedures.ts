@@ -129,6 +129,7 @@ const SINGULAR: Record<string, string> = {
   parties: "party",
   files: "file",
   itemGroups: "itemGroup",
+  costCentres: "costCentre",
   series: "series",
 };
 

@@ -1,4 +1,5 @@
 import { accountsRouter } from "./routers/accounts.ts";
+import { costCentresRouter } from "./routers/cost-centres.ts";
 import { geoRouter } from "./routers/geo.ts";
 import { itemGroupsRouter, itemsRouter } from "./routers/items.ts";
 import { partiesRouter } from "./routers/parties.ts";
@@ -13,6 +14,7 @@ export const masterDataRouter = router({
   itemGroups: itemGroupsRouter,
   items: itemsRouter,
   accounts: accountsRouter,
+  costCentres: costCentresRouter,
   projects: projectsRouter,
   flats: flatsRouter,
   series: seriesRouter,

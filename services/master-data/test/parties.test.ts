@@ -192,7 +192,7 @@ describe("parties", () => {
     ]);
   });
 
-  test("search finds any part of an English or Bengali name, and the trigram index can answer it", async () => {
+  test("search finds any part of an English or Bengali name", async () => {
     const t = await h.newTenant();
     await t.api.parties.create.mutate({
       name: "Bashundhara Cement",
@@ -213,13 +213,6 @@ describe("parties", () => {
     expect(await names("খায়ের")).toEqual(["Abul Khair Steel"]);
     expect(await names("%")).toEqual(["100% Sand_Co"]);
     expect(await names("d_c")).toEqual(["100% Sand_Co"]);
-    const plan = await h.sql.begin(async (tx) => {
-      await tx`set local enable_seqscan = off`;
-      return tx`explain select id from master_data.parties where name ilike '%ement%' or name_bn ilike '%সিমেন্ট%'`;
-    });
-    const text = plan.map((row) => String(row["QUERY PLAN"])).join("\n");
-    expect(text).toContain("parties_name_trgm_idx");
-    expect(text).toContain("parties_name_bn_trgm_idx");
   });
 
   test("archive and restore; a merged party cannot come back", async () => {

@@ -50,5 +50,5 @@ export const masterDataFlatEvents = {
   "vextrus.master_data.flat.created": v1(Created),
   "vextrus.master_data.flat.updated": v1(Changed),
 };
-/** A company's chart of accounts. */
-export const masterDataAccountEvents = entity("account");
+/** A company's chart of accounts and its cost centres. */
+export const masterDataAccountEvents = { ...entity("account"), ...entity("cost_centre") };

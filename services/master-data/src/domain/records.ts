@@ -16,7 +16,7 @@ import {
 import { publishChanged, publishCreated } from "./events.ts";
 
 /** The master records whose events are `vextrus.master_data.<event>.created / updated / archived / restored`. */
-export type RecordEvent = "unit" | "item" | "item_group" | "account" | "project" | "series";
+export type RecordEvent = "unit" | "item" | "item_group" | "account" | "cost_centre" | "project" | "series";
 
 type Versioned = { id: string; expectedVersion: number };
 type Call<Input> = { ctx: MdContext; input: Input };
