@@ -8,6 +8,7 @@ import {
 } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
+import { contentRoute } from "./content-route.ts";
 import type { FileDeps, Limits } from "./deps.ts";
 import { createFileMetrics } from "./metrics.ts";
 import { fileStorageRouter } from "./router.ts";
@@ -92,6 +93,7 @@ export function createApp(options: AppOptions) {
         const serve = store.serveLink.bind(store);
         app.on(["GET", "PUT"], "/objects/:token", (c) => serve(c.req.param("token"), c.req.raw));
       }
+      app.put("/files/:fileId/content", contentRoute(deps, options.verifyToken, options.log));
     },
   });
 }

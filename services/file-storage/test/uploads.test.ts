@@ -316,3 +316,51 @@ describe("quota", () => {
     expect((await upload(elsewhere.api, other)).status).toBe("available");
   });
 });
+
+describe("bytes sent through the service (PUT /files/<id>/content, what the gateway forwards)", () => {
+  const send = (fileId: string, bytes: Uint8Array, token?: string, length = bytes.length) =>
+    h.app.fetch(
+      new Request(`http://file-storage.test/files/${fileId}/content`, {
+        method: "PUT",
+        // A stream, as a browser's body arrives: the service never holds it whole.
+        body: new Blob([bytes.slice()]).stream(),
+        headers: {
+          "content-length": String(length),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      }),
+    );
+  const grant = (bytes: Uint8Array) =>
+    me.api.createUpload.mutate({
+      fileName: "site photo note.pdf",
+      contentType: "application/pdf",
+      size: bytes.length,
+      sha256: sha256(bytes),
+    });
+
+  test("a small file streams to S3 and comes back completed", async () => {
+    const bytes = pdf("through the service");
+    const granted = await grant(bytes);
+    const res = await send(granted.file.id, bytes, me.token);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: string }).status).toBe("available");
+    const download = await fetch((await me.api.downloadUrl.query({ id: granted.file.id })).url);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(bytes);
+  });
+
+  test("other bytes are refused on sha256 and nothing is stored; no token, another user or too long is refused", async () => {
+    const declared = pdf("declared");
+    const granted = await grant(declared);
+    const wrong = await send(granted.file.id, pdf("other!!!"), me.token);
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: { field: string } }).error.field).toBe("sha256");
+    expect(await objectExists(await keyOf(granted.file.id))).toBe(false);
+    expect((await send(granted.file.id, declared)).status).toBe(401);
+    const colleague = await tenant.user(WITH_COMPANIES);
+    expect((await send(granted.file.id, declared, colleague.token)).status).toBe(404);
+    const reader = await tenant.user(["file-storage:file:read"]);
+    expect((await send(granted.file.id, declared, reader.token)).status).toBe(403);
+    expect((await send(granted.file.id, declared, me.token, 17 * MB)).status).toBe(400);
+    expect((await me.api.get.query({ id: granted.file.id })).status).toBe("pending");
+  });
+});

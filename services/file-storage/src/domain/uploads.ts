@@ -377,3 +377,47 @@ async function supersedeEarlier(ctx: FileContext, tx: Tx, file: FileRow, now: Da
     }
   }
 }
+
+/**
+ * The bytes of a small pending upload sent through the service (and the gateway) instead of to a
+ * presigned URL: streamed to the store, which checks the declared SHA-256 as it arrives (nothing is
+ * held whole), then completed like any upload.
+ */
+export async function receiveContent({
+  ctx,
+  input,
+}: {
+  ctx: FileContext;
+  input: { fileId: string; body: ReadableStream<Uint8Array>; length: number };
+}) {
+  const file = await ctx.deps.db.tenant(ctx.tenantId, (tx) => findFile(tx, input.fileId), { readOnly: true });
+  if (file.createdBy !== ctx.principal.userId) {
+    throw fileNotFound();
+  }
+  if (file.status !== "pending" || file.uploadId) {
+    throw new AppError("PRECONDITION_FAILED", "files.upload.not_direct", {
+      en: "Only a pending upload of one part can be sent through the service",
+      bn: "শুধু এক অংশের অপেক্ষমাণ আপলোডই সার্ভিসের মাধ্যমে পাঠানো যায়",
+    });
+  }
+  if (input.length !== file.size) {
+    throw mismatch(
+      "size",
+      `The body has ${input.length} bytes, not the ${file.size} declared`,
+      `পাঠানো অংশে ${input.length} বাইট আছে, ঘোষিত ${file.size} বাইট নয়`,
+    );
+  }
+  try {
+    await ctx.deps.store.write(file.key, input.body, file.size, file.sha256);
+  } catch (error) {
+    if (error instanceof StoreError && error.status === 400) {
+      throw mismatch(
+        "sha256",
+        "The uploaded bytes do not match the declared SHA-256",
+        "আপলোড করা ফাইলের SHA-256 ঘোষিত মানের সাথে মেলে না",
+      );
+    }
+    throw error;
+  }
+  return completeUpload({ ctx, input: { fileId: file.id } });
+}

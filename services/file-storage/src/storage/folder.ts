@@ -160,7 +160,7 @@ export function folderStore(options: FolderOptions): ObjectStore {
       }
       return { head: new Uint8Array(await file.slice(0, length).arrayBuffer()), size: file.size };
     },
-    write: (key, body, size) => writeFile(pathOf(key), body, size),
+    write: (key, body, size, sha256) => writeFile(pathOf(key), body, size, sha256),
     async remove(key) {
       await rm(pathOf(key), { force: true });
     },

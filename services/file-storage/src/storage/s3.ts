@@ -182,11 +182,14 @@ export function s3Store(options: S3Options): ObjectStore {
       }
       return { head: head.subarray(0, filled), size };
     },
-    async write(key, body, size) {
+    async write(key, body, size, sha256) {
       const res = await aws.fetch(url(key), {
         method: "PUT",
         body,
-        headers: { "content-length": String(size) },
+        headers: {
+          "content-length": String(size),
+          "x-amz-checksum-sha256": Buffer.from(sha256, "hex").toString("base64"),
+        },
         // Bun streams a ReadableStream body; fetch needs to be told it is half-duplex.
         duplex: "half",
       } as RequestInit);

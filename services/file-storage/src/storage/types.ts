@@ -42,8 +42,11 @@ export interface ObjectStore {
   read(key: string): Promise<ReadableStream<Uint8Array>>;
   /** The object's first `length` bytes (fewer when it is shorter) and its size; undefined when absent. */
   readHead(key: string, length: number): Promise<{ head: Uint8Array; size: number } | undefined>;
-  /** Stores a stream of `size` bytes (uploads posted through the service). */
-  write(key: string, body: ReadableStream<Uint8Array>, size: number): Promise<void>;
+  /**
+   * Stores a stream of `size` bytes (uploads sent through the service), refused (StoreError 400)
+   * when its SHA-256 is not `sha256` (hex), as a presigned PUT would be.
+   */
+  write(key: string, body: ReadableStream<Uint8Array>, size: number, sha256: string): Promise<void>;
   /** Removes the object; a missing object is not an error. */
   remove(key: string): Promise<void>;
   /** Answers a link this store signed (the folder store's stand-in for presigned URLs). */
