@@ -1,6 +1,7 @@
 import { AppError, type CallContext, type Logger } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import { inArray } from "drizzle-orm";
+import { Counter, type Registry } from "prom-client";
 import type { UserDirectory } from "./directory.ts";
 import { recordUsers, type UserFact } from "./record.ts";
 import type { KnownUserStatus, KnownUsersTable } from "./table.ts";
@@ -22,6 +23,11 @@ export interface KnownUsersOptions {
   table: KnownUsersTable;
   /** Asked on a projection miss; without one, a user the projection does not know is unknown. */
   directory?: UserDirectory | undefined;
+  /**
+   * Registers `vextrus_<service>_user_checks_total{answer}`: ids answered by the projection, by auth
+   * (the projection had not seen them yet: a lagging consumer shows here), or by nobody (unknown).
+   */
+  metrics?: { service: string; registry: Registry } | undefined;
 }
 
 const unknownUser = (field: string) =>
@@ -55,6 +61,14 @@ const deactivatedUser = (field: string) =>
  */
 export function createKnownUsers(options: KnownUsersOptions) {
   const { db, table, directory } = options;
+  const checks =
+    options.metrics &&
+    new Counter({
+      name: `vextrus_${options.metrics.service.replaceAll("-", "_")}_user_checks_total`,
+      help: "User ids checked before being stored, by what answered: projection, auth or unknown",
+      labelNames: ["answer"],
+      registers: [options.metrics.registry],
+    });
 
   async function statuses(ctx: CheckContext, ids: readonly string[]): Promise<Map<string, KnownUserStatus>> {
     const rows = await db.tenant(
@@ -67,11 +81,15 @@ export function createKnownUsers(options: KnownUsersOptions) {
       { readOnly: true },
     );
     const known = new Map(rows.map((row) => [row.userId, row.status]));
+    checks?.inc({ answer: "projection" }, known.size);
     const missing = ids.filter((id) => !known.has(id));
     if (missing.length === 0 || !directory || !ctx.authorization) {
+      checks?.inc({ answer: "unknown" }, missing.length);
       return known;
     }
     const facts: UserFact[] = await directory.lookup(missing, ctx);
+    checks?.inc({ answer: "auth" }, facts.length);
+    checks?.inc({ answer: "unknown" }, missing.length - facts.length);
     if (facts.length > 0) {
       await db.tenant(ctx.tenantId, (tx) => recordUsers(tx, table, ctx.tenantId, facts));
       ctx.log?.debug("users learnt from auth", { count: facts.length });

@@ -42,6 +42,7 @@ export function createApp(options: AppOptions) {
     users: createKnownUsers({
       db: options.db,
       table: knownUsers,
+      metrics: { service: "organization", registry: metrics.registry },
       directory: options.auth
         ? authDirectory(
             createServiceClient({

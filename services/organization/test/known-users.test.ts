@@ -233,6 +233,16 @@ async function until(tenantId: string, userId: string, status: string, timeoutMs
   throw new Error(`${userId} never became ${status} in the projection`);
 }
 
+/** organization's count of user ids answered by `answer` (projection, auth or unknown). */
+async function checked(answer: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${orgServer.port}/metrics`)).text();
+  const line = new RegExp(
+    `^vextrus_organization_user_checks_total\\{[^}]*answer="${answer}"[^}]*\\} (\\d+)$`,
+    "m",
+  );
+  return Number(line.exec(text)?.[1] ?? 0);
+}
+
 async function duplicatesSkipped(): Promise<number> {
   const metric = await registry.getSingleMetric("vextrus_events_duplicates_skipped_total")?.get();
   return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
@@ -245,6 +255,7 @@ describe("memberships name only active users of the caller's tenant", () => {
     const b = await company("other");
     const person = await a.invite("Karim");
     expect(await projected(a.tenantId, person)).toBeUndefined();
+    const fromAuth = await checked("auth");
 
     await a.org.memberships.create.mutate({ ...a.place, userId: a.adminId });
     const member = await a.org.memberships.create.mutate({
@@ -255,6 +266,7 @@ describe("memberships name only active users of the caller's tenant", () => {
     expect(member.userId).toBe(person);
     expect(await projected(a.tenantId, person)).toEqual({ status: "active", version: 1 });
     expect(await projected(a.tenantId, a.adminId)).toEqual({ status: "active", version: 1 });
+    expect(await checked("auth")).toBe(fromAuth + 2);
 
     const random = await refusal(a.org.memberships.create.mutate({ ...a.place, userId: Bun.randomUUIDv7() }));
     expect(random).toMatchObject({ code: "BAD_REQUEST", appCode: "user.unknown", fields: ["userId"] });
@@ -298,6 +310,7 @@ describe("memberships name only active users of the caller's tenant", () => {
     await until(a.tenantId, gone, "deactivated");
     await until(b.tenantId, b.adminId, "active");
 
+    const fromProjection = await checked("projection");
     authProxy.setMode("down");
     try {
       await a.org.memberships.create.mutate({ ...a.place, userId: boss });
@@ -307,6 +320,7 @@ describe("memberships name only active users of the caller's tenant", () => {
         reportsToUserId: boss,
       });
       expect(member.reportsToUserId).toBe(boss);
+      expect(await checked("projection")).toBeGreaterThanOrEqual(fromProjection + 3);
       const retired = await refusal(
         a.org.memberships.update.mutate({
           id: member.id,

@@ -69,6 +69,7 @@ export function createApp(options: AppOptions) {
     users: createKnownUsers({
       db: options.db,
       table: knownUsers,
+      metrics: { service: "workflow", registry: metrics.registry },
       directory: options.auth
         ? authDirectory(createServiceClient({ service: "auth", ...options.auth, timeoutMs }))
         : undefined,
