@@ -4,6 +4,7 @@ import pkg from "../package.json" with { type: "json" };
 import { requestIdFrom } from "./caller.ts";
 import { createCors } from "./cors.ts";
 import { errorItem, gatewayInternal } from "./errors.ts";
+import { forwardFileContent } from "./file-content.ts";
 import { checkServices } from "./health.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { createProxy } from "./proxy.ts";
@@ -170,6 +171,9 @@ export function createGateway(options: GatewayOptions) {
       services: result.checks,
     });
   });
+  // Small files sent through the front door, streamed on to file-storage (presigned URLs otherwise).
+  const fileContent = forwardFileContent(table, options.log);
+  app.put("/files/:fileId/content", (c) => fileContent(c.req.raw, c.req.param("fileId"), c.get("requestId")));
   app.get("/metrics", async (c) =>
     c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
   );

@@ -46,7 +46,7 @@ const Answer = z.object({});
 
 /**
  * Asks the owning service's `<entities>.get` as the caller: an answer means yes; NOT_FOUND,
- * FORBIDDEN or UNAUTHORIZED mean no. Answers are kept `cacheMs` per tenant, user and record.
+ * FORBIDDEN or UNAUTHORIZED mean no. Answers are kept `cacheMs` per tenant, user, token and record.
  * Anything else (a timeout, a 5xx) stays UNAVAILABLE, never a yes.
  */
 export function recordAccess(options: RecordAccessOptions): RecordAccess {
@@ -70,7 +70,10 @@ export function recordAccess(options: RecordAccessOptions): RecordAccess {
 
   return {
     async canRead(caller, entity) {
-      const key = `${caller.tenantId}:${caller.principal.userId}:${entity.service}.${entity.type}:${entity.id}`;
+      // Per token, not per user: the same user with a narrower token (an API key, a changed role)
+      // must not reuse a wider token's yes.
+      const token = Bun.hash(caller.authorization ?? "").toString(36);
+      const key = `${caller.tenantId}:${caller.principal.userId}:${token}:${entity.service}.${entity.type}:${entity.id}`;
       const now = options.now().getTime();
       const hit = cache.get(key);
       if (hit && hit.until > now) {
