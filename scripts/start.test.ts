@@ -19,6 +19,7 @@ const SERVICES = [
   "master-data",
   "file-storage",
   "configuration",
+  "scheduler",
 ] as const;
 const dataDir = mkdtempSync(join(tmpdir(), "vextrus-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

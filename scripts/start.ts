@@ -4,6 +4,7 @@
  * KAFKA_BROKERS set, those instead. `<SERVICE>_PORT` moves a service (e.g. ORGANIZATION_PORT).
  */
 
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
@@ -26,6 +27,8 @@ import { createLogger, readEnvOrExit, ServiceEnv, type Stoppable, stopOnSignal }
 import { openPglite } from "@vextrus/platform/pglite";
 import { bootRulesEngine } from "@vextrus/rules-engine/boot";
 import { RulesEngineEnv } from "@vextrus/rules-engine/env";
+import { bootScheduler } from "@vextrus/scheduler/boot";
+import { SchedulerEnv } from "@vextrus/scheduler/env";
 import { bootWorkflow } from "@vextrus/workflow/boot";
 import { WorkflowEnv } from "@vextrus/workflow/env";
 import { ROUTE_NAMES } from "./route-names.ts";
@@ -53,6 +56,10 @@ const rulesPort = readEnvOrExit(RulesEngineEnv, envFor("rules-engine")).PORT;
 const workflowPort = readEnvOrExit(WorkflowEnv, envFor("workflow")).PORT;
 const masterDataPort = readEnvOrExit(MasterDataEnv, envFor("master-data")).PORT;
 const configPort = readEnvOrExit(ConfigurationEnv, envFor("configuration")).PORT;
+const gatewayPort = readEnvOrExit(GatewayEnv, envFor("gateway")).PORT;
+// The scheduler asks auth for tenant-scoped tokens with a secret only the two share; one process,
+// so a random one per start unless set.
+const serviceTokenSecret = process.env.SERVICE_TOKEN_SECRET ?? randomBytes(32).toString("hex");
 const jwksUrl = process.env.JWKS_URL ?? `${local(authPort)}/.well-known/jwks.json`;
 
 let pglite: PGlite | undefined;
@@ -68,7 +75,10 @@ const services = [
   await bootAuth(
     readEnvOrExit(
       AuthEnv,
-      envFor("auth", { ORGANIZATION_URL: process.env.ORGANIZATION_URL ?? local(orgPort) }),
+      envFor("auth", {
+        ORGANIZATION_URL: process.env.ORGANIZATION_URL ?? local(orgPort),
+        SERVICE_TOKEN_SECRET: serviceTokenSecret,
+      }),
     ),
     shared,
   ),
@@ -106,6 +116,19 @@ const services = [
   ),
   await bootConfiguration(
     readEnvOrExit(ConfigurationEnv, envFor("configuration", { JWKS_URL: jwksUrl })),
+    shared,
+  ),
+  // Jobs run on the same PGlite (or DATABASE_URL); procedure targets go through the gateway.
+  await bootScheduler(
+    readEnvOrExit(
+      SchedulerEnv,
+      envFor("scheduler", {
+        JWKS_URL: jwksUrl,
+        GATEWAY_URL: process.env.GATEWAY_URL ?? local(gatewayPort),
+        AUTH_URL: process.env.AUTH_URL ?? local(authPort),
+        SERVICE_TOKEN_SECRET: serviceTokenSecret,
+      }),
+    ),
     shared,
   ),
 ];

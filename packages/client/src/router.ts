@@ -15,6 +15,7 @@ import type { FileStorageRouter } from "@vextrus/file-storage/router";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
 import type { OrganizationRouter } from "@vextrus/organization/router";
 import type { RulesRouter } from "@vextrus/rules-engine/router";
+import type { SchedulerRouter } from "@vextrus/scheduler/router";
 import type { WorkflowRouter } from "@vextrus/workflow/router";
 
 /** Service name (the first segment of every procedure path) → that service's router. */
@@ -27,6 +28,7 @@ export type VextrusServices = {
   masterData: MasterDataRouter;
   files: FileStorageRouter;
   config: ConfigurationRouter;
+  scheduler: SchedulerRouter;
 };
 
 /**

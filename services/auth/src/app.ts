@@ -20,6 +20,7 @@ import { signServiceToken } from "./domain/tokens.ts";
 import { createAuthMetrics } from "./metrics.ts";
 import { httpOrganization, missingOrganization } from "./organization.ts";
 import { authRouter } from "./router.ts";
+import { SERVICE_TOKENS_PATH, serviceTokenRoute } from "./service-tokens.ts";
 
 export interface AppOptions {
   db: Database;
@@ -32,6 +33,8 @@ export interface AppOptions {
   courier: Courier;
   /** Seals private signing keys at rest. */
   signingKeySecret?: string | undefined;
+  /** Lets the scheduler ask for tenant-scoped service tokens (`POST /service-tokens`); unset: no route. */
+  serviceTokenSecret?: string | undefined;
   clock?: Clock;
   /** Extra readiness probes (e.g. Kafka) besides PostgreSQL. */
   checks?: Record<string, () => Promise<unknown>>;
@@ -91,6 +94,7 @@ export function createApp(options: AppOptions) {
       http.get("/.well-known/jwks.json", async (c) =>
         c.json(await keys.jwks(), 200, { "cache-control": "public, max-age=60" }),
       );
+      http.post(SERVICE_TOKENS_PATH, serviceTokenRoute(tokenDeps, options.serviceTokenSecret));
       http.post(API_KEY_INTROSPECTION_PATH, async (c) => {
         const header = c.req.header("authorization") ?? "";
         const key = header.startsWith("Bearer ") ? header.slice(7).trim() : "";

@@ -52,6 +52,7 @@ export async function bootAuth(env: AuthEnv, shared: SharedResources = {}): Prom
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     courier: undeliveredCourier(log),
     signingKeySecret: env.SIGNING_KEY_SECRET,
+    serviceTokenSecret: env.SERVICE_TOKEN_SECRET,
     metrics,
     checks: rt.checks,
   });

@@ -56,6 +56,13 @@ export const AuthEnv = ServiceEnv.extend({
     .max(3_600_000)
     .default(30_000)
     .describe("how often the cached signing keys are reloaded, so every replica sees a rotation"),
+  SERVICE_TOKEN_SECRET: z
+    .string()
+    .min(32)
+    .optional()
+    .describe(
+      "shared with the scheduler only: it asks POST /service-tokens for tenant-scoped tokens; unset: no route",
+    ),
   SIGNING_KEY_SECRET: z
     .string()
     .min(32)

@@ -61,6 +61,9 @@ type FetchHandler = (request: Request, server: Server) => Response | Promise<Res
  * over HTTP: organization verifies tokens with auth's JWKS; auth reaches organization through a TCP
  * proxy the test can take down.
  */
+/** What the scheduler and auth share in these suites (`POST /service-tokens`). */
+export const SERVICE_TOKEN_SECRET = "scheduler-and-auth-share-this-secret-0123456789";
+
 export async function startAuth(label: string) {
   const orgTestDb = await createTestDatabase(`${label}_org`);
   const authTestDb = await createTestDatabase(`${label}_auth`);
@@ -95,6 +98,7 @@ export async function startAuth(label: string) {
     log: createLogger({ level: "debug", write: (line) => logLines.push(line) }),
     settings: SETTINGS,
     organizationUrl: `http://127.0.0.1:${orgProxy.port}`,
+    serviceTokenSecret: SERVICE_TOKEN_SECRET,
     courier: {
       async deliver(message) {
         mailbox.push(message);

@@ -109,6 +109,11 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     departmentId: department.id,
     designationId: designation.id,
   });
+  const job = await api.scheduler.jobs.create.mutate({
+    name: `${marker} nightly digest`,
+    schedule: { kind: "cron", cron: "0 2 * * *" },
+    target: { kind: "event", data: { digest: marker } },
+  });
   /** Entity name (as the input generator names them) → this tenant's id of one. */
   const ids: Record<string, string> = {
     tenant: registered.tenant.id,
@@ -135,6 +140,7 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     flat: flat.id,
     series: series.id,
     costCentre: costCentre.id,
+    job: job.id,
   };
   return {
     marker,

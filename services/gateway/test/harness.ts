@@ -22,6 +22,8 @@ import {
 } from "@vextrus/platform/testing";
 import { bootRulesEngine } from "@vextrus/rules-engine/boot";
 import { RulesEngineEnv } from "@vextrus/rules-engine/env";
+import { bootScheduler } from "@vextrus/scheduler/boot";
+import { SchedulerEnv } from "@vextrus/scheduler/env";
 import { bootWorkflow } from "@vextrus/workflow/boot";
 import { WorkflowEnv } from "@vextrus/workflow/env";
 import postgres from "postgres";
@@ -89,6 +91,9 @@ function freePort(): number {
   return port;
 }
 
+/** What auth and the scheduler share in these suites: the scheduler's job tokens come from auth with it. */
+export const SERVICE_TOKEN_SECRET = "gateway-suites-scheduler-and-auth-0123456789";
+
 /** The auth service on `port`, creating tenants in organization at `organizationUrl`. */
 export async function startAuth(
   label: string,
@@ -108,6 +113,7 @@ export async function startAuth(
       RESET_REQUESTS_PER_IP_PER_HOUR: "100000",
       // As `npm start` sets it: the gateway on loopback is the proxy whose X-Forwarded-For counts.
       TRUSTED_PROXIES: "127.0.0.1",
+      SERVICE_TOKEN_SECRET,
     }),
     PORT: port,
   };
@@ -134,7 +140,7 @@ function filesEnv(label: string): Record<string, string> {
 
 /** Rules-engine, workflow, audit, master-data, file-storage or configuration: its own database, tokens checked against auth's JWKS. */
 async function startDownstream(
-  name: "rules" | "workflow" | "audit" | "masterData" | "files" | "config",
+  name: "rules" | "workflow" | "audit" | "masterData" | "files" | "config" | "scheduler",
   label: string,
   jwksUrl: string,
   bus: Transport,
@@ -156,7 +162,9 @@ async function startDownstream(
             ? await bootAudit({ ...AuditEnv.parse(common), PORT: 0 }, shared)
             : name === "config"
               ? await bootConfiguration({ ...ConfigurationEnv.parse(common), PORT: 0 }, shared)
-              : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
+              : name === "scheduler"
+                ? await bootScheduler({ ...SchedulerEnv.parse(common), PORT: 0 }, shared)
+                : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
   return { name, url: booted.url, databaseUrl: db.url, logLines, stop: () => stopAll(booted.parts, db) };
 }
 
@@ -194,8 +202,10 @@ export async function startServices(label: string, options: { workflowClock?: ()
     WORKFLOW_URL: workflow.url,
     MASTER_DATA_URL: masterData.url,
   });
+  // The worker stays off here: the suites call every procedure, not scheduled jobs.
+  const scheduler = await startDownstream("scheduler", label, jwksUrl, bus, { SCHEDULER_WORKER: "off" });
   bus.start();
-  const list = [auth, organization, rules, workflow, audit, masterData, files, config];
+  const list = [auth, organization, rules, workflow, audit, masterData, files, config, scheduler];
   return {
     auth,
     organization,
@@ -205,6 +215,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
     masterData,
     files,
     config,
+    scheduler,
     bus,
     table: {
       auth: auth.url,
@@ -215,12 +226,23 @@ export async function startServices(label: string, options: { workflowClock?: ()
       masterData: masterData.url,
       files: files.url,
       config: config.url,
+      scheduler: scheduler.url,
     },
     list,
     /** Waits until every outbox is published (and so, on the bus, handled by every consumer). */
     settle: () => settle(list),
     async stop() {
-      for (const service of [files, workflow, masterData, config, audit, rules, auth, organization]) {
+      for (const service of [
+        files,
+        workflow,
+        masterData,
+        config,
+        scheduler,
+        audit,
+        rules,
+        auth,
+        organization,
+      ]) {
         await service.stop();
       }
       await Promise.race([bus.close(), Bun.sleep(1_000)]);

@@ -11,6 +11,7 @@ import { fileStorageRouter } from "@vextrus/file-storage/router";
 import { masterDataRouter } from "@vextrus/master-data/router";
 import { organizationRouter } from "@vextrus/organization/router";
 import { rulesEngineRouter } from "@vextrus/rules-engine/router";
+import { schedulerRouter } from "@vextrus/scheduler/router";
 import { workflowRouter } from "@vextrus/workflow/router";
 
 /** The services under test, by the name the gateway routes them by. */
@@ -23,6 +24,7 @@ export const ROUTERS: Record<string, AnyTRPCRouter> = {
   masterData: masterDataRouter,
   files: fileStorageRouter,
   config: configurationRouter,
+  scheduler: schedulerRouter,
 };
 
 /** Procedures anyone may call without a token. A new one must be added here on purpose. */

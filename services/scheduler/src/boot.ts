@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { type Booted, openRuntime, type SharedResources } from "@vextrus/events";
 import { createApp } from "./app.ts";
-import { noCredentials } from "./credentials.ts";
+import { authCredentials, noCredentials } from "./credentials.ts";
 import { outbox } from "./db/schema.ts";
 import { createWorker } from "./domain/worker.ts";
 import type { SchedulerEnv } from "./env.ts";
@@ -16,6 +16,9 @@ export async function bootScheduler(env: SchedulerEnv, shared: SharedResources =
   if (!rt.verifyToken) {
     rt.log.warn("no JWKS_URL or JWT_PUBLIC_KEY: every bearer token will be refused");
   }
+  if (!env.SERVICE_TOKEN_SECRET) {
+    rt.log.warn("SERVICE_TOKEN_SECRET is not set: jobs that call a procedure will fail (event jobs run)");
+  }
   const { app, deps } = createApp({
     db: rt.db,
     log: rt.log,
@@ -29,7 +32,13 @@ export async function bootScheduler(env: SchedulerEnv, shared: SharedResources =
     log: rt.log,
     metrics: deps.metrics,
     gatewayUrl: env.GATEWAY_URL,
-    credentials: noCredentials,
+    credentials: env.SERVICE_TOKEN_SECRET
+      ? authCredentials({
+          authUrl: env.AUTH_URL,
+          secret: env.SERVICE_TOKEN_SECRET,
+          timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+        })
+      : noCredentials,
     pollMs: env.SCHEDULER_POLL_MS,
     concurrency: env.SCHEDULER_CONCURRENCY,
     tenantConcurrency: env.SCHEDULER_TENANT_CONCURRENCY,

@@ -2,8 +2,12 @@ import type { TenantContext } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import type { SchedulerMetrics } from "./metrics.ts";
 
-/** What a procedure target runs with: a short-lived token for the tenant carrying these permissions. */
-export type Credentials = (tenantId: string, permissions: readonly string[]) => Promise<string>;
+/** What a procedure target runs with: a short-lived token for a user of the tenant with these permissions. */
+export type Credentials = (
+  tenantId: string,
+  userId: string,
+  permissions: readonly string[],
+) => Promise<string>;
 
 export interface SchedulerDeps {
   db: Database;

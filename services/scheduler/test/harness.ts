@@ -127,8 +127,8 @@ export async function startScheduler(label: string) {
   const log = createLogger({ level: "debug", write: (line) => logLines.push(line) });
   const { app, deps } = createApp({ db, log, verifyToken, clock: clock.read });
   const target = downstream(verifyToken, log);
-  const credentials: Credentials = (tenantId, permissions) =>
-    signer.sign({ tenantId, userId: Bun.randomUUIDv7(), permissions });
+  const credentials: Credentials = (tenantId, userId, permissions) =>
+    signer.sign({ tenantId, userId, permissions });
   const pools: Database[] = [];
   return {
     app,

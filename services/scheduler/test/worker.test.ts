@@ -319,3 +319,30 @@ describe("fairness", () => {
     expect(done.length).toBeLessThanOrEqual(5);
   }, 60_000);
 });
+
+describe("a replica that dies mid-run", () => {
+  test("its run is taken back after the lease (timeout + 30 s) and runs on another replica; the dead claim cannot record", async () => {
+    const t = await h.tenant();
+    await t.api.jobs.create.mutate({
+      name: "survives a crash",
+      schedule: { kind: "once", runAt: new Date(h.clock.read().getTime() + 1_000).toISOString() },
+      target: { kind: "procedure", path: "probe.ping", input: { n: -1 } },
+      timeoutSeconds: 5,
+    });
+    h.clock.advance(1_000);
+    let fail: (error: Error) => void = () => {};
+    const hung = h.worker({ credentials: () => new Promise<string>((_, reject) => (fail = reject)) });
+    expect(await hung.tick()).toBe(1);
+    expect((await runsOf(t.tenantId)).map((r) => r.status)).toEqual(["running"]);
+    const healthy = h.worker();
+    h.clock.advance(34_000);
+    expect(await pass(healthy)).toBe(0);
+    h.clock.advance(2_000);
+    expect(await pass(healthy)).toBe(1);
+    expect((await runsOf(t.tenantId)).map((r) => r.status)).toEqual(["succeeded"]);
+    // The first claim wakes up and fails, but the run is no longer its to record.
+    fail(new Error("the replica came back"));
+    await hung.drain();
+    expect((await runsOf(t.tenantId)).map((r) => [r.attempt, r.status])).toEqual([[1, "succeeded"]]);
+  }, 30_000);
+});

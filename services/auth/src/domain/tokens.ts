@@ -77,6 +77,18 @@ export const signAccessToken = (
 export const signServiceToken = async (deps: TokenDeps, tenantId: string, permissions: readonly string[]) =>
   sign(deps, await deps.keys.signingKey(), { sub: "service:auth", tid: tenantId, perms: permissions }, 60);
 
+/** A one-minute token a trusted service (the scheduler) runs with, for a user of a tenant. */
+export const signOnBehalf = async (
+  deps: TokenDeps,
+  claims: { tenantId: string; userId: string; permissions: readonly string[] },
+) =>
+  sign(
+    deps,
+    await deps.keys.signingKey(),
+    { sub: claims.userId, tid: claims.tenantId, perms: claims.permissions },
+    60,
+  );
+
 /** Verifies a token auth itself issued (EdDSA only, issuer checked, the kid must be a published key). */
 export async function verifyAccessToken(deps: TokenDeps, token: string): Promise<Principal> {
   try {

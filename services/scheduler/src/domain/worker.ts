@@ -73,7 +73,7 @@ export function createWorker(options: WorkerOptions) {
     const target = job.target;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const authorization = `Bearer ${await options.credentials(run.tenantId, job.permissions)}`;
+      const authorization = `Bearer ${await options.credentials(run.tenantId, job.createdBy, job.permissions)}`;
       const ctx = { requestId: Bun.randomUUIDv7(), authorization };
       // The client aborts its request at the job's timeout; the race also bounds a fetch that
       // ignores the abort (an in-process app).

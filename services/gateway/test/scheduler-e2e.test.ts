@@ -1,0 +1,93 @@
+/**
+ * Scheduled jobs end to end: a tenant creates jobs through the gateway, a scheduler replica (booted as
+ * production boots it, worker on) runs them by calling the target procedure through the same gateway
+ * with a one-minute token auth issues for the job's tenant and creator, and audit records the events.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createLogger } from "@vextrus/platform";
+import { type Booted, bootScheduler } from "@vextrus/scheduler/boot";
+import { SchedulerEnv } from "@vextrus/scheduler/env";
+import {
+  type RunningGateway,
+  type RunningServices,
+  SERVICE_TOKEN_SECRET,
+  startGateway,
+  startServices,
+} from "./harness.ts";
+
+let services: RunningServices;
+let gateway: RunningGateway;
+let replica: Booted;
+
+beforeAll(async () => {
+  services = await startServices("sched_e2e");
+  gateway = startGateway(services.table);
+  const env = SchedulerEnv.parse({
+    DATABASE_URL: services.scheduler.databaseUrl,
+    JWKS_URL: `${services.auth.url}/.well-known/jwks.json`,
+    GATEWAY_URL: gateway.url,
+    AUTH_URL: services.auth.url,
+    SERVICE_TOKEN_SECRET,
+    SCHEDULER_POLL_MS: "50",
+  });
+  replica = await bootScheduler(
+    { ...env, PORT: 0 },
+    { bus: services.bus, log: createLogger({ level: "error", write: () => {} }) },
+  );
+}, 120_000);
+afterAll(async () => {
+  for (const part of replica.parts) {
+    await part.stop();
+  }
+  await gateway.stop();
+  await services.stop();
+});
+
+async function signUp(hint: string) {
+  const slug = `${hint}-${Bun.randomUUIDv7().slice(-8)}`;
+  const registered = await gateway.client().auth.registerTenant.mutate({
+    tenant: { slug, legalName: `${hint} Builders Ltd` },
+    admin: { name: "Farhana Islam", email: `admin@${slug}.com.bd`, password: "Jute-Harbour-Monsoon-42x" },
+  });
+  return { registered, api: gateway.client({ token: registered.accessToken }) };
+}
+
+describe("scheduled jobs through the gateway", () => {
+  test("a procedure job runs workflow.escalateOverdue with the tenant's job token; one without the permission dies FORBIDDEN; audit records both", async () => {
+    const { registered, api } = await signUp("sched");
+    const runAt = new Date(Date.now() + 300).toISOString();
+    const escalate = await api.scheduler.jobs.create.mutate({
+      name: "escalate overdue approvals",
+      schedule: { kind: "once", runAt },
+      target: { kind: "procedure", path: "workflow.escalateOverdue" },
+      permissions: ["workflow:task:escalate"],
+    });
+    const unpermitted = await api.scheduler.jobs.create.mutate({
+      name: "escalate without the permission",
+      schedule: { kind: "once", runAt },
+      target: { kind: "procedure", path: "workflow.escalateOverdue" },
+      maxAttempts: 1,
+    });
+    const outcome = async (jobId: string) => (await api.scheduler.runs.list.query({ jobId })).items[0];
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const [a, b] = await Promise.all([outcome(escalate.id), outcome(unpermitted.id)]);
+      if (a?.status === "succeeded" && b?.status === "dead") {
+        break;
+      }
+      await Bun.sleep(100);
+    }
+    expect(await outcome(escalate.id)).toMatchObject({ status: "succeeded", attempt: 1, error: null });
+    const dead = await outcome(unpermitted.id);
+    expect(dead?.status).toBe("dead");
+    expect(dead?.error).toContain("FORBIDDEN");
+
+    await services.settle();
+    const { items } = await api.audit.events.list.query({ typePrefix: "vextrus.scheduler." });
+    const types = items.map((e) => `${e.type} ${(e.data as { id?: string } | null)?.id}`);
+    expect(types).toContain(`vextrus.scheduler.job.created ${escalate.id}`);
+    expect(types).toContain(`vextrus.scheduler.job.run_dead ${unpermitted.id}`);
+    const created = items.find((e) => e.type === "vextrus.scheduler.job.created");
+    expect(created?.actorId).toBe(registered.user.id);
+  }, 60_000);
+});
