@@ -317,6 +317,9 @@ describe("fairness", () => {
     expect((await runsOf(quiet.tenantId)).map((r) => r.status)).toEqual(["succeeded"]);
     const done = (await runsOf(busy.tenantId)).filter((r) => r.status === "succeeded");
     expect(done.length).toBeLessThanOrEqual(5);
+    // Cleanup: the rest would be claimed by the next test's replicas.
+    await sql`update scheduler.jobs set status = 'paused' where tenant_id = ${busy.tenantId}`;
+    await sql`update scheduler.runs set status = 'succeeded' where tenant_id = ${busy.tenantId} and status = 'pending'`;
   }, 60_000);
 });
 
@@ -332,13 +335,14 @@ describe("a replica that dies mid-run", () => {
     h.clock.advance(1_000);
     let fail: (error: Error) => void = () => {};
     const hung = h.worker({ credentials: () => new Promise<string>((_, reject) => (fail = reject)) });
-    expect(await hung.tick()).toBe(1);
+    await hung.tick();
     expect((await runsOf(t.tenantId)).map((r) => r.status)).toEqual(["running"]);
     const healthy = h.worker();
     h.clock.advance(34_000);
-    expect(await pass(healthy)).toBe(0);
+    await pass(healthy);
+    expect((await runsOf(t.tenantId)).map((r) => r.status)).toEqual(["running"]);
     h.clock.advance(2_000);
-    expect(await pass(healthy)).toBe(1);
+    await pass(healthy);
     expect((await runsOf(t.tenantId)).map((r) => r.status)).toEqual(["succeeded"]);
     // The first claim wakes up and fails, but the run is no longer its to record.
     fail(new Error("the replica came back"));
