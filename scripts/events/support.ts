@@ -93,17 +93,22 @@ export async function organizationWorkload(
   const company = await org.mutate<{ id: string }>("companies.create", { name: "Workload Builders" });
   let done = 1;
   await onProgress?.(done);
-  const departments: string[] = [];
+  const departments: Array<{ id: string; version: number }> = [];
   while (done < count) {
     const existing = departments[done % 7];
     if (departments.length < 5 || !existing) {
-      const dept = await org.mutate<{ id: string }>("departments.create", {
+      const dept = await org.mutate<{ id: string; version: number }>("departments.create", {
         companyId: company.id,
         name: `Department ${done}`,
       });
-      departments.push(dept.id);
+      departments.push({ id: dept.id, version: dept.version });
     } else {
-      await org.mutate("departments.update", { id: existing, name: `Department ${done}` });
+      const updated = await org.mutate<{ version: number }>("departments.update", {
+        id: existing.id,
+        expectedVersion: existing.version,
+        name: `Department ${done}`,
+      });
+      existing.version = updated.version;
     }
     done++;
     await onProgress?.(done);

@@ -22,8 +22,12 @@ export function isInfrastructureError(error: unknown): boolean {
     if (typeof e !== "object") {
       return false;
     }
-    const { code, name } = e as { code?: unknown; name?: unknown };
+    const { code, name, kind } = e as { code?: unknown; name?: unknown; kind?: unknown };
     if (typeof code === "string" && (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_NODE_CODES.has(code))) {
+      return true;
+    }
+    // The platform's own word for it: a database that did not answer in time is UNAVAILABLE.
+    if (kind === "UNAVAILABLE") {
       return true;
     }
     if (typeof name === "string" && name.startsWith("KafkaJS")) {

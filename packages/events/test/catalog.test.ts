@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { AppError, DATABASE_DOWN } from "@vextrus/platform";
 import fc from "fast-check";
 import {
   allTopicSpecs,
@@ -231,6 +232,11 @@ test("infrastructure errors are told apart from bad events", () => {
   expect(isInfrastructureError(Object.assign(new Error("x"), { cause: { code: "57P01" } }))).toBe(true);
   expect(isInfrastructureError({ code: "40P01" })).toBe(true);
   expect(isInfrastructureError({ name: "KafkaJSConnectionError" })).toBe(true);
+  // What a tenant transaction throws when the database gives no connection or no answer in time.
+  expect(isInfrastructureError(new AppError("UNAVAILABLE", "platform.db.no_answer", DATABASE_DOWN))).toBe(
+    true,
+  );
+  expect(isInfrastructureError(new AppError("VALIDATION", "x", DATABASE_DOWN))).toBe(false);
   expect(isInfrastructureError({ code: "23505" })).toBe(false);
   expect(isInfrastructureError(new Error("defect"))).toBe(false);
 });

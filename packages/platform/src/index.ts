@@ -21,6 +21,7 @@ export {
   AppError,
   type Bilingual,
   conflict,
+  DATABASE_DOWN,
   ERROR_KINDS,
   type ErrorKind,
   type FieldIssue,

@@ -8,6 +8,7 @@ import {
   type AuditHarness,
   departmentStory,
   publish,
+  sendRetrying,
   startAudit,
   type TestTopics,
   testTopics,
@@ -96,14 +97,12 @@ describe("recording", () => {
   test("a redelivered event does not create a second entry", async () => {
     const tenant = await h.newTenant();
     const { topic, key, event } = buildEvent(departmentStory(tenant.tenantId, tenant.userId).created);
-    const publisher = transport.publisher("redeliver");
     const message = { topic, key, value: JSON.stringify(event) };
-    await publisher.send([message, message]);
+    await sendRetrying(transport, "redeliver", [message, message]);
     expect(await h.waitFor(tenant.tenantId, 1)).toBe(1);
-    await publisher.send([message]);
+    await sendRetrying(transport, "redeliver", [message]);
     await publish(transport, [departmentStory(tenant.tenantId, tenant.userId).created]);
     expect(await h.waitFor(tenant.tenantId, 2)).toBe(2);
-    await publisher.close();
     const [row] = await h.superuser`
       select count(*)::int as n from audit.log_entries where tenant_id = ${tenant.tenantId} and event_id = ${event.id}`;
     expect(row?.n).toBe(1);

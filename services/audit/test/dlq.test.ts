@@ -7,6 +7,7 @@ import {
   type AuditHarness,
   departmentStory,
   publish,
+  sendRetrying,
   startAudit,
   type TestTopics,
   testTopics,
@@ -84,13 +85,11 @@ describe("dead letters", () => {
     });
     // A producer bug: an update without `before`, and a message that is not even JSON.
     const invalid = { ...good.event, id: Bun.randomUUIDv7(), type: "vextrus.organization.company.updated" };
-    const publisher = transport.publisher("poison");
-    await publisher.send([
+    await sendRetrying(transport, "poison", [
       { topic: good.topic, key: good.key, value: JSON.stringify(invalid) },
       { topic: good.topic, key: good.key, value: "{not json" },
       { topic: good.topic, key: good.key, value: JSON.stringify(good.event) },
     ]);
-    await publisher.close();
     expect(await h.waitFor(tenant.tenantId, 1)).toBe(1);
 
     const letters = await readTopic(transport, "vextrus.organization.company.dlq", 2);

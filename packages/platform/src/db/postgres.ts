@@ -138,6 +138,8 @@ export function postgresDatabase(options: PostgresOptions): Database {
       await setup;
       return value;
     })();
+    // When BEGIN fails first, the answer goes out without waiting for `work`, which fails later.
+    work.catch(ignore);
     let result: T;
     try {
       result = await answeredWithin(work, begin, timeoutMs);
