@@ -15,8 +15,11 @@ async function runCheck(check: HealthCheck): Promise<CheckResult> {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
   });
+  // A check that loses the race may still fail later (a hung connection closing): handled here.
+  const pending = check();
+  pending.catch(() => undefined);
   try {
-    await Promise.race([check(), timeout]);
+    await Promise.race([pending, timeout]);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
