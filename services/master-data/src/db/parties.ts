@@ -48,3 +48,23 @@ export const parties = masterData.table(
     tenantIsolation(),
   ],
 );
+
+/**
+ * The words of each party's names, lowercased, kept by a trigger (migration 0014). Searched by prefix
+ * with text_pattern_ops' `~>=~` and `~<~`: LEAKPROOF operators, which PostgreSQL lets an index apply
+ * ahead of the tenant policy (ILIKE, trigram and full-text operators are not, so under FORCE
+ * row-level security they only ever filter a scan).
+ */
+export const partyTerms = masterData.table(
+  "party_terms",
+  {
+    tenantId: tenantId(),
+    partyId: uuid("party_id").notNull(),
+    term: text("term").notNull(),
+  },
+  (t) => [
+    index("party_terms_term_idx").on(t.tenantId, t.term.op("text_pattern_ops"), t.partyId),
+    index("party_terms_party_id_idx").on(t.tenantId, t.partyId),
+    tenantIsolation(),
+  ],
+);

@@ -1,7 +1,7 @@
 import { AppError, invalidField } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
-import { arrayContains, eq, ne } from "drizzle-orm";
-import { parties } from "../../db/schema.ts";
+import { arrayContains, eq, ne, type SQL, sql } from "drizzle-orm";
+import { parties, partyTerms } from "../../db/schema.ts";
 import type { MdContext } from "../../deps.ts";
 import {
   definedOnly,
@@ -19,12 +19,8 @@ import type { CreatePartyInput, ListPartiesInput, MergePartiesInput, UpdateParty
 export type Party = typeof parties.$inferSelect;
 
 const PARTY: Entity = { key: "party", label: { en: "Party", bn: "পক্ষ" } };
-const TABLE: RecordTable = {
-  table: parties,
-  id: parties.id,
-  version: parties.version,
-  names: [parties.name, parties.nameBn],
-};
+/** No `names`: a party search goes through its terms (searchTerms), not ILIKE. */
+const TABLE: RecordTable = { table: parties, id: parties.id, version: parties.version };
 /** Unique indexes → the field a duplicate names. */
 const UNIQUE = { parties_tenant_id_bin_key: "bin", parties_tenant_id_etin_key: "etin" };
 
@@ -60,11 +56,33 @@ export const createParty = ({ ctx, input }: Call<CreatePartyInput>) =>
 export const getParty = ({ ctx, input }: Call<{ id: string }>) =>
   ctx.deps.db.tenant(ctx.tenantId, (tx) => findRecord<Party>(tx, TABLE, PARTY, input.id), { readOnly: true });
 
+/** The smallest string above every string that starts with `word`: its last character plus one. */
+function above(word: string): string {
+  const chars = Array.from(word);
+  const last = chars.pop() ?? "";
+  return chars.join("") + String.fromCodePoint((last.codePointAt(0) ?? 0) + 1);
+}
+
+/**
+ * Parties with, for each word of `search`, a word of their English or Bengali name that starts with
+ * it (case-insensitive): one index range per word on party_terms, intersected.
+ */
+function searchTerms(search: string | undefined): SQL | undefined {
+  const words = [...new Set((search ?? "").toLowerCase().split(/\s+/).filter(Boolean))].slice(0, 8);
+  if (words.length === 0) {
+    return undefined;
+  }
+  const startingWith = (word: string) =>
+    sql`select ${partyTerms.partyId} from ${partyTerms} where ${partyTerms.term} ~>=~ ${word} and ${partyTerms.term} ~<~ ${above(word)}`;
+  return sql`${parties.id} in (${sql.join(words.map(startingWith), sql` intersect `)})`;
+}
+
 export const listParties = ({ ctx, input }: Call<ListPartiesInput>) =>
   ctx.deps.db.tenant(
     ctx.tenantId,
     (tx) =>
       listPage<Party>(tx, TABLE, input, [
+        searchTerms(input.search),
         input.role ? arrayContains(parties.roles, [input.role]) : undefined,
         input.status ? eq(parties.status, input.status) : undefined,
         input.includeArchived || input.status ? undefined : ne(parties.status, "archived"),
