@@ -2,6 +2,8 @@ import { bdMessage, issueCode } from "@vextrus/bd";
 import {
   AppError,
   hasPermission,
+  inputFault,
+  invalidInputMessage,
   type Logger,
   localeFromHeader,
   type ServiceOptions,
@@ -24,7 +26,6 @@ const BAD_TOKEN = new AppError("UNAUTHORIZED", "auth.token.invalid", {
   en: "The access token is invalid or expired",
   bn: "অ্যাক্সেস টোকেনটি অবৈধ বা মেয়াদোত্তীর্ণ",
 });
-const INVALID_INPUT = { en: "The input is invalid", bn: "ইনপুটটি সঠিক নয়" };
 
 /**
  * GET /export.csv?subjectType=&subjectId=&actorId=&typePrefix=&from=&to= — the filtered log as a CSV
@@ -66,14 +67,22 @@ export function exportRoute(options: { db: Database; verifyToken: TokenVerifier 
           403,
         );
       }
-      const filter = EntryFilter.safeParse(c.req.query());
-      if (!filter.success) {
-        const issues = filter.error.issues.map((issue) => ({
-          path: issue.path.map(String).join(".") || "(input)",
-          code: issueCode(issue),
-          message: bdMessage(issue, locale),
-        }));
-        return refuse(new AppError("VALIDATION", "input.invalid", INVALID_INPUT), 400, issues);
+      const query = c.req.query();
+      // The same checks and words as every procedure's input: a NUL is a 400, not a 500 from SQL.
+      const fault = inputFault(query);
+      const filter = EntryFilter.safeParse(fault ? {} : query);
+      const issues = fault
+        ? [{ path: fault.path, code: fault.code, message: fault.problem[locale] }]
+        : filter.success
+          ? []
+          : filter.error.issues.map((issue) => ({
+              path: issue.path.map(String).join(".") || "(input)",
+              code: issueCode(issue),
+              message: bdMessage(issue, locale),
+            }));
+      if (issues.length > 0 || !filter.success) {
+        const message = invalidInputMessage(issues, locale);
+        return refuse(new AppError("VALIDATION", "input.invalid", { en: message, bn: message }), 400, issues);
       }
       options.log.info("audit export", { requestId, tenant: principal.tenantId, user: principal.userId });
       const day = new Date().toISOString().slice(0, 10);

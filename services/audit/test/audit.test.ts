@@ -515,6 +515,21 @@ describe("export", () => {
     expect(body.error.issues.map((i) => i.path).sort()).toEqual(["from", "subjectType"]);
     expect(body.error.issues.some((i) => /[\u0980-\u09FF]/.test(i.message))).toBe(true);
   });
+
+  test("a NUL in a filter is a 400 naming it, and the message names the first field, not 'The input is invalid'", async () => {
+    const exporter = await h.newTenant(["audit:event:export"]);
+    const nul = await get("?actorId=ab%00cd", exporter.token);
+    expect(nul.status).toBe(400);
+    const body = (await nul.json()) as {
+      error: { message: string; issues: { path: string; code: string }[] };
+    };
+    expect(body.error.issues).toEqual([expect.objectContaining({ path: "actorId", code: "input.nul" })]);
+    expect(body.error.message).toStartWith("actorId: ");
+    const bad = await get("?from=yesterday", exporter.token, "bn");
+    const bn = (await bad.json()) as { error: { message: string } };
+    expect(bn.error.message).toStartWith("from: ");
+    expect(bn.error.message).not.toContain("ইনপুটটি সঠিক নয়");
+  });
 });
 
 test("metrics: events recorded, chains and entries in total, consumer counters; no tenant id anywhere", async () => {
