@@ -192,6 +192,11 @@ describe("completion checks the stored bytes", () => {
     });
     expect(await objectExists(await keyOf(granted.file.id))).toBe(false);
     expect((await me.api.get.query({ id: granted.file.id })).status).toBe("pending");
+    // Its parts are gone with it: completing again says to start over (never a 500).
+    expect(await failure(me.api.completeUpload.mutate({ fileId: granted.file.id }))).toMatchObject({
+      code: "PRECONDITION_FAILED",
+      appCode: "files.upload.no_parts",
+    });
   });
 
   test("a part left out makes the object the wrong size: refused on size", async () => {

@@ -200,11 +200,17 @@ async function verifyStored(ctx: FileContext, file: FileRow) {
     try {
       await store.finishMultipart(file.key, file.uploadId);
     } catch (error) {
-      // A second completion after a refused one: the parts were assembled already.
-      if (!(error instanceof StoreError && error.status === 404 && (await store.stat(file.key)))) {
-        throw error instanceof StoreError && error.status === 400
-          ? mismatch("size", "No part of the file was uploaded", "ফাইলের কোনো অংশ আপলোড হয়নি")
-          : error;
+      // No parts (none sent yet), or an upload id already used up: assembled before (the object is
+      // there), or a refused completion removed the parts and only a new upload can bring the file.
+      const noParts = error instanceof StoreError && (error.status === 404 || error.status === 400);
+      if (!noParts) {
+        throw error;
+      }
+      if (!(await store.stat(file.key))) {
+        throw new AppError("PRECONDITION_FAILED", "files.upload.no_parts", {
+          en: "No uploaded part was found: send the parts, or start a new upload if they were refused",
+          bn: "আপলোড করা কোনো অংশ পাওয়া যায়নি: অংশগুলো পাঠান, অথবা প্রত্যাখ্যাত হলে নতুন করে আপলোড শুরু করুন",
+        });
       }
     }
   }
