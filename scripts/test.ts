@@ -1,9 +1,10 @@
-// `npm test`: typecheck, lint, bring up PostgreSQL, Kafka and S3, run `bun test`, tear down, and close
+// `npm test`: typecheck, lint, bring up PostgreSQL, Kafka, S3 and SMTP, run `bun test`, tear down, and close
 // with one line "N passed, N failed".
 //   bun scripts/test.ts [paths…]   file filters are passed through to `bun test`
 //   SKIP_STATIC=1                  skips the typecheck and lint steps (quick local runs)
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { ensureSmtp, smtpEnv, type TestSmtp } from "./test-infra/greenmail.ts";
 import { ensureKafka, type TestKafka } from "./test-infra/kafka.ts";
 import { ensurePostgres, type TestPostgres } from "./test-infra/postgres.ts";
 import { errorMessage, repoRoot } from "./test-infra/process.ts";
@@ -15,6 +16,7 @@ const failures: string[] = [];
 let postgres: TestPostgres | undefined;
 let kafka: TestKafka | undefined;
 let s3: TestS3 | undefined;
+let smtp: TestSmtp | undefined;
 let stopping: Promise<void> | undefined;
 /** The step's child process, stopped with us on a signal. */
 let child: Subprocess | undefined;
@@ -29,13 +31,15 @@ async function runStep(cmd: string[]): Promise<number> {
 }
 
 function stopInfrastructure(): Promise<void> {
-  stopping ??= Promise.allSettled([kafka?.stop(), postgres?.stop(), s3?.stop()]).then((results) => {
-    for (const result of results) {
-      if (result.status === "rejected") {
-        console.error(`Stopping test infrastructure failed: ${errorMessage(result.reason)}`);
+  stopping ??= Promise.allSettled([kafka?.stop(), postgres?.stop(), s3?.stop(), smtp?.stop()]).then(
+    (results) => {
+      for (const result of results) {
+        if (result.status === "rejected") {
+          console.error(`Stopping test infrastructure failed: ${errorMessage(result.reason)}`);
+        }
       }
-    }
-  });
+    },
+  );
   return stopping;
 }
 
@@ -85,7 +89,7 @@ async function startInfrastructure(): Promise<boolean> {
     failures.push("Kafka: none available (see step 4)");
     console.error(errorMessage(error));
   }
-  header(5, "S3 (object storage)");
+  header(5, "S3 (object storage) and SMTP (mail)");
   try {
     s3 = await ensureS3();
     console.log(`S3: ${s3.description}`);
@@ -93,7 +97,15 @@ async function startInfrastructure(): Promise<boolean> {
     failures.push("S3: none available (see step 5)");
     console.error(errorMessage(error));
   }
-  return postgres !== undefined && kafka !== undefined && s3 !== undefined;
+  console.log("\nSMTP (mail)");
+  try {
+    smtp = await ensureSmtp();
+    console.log(`SMTP: ${smtp.description}`);
+  } catch (error) {
+    failures.push("SMTP: none available (see step 5)");
+    console.error(errorMessage(error));
+  }
+  return postgres !== undefined && kafka !== undefined && s3 !== undefined && smtp !== undefined;
 }
 
 interface Counts {
@@ -139,6 +151,7 @@ async function main(): Promise<number> {
       TEST_DATABASE_URL: postgres?.url ?? "",
       KAFKA_BROKERS: kafka?.brokers ?? "",
       ...(s3 ? s3Env(s3) : {}),
+      ...(smtp ? smtpEnv(smtp) : {}),
     });
   } else {
     header(6, "Tests — not run: the test infrastructure is missing");
@@ -148,6 +161,7 @@ async function main(): Promise<number> {
   console.log(`PostgreSQL: ${postgres?.description ?? "none"}`);
   console.log(`Kafka: ${kafka?.description ?? "none"}`);
   console.log(`S3: ${s3?.description ?? "none"}`);
+  console.log(`SMTP: ${smtp?.description ?? "none"}`);
   if (counts.skipped > 0) {
     console.log(`(${counts.skipped} skipped or todo)`);
   }

@@ -1,0 +1,26 @@
+import {
+  ListInboxInput,
+  listInbox,
+  MarkReadInput,
+  markAllRead,
+  markRead,
+  NoInput,
+  unreadCount,
+} from "../domain/inbox.ts";
+import { getPreferences, SetPreferencesInput, setPreferences } from "../domain/preferences.ts";
+import { router, tenantProcedure } from "../trpc.ts";
+
+// A signed-in user reads and marks only their own messages and preferences: no permission needed.
+export const inboxRouter = router({
+  list: tenantProcedure.input(ListInboxInput).query(({ ctx, input }) => listInbox({ ctx, input })),
+  unreadCount: tenantProcedure.input(NoInput).query(({ ctx }) => unreadCount({ ctx })),
+  markRead: tenantProcedure.input(MarkReadInput).mutation(({ ctx, input }) => markRead({ ctx, input })),
+  markAllRead: tenantProcedure.input(NoInput).mutation(({ ctx }) => markAllRead({ ctx })),
+});
+
+export const preferencesRouter = router({
+  get: tenantProcedure.input(NoInput).query(({ ctx }) => getPreferences({ ctx })),
+  set: tenantProcedure
+    .input(SetPreferencesInput)
+    .mutation(({ ctx, input }) => setPreferences({ ctx, input })),
+});
