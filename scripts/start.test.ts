@@ -17,6 +17,7 @@ const SERVICES = [
   "workflow",
   "audit",
   "master-data",
+  "notification",
   "file-storage",
   "configuration",
   "scheduler",

@@ -21,6 +21,8 @@ import { bootGateway } from "@vextrus/gateway/boot";
 import { GatewayEnv } from "@vextrus/gateway/env";
 import { bootMasterData } from "@vextrus/master-data/boot";
 import { MasterDataEnv } from "@vextrus/master-data/env";
+import { bootNotification } from "@vextrus/notification/boot";
+import { NotificationEnv } from "@vextrus/notification/env";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
 import { createLogger, readEnvOrExit, ServiceEnv, type Stoppable, stopOnSignal } from "@vextrus/platform";
@@ -101,6 +103,11 @@ const services = [
   ),
   await bootAudit(readEnvOrExit(AuditEnv, envFor("audit", { JWKS_URL: jwksUrl })), shared),
   await bootMasterData(readEnvOrExit(MasterDataEnv, envFor("master-data", { JWKS_URL: jwksUrl })), shared),
+  // Mail goes to SMTP_URL, else as .eml files under DATA_DIR/mail; SMS to SMS_URL, else the log.
+  await bootNotification(
+    readEnvOrExit(NotificationEnv, envFor("notification", { JWKS_URL: jwksUrl })),
+    shared,
+  ),
   // Files live under DATA_DIR/files unless S3_ENDPOINT is set; their links point at this service.
   await bootFileStorage(
     readEnvOrExit(

@@ -13,6 +13,7 @@ import type { AuthRouter } from "@vextrus/auth/router";
 import type { ConfigurationRouter } from "@vextrus/configuration/router";
 import type { FileStorageRouter } from "@vextrus/file-storage/router";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
+import type { NotificationRouter } from "@vextrus/notification/router";
 import type { OrganizationRouter } from "@vextrus/organization/router";
 import type { RulesRouter } from "@vextrus/rules-engine/router";
 import type { SchedulerRouter } from "@vextrus/scheduler/router";
@@ -26,6 +27,7 @@ export type VextrusServices = {
   workflow: WorkflowRouter;
   audit: AuditRouter;
   masterData: MasterDataRouter;
+  notification: NotificationRouter;
   files: FileStorageRouter;
   config: ConfigurationRouter;
   scheduler: SchedulerRouter;

@@ -114,6 +114,13 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     schedule: { kind: "cron", cron: "0 2 * * *" },
     target: { kind: "event", data: { digest: marker } },
   });
+  // The admin adds a mobile number: notification tells them in-app (delivered through the event bus).
+  await api.auth.changeContact.mutate({
+    currentPassword: password,
+    mobile: "01812345678",
+    expectedVersion: (await api.auth.users.get.query({ id: registered.user.id })).version,
+  });
+  const message = await seedMessage(api, marker);
   /** Entity name (as the input generator names them) → this tenant's id of one. */
   const ids: Record<string, string> = {
     tenant: registered.tenant.id,
@@ -141,6 +148,7 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     series: series.id,
     costCentre: costCentre.id,
     job: job.id,
+    message: message.id,
   };
   return {
     marker,
@@ -152,6 +160,21 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     adminToken: registered.accessToken,
     adminPermissions: registered.permissions,
   };
+}
+
+/** The admin's first in-app message, once the event that causes it has reached notification. */
+async function seedMessage(api: VextrusClient, marker: string) {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const [first] = (await api.notification.inbox.list.query({})).items;
+    if (first) {
+      return first;
+    }
+    if (Date.now() > until) {
+      throw new Error(`${marker}: no in-app message reached the admin within 30 s`);
+    }
+    await Bun.sleep(100);
+  }
 }
 
 /**

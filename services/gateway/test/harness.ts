@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { bootAudit } from "@vextrus/audit/boot";
 import { AuditEnv } from "@vextrus/audit/env";
 import { bootAuth } from "@vextrus/auth/boot";
@@ -10,6 +13,8 @@ import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
 import { bootMasterData } from "@vextrus/master-data/boot";
 import { MasterDataEnv } from "@vextrus/master-data/env";
+import { bootNotification } from "@vextrus/notification/boot";
+import { NotificationEnv } from "@vextrus/notification/env";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
 import { createLogger, listen, type Stoppable, type TrustedProxies } from "@vextrus/platform";
@@ -138,9 +143,9 @@ function filesEnv(label: string): Record<string, string> {
   };
 }
 
-/** Rules-engine, workflow, audit, master-data, file-storage or configuration: its own database, tokens checked against auth's JWKS. */
+/** Rules-engine, workflow, audit, master-data, notification, file-storage or configuration: its own database, tokens checked against auth's JWKS. */
 async function startDownstream(
-  name: "rules" | "workflow" | "audit" | "masterData" | "files" | "config" | "scheduler",
+  name: "rules" | "workflow" | "audit" | "masterData" | "notification" | "files" | "config" | "scheduler",
   label: string,
   jwksUrl: string,
   bus: Transport,
@@ -164,6 +169,8 @@ async function startDownstream(
               ? await bootConfiguration({ ...ConfigurationEnv.parse(common), PORT: 0 }, shared)
               : name === "scheduler"
                 ? await bootScheduler({ ...SchedulerEnv.parse(common), PORT: 0 }, shared)
+              : name === "notification"
+                ? await bootNotification({ ...NotificationEnv.parse(common), PORT: 0 }, shared)
                 : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
   return { name, url: booted.url, databaseUrl: db.url, logLines, stop: () => stopAll(booted.parts, db) };
 }
@@ -184,7 +191,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
     startDownstream("rules", label, jwksUrl, bus),
     startDownstream("config", label, jwksUrl, bus),
   ]);
-  const [workflow, audit, masterData] = await Promise.all([
+  const [workflow, audit, masterData, notification] = await Promise.all([
     startDownstream(
       "workflow",
       label,
@@ -195,6 +202,10 @@ export async function startServices(label: string, options: { workflowClock?: ()
     ),
     startDownstream("audit", label, jwksUrl, bus),
     startDownstream("masterData", label, jwksUrl, bus),
+    // Mail as .eml files in a folder of the suite's own (no SMTP_URL).
+    startDownstream("notification", label, jwksUrl, bus, {
+      DATA_DIR: mkdtempSync(join(tmpdir(), "gw-notification-")),
+    }),
   ]);
   const files = await startDownstream("files", label, jwksUrl, bus, {
     ...filesEnv(label),
@@ -205,7 +216,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
   // The worker stays off here: the suites call every procedure, not scheduled jobs.
   const scheduler = await startDownstream("scheduler", label, jwksUrl, bus, { SCHEDULER_WORKER: "off" });
   bus.start();
-  const list = [auth, organization, rules, workflow, audit, masterData, files, config, scheduler];
+  const list = [auth, organization, rules, workflow, audit, masterData, notification, files, config, scheduler];
   return {
     auth,
     organization,
@@ -213,6 +224,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
     workflow,
     audit,
     masterData,
+    notification,
     files,
     config,
     scheduler,
@@ -224,6 +236,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
       workflow: workflow.url,
       audit: audit.url,
       masterData: masterData.url,
+      notification: notification.url,
       files: files.url,
       config: config.url,
       scheduler: scheduler.url,
@@ -236,6 +249,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
         files,
         workflow,
         masterData,
+        notification,
         config,
         scheduler,
         audit,

@@ -9,6 +9,7 @@ import { authRouter } from "@vextrus/auth/router";
 import { configurationRouter } from "@vextrus/configuration/router";
 import { fileStorageRouter } from "@vextrus/file-storage/router";
 import { masterDataRouter } from "@vextrus/master-data/router";
+import { notificationRouter } from "@vextrus/notification/router";
 import { organizationRouter } from "@vextrus/organization/router";
 import { rulesEngineRouter } from "@vextrus/rules-engine/router";
 import { schedulerRouter } from "@vextrus/scheduler/router";
@@ -22,6 +23,7 @@ export const ROUTERS: Record<string, AnyTRPCRouter> = {
   workflow: workflowRouter,
   audit: auditRouter,
   masterData: masterDataRouter,
+  notification: notificationRouter,
   files: fileStorageRouter,
   config: configurationRouter,
   scheduler: schedulerRouter,
@@ -52,6 +54,13 @@ export const SIGNED_IN = new Set([
   "config.resolve",
   "config.resolveMany",
   "config.flags.evaluate",
+  // A user's own messages and language.
+  "notification.inbox.list",
+  "notification.inbox.unreadCount",
+  "notification.inbox.markRead",
+  "notification.inbox.markAllRead",
+  "notification.preferences.get",
+  "notification.preferences.set",
 ]);
 
 interface ZodLike {
@@ -133,6 +142,7 @@ const SINGULAR: Record<string, string> = {
   itemGroups: "itemGroup",
   costCentres: "costCentre",
   series: "series",
+  inbox: "message",
 };
 
 /** Fields whose name does not say their entity: master-data's units and item groups. */

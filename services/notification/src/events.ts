@@ -28,12 +28,21 @@ const NONE: Record<Locale, string> = { en: "(none)", bn: "(নেই)" };
 export function notificationHandler(settings: HandlerSettings): BatchHandler {
   const taskLink = (id: string) => `${settings.publicUrl.replace(/\/$/, "")}/tasks/${id}`;
   return perEvent({
-    // The previous address hears of the change (a hijacked account's owner learns of it).
+    // The previous address hears of the change (a hijacked account's owner learns of it); the user
+    // sees it in-app too (the only notice when there was no previous address).
     "vextrus.auth.user.contact_changed": async ({ tx, event }) => {
       const { userId, channel, previous, current, deliveryAddress, by } = event.data;
-      if (!deliveryAddress) {
-        return;
-      }
+      const toPrevious = deliveryAddress
+        ? [
+            {
+              channel: channelOfAddress(deliveryAddress),
+              recipientId: userId,
+              address: deliveryAddress,
+              template: "contact_changed" as const,
+              values: (locale: Locale) => values(locale),
+            },
+          ]
+        : [];
       const values = (locale: Locale) => ({
         channel: CHANNEL_NAMES[channel][locale],
         previous: previous ?? NONE[locale],
@@ -44,13 +53,7 @@ export function notificationHandler(settings: HandlerSettings): BatchHandler {
         tx,
         event,
         [
-          {
-            channel: channelOfAddress(deliveryAddress),
-            recipientId: userId,
-            address: deliveryAddress,
-            template: "contact_changed",
-            values,
-          },
+          ...toPrevious,
           { channel: "in_app", recipientId: userId, address: userId, template: "contact_changed", values },
         ],
         settings,
