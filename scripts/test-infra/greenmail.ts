@@ -109,7 +109,9 @@ export async function startGreenMail(): Promise<TestSmtp> {
   mkdirSync(jarDir, { recursive: true });
   const jar = await ensureJar();
   const runDir = mkdtempSync(join(tmpdir(), "vextrus-greenmail-"));
-  const smtpPort = freePort(13_025);
+  // A random first choice: two runs on one machine never both try the same port and so never
+  // mistake each other's GreenMail for their own.
+  const smtpPort = freePort(20_000 + Math.floor(Math.random() * 20_000));
   const imapPort = freePort(smtpPort + 1, [smtpPort]);
   const apiPort = freePort(imapPort + 1, [smtpPort, imapPort]);
   const logFile = join(runDir, "greenmail.log");
