@@ -169,9 +169,9 @@ async function startDownstream(
               ? await bootConfiguration({ ...ConfigurationEnv.parse(common), PORT: 0 }, shared)
               : name === "scheduler"
                 ? await bootScheduler({ ...SchedulerEnv.parse(common), PORT: 0 }, shared)
-              : name === "notification"
-                ? await bootNotification({ ...NotificationEnv.parse(common), PORT: 0 }, shared)
-                : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
+                : name === "notification"
+                  ? await bootNotification({ ...NotificationEnv.parse(common), PORT: 0 }, shared)
+                  : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
   return { name, url: booted.url, databaseUrl: db.url, logLines, stop: () => stopAll(booted.parts, db) };
 }
 
@@ -216,7 +216,18 @@ export async function startServices(label: string, options: { workflowClock?: ()
   // The worker stays off here: the suites call every procedure, not scheduled jobs.
   const scheduler = await startDownstream("scheduler", label, jwksUrl, bus, { SCHEDULER_WORKER: "off" });
   bus.start();
-  const list = [auth, organization, rules, workflow, audit, masterData, notification, files, config, scheduler];
+  const list = [
+    auth,
+    organization,
+    rules,
+    workflow,
+    audit,
+    masterData,
+    notification,
+    files,
+    config,
+    scheduler,
+  ];
   return {
     auth,
     organization,
