@@ -58,4 +58,17 @@ describe("built-in roles grant what the other services check", () => {
     expect(can("admin", "configuration:tax:write")).toBe(true);
     expect(can("admin", "platform:config:write")).toBe(false);
   });
+
+  test("viewers and approvers read master data; managers keep it; only writers change it", () => {
+    for (const role of ["viewer", "approver"] as const) {
+      for (const p of ["master-data:party:read", "master-data:item:read", "master-data:series:read"]) {
+        expect([role, p, can(role, p)]).toEqual([role, p, true]);
+      }
+      for (const p of ["master-data:party:create", "master-data:party:merge", "master-data:series:next"]) {
+        expect([role, p, can(role, p)]).toEqual([role, p, false]);
+      }
+    }
+    expect(can("manager", "master-data:party:merge")).toBe(true);
+    expect(can("manager", "master-data:series:next")).toBe(true);
+  });
 });

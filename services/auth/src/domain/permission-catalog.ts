@@ -87,6 +87,28 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
   ...crud("configuration", "notification", "Notification settings", "বিজ্ঞপ্তির সেটিংস", ["write"]),
   ...crud("configuration", "tax", "Tax settings", "করের সেটিংস", ["write"]),
   ...crud("configuration", "flag", "Feature flags", "ফিচার ফ্ল্যাগ", ["write"]),
+  ...crud("master-data", "party", "Parties", "পক্ষ", ["read", "create", "update", "archive", "merge"]),
+  ...(
+    [
+      ["unit", "Units of measure", "পরিমাপের একক"],
+      ["item_group", "Item groups", "পণ্যের গ্রুপ"],
+      ["item", "Items", "পণ্য"],
+      ["account", "Chart of accounts", "হিসাবের তালিকা"],
+      ["cost_centre", "Cost centres", "খরচ কেন্দ্র"],
+      ["project", "Projects", "প্রকল্প"],
+    ] as const
+  ).flatMap(([entity, en, bn]) =>
+    crud("master-data", entity, en, bn, ["read", "create", "update", "archive"]),
+  ),
+  ...crud("master-data", "flat", "Flats", "ফ্ল্যাট", ["read", "create", "update"]),
+  ...crud("master-data", "series", "Numbering series", "নম্বর সিরিজ", [
+    "read",
+    "create",
+    "update",
+    "archive",
+    "next",
+  ]),
+  ...crud("master-data", "geo", "Bangladesh administrative areas", "বাংলাদেশের প্রশাসনিক এলাকা", ["read"]),
 ];
 
 /** What "reads everything" means: every read except other people's sessions and the tenant's API keys. */
