@@ -385,6 +385,33 @@ describe("escalation", () => {
   });
 });
 
+describe("notification", () => {
+  test("workflow's task events reach the approvers' in-app inboxes (Bengali by default), one message per task", async () => {
+    const until = Date.now() + 30_000;
+    let keys: string[] = [];
+    while (Date.now() < until) {
+      keys = (await director.api.notification.inbox.list.query({ limit: 100 })).items.map(
+        (m) => m.templateKey,
+      );
+      if (keys.includes("task_escalated")) {
+        break;
+      }
+      await Bun.sleep(200);
+    }
+    // Assigned after the PM decided (the first requisition, the board one's MD step aside) and
+    // escalated to from the PM's overdue task.
+    expect(keys).toContain("task_assigned");
+    expect(keys).toContain("task_escalated");
+    const pmInbox = await pm.api.notification.inbox.list.query({ limit: 100 });
+    const pmTasks = await engineer.api.workflow.processes.get.query({ id: main?.processId ?? "" });
+    const pmTaskId = pmTasks.tasks.find((t) => t.assigneeId === pm.userId)?.id ?? "";
+    const aboutIt = pmInbox.items.filter((m) => m.body.includes(`/tasks/${pmTaskId}`));
+    expect(aboutIt).toHaveLength(1);
+    expect(aboutIt[0]?.subject).toBe("একটি কাজ আপনার অনুমোদনের অপেক্ষায়");
+    expect((await pm.api.notification.inbox.unreadCount.query()).unread).toBe(pmInbox.items.length);
+  });
+});
+
 describe("audit", () => {
   test("the audit log holds every step of the first requisition, and its chain verifies", async () => {
     const processId = main?.processId;
