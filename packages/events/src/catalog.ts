@@ -97,7 +97,9 @@ export const TOPICS: readonly TopicDefinition[] = [
   topic("vextrus.auth.api_key", "auth", authApiKeyEvents),
   topic("vextrus.auth.signing_key", "auth", authSigningKeyEvents, { partitions: 1, retentionDays: 30 }),
   // Configuration needs no copy of tenants: defaults live in code and values are keyed by tenant id.
-  topic("vextrus.organization.tenant", "organization", organizationTenantEvents, { consumers: ["auth"] }),
+  topic("vextrus.organization.tenant", "organization", organizationTenantEvents, {
+    consumers: ["auth", "scheduler"],
+  }),
   topic("vextrus.organization.company", "organization", organizationCompanyEvents),
   topic("vextrus.organization.branch", "organization", organizationBranchEvents),
   topic("vextrus.organization.department", "organization", organizationDepartmentEvents),

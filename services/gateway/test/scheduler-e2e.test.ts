@@ -53,6 +53,21 @@ async function signUp(hint: string) {
 }
 
 describe("scheduled jobs through the gateway", () => {
+  test("a new tenant gets the platform job that escalates overdue approvals every 5 minutes", async () => {
+    const { api } = await signUp("platform");
+    await services.settle();
+    const deadline = Date.now() + 15_000;
+    let names: string[] = [];
+    while (Date.now() < deadline) {
+      names = (await api.scheduler.jobs.list.query({})).items.map((j) => j.name);
+      if (names.length > 0) {
+        break;
+      }
+      await Bun.sleep(100);
+    }
+    expect(names).toEqual(["Escalate overdue approval tasks"]);
+  }, 30_000);
+
   test("a procedure job runs workflow.escalateOverdue with the tenant's job token; one without the permission dies FORBIDDEN; audit records both", async () => {
     const { registered, api } = await signUp("sched");
     const runAt = new Date(Date.now() + 300).toISOString();

@@ -5,6 +5,7 @@ import { authCredentials, noCredentials } from "./credentials.ts";
 import { outbox } from "./db/schema.ts";
 import { createWorker } from "./domain/worker.ts";
 import type { SchedulerEnv } from "./env.ts";
+import { startSchedulerEvents } from "./events.ts";
 
 export type { Booted, SharedResources };
 
@@ -46,5 +47,16 @@ export async function bootScheduler(env: SchedulerEnv, shared: SharedResources =
   if (env.SCHEDULER_WORKER === "on") {
     worker.start();
   }
-  return rt.serve(app, { outbox, parts: [{ name: "scheduler worker", stop: () => worker.stop() }] });
+  return rt.serve(app, {
+    outbox,
+    consumers: (transport) =>
+      startSchedulerEvents({
+        db: rt.db,
+        transport,
+        log: rt.log,
+        clock: deps.clock,
+        registry: rt.metrics.registry,
+      }),
+    parts: [{ name: "scheduler worker", stop: () => worker.stop() }],
+  });
 }

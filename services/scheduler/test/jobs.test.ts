@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import postgres from "postgres";
+import { ensurePlatformJobs } from "../src/domain/platform-jobs.ts";
 import { failure } from "./expect.ts";
 import { clientFor, type SchedulerHarness, startScheduler } from "./harness.ts";
 
@@ -242,5 +243,24 @@ describe("health and metrics", () => {
     ]) {
       expect(metrics).toContain(name);
     }
+  });
+});
+
+describe("platform jobs", () => {
+  test("a new tenant gets each platform job once (escalating overdue approvals every 5 minutes)", async () => {
+    const t = await h.tenant();
+    const now = h.clock.read();
+    expect(await h.db.tenant(t.tenantId, (tx) => ensurePlatformJobs(tx, t.tenantId, now))).toBe(1);
+    expect(await h.db.tenant(t.tenantId, (tx) => ensurePlatformJobs(tx, t.tenantId, now))).toBe(0);
+    const { items } = await t.api.jobs.list.query({});
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      name: "Escalate overdue approval tasks",
+      schedule: { kind: "interval", everySeconds: 300 },
+      target: { kind: "procedure", path: "workflow.escalateOverdue", type: "mutation" },
+      permissions: ["workflow:task:escalate"],
+      idempotencyKey: "platform:workflow.escalateOverdue",
+      nextRunAt: new Date(now.getTime() + 300_000).toISOString(),
+    });
   });
 });

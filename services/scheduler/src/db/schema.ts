@@ -1,4 +1,4 @@
-import { outboxTable } from "@vextrus/events";
+import { inboxTable, outboxTable } from "@vextrus/events";
 import { id, tenantId, tenantIsolation } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import {
@@ -122,3 +122,6 @@ export const runs = scheduler.table(
 );
 
 export const outbox = outboxTable(scheduler);
+
+/** Events the scheduler has applied (a new tenant gets its platform jobs once). */
+export const inbox = inboxTable(scheduler);
