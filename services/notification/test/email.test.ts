@@ -226,6 +226,16 @@ describe("workflow's task events → the assignee's in-app inbox", () => {
     const read = await user.api.inbox.markRead.mutate({ id: item?.id ?? "" });
     expect(read.readAt).not.toBeNull();
     expect(await user.api.inbox.unreadCount.query()).toEqual({ unread: 0 });
+    // Reading it again changes nothing and announces nothing twice.
+    await user.api.inbox.markRead.mutate({ id: item?.id ?? "" });
+    const reads = await h.db.privileged(async (tx) =>
+      rowsOf<{ n: string }>(
+        await tx.execute(
+          sql`select count(*) as n from notification.outbox where event->>'type' = 'vextrus.notification.delivery.read' and event->'data'->>'id' = ${item?.id ?? ""}`,
+        ),
+      ),
+    );
+    expect(Number(reads[0]?.n)).toBe(1);
     expect((await user.api.inbox.list.query({ unreadOnly: true })).items).toEqual([]);
     expect(await user.api.inbox.markAllRead.mutate()).toEqual({ marked: 0 });
     await publisher.close();

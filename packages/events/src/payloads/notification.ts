@@ -8,6 +8,8 @@ export const notificationDeliveryEvents = {
     z.looseObject({ id: z.uuid(), channel: Channel, recipient: z.string().min(1), templateKey: z.string() }),
   ),
   "vextrus.notification.delivery.sent": v1(z.looseObject({ id: z.uuid(), channel: Channel })),
+  /** The recipient read an in-app message. */
+  "vextrus.notification.delivery.read": v1(z.looseObject({ id: z.uuid(), channel: Channel })),
   "vextrus.notification.delivery.failed": v1(
     z.looseObject({ id: z.uuid(), channel: Channel, error: z.string().max(1000) }),
   ),

@@ -1,8 +1,10 @@
+import { emit } from "@vextrus/events";
 import { notFound, pageInput, pageOf } from "@vextrus/platform";
+import type { Tx } from "@vextrus/platform/db";
 import { keyset } from "@vextrus/platform/db";
 import { and, count, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { deliveries } from "../db/schema.ts";
+import { deliveries, outbox } from "../db/schema.ts";
 import type { NotifyContext } from "../deps.ts";
 
 export const ListInboxInput = z.strictObject({ unreadOnly: z.boolean().default(false), ...pageInput() });
@@ -60,6 +62,16 @@ export function unreadCount({ ctx }: { ctx: NotifyContext }) {
 
 const MESSAGE = { en: "Message", bn: "বার্তা" };
 
+/** Records the reading in the verb's transaction (the outbox), so audit sees it. */
+const announceRead = (tx: Tx, ctx: NotifyContext, id: string) =>
+  emit(tx, outbox, {
+    type: "vextrus.notification.delivery.read",
+    subject: id,
+    tenantId: ctx.tenantId,
+    actorId: ctx.principal.userId,
+    data: { id, channel: "in_app" },
+  });
+
 /** Marks one of the caller's messages read (again: it keeps the first reading time). */
 export function markRead({ ctx, input }: { ctx: NotifyContext; input: z.infer<typeof MarkReadInput> }) {
   const now = ctx.deps.clock();
@@ -80,6 +92,7 @@ export function markRead({ ctx, input }: { ctx: NotifyContext; input: z.infer<ty
       .set({ readAt: now })
       .where(eq(deliveries.id, row.id))
       .returning();
+    await announceRead(tx, ctx, row.id);
     return toMessage(updated ?? row);
   });
 }
@@ -92,6 +105,9 @@ export function markAllRead({ ctx }: { ctx: NotifyContext }) {
       .set({ readAt: now })
       .where(and(mine(ctx), isNull(deliveries.readAt)))
       .returning({ id: deliveries.id });
+    for (const row of rows) {
+      await announceRead(tx, ctx, row.id);
+    }
     return { marked: rows.length };
   });
 }
