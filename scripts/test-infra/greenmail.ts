@@ -1,16 +1,22 @@
 // Finds or starts an SMTP server for the test run. Order: TEST_SMTP_URL (with TEST_MAIL_API, a
 // GreenMail-compatible REST API to read mail back), then GreenMail standalone from its Maven Central
 // jar (cached under .cache/greenmail/) with SMTP, IMAP and its REST API on free ports.
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { errorMessage, freePort, repoRoot, run, seconds, sleep, stopProcess, tailOf } from "./process.ts";
+import { ensureJar, jarPath, type MavenJar, missingJarTools } from "./maven-jar.ts";
+import { errorMessage, freePort, seconds, sleep, stopProcess, tailOf } from "./process.ts";
 
 /** The one place the GreenMail version is chosen. */
 export const GREENMAIL_VERSION = "2.1.13";
-const ARTIFACT = `com.icegreen:greenmail-standalone:${GREENMAIL_VERSION}`;
-const jarDir = join(repoRoot, ".cache/greenmail", GREENMAIL_VERSION);
-const jarFile = join(jarDir, `greenmail-standalone-${GREENMAIL_VERSION}.jar`);
+const JAR: MavenJar = {
+  label: "GreenMail",
+  artifact: `com.icegreen:greenmail-standalone:${GREENMAIL_VERSION}`,
+  cacheName: "greenmail",
+  version: GREENMAIL_VERSION,
+  fileName: `greenmail-standalone-${GREENMAIL_VERSION}.jar`,
+};
+const jarFile = jarPath(JAR);
 
 export interface TestSmtp {
   /** `smtp://127.0.0.1:<port>` */
@@ -60,11 +66,7 @@ export async function ensureSmtp(): Promise<TestSmtp> {
     await ready(api, 10_000);
     return { url: given, api, description: `TEST_SMTP_URL=${given}`, stop: async () => {} };
   }
-  const missing = !Bun.which("java")
-    ? "no `java` on PATH (Java 17+ needed)"
-    : !existsSync(jarFile) && !Bun.which("mvn")
-      ? `no \`mvn\` on PATH and no cached jar at ${jarFile}`
-      : undefined;
+  const missing = missingJarTools(JAR);
   if (missing) {
     throw new Error(
       [
@@ -78,36 +80,10 @@ export async function ensureSmtp(): Promise<TestSmtp> {
   return startGreenMail();
 }
 
-/** Copies the GreenMail standalone jar from Maven Central into .cache/greenmail/<version>. */
-async function ensureJar(): Promise<string> {
-  if (existsSync(jarFile)) {
-    return "cached jar";
-  }
-  const started = performance.now();
-  console.log(`GreenMail: fetching ${ARTIFACT} with Maven…`);
-  const staging = join(jarDir, `tmp-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
-  const maven = await run([
-    "mvn",
-    ...["-B", "-q", "-Dstyle.color=never", "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy"],
-    `-Dartifact=${ARTIFACT}`,
-    `-DoutputDirectory=${staging}`,
-  ]);
-  const fetched = join(staging, `greenmail-standalone-${GREENMAIL_VERSION}.jar`);
-  if (maven.code !== 0 || !existsSync(fetched)) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new Error(`Maven could not fetch ${ARTIFACT}:\n${maven.output}`);
-  }
-  renameSync(fetched, jarFile);
-  rmSync(staging, { recursive: true, force: true });
-  return `jar fetched from Maven Central in ${seconds(started)}`;
-}
-
 /** Starts GreenMail on 127.0.0.1 (SMTP, IMAP, REST API; no authentication) and waits until it is ready. */
 export async function startGreenMail(): Promise<TestSmtp> {
   const started = performance.now();
-  mkdirSync(jarDir, { recursive: true });
-  const jar = await ensureJar();
+  const jar = await ensureJar(JAR);
   const runDir = mkdtempSync(join(tmpdir(), "vextrus-greenmail-"));
   // A random first choice: two runs on one machine never both try the same port and so never
   // mistake each other's GreenMail for their own.

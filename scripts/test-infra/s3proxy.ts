@@ -1,25 +1,22 @@
 // Finds or starts an S3-compatible server for the test run. Order: TEST_S3_ENDPOINT (with
 // TEST_S3_ACCESS_KEY and TEST_S3_SECRET_KEY), then S3Proxy from its Maven Central jar (cached under
 // .cache/s3proxy/) on the filesystem backend, checking SigV4 signatures like S3 does.
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { errorMessage, freePort, repoRoot, run, seconds, sleep, stopProcess, tailOf } from "./process.ts";
+import { ensureJar, jarPath, type MavenJar, missingJarTools } from "./maven-jar.ts";
+import { errorMessage, freePort, seconds, sleep, stopProcess, tailOf } from "./process.ts";
 
 /** The one place the S3Proxy version is chosen. */
 export const S3PROXY_VERSION = "4.1.0";
-const ARTIFACT = `org.gaul:s3proxy:${S3PROXY_VERSION}:jar:jar-with-dependencies`;
-const jarDir = join(repoRoot, ".cache/s3proxy", S3PROXY_VERSION);
-const jarFile = join(jarDir, `s3proxy-${S3PROXY_VERSION}-jar-with-dependencies.jar`);
+const JAR: MavenJar = {
+  label: "S3Proxy",
+  artifact: `org.gaul:s3proxy:${S3PROXY_VERSION}:jar:jar-with-dependencies`,
+  cacheName: "s3proxy",
+  version: S3PROXY_VERSION,
+  fileName: `s3proxy-${S3PROXY_VERSION}-jar-with-dependencies.jar`,
+};
+const jarFile = jarPath(JAR);
 
 export interface TestS3 {
   endpoint: string;
@@ -70,11 +67,7 @@ export async function ensureS3(): Promise<TestS3> {
       stop: async () => {},
     };
   }
-  const missing = !Bun.which("java")
-    ? "no `java` on PATH (Java 17+ needed)"
-    : !existsSync(jarFile) && !Bun.which("mvn")
-      ? `no \`mvn\` on PATH and no cached jar at ${jarFile}`
-      : undefined;
+  const missing = missingJarTools(JAR);
   if (missing) {
     throw new Error(
       [
@@ -88,36 +81,10 @@ export async function ensureS3(): Promise<TestS3> {
   return startS3Proxy();
 }
 
-/** Copies the S3Proxy jar (with its dependencies) from Maven Central into .cache/s3proxy/<version>. */
-async function ensureJar(): Promise<string> {
-  if (existsSync(jarFile)) {
-    return "cached jar";
-  }
-  const started = performance.now();
-  console.log(`S3Proxy: fetching ${ARTIFACT} with Maven…`);
-  const staging = join(jarDir, `tmp-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
-  const maven = await run([
-    "mvn",
-    ...["-B", "-q", "-Dstyle.color=never", "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy"],
-    `-Dartifact=${ARTIFACT}`,
-    `-DoutputDirectory=${staging}`,
-  ]);
-  const fetched = join(staging, `s3proxy-${S3PROXY_VERSION}-jar-with-dependencies.jar`);
-  if (maven.code !== 0 || !existsSync(fetched)) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new Error(`Maven could not fetch ${ARTIFACT}:\n${maven.output}`);
-  }
-  renameSync(fetched, jarFile);
-  rmSync(staging, { recursive: true, force: true });
-  return `jar fetched from Maven Central in ${seconds(started)}`;
-}
-
 /** Starts S3Proxy on 127.0.0.1 (filesystem backend in a temporary folder) and waits until it answers. */
 export async function startS3Proxy(): Promise<TestS3> {
   const started = performance.now();
-  mkdirSync(jarDir, { recursive: true });
-  const jar = await ensureJar();
+  const jar = await ensureJar(JAR);
   const runDir = mkdtempSync(join(tmpdir(), "vextrus-s3proxy-"));
   const port = freePort(18_080);
   const endpoint = `http://127.0.0.1:${port}`;
