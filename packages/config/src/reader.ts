@@ -1,6 +1,11 @@
-import { hostname } from "node:os";
 import type { Transport } from "@vextrus/events";
-import { type CallContext, createServiceClient, type Fetch, type Logger } from "@vextrus/platform";
+import {
+  type CallContext,
+  createServiceClient,
+  defaultReplicaId,
+  type Fetch,
+  type Logger,
+} from "@vextrus/platform";
 import { z } from "zod";
 import type { ConfigKey, ValueOf } from "./registry.ts";
 
@@ -209,7 +214,7 @@ export function createConfigReader(options: ConfigReaderOptions) {
         // cache starts empty: history has nothing to invalidate). The in-process bus has one replica.
         group:
           options.transport.kind === "kafka"
-            ? `${options.service}.config-cache.${options.replicaId ?? (hostname().replace(/[^A-Za-z0-9._-]/g, "-") || "replica")}`
+            ? `${options.service}.config-cache.${options.replicaId ?? defaultReplicaId()}`
             : `${options.service}.config-cache`,
         startAt: "latest",
         topics: CHANGE_TOPICS,

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { z } from "zod";
 import { parseTrustedProxies, type TrustedProxies } from "./client-address.ts";
 
@@ -17,6 +18,12 @@ export const TrustedProxiesSetting = z
       return z.NEVER;
     }
   });
+
+/** This machine's name as a replica id (letters, digits, dot, dash, underscore; at most 100). */
+export const defaultReplicaId = (): string =>
+  hostname()
+    .replace(/[^A-Za-z0-9._-]/g, "-")
+    .slice(0, 100) || "replica";
 
 /** Settings every service reads. A service's own `src/env.ts` extends this and parses once at boot. */
 export const ServiceEnv = z.object({
@@ -55,6 +62,13 @@ export const ServiceEnv = z.object({
     .default(5_000)
     .describe("deadline of each call to another service; past it the call is UNAVAILABLE"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  REPLICA_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, "letters, digits, dot, dash or underscore (at most 100)")
+    .default(defaultReplicaId())
+    .describe(
+      "this replica's id, stable across restarts and unique among replicas (names its cache-invalidation consumer groups)",
+    ),
 });
 
 export type ServiceEnv = z.infer<typeof ServiceEnv>;

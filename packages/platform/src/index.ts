@@ -16,7 +16,14 @@ export {
   trustNoProxy,
 } from "./client-address.ts";
 export type { RequestContext, ServiceContext, TenantContext } from "./context.ts";
-export { EnvError, readEnv, readEnvOrExit, ServiceEnv, TrustedProxiesSetting } from "./env.ts";
+export {
+  defaultReplicaId,
+  EnvError,
+  readEnv,
+  readEnvOrExit,
+  ServiceEnv,
+  TrustedProxiesSetting,
+} from "./env.ts";
 export {
   AppError,
   type Bilingual,

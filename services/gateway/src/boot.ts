@@ -41,7 +41,14 @@ export async function bootGateway(
     log.warn("no JWKS_URL or JWT_PUBLIC_KEY: rate limits key on client addresses only");
   }
   const reader = services.config
-    ? createConfigReader({ url: services.config, service: "gateway", log, transport, timeoutMs: 1_000 })
+    ? createConfigReader({
+        url: services.config,
+        service: "gateway",
+        log,
+        transport,
+        timeoutMs: 1_000,
+        replicaId: env.REPLICA_ID,
+      })
     : undefined;
   await reader?.start();
   const app = createGateway({

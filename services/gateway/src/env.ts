@@ -31,6 +31,7 @@ export const GatewayEnv = ServiceEnv.pick({
   JWKS_URL: true,
   JWT_PUBLIC_KEY: true,
   JWT_ISSUER: true,
+  REPLICA_ID: true,
 })
   .extend({
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),

@@ -1,4 +1,3 @@
-import { hostname } from "node:os";
 import { readEnvOrExit, ServiceEnv } from "@vextrus/platform";
 import { z } from "zod";
 
@@ -10,17 +9,6 @@ export const RulesEngineEnv = ServiceEnv.extend({
    * bound is the safety net if an event is late.
    */
   RULES_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
-  REPLICA_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,100}$/, "letters, digits, dot, dash or underscore (at most 100)")
-    .default(
-      hostname()
-        .replace(/[^A-Za-z0-9._-]/g, "-")
-        .slice(0, 100) || "replica",
-    )
-    .describe(
-      "this replica's id, stable across restarts and unique among replicas (names its cache-invalidation consumer group)",
-    ),
 });
 
 export type RulesEngineEnv = z.infer<typeof RulesEngineEnv>;

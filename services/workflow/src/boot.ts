@@ -32,6 +32,7 @@ export async function bootWorkflow(
     log: rt.log,
     transport: rt.transport,
     timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    replicaId: env.REPLICA_ID,
   });
   await config.start();
   const { authUrl, consumers } = knownUsersWiring(rt, env, { service: "workflow", inbox, table: knownUsers });
