@@ -15,8 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVextrusClient, type VextrusClient } from "@vextrus/client";
 import type { Subprocess } from "bun";
+import { embeddedPorts } from "./embedded-ports.ts";
 
-const SERVICES = ["gateway", "auth", "organization", "rules-engine", "workflow", "audit"] as const;
 /** Auth reloads its signing keys this often here (30 s by default): waits below outlast it. */
 const RELOAD_MS = 1_000;
 const SHUTDOWN_TIMEOUT_MS = 8_000;
@@ -29,13 +29,6 @@ const dataDir = mkdtempSync(join(tmpdir(), "vextrus-embedded-"));
 let proc: Subprocess<"ignore", "pipe", "pipe"> | undefined;
 let gatewayUrl = "";
 let stderrText: Promise<string> | undefined;
-
-async function freePort(): Promise<number> {
-  const server = Bun.serve({ port: 0, fetch: () => new Response() });
-  const port = server.port ?? 0;
-  await server.stop();
-  return port;
-}
 
 /** `promise`, or a failure naming the step if it has not settled within CALL_DEADLINE_MS. */
 async function step<T>(name: string, promise: Promise<T>): Promise<T> {
@@ -60,10 +53,7 @@ const readiness = () =>
   );
 
 beforeAll(async () => {
-  const ports: Record<string, string> = {};
-  for (const service of SERVICES) {
-    ports[`${service.toUpperCase().replace("-", "_")}_PORT`] = String(await freePort());
-  }
+  const ports = await embeddedPorts();
   // The embedded default: no DATABASE_URL or KAFKA_BROKERS, even though the test run has both.
   const { DATABASE_URL: _db, KAFKA_BROKERS: _kafka, ...inherited } = process.env;
   proc = Bun.spawn([process.execPath, "scripts/start.ts"], {

@@ -4,24 +4,13 @@
  * sign-in limit) key on the client the gateway resolved; a service bounds tRPC batches itself.
  */
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
+import { EMBEDDED_SERVICES, embeddedPorts, portVariable } from "./embedded-ports.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "vextrus-perimeter-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-const services = readdirSync(join(import.meta.dir, "..", "services"), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name);
-const portVariable = (service: string) => `${service.toUpperCase().replaceAll("-", "_")}_PORT`;
-
-async function freePort(): Promise<number> {
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = server.port ?? 0;
-  await server.stop();
-  return port;
-}
 
 /** An address of this machine that is not loopback, when it has one. */
 const lanAddress = Object.values(networkInterfaces())
@@ -55,10 +44,7 @@ async function signInAs(gateway: string, address: string): Promise<string> {
 }
 
 test("npm start: services on loopback only, per-address limits through the gateway, batches bounded at a service", async () => {
-  const ports: Record<string, string> = {};
-  for (const service of services) {
-    ports[portVariable(service)] = String(await freePort());
-  }
+  const ports = await embeddedPorts();
   const { DATABASE_URL: _db, KAFKA_BROKERS: _kafka, ...inherited } = process.env;
   const proc = Bun.spawn([process.execPath, "scripts/start.ts"], {
     env: {
@@ -87,7 +73,7 @@ test("npm start: services on loopback only, per-address limits through the gatew
     }
     expect(ready).toBe(true);
 
-    for (const service of services) {
+    for (const service of EMBEDDED_SERVICES) {
       const port = ports[portVariable(service)];
       expect(await answers(`http://127.0.0.1:${port}/health/live`)).toBe(true);
       if (lanAddress) {

@@ -8,29 +8,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVextrusClient } from "@vextrus/client";
+import { EMBEDDED_SERVICES, embeddedPorts } from "./embedded-ports.ts";
 
-const SERVICES = [
-  "gateway",
-  "auth",
-  "organization",
-  "rules-engine",
-  "workflow",
-  "audit",
-  "master-data",
-  "notification",
-  "file-storage",
-  "configuration",
-  "scheduler",
-] as const;
 const dataDir = mkdtempSync(join(tmpdir(), "vextrus-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const server = Bun.serve({ port: 0, fetch: () => new Response() });
-  const port = server.port ?? 0;
-  await server.stop();
-  return port;
-}
 
 async function startSystem(ports: Record<string, string>) {
   // The embedded default: no DATABASE_URL or KAFKA_BROKERS, even though the test run has a broker.
@@ -57,10 +38,7 @@ async function startSystem(ports: Record<string, string>) {
 }
 
 test("npm start runs every service on PGlite, stops on SIGINT and keeps its data across a restart", async () => {
-  const ports: Record<string, string> = {};
-  for (const service of SERVICES) {
-    ports[`${service.toUpperCase().replace("-", "_")}_PORT`] = String(await freePort());
-  }
+  const ports = await embeddedPorts();
   const first = await startSystem(ports);
   const anon = createVextrusClient({ url: first.gateway });
   const admin = {
@@ -103,7 +81,7 @@ test("npm start runs every service on PGlite, stops on SIGINT and keeps its data
   first.proc.kill("SIGINT");
   expect(await first.proc.exited).toBe(0);
   const stdout = await new Response(first.proc.stdout).text();
-  for (const service of SERVICES) {
+  for (const service of EMBEDDED_SERVICES) {
     expect(stdout).toContain(service);
   }
 
