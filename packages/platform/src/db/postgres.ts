@@ -173,10 +173,9 @@ export function postgresDatabase(options: PostgresOptions): Database {
     }
     const commit = conn`commit`.execute();
     if (opts.readOnly) {
-      commit.then(
-        () => conn.release(),
-        () => conn.release(),
-      );
+      const release = () => conn.release();
+      const settled: Promise<void> = commit.then(release, release).finally(() => inFlight.delete(settled));
+      inFlight.add(settled);
       return result;
     }
     try {
