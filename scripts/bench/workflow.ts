@@ -7,7 +7,10 @@
  *
  * Organization, rules-engine, workflow and the gateway run together in a second process (as in an
  * embedded start, but on PostgreSQL); this process generates the load through the gateway, then
- * directly against workflow. Rounds are interleaved and medians reported (2 noisy cores).
+ * directly against workflow. Each round also runs pgbench's simple-update (pgbench.ts) with as many
+ * clients against the same PostgreSQL: the write ceiling, printed beside. Rounds are interleaved
+ * and medians reported (2 noisy cores); server CPU per round trip from /proc.
+ *   BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONCURRENCY  shorten or lengthen the run
  */
 import { bootGateway } from "@vextrus/gateway/boot";
 import { GatewayEnv } from "@vextrus/gateway/env";
@@ -22,11 +25,12 @@ import { WorkflowEnv } from "@vextrus/workflow/env";
 import postgres from "postgres";
 import superjson from "superjson";
 import { ensurePostgres } from "../test-infra/postgres.ts";
-import { median } from "./load.ts";
+import { cpuMicros, median } from "./load.ts";
+import { preparePgbench } from "./pgbench.ts";
 
-const ROUNDS = 3;
-const SECONDS = 5;
-const CONCURRENCY = 16;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 if (process.argv[2] === "serve") {
   await serve();
@@ -73,8 +77,12 @@ async function drive() {
   const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
   const dbName = `vx_bench_workflow_${Date.now()}`;
   await admin.unsafe(`create database ${dbName}`);
+  await admin.unsafe(`create database ${dbName}_pgbench`);
   const url = new URL(pg.url);
   url.pathname = `/${dbName}`;
+  const pgbenchUrl = new URL(pg.url);
+  pgbenchUrl.pathname = `/${dbName}_pgbench`;
+  const pgbench = await preparePgbench(pgbenchUrl.toString());
   const signer = await createTestSigner();
   // BENCH_PROFILE=1 writes a markdown CPU profile of the server process into .cache/ on exit.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof-md", "--cpu-prof-dir=.cache"] : [];
@@ -94,10 +102,17 @@ async function drive() {
       await roundTrips(target, seeded, CONCURRENCY, 1);
     }
     const results: Record<string, RoundTrips[]> = { "through the gateway": [], "direct to workflow": [] };
+    const cpu: Record<string, number[]> = { "through the gateway": [], "direct to workflow": [] };
+    const tps: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, target] of Object.entries(paths)) {
-        results[name]?.push(await roundTrips(target, seeded, CONCURRENCY, SECONDS));
+      const order = Object.entries(paths);
+      for (const [name, target] of round % 2 === 0 ? order : order.reverse()) {
+        const before = cpuMicros(server.pid);
+        const result = await roundTrips(target, seeded, CONCURRENCY, SECONDS);
+        results[name]?.push(result);
+        cpu[name]?.push((cpuMicros(server.pid) - before) / Math.max(1, result.count));
       }
+      tps.push(await pgbench.simpleUpdate(CONCURRENCY, SECONDS));
     }
     console.log(
       `\nbench:workflow — start + approve round trips, ${ROUNDS} rounds × ${SECONDS} s, ${CONCURRENCY} concurrent clients, medians`,
@@ -110,13 +125,21 @@ async function drive() {
         "p99 ms": median(runs.map((r) => r.p99)).toFixed(1),
         "start p50 ms": median(runs.map((r) => r.startP50)).toFixed(1),
         "approve p50 ms": median(runs.map((r) => r.approveP50)).toFixed(1),
+        "server CPU µs/trip": Math.round(median(cpu[name] ?? [])),
         errors: runs.reduce((n, r) => n + r.errors, 0),
       })),
+    );
+    const gateway = median((results["through the gateway"] ?? []).map((r) => r.perSecond));
+    console.log(
+      `pgbench simple-update (-N, prepared, ${CONCURRENCY} clients), same PostgreSQL: ${Math.round(median(tps))} tps ` +
+        `(rounds ${tps.map((t) => Math.round(t)).join(" ")}); start + approve through the gateway: ` +
+        `${Math.round(gateway)}/s (target ≥ 1,000/s) ${gateway >= 1000 ? "✓" : "✗"}`,
     );
   } finally {
     server.kill("SIGTERM");
     await server.exited;
     await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.unsafe(`drop database if exists ${dbName}_pgbench with (force)`);
     await admin.end();
     await pg.stop();
   }
@@ -251,6 +274,7 @@ async function seed(
 }
 
 interface RoundTrips {
+  count: number;
   perSecond: number;
   p50: number;
   p99: number;
@@ -319,6 +343,7 @@ async function roundTrips(
     return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   };
   return {
+    count: total.length,
     perSecond: total.length / elapsed,
     p50: pct(total, 0.5),
     p99: pct(total, 0.99),
