@@ -81,7 +81,98 @@ function theirs(tree: Tree): RuleProperties["conditions"] {
   return { fact: tree.fact, operator: JRE_OP[tree.op], value } as unknown as RuleProperties["conditions"];
 }
 
-export function fiftyRules(): { ours: RuleDraft[]; theirs: RuleProperties[] } {
+/** A ZEN expression (GoRules' language; numbers are exact decimals there): money as a decimal literal. */
+function zen(tree: Tree): string {
+  if ("all" in tree) {
+    return `(${tree.all.map(zen).join(" and ")})`;
+  }
+  if ("any" in tree) {
+    return `(${tree.any.map(zen).join(" or ")})`;
+  }
+  const literal = (v: string | number | boolean) =>
+    typeof v === "string" && tree.fact !== "amount" ? JSON.stringify(v) : String(v);
+  const value = Array.isArray(tree.value) ? `[${tree.value.map(literal).join(", ")}]` : literal(tree.value);
+  const op = { gt: ">", gte: ">=", lt: "<", lte: "<=", eq: "==", ne: "!=", in: "in", notIn: "not in" }[
+    tree.op
+  ];
+  return `${tree.fact} ${op} ${value}`;
+}
+
+/**
+ * The floor: the rule as a plain JavaScript condition, as one would write it by hand (money compared
+ * as integer poisha, the facts' `amountPoisha`).
+ */
+function js(tree: Tree): string {
+  if ("all" in tree) {
+    return `(${tree.all.map(js).join(" && ")})`;
+  }
+  if ("any" in tree) {
+    return `(${tree.any.map(js).join(" || ")})`;
+  }
+  const fact = tree.fact === "amount" ? "f.amountPoisha" : `f.${tree.fact}`;
+  const literal = (v: string | number | boolean) =>
+    tree.fact === "amount" ? String(Math.round(Number(v) * 100)) : JSON.stringify(v);
+  if (tree.op === "in" || tree.op === "notIn") {
+    const list = (tree.value as (string | number)[]).map((v) => `${fact} === ${literal(v)}`).join(" || ");
+    return tree.op === "in" ? `(${list})` : `!(${list})`;
+  }
+  const op = { gt: ">", gte: ">=", lt: "<", lte: "<=", eq: "===", ne: "!==" }[tree.op];
+  return `${fact} ${op} ${literal(tree.value as string | number | boolean)}`;
+}
+
+/** The same 50 rules as one GoRules ZEN decision table (hit policy "collect", one expression column). */
+export function zenDecision(trees: readonly Tree[]) {
+  return {
+    nodes: [
+      { id: "in", type: "inputNode", name: "request", position: { x: 0, y: 0 } },
+      {
+        id: "table",
+        type: "decisionTableNode",
+        name: "fifty",
+        position: { x: 200, y: 0 },
+        content: {
+          hitPolicy: "collect",
+          inputs: [{ id: "when", name: "when" }],
+          outputs: [{ id: "flag", name: "flag", field: "flag" }],
+          rules: trees.map((tree, i) => ({
+            _id: `r${i}`,
+            when: zen(tree),
+            flag: JSON.stringify(`r${String(i).padStart(2, "0")}`),
+          })),
+        },
+      },
+      { id: "out", type: "outputNode", name: "response", position: { x: 400, y: 0 } },
+    ],
+    edges: [
+      { id: "e1", sourceId: "in", targetId: "table", type: "edge" },
+      { id: "e2", sourceId: "table", targetId: "out", type: "edge" },
+    ],
+  };
+}
+
+/** The floor as a function of the facts returning the flags of the matching rules, in rule order. */
+export function handWritten(trees: readonly Tree[]): (f: FloorFacts) => string[] {
+  const body = trees
+    .map((tree, i) => `  if ${js(tree)} flags.push("r${String(i).padStart(2, "0")}");`)
+    .join("\n");
+  return new Function("f", `const flags = [];\n${body}\n  return flags;`) as (f: FloorFacts) => string[];
+}
+
+export interface FloorFacts {
+  amountPoisha: number;
+  qty: number;
+  score: number;
+  category: string;
+  region: string;
+  urgent: boolean;
+}
+
+export function fiftyRules(): {
+  ours: RuleDraft[];
+  theirs: RuleProperties[];
+  zen: ReturnType<typeof zenDecision>;
+  floor: (f: FloorFacts) => string[];
+} {
   const rnd = prng(42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
   const amount = () => money(Math.floor(rnd() * 1_000_000_000));
@@ -154,12 +245,15 @@ export function fiftyRules(): { ours: RuleDraft[]; theirs: RuleProperties[] } {
       conditions: theirs(tree),
       event: { type: `r${String(i).padStart(2, "0")}` },
     })),
+    zen: zenDecision(trees),
+    floor: handWritten(trees),
   };
 }
 
 export interface FactSet {
   ours: Record<string, string | number | boolean>;
   theirs: Record<string, string | number | boolean>;
+  floor: FloorFacts;
 }
 
 export function randomFacts(count: number, seed = 7): FactSet[] {
@@ -174,6 +268,10 @@ export function randomFacts(count: number, seed = 7): FactSet[] {
       region: pick(REGIONS),
       urgent: rnd() < 0.2,
     };
-    return { ours: { ...common, amount: money(poisha) }, theirs: { ...common, amount: poisha / 100 } };
+    return {
+      ours: { ...common, amount: money(poisha) },
+      theirs: { ...common, amount: poisha / 100 },
+      floor: { ...common, amountPoisha: poisha },
+    };
   });
 }
