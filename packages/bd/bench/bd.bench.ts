@@ -1,10 +1,15 @@
 /**
  * Throughput of @vextrus/bd beside google-libphonenumber (parse with region "BD" + isValidNumber)
- * on the same mobile numbers. Several interleaved rounds; medians reported (machines are noisy).
+ * and libphonenumber-js with its `/min` metadata, on the same mobile numbers. Before timing, the
+ * three give their verdicts on generated valid AND invalid inputs (phone-verdicts.ts) — "is this a
+ * Bangladeshi mobile number, and what is its E.164 form" — and any disagreement fails the bench
+ * and is printed. Several interleaved rounds; medians reported (machines are noisy).
  * Run: bun packages/bd/bench/bd.bench.ts
  */
 import { PhoneNumberUtil } from "google-libphonenumber";
+import { parsePhoneNumberFromString } from "libphonenumber-js/min";
 import { amountInWords, BdMobile, Nid } from "../src/index.ts";
+import { compareVerdicts } from "./phone-verdicts.ts";
 
 const ROUNDS = 9;
 const ROUND_MS = 250;
@@ -49,12 +54,19 @@ const cases: Case[] = [
     inputs: mobiles,
     run: (s) => (phoneUtil.isValidNumber(phoneUtil.parse(s, "BD")) ? 1 : 0),
   },
+  {
+    name: "libphonenumber-js/min parse+isValid",
+    inputs: mobiles,
+    run: (s) => (parsePhoneNumberFromString(s, "BD")?.isValid() ? 1 : 0),
+  },
   { name: "Nid.safeParse", inputs: nids, run: (s) => (Nid.safeParse(s).success ? 1 : 0) },
   { name: 'amountInWords(_, "en")', inputs: amounts, run: (s) => amountInWords(s, "en").length },
   { name: 'amountInWords(_, "bn")', inputs: amounts, run: (s) => amountInWords(s, "bn").length },
 ];
 
-for (const c of cases.slice(0, 3)) {
+compareVerdicts(lcg(4242));
+
+for (const c of cases.slice(0, 4)) {
   const failures = c.inputs.filter((s) => c.run(s) !== 1);
   if (failures.length > 0) {
     throw new Error(`${c.name} rejected ${failures.length} inputs, e.g. ${failures[0]}`);
@@ -106,4 +118,6 @@ const ratio = ours / theirs;
 console.log(
   `\nBdMobile / libphonenumber: ${ratio.toFixed(1)}× (target ≥ ${TARGET_RATIO}×: ${ratio >= TARGET_RATIO ? "met" : "NOT met"})`,
 );
+const js = median(samples.get("libphonenumber-js/min parse+isValid") ?? []);
+console.log(`BdMobile / libphonenumber-js/min: ${(ours / js).toFixed(1)}×`);
 console.log(`(checksum ${sink})`);

@@ -101,8 +101,14 @@ const MOBILE_PREFIX = /^01[3-9]/;
 
 type MobileResult = { ok: true; e164: string } | { ok: false; code: BdCode };
 
+/** Parentheses as written around a country or area code: `(+880) 17…`, `0(17)…`. */
+const PARENTHESES = /[()]/g;
+
 function readMobile(input: string): MobileResult {
-  const s = compactDigits(input, true);
+  const s = compactDigits(
+    input.includes("(") || input.includes(")") ? input.replace(PARENTHESES, " ") : input,
+    true,
+  );
   let national: string;
   if (s === null) {
     return { ok: false, code: "bd.mobile.format" };

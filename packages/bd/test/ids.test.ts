@@ -149,6 +149,8 @@ describe("BdMobile", () => {
       "০১৭১২৩৪৫৬৭৮",
       "+৮৮০১৭১২৩৪৫৬৭৮",
       "+88 01712345678",
+      "(+880) 17 1234 5678",
+      "(017) 1234-5678",
     ]) {
       expect(BdMobile.parse(input)).toBe("+8801712345678");
     }
@@ -171,6 +173,7 @@ describe("BdMobile", () => {
     expect(codes(BdMobile, "+880171234567")).toEqual(["bd.mobile.length"]);
     expect(codes(BdMobile, "0")).toEqual(["bd.mobile.length"]);
     expect(codes(BdMobile, "1712345678")).toEqual(["bd.mobile.format"]);
+    expect(codes(BdMobile, "(+880) 17 1234 56a")).toEqual(["bd.mobile.format"]);
     expect(codes(BdMobile, "+4401712345678")).toEqual(["bd.mobile.format"]);
     expect(codes(BdMobile, "00441712345678")).toEqual(["bd.mobile.format"]);
     expect(codes(BdMobile, "017 1234 567a")).toEqual(["bd.mobile.format"]);
