@@ -33,6 +33,7 @@ import { bootScheduler } from "@vextrus/scheduler/boot";
 import { SchedulerEnv } from "@vextrus/scheduler/env";
 import { bootWorkflow } from "@vextrus/workflow/boot";
 import { WorkflowEnv } from "@vextrus/workflow/env";
+import { ensureConsoleBuilt } from "./console-build.ts";
 import { ROUTE_NAMES } from "./route-names.ts";
 
 /**
@@ -58,7 +59,11 @@ const rulesPort = readEnvOrExit(RulesEngineEnv, envFor("rules-engine")).PORT;
 const workflowPort = readEnvOrExit(WorkflowEnv, envFor("workflow")).PORT;
 const masterDataPort = readEnvOrExit(MasterDataEnv, envFor("master-data")).PORT;
 const configPort = readEnvOrExit(ConfigurationEnv, envFor("configuration")).PORT;
-const gatewayPort = readEnvOrExit(GatewayEnv, envFor("gateway")).PORT;
+const gatewayEnv = readEnvOrExit(GatewayEnv, envFor("gateway"));
+const gatewayPort = gatewayEnv.PORT;
+if (gatewayEnv.CONSOLE_DIR && process.env.CONSOLE_DIR === undefined) {
+  await ensureConsoleBuilt();
+}
 // The scheduler asks auth for tenant-scoped tokens with a secret only the two share; one process,
 // so a random one per start unless set.
 const serviceTokenSecret = process.env.SERVICE_TOKEN_SECRET ?? randomBytes(32).toString("hex");
@@ -162,6 +167,9 @@ stopOnSignal(parts, log, common.SHUTDOWN_TIMEOUT_MS);
 console.log("\nVextrus is running:");
 for (const service of [gateway, ...services]) {
   console.log(`  ${service.name.padEnd(14)} ${service.url}  (/trpc, /health/ready, /metrics)`);
+}
+if (gatewayEnv.CONSOLE_DIR) {
+  console.log(`  console        ${gateway.url}  (the web app, from ${gatewayEnv.CONSOLE_DIR})`);
 }
 console.log(
   `  database       ${pglite ? `embedded PGlite in ${common.DATA_DIR}/pglite` : "PostgreSQL from DATABASE_URL"}`,

@@ -2,6 +2,7 @@ import { type Logger, localeFromHeader, RateLimiter, type TokenVerifier } from "
 import { Hono } from "hono";
 import pkg from "../package.json" with { type: "json" };
 import { requestIdFrom } from "./caller.ts";
+import { consoleFiles } from "./console.ts";
 import { createCors } from "./cors.ts";
 import { errorItem, gatewayInternal } from "./errors.ts";
 import { forwardFileContent } from "./file-content.ts";
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   tenantLimits?: TenantLimits | undefined;
   /** Where rate-limit refusals go as events (the security trail); none: only /metrics counts them. */
   refusals?: RefusalReporter;
+  /** The built console (apps/console/dist) served at `/`; none: the gateway answers the API only. */
+  consoleDir?: string | undefined;
 }
 
 type GatewayEnv = { Variables: { requestId: string } };
@@ -53,7 +56,7 @@ function isTrpc(url: string): boolean {
 
 /**
  * The gateway's HTTP app: /trpc routed to the services, CORS, rate limits, /health, /health/ready
- * (every service's readiness) and /metrics. No side effects: tests build it with real services.
+ * (every service's readiness), /metrics, and the console's static files at `/` (console.ts). No side effects: tests build it with real services.
  * /trpc/* has one path: `handleTrpc`, which Bun's router hands it to (`bunRoutes`) past Hono, and
  * which `fetch` calls too when served without Bun's router; CORS, when configured, is applied there
  * and by the same `cors.ts` to Hono's routes.
@@ -178,6 +181,11 @@ export function createGateway(options: GatewayOptions) {
     c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
   );
 
+  // Last, so every route above wins: the console's files, and index.html for its screens.
+  if (options.consoleDir) {
+    const files = consoleFiles(options.consoleDir);
+    app.on(["GET", "HEAD"], "*", async (c) => (await files(c.req.raw)) ?? c.notFound());
+  }
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "No such route" } }, 404));
   app.onError((error, c) => internalError(error, c.req.raw, c.get("requestId") ?? ""));
   return {

@@ -63,6 +63,7 @@ export async function bootGateway(
     maxBatchSize: env.MAX_BATCH_SIZE,
     maxBodyBytes: env.MAX_BODY_BYTES,
     refusals,
+    consoleDir: env.CONSOLE_DIR || undefined,
     verifyToken,
     tenantLimits: reader ? configuredTenantLimits(reader, env.MAX_BATCH_SIZE, log) : undefined,
   });

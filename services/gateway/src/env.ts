@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { MAX_BATCH_CALLS, readEnvOrExit, ServiceEnv } from "@vextrus/platform";
 import { z } from "zod";
 
@@ -19,6 +20,9 @@ export const ServiceUrls = z
     }
     return table;
   });
+
+/** Where `npm install` builds the console in this repository. */
+const BUILT_CONSOLE = fileURLToPath(new URL("../../../apps/console/dist", import.meta.url));
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
@@ -46,6 +50,10 @@ export const GatewayEnv = ServiceEnv.pick({
           .filter((origin) => origin !== ""),
       )
       .describe("allowed browser origins, comma separated, or * for any; empty = no CORS"),
+    CONSOLE_DIR: z
+      .string()
+      .default(BUILT_CONSOLE)
+      .describe("the built console served at /; empty: serve the API only"),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(10_000),
     /** Token buckets: requests per second refilled, and the burst a bucket holds. 0 turns a limit off. */
     RATE_LIMIT_TENANT_PER_SECOND: count(100),
