@@ -59,3 +59,35 @@ export function serviceEnvironment(
       ]);
   return Object.fromEntries(pairs.map(([key, value]) => [key, interpolate(value, vars)]));
 }
+
+/** The secrets a compose service mounts (short `- name` or long `- source: name` syntax). */
+export function serviceSecrets(name: string): string[] {
+  const list = child(compose, "services")[name];
+  const raw = isNode(list) ? list.secrets : undefined;
+  return (Array.isArray(raw) ? raw : []).map((entry) =>
+    isNode(entry) ? String(entry.source) : String(entry),
+  );
+}
+
+/** Compose mounts secret `x` at /run/secrets/x; tests stand a folder of files in for /run/secrets. */
+export function secretsAt(env: Record<string, string>, dir: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [key, value.replace(/^\/run\/secrets\//, `${dir}/`)]),
+  );
+}
+
+/** Runs ops/compose/init-secrets.sh into `dir` (as an operator does before `docker compose up`). */
+export async function initSecrets(dir: string): Promise<void> {
+  const proc = Bun.spawn(["sh", join(repoRoot, "ops/compose/init-secrets.sh"), dir], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) {
+    throw new Error(`ops/compose/init-secrets.sh exited with ${code}: ${out}${err}`);
+  }
+}

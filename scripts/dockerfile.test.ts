@@ -6,12 +6,12 @@
  * image's own HEALTHCHECK passes.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@vextrus/platform/testing";
 import type { Subprocess } from "bun";
-import { child, compose, isNode, serviceEnvironment, strings } from "./compose.ts";
+import { child, compose, isNode, secretsAt, serviceEnvironment, strings } from "./compose.ts";
 import { buildWithoutEngine, installInputs, type StageResult } from "./dockerfile.ts";
 import { freePort, isRoot, repoRoot, sleep } from "./test-infra/process.ts";
 
@@ -80,7 +80,7 @@ describe("the image, built by replaying the Dockerfile", () => {
   let db: TestDatabase;
   /** A loopback port for every compose service built from the Dockerfile (stands for its compose host name). */
   const ports: Record<string, number> = Object.fromEntries(built.map(({ name }) => [name, freePort(0, [0])]));
-  const secrets = { secret: `${Bun.randomUUIDv7()}${Bun.randomUUIDv7()}` };
+  const secret = `${Bun.randomUUIDv7()}${Bun.randomUUIDv7()}`;
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), "vx-image-"));
@@ -100,6 +100,7 @@ describe("the image, built by replaying the Dockerfile", () => {
       chmodSync(dir, 0o755);
     }
     db = await createTestDatabase("image");
+    writeSecrets();
   }, 300_000);
 
   afterAll(async () => {
@@ -134,18 +135,12 @@ describe("the image, built by replaying the Dockerfile", () => {
     expect(existsSync(join(app, "services/gateway/src/main.ts"))).toBe(true);
   });
 
-  /** Compose's environment of a service, pointed at this test's servers; other services are unreachable. */
+  /** Compose's environment of a service, pointed at this test's servers, its secrets at `secrets`. */
   function environment(name: string): Record<string, string> {
-    const vars = {
-      VEXTRUS_SIGNING_KEY_SECRET: secrets.secret,
-      VEXTRUS_SERVICE_TOKEN_SECRET: secrets.secret,
-    };
-    const env = serviceEnvironment(name, vars);
-
+    const env = secretsAt(serviceEnvironment(name, {}), join(out, "secrets"));
     const mapped: Record<string, string> = {};
     for (const [key, value] of Object.entries(env)) {
       mapped[key] = value
-        .replace(/postgres:\/\/[^@\s]+@postgres:5432\/vextrus/g, db.url)
         .replace(/\bkafka:9092\b/g, process.env.KAFKA_BROKERS ?? "")
         .replace(/^http:\/\/s3:\d+$/, process.env.TEST_S3_ENDPOINT ?? "")
         .replace(/^smtp:\/\/mail:\d+$/, process.env.TEST_SMTP_URL ?? "")
@@ -158,9 +153,23 @@ describe("the image, built by replaying the Dockerfile", () => {
     }
     if ("S3_ACCESS_KEY_ID" in mapped) {
       mapped.S3_ACCESS_KEY_ID = process.env.TEST_S3_ACCESS_KEY ?? "";
-      mapped.S3_SECRET_ACCESS_KEY = process.env.TEST_S3_SECRET_KEY ?? "";
     }
     return { ...mapped, HOST: "127.0.0.1" };
+  }
+
+  /** The compose secrets, with this test's values (the database, S3 server and random keys). */
+  function writeSecrets(): void {
+    const dir = join(out, "secrets");
+    mkdirSync(dir, { mode: 0o755 });
+    const values: Record<string, string> = {
+      database_url: db.url,
+      s3_secret_key: process.env.TEST_S3_SECRET_KEY ?? "",
+      signing_key_secret: secret,
+      service_token_secret: secret,
+    };
+    for (const [name, value] of Object.entries(values)) {
+      writeFileSync(join(dir, name), `${value}\n`, { mode: 0o644 });
+    }
   }
 
   /** argv as the image's `bun` user would run it: unprivileged (nobody) when the tests run as root. */

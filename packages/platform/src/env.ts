@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { z } from "zod";
 import { parseTrustedProxies, type TrustedProxies } from "./client-address.ts";
@@ -80,11 +81,43 @@ export class EnvError extends Error {
   }
 }
 
+/**
+ * Docker and compose secrets: `NAME_FILE=/run/secrets/name` stands for `NAME` = that file's content (one
+ * trailing newline dropped), so a secret need not sit in the environment. Both set, or an unreadable
+ * file, is a problem named after the variable.
+ */
+export function withSecretFiles(source: Record<string, string | undefined>): {
+  values: Record<string, string | undefined>;
+  problems: string[];
+} {
+  const values = { ...source };
+  const problems: string[] = [];
+  for (const [key, path] of Object.entries(source)) {
+    const name = key.endsWith("_FILE") ? key.slice(0, -"_FILE".length) : "";
+    if (name === "" || path === undefined || path === "") {
+      continue;
+    }
+    if (source[name] !== undefined && source[name] !== "") {
+      problems.push(`${key}: set either ${name} or ${key}, not both`);
+      continue;
+    }
+    try {
+      values[name] = readFileSync(path, "utf8").replace(/\r?\n$/, "");
+    } catch (error) {
+      problems.push(
+        `${key}: cannot read ${path} (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+  }
+  return { values, problems };
+}
+
 /** Parses a settings object; throws EnvError naming each bad or missing variable. */
-export function readEnv<T extends z.ZodType>(
-  schema: T,
-  source: Record<string, string | undefined>,
-): z.infer<T> {
+export function readEnv<T extends z.ZodType>(schema: T, raw: Record<string, string | undefined>): z.infer<T> {
+  const { values: source, problems: fileProblems } = withSecretFiles(raw);
+  if (fileProblems.length > 0) {
+    throw new EnvError(fileProblems);
+  }
   const result = schema.safeParse(source);
   if (result.success) {
     return result.data;
