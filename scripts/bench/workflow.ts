@@ -15,6 +15,7 @@
 import { createTestSigner } from "@vextrus/platform/testing";
 import postgres from "postgres";
 import { ensurePostgres } from "../test-infra/postgres.ts";
+import { dbActivity } from "./db-activity.ts";
 import { cpuMicros, median } from "./load.ts";
 import { preparePgbench } from "./pgbench.ts";
 import { call, readyUrls, type Seeded, seed, serveWorkflowStack } from "./workflow-seed.ts";
@@ -91,6 +92,19 @@ async function drive() {
       `pgbench simple-update (-N, prepared, ${CONCURRENCY} clients), same PostgreSQL: ${Math.round(median(tps))} tps ` +
         `(rounds ${tps.map((t) => Math.round(t)).join(" ")}); start + approve through the gateway: ` +
         `${Math.round(gateway)}/s (target ≥ 1,000/s) ${gateway >= 1000 ? "✓" : "✗"}`,
+    );
+    // What one round trip costs the database, measured alone (one client, direct to workflow), once
+    // the load's last calls and the relays have settled.
+    await Bun.sleep(5000);
+    const activity = dbActivity(url.toString());
+    const before = await activity.snapshot();
+    const alone = await roundTrips(paths["direct to workflow"], seeded, 1, Math.min(SECONDS, 3));
+    await Bun.sleep(2000);
+    const after = await activity.snapshot();
+    await activity.close();
+    console.log(
+      `one start + approve, alone (${alone.count} of them, relays drained): ` +
+        `\n  ${activity.describe(before, after, alone.count)}`,
     );
   } finally {
     server.kill("SIGTERM");
