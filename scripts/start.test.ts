@@ -77,7 +77,7 @@ test("npm start runs every service on PGlite, stops on SIGINT and keeps its data
     expectedVersion: 0,
   });
   const metrics = await (await fetch(`http://127.0.0.1:${ports.ORGANIZATION_PORT}/metrics`)).text();
-  expect(metrics).toMatch(/vextrus_organization_tenants_total\{[^}]*status="active"[^}]*\} 1/);
+  expect(metrics).toMatch(/vextrus_organization_tenants\{[^}]*status="active"[^}]*\} 1/);
   first.proc.kill("SIGINT");
   expect(await first.proc.exited).toBe(0);
   const stdout = await new Response(first.proc.stdout).text();

@@ -89,12 +89,26 @@ export function startRelay(options: RelayOptions): Relay {
     );
     return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
   };
+  const oldestUnsentAge = async () => {
+    const result = await db.privileged((tx) =>
+      tx.execute(
+        sql`select coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as s from ${outbox} where sent_at is null`,
+      ),
+    );
+    return Number(rowsOf<{ s: number | string }>(result)[0]?.s ?? 0);
+  };
   if (options.registry) {
     registerCollectedGauge(
       options.registry,
       "vextrus_events_outbox_backlog",
       "Outbox events not yet published",
       countUnsent,
+    );
+    registerCollectedGauge(
+      options.registry,
+      "vextrus_events_outbox_oldest_age_seconds",
+      "Age of the oldest outbox event not yet published (0 when none waits)",
+      oldestUnsentAge,
     );
   }
 

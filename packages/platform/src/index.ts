@@ -51,7 +51,7 @@ export {
 } from "./input.ts";
 export { type Locale, localeFromHeader } from "./locale.ts";
 export { createLogger, errorFields, type LogFields, type Logger } from "./log.ts";
-export { createMetrics, type Metrics } from "./metrics.ts";
+export { createMetrics, type Metrics, recordReadiness } from "./metrics.ts";
 export {
   type CursorKey,
   decodeCursor,

@@ -7,7 +7,7 @@ import { AppError } from "./errors.ts";
 import { checkAll, type HealthCheck } from "./health.ts";
 import { localeFromHeader } from "./locale.ts";
 import type { Logger } from "./log.ts";
-import type { Metrics } from "./metrics.ts";
+import { type Metrics, recordReadiness } from "./metrics.ts";
 import { traceparentOf } from "./trace.ts";
 import { logUnmappedFailures } from "./trpc.ts";
 import { batchTooLargeText, MAX_BATCH_CALLS, wireError } from "./wire-error.ts";
@@ -121,6 +121,7 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
     });
   });
   app.get("/metrics", async (c) => {
+    recordReadiness(options.metrics, await checkAll(options.checks));
     const body = await options.metrics.registry.metrics();
     return c.body(body, 200, { "content-type": options.metrics.registry.contentType });
   });

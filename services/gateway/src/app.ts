@@ -1,4 +1,10 @@
-import { type Logger, localeFromHeader, RateLimiter, type TokenVerifier } from "@vextrus/platform";
+import {
+  type Logger,
+  localeFromHeader,
+  RateLimiter,
+  recordReadiness,
+  type TokenVerifier,
+} from "@vextrus/platform";
 import { Hono } from "hono";
 import pkg from "../package.json" with { type: "json" };
 import { requestIdFrom } from "./caller.ts";
@@ -177,9 +183,10 @@ export function createGateway(options: GatewayOptions) {
   // Small files sent through the front door, streamed on to file-storage (presigned URLs otherwise).
   const fileContent = forwardFileContent(table, options.log);
   app.put("/files/:fileId/content", (c) => fileContent(c.req.raw, c.req.param("fileId"), c.get("requestId")));
-  app.get("/metrics", async (c) =>
-    c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType }),
-  );
+  app.get("/metrics", async (c) => {
+    recordReadiness(metrics, await checkServices(table));
+    return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
+  });
 
   // Last, so every route above wins: the console's files, and index.html for its screens.
   if (options.consoleDir) {

@@ -4,8 +4,8 @@ import { countTenantsByStatus } from "./domain/gauges.ts";
 
 /** Business metrics of the organization service, registered on the service's own registry. */
 export function createOrganizationMetrics(registry: Registry, db: Database) {
-  const tenantsTotal = new Gauge({
-    name: "vextrus_organization_tenants_total",
+  const tenants = new Gauge({
+    name: "vextrus_organization_tenants",
     help: "Tenants by status",
     labelNames: ["status"] as const,
     registers: [registry],
@@ -27,7 +27,7 @@ export function createOrganizationMetrics(registry: Registry, db: Database) {
     help: "Departments created by this process",
     registers: [registry],
   });
-  return { tenantsTotal, tenantsCreated, departmentsCreated };
+  return { tenants, tenantsCreated, departmentsCreated };
 }
 
 export type OrganizationMetrics = ReturnType<typeof createOrganizationMetrics>;

@@ -307,6 +307,7 @@ test("sent rows are pruned after the retention period; the backlog is a metric",
     expect(await gone()).toBe(true);
     const text = await metrics.registry.metrics();
     expect(text).toContain('vextrus_events_outbox_backlog{service="organization"} 0');
+    expect(text).toContain('vextrus_events_outbox_oldest_age_seconds{service="organization"} 0');
     expect(text).toMatch(/vextrus_events_published_total\{service="organization"\} [1-9]/);
   } finally {
     await relay.stop();

@@ -122,7 +122,7 @@ describe("metrics", () => {
     );
     expect(text).toContain('route="/trpc/(unknown)"');
     expect(text).not.toContain("no.such.procedure.xyz");
-    expect(text).toMatch(/vextrus_organization_tenants_total\{[^}]*status="active"[^}]*\} [1-9]/);
+    expect(text).toMatch(/vextrus_organization_tenants\{[^}]*status="active"[^}]*\} [1-9]/);
     expect(text).toMatch(/vextrus_organization_tenants_created_total\{[^}]*\} 1/);
   });
 });
