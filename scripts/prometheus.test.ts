@@ -57,7 +57,7 @@ function definedMetrics(): Definition[] {
   for (const file of files) {
     const text = readFileSync(join(repoRoot, file), "utf8");
     for (const match of text.matchAll(
-      /new (Counter|Gauge|Histogram|Summary)\(\{\s*name:\s*"([^"]+)"([^]*?)\}\)/g,
+      /new (Counter|Gauge|Histogram|Summary)\(\{\s*name:\s*"([^"]+)"([\s\S]*?)\}\)/g,
     )) {
       const labels = /labelNames:\s*\[([^\]]*)\]/.exec(match[3] ?? "")?.[1] ?? "";
       found.push({
