@@ -20,7 +20,7 @@ import {
   strings,
 } from "./compose.ts";
 import { dockerignore } from "./dockerfile.ts";
-import { ROUTE_NAMES } from "./route-names.ts";
+import { routesOf } from "./route-names.ts";
 import { KAFKA_VERSION } from "./test-infra/kafka.ts";
 import { repoRoot } from "./test-infra/process.ts";
 
@@ -192,7 +192,7 @@ test("the gateway routes by the client's router keys, each to that service's own
   const expected = Object.fromEntries(
     serviceFolders
       .filter((name) => name !== "gateway")
-      .map((name) => [ROUTE_NAMES[name] ?? name, `http://${name}:${PORTS[name]}`]),
+      .flatMap((name) => routesOf(name, `http://${name}:${PORTS[name]}`)),
   );
   expect(routes).toEqual(expected);
   expect(Object.keys(routes).sort()).toEqual(Object.keys(CLIENT_ROUTER_KEYS).sort());

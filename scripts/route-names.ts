@@ -8,3 +8,19 @@ export const ROUTE_NAMES: Readonly<Record<string, string>> = {
   "file-storage": "files",
   configuration: "config",
 };
+
+/**
+ * Services answering more than one name: each name has a base URL of its own under the service
+ * (`imports.create` → `<import-export>/imports/trpc/create`).
+ */
+export const SERVICE_NAMESPACES: Readonly<Record<string, readonly string[]>> = {
+  "import-export": ["imports", "exports"],
+};
+
+/** The gateway's table entries of a service folder at `url`: `[name, base URL]` for each name it answers. */
+export function routesOf(folder: string, url: string): [string, string][] {
+  const namespaces = SERVICE_NAMESPACES[folder];
+  return namespaces
+    ? namespaces.map((name) => [name, `${url}/${name}`])
+    : [[ROUTE_NAMES[folder] ?? folder, url]];
+}

@@ -19,6 +19,8 @@ import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
 import { bootGateway } from "@vextrus/gateway/boot";
 import { GatewayEnv } from "@vextrus/gateway/env";
+import { bootImportExport } from "@vextrus/import-export/boot";
+import { ImportExportEnv } from "@vextrus/import-export/env";
 import { bootMasterData } from "@vextrus/master-data/boot";
 import { MasterDataEnv } from "@vextrus/master-data/env";
 import { bootNotification } from "@vextrus/notification/boot";
@@ -34,7 +36,7 @@ import { SchedulerEnv } from "@vextrus/scheduler/env";
 import { bootWorkflow } from "@vextrus/workflow/boot";
 import { WorkflowEnv } from "@vextrus/workflow/env";
 import { ensureConsoleBuilt } from "./console-build.ts";
-import { ROUTE_NAMES } from "./route-names.ts";
+import { routesOf } from "./route-names.ts";
 
 /**
  * Every service reads the same environment here; only its port variable differs. Services listen on
@@ -59,6 +61,7 @@ const rulesPort = readEnvOrExit(RulesEngineEnv, envFor("rules-engine")).PORT;
 const workflowPort = readEnvOrExit(WorkflowEnv, envFor("workflow")).PORT;
 const masterDataPort = readEnvOrExit(MasterDataEnv, envFor("master-data")).PORT;
 const configPort = readEnvOrExit(ConfigurationEnv, envFor("configuration")).PORT;
+const filesPort = readEnvOrExit(FileStorageEnv, envFor("file-storage")).PORT;
 const gatewayEnv = readEnvOrExit(GatewayEnv, envFor("gateway"));
 const gatewayPort = gatewayEnv.PORT;
 if (gatewayEnv.CONSOLE_DIR && process.env.CONSOLE_DIR === undefined) {
@@ -130,6 +133,21 @@ const services = [
     readEnvOrExit(ConfigurationEnv, envFor("configuration", { JWKS_URL: jwksUrl })),
     shared,
   ),
+  // Spreadsheets in and out of master-data, files in file storage; its jobs act for their creator
+  // with tokens from auth (the same one-process secret as the scheduler's).
+  await bootImportExport(
+    readEnvOrExit(
+      ImportExportEnv,
+      envFor("import-export", {
+        JWKS_URL: jwksUrl,
+        MASTER_DATA_URL: process.env.MASTER_DATA_URL ?? local(masterDataPort),
+        FILES_URL: process.env.FILES_URL ?? local(filesPort),
+        AUTH_URL: process.env.AUTH_URL ?? local(authPort),
+        SERVICE_TOKEN_SECRET: serviceTokenSecret,
+      }),
+    ),
+    shared,
+  ),
   // Jobs run on the same PGlite (or DATABASE_URL); procedure targets go through the gateway.
   await bootScheduler(
     readEnvOrExit(
@@ -145,7 +163,7 @@ const services = [
   ),
 ];
 // The gateway names services as callers see them: `rules.evaluate`, `masterData.parties.list`.
-const routes = Object.fromEntries(services.map((s) => [ROUTE_NAMES[s.name] ?? s.name, s.url]));
+const routes = Object.fromEntries(services.flatMap((s) => routesOf(s.name, s.url)));
 const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway", { JWKS_URL: jwksUrl })), {
   services: routes,
   log,

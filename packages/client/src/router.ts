@@ -12,6 +12,7 @@ import type { AuditRouter } from "@vextrus/audit/router";
 import type { AuthRouter } from "@vextrus/auth/router";
 import type { ConfigurationRouter } from "@vextrus/configuration/router";
 import type { FileStorageRouter } from "@vextrus/file-storage/router";
+import type { ExportsRouter, ImportsRouter } from "@vextrus/import-export/router";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
 import type { NotificationRouter } from "@vextrus/notification/router";
 import type { OrganizationRouter } from "@vextrus/organization/router";
@@ -31,6 +32,9 @@ export type VextrusServices = {
   files: FileStorageRouter;
   config: ConfigurationRouter;
   scheduler: SchedulerRouter;
+  /** import-export answers two names. */
+  imports: ImportsRouter;
+  exports: ExportsRouter;
 };
 
 /**

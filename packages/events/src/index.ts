@@ -23,6 +23,7 @@ export {
   type EmitInput,
   EventContractError,
   emit,
+  emitMany,
   findSecretField,
   type InboxTable,
   inboxTable,

@@ -178,3 +178,30 @@ export async function emit<T extends EventType>(tx: Tx, outbox: OutboxTable, inp
     select pg_notify(${outboxChannel(outbox)}, '') from row`);
   return event;
 }
+
+/**
+ * emit() for many events of one transaction (a batch import): one multi-row insert and one wake-up
+ * instead of a round trip per event. Each event is validated as emit() validates it.
+ */
+export async function emitMany<T extends EventType>(
+  tx: Tx,
+  outbox: OutboxTable,
+  inputs: readonly EmitInput<T>[],
+) {
+  const built = inputs.map((input) => buildEvent(input));
+  if (built.length === 0) {
+    return [];
+  }
+  const values = built.map(
+    ({ topic, key, event }) =>
+      sql`(${event.id}, ${event.tenantid}, ${topic}, ${key}, ${JSON.stringify(event)}::json)`,
+  );
+  await tx.execute(sql`
+    with rows as (
+      insert into ${outbox} (id, tenant_id, topic, key, event)
+      values ${sql.join(values, sql`, `)}
+      returning 1
+    )
+    select pg_notify(${outboxChannel(outbox)}, '') where exists (select 1 from rows)`);
+  return built.map((b) => b.event);
+}

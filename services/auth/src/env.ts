@@ -61,7 +61,7 @@ export const AuthEnv = ServiceEnv.extend({
     .min(32)
     .optional()
     .describe(
-      "shared with the scheduler only: it asks POST /service-tokens for tenant-scoped tokens; unset: no route",
+      "shared with the scheduler and import-export only: they ask POST /service-tokens for tenant-scoped tokens; unset: no route",
     ),
   SIGNING_KEY_SECRET: z
     .string()

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AuthDeps } from "./deps.ts";
 import { signOnBehalf } from "./domain/tokens.ts";
 
-/** The route a trusted service (the scheduler) asks for a tenant-scoped token on. */
+/** The route a trusted service (the scheduler, import-export) asks for a tenant-scoped token on. */
 export const SERVICE_TOKENS_PATH = "/service-tokens";
 
 const Request = z.object({
@@ -12,8 +12,8 @@ const Request = z.object({
   /** Whom the token acts for (a scheduled job's creator). */
   userId: z.uuid(),
   permissions: z.array(z.string().min(1).max(120)).max(50),
-  /** The calling service (only the scheduler asks). */
-  service: z.enum(["scheduler"]),
+  /** The calling service: the scheduler (jobs), import-export (imports resumed after a restart). */
+  service: z.enum(["scheduler", "import-export"]),
 });
 
 const same = (a: string, b: string) => {
@@ -25,7 +25,7 @@ const same = (a: string, b: string) => {
 /**
  * `POST /service-tokens` with `Authorization: Bearer <SERVICE_TOKEN_SECRET>`: a one-minute access
  * token for `{ tenantId, userId, permissions }`. Whoever holds the secret may act as any user of any
- * tenant, like whoever holds the signing keys: it is shared only with the scheduler. Without the
+ * tenant, like whoever holds the signing keys: it is shared only with the scheduler and import-export. Without the
  * secret configured the route does not exist (404); a wrong secret is 401.
  */
 export function serviceTokenRoute(

@@ -121,6 +121,7 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     expectedVersion: (await api.auth.users.get.query({ id: registered.user.id })).version,
   });
   const message = await seedMessage(api, marker);
+  const { imported, exported } = await seedSpreadsheets(api, marker);
   /** Entity name (as the input generator names them) → this tenant's id of one. */
   const ids: Record<string, string> = {
     tenant: registered.tenant.id,
@@ -149,6 +150,8 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     costCentre: costCentre.id,
     job: job.id,
     message: message.id,
+    import: imported.id,
+    export: exported.id,
   };
   return {
     marker,
@@ -250,6 +253,45 @@ async function seedFile(api: VextrusClient, marker: string, processId: string) {
     throw new Error(`${marker}: the seeded file's upload answered ${put.status}`);
   }
   return api.files.completeUpload.mutate({ fileId: granted.file.id });
+}
+
+/** An import previewed (not applied) and an export written, each waited for: nothing of them runs later. */
+async function seedSpreadsheets(api: VextrusClient, marker: string) {
+  const bytes = new TextEncoder().encode(`name,roles\r\n${marker} Imported Traders,customer\r\n`);
+  const granted = await api.files.createUpload.mutate({
+    fileName: `${marker} parties.csv`,
+    contentType: "text/csv",
+    size: bytes.length,
+    sha256: new Bun.CryptoHasher("sha256").update(bytes).digest("hex"),
+  });
+  const target = granted.upload.parts[0];
+  const put = await fetch(target?.url ?? "", { method: "PUT", body: bytes, headers: target?.headers });
+  if (!put.ok) {
+    throw new Error(`${marker}: the seeded spreadsheet's upload answered ${put.status}`);
+  }
+  const file = await api.files.completeUpload.mutate({ fileId: granted.file.id });
+  const started = await api.imports.create.mutate({ entity: "party", fileId: file.id, mode: "create" });
+  const queued = await api.exports.create.mutate({
+    entity: "party",
+    format: "csv",
+    filter: { search: marker },
+  });
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const [imported, exported] = await Promise.all([
+      api.imports.get.query({ id: started.id }),
+      api.exports.get.query({ id: queued.id }),
+    ]);
+    if (imported.status === "ready" && exported.status === "done") {
+      return { imported, exported };
+    }
+    if (imported.status === "failed" || exported.status === "failed" || Date.now() > until) {
+      throw new Error(
+        `${marker}: the seeded import (${imported.status}) or export (${exported.status}) did not finish`,
+      );
+    }
+    await Bun.sleep(100);
+  }
 }
 
 export type SeededTenant = Awaited<ReturnType<typeof seedTenant>>;

@@ -11,6 +11,8 @@ import { ConfigurationEnv } from "@vextrus/configuration/env";
 import { createInProcessBus, type InProcessBus, type Transport } from "@vextrus/events";
 import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
+import { bootImportExport } from "@vextrus/import-export/boot";
+import { ImportExportEnv } from "@vextrus/import-export/env";
 import { bootMasterData } from "@vextrus/master-data/boot";
 import { MasterDataEnv } from "@vextrus/master-data/env";
 import { bootNotification } from "@vextrus/notification/boot";
@@ -145,7 +147,16 @@ function filesEnv(label: string): Record<string, string> {
 
 /** Rules-engine, workflow, audit, master-data, notification, file-storage or configuration: its own database, tokens checked against auth's JWKS. */
 async function startDownstream(
-  name: "rules" | "workflow" | "audit" | "masterData" | "notification" | "files" | "config" | "scheduler",
+  name:
+    | "rules"
+    | "workflow"
+    | "audit"
+    | "masterData"
+    | "notification"
+    | "files"
+    | "config"
+    | "scheduler"
+    | "importExport",
   label: string,
   jwksUrl: string,
   bus: Transport,
@@ -171,7 +182,9 @@ async function startDownstream(
                 ? await bootScheduler({ ...SchedulerEnv.parse(common), PORT: 0 }, shared)
                 : name === "notification"
                   ? await bootNotification({ ...NotificationEnv.parse(common), PORT: 0 }, shared)
-                  : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
+                  : name === "importExport"
+                    ? await bootImportExport({ ...ImportExportEnv.parse(common), PORT: 0 }, shared)
+                    : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
   return { name, url: booted.url, databaseUrl: db.url, logLines, stop: () => stopAll(booted.parts, db) };
 }
 
@@ -213,6 +226,14 @@ export async function startServices(label: string, options: { workflowClock?: ()
     WORKFLOW_URL: workflow.url,
     MASTER_DATA_URL: masterData.url,
   });
+  // Imports and exports: master-data's records, files in file storage, job tokens from auth.
+  const importExport = await startDownstream("importExport", label, jwksUrl, bus, {
+    MASTER_DATA_URL: masterData.url,
+    FILES_URL: files.url,
+    AUTH_URL: auth.url,
+    SERVICE_TOKEN_SECRET,
+    IMPORT_POLL_MS: "50",
+  });
   // The worker stays off here: the suites call every procedure, not scheduled jobs.
   const scheduler = await startDownstream("scheduler", label, jwksUrl, bus, { SCHEDULER_WORKER: "off" });
   bus.start();
@@ -227,6 +248,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
     files,
     config,
     scheduler,
+    importExport,
   ];
   return {
     auth,
@@ -239,6 +261,7 @@ export async function startServices(label: string, options: { workflowClock?: ()
     files,
     config,
     scheduler,
+    importExport,
     bus,
     table: {
       auth: auth.url,
@@ -251,12 +274,16 @@ export async function startServices(label: string, options: { workflowClock?: ()
       files: files.url,
       config: config.url,
       scheduler: scheduler.url,
+      // import-export answers two names, each at a base URL of its own.
+      imports: `${importExport.url}/imports`,
+      exports: `${importExport.url}/exports`,
     },
     list,
     /** Waits until every outbox is published (and so, on the bus, handled by every consumer). */
     settle: () => settle(list),
     async stop() {
       for (const service of [
+        importExport,
         files,
         workflow,
         masterData,

@@ -8,6 +8,7 @@ import { auditRouter } from "@vextrus/audit/router";
 import { authRouter } from "@vextrus/auth/router";
 import { configurationRouter } from "@vextrus/configuration/router";
 import { fileStorageRouter } from "@vextrus/file-storage/router";
+import { exportsRouter, importsRouter } from "@vextrus/import-export/router";
 import { masterDataRouter } from "@vextrus/master-data/router";
 import { notificationRouter } from "@vextrus/notification/router";
 import { organizationRouter } from "@vextrus/organization/router";
@@ -27,6 +28,8 @@ export const ROUTERS: Record<string, AnyTRPCRouter> = {
   files: fileStorageRouter,
   config: configurationRouter,
   scheduler: schedulerRouter,
+  imports: importsRouter,
+  exports: exportsRouter,
 };
 
 /** Procedures anyone may call without a token. A new one must be added here on purpose. */

@@ -87,7 +87,21 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
   ...crud("configuration", "notification", "Notification settings", "বিজ্ঞপ্তির সেটিংস", ["write"]),
   ...crud("configuration", "tax", "Tax settings", "করের সেটিংস", ["write"]),
   ...crud("configuration", "flag", "Feature flags", "ফিচার ফ্ল্যাগ", ["write"]),
-  ...crud("master-data", "party", "Parties", "পক্ষ", ["read", "create", "update", "archive", "merge"]),
+  ...crud("master-data", "party", "Parties", "পক্ষ", [
+    "read",
+    "create",
+    "update",
+    "archive",
+    "merge",
+    "import",
+  ]),
+  ...crud("import-export", "import", "Spreadsheet imports", "স্প্রেডশিট ইমপোর্ট", [
+    "read",
+    "create",
+    "apply",
+    "rollback",
+  ]),
+  ...crud("import-export", "export", "Spreadsheet exports", "স্প্রেডশিট এক্সপোর্ট", ["read", "create"]),
   ...(
     [
       ["unit", "Units of measure", "পরিমাপের একক"],

@@ -4,6 +4,7 @@ import { masterData } from "./common.ts";
 export * from "./accounts.ts";
 export { masterData } from "./common.ts";
 export * from "./cost-centres.ts";
+export * from "./imports.ts";
 export * from "./items.ts";
 export * from "./parties.ts";
 export * from "./projects.ts";

@@ -1,5 +1,12 @@
 import { ByIdInput, VersionedInput } from "../domain/common.ts";
 import {
+  ImportPartiesInput,
+  importParties,
+  partyImportSpec,
+  RollbackPartiesImportInput,
+  rollbackPartiesImport,
+} from "../domain/parties/import.ts";
+import {
   CreatePartyInput,
   ListPartiesInput,
   MergePartiesInput,
@@ -41,4 +48,17 @@ export const partiesRouter = router({
   merge: can("merge")
     .input(MergePartiesInput)
     .mutation(({ ctx, input }) => mergeParties({ ctx, input })),
+  /** The spreadsheet columns of a party, from the schema `create` validates with (import templates). */
+  importSpec: can("read").query(() => partyImportSpec()),
+  /**
+   * Spreadsheet rows (import-export sends them in batches): `dryRun` previews each row, otherwise
+   * applies them with `create`'s and `update`'s rules and events, once per (importId, rowNo).
+   */
+  importBatch: can("import")
+    .input(ImportPartiesInput)
+    .mutation(({ ctx, input }) => importParties({ ctx, input })),
+  /** Reverses an import's rows (archive created, restore updated) while untouched since. */
+  importRollback: can("import")
+    .input(RollbackPartiesImportInput)
+    .mutation(({ ctx, input }) => rollbackPartiesImport({ ctx, input })),
 });

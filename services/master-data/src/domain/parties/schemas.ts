@@ -13,10 +13,16 @@ export const PARTY_ROLES = [
 ] as const;
 export const PartyRole = z.enum(PARTY_ROLES);
 
+/**
+ * Each field's column title in English and Bengali and an example: what spreadsheet templates and
+ * import previews show (`partyImportSpec` reads them from this schema through `z.toJSONSchema`).
+ */
+const col = (title: string, titleBn: string, example: unknown) => ({ title, titleBn, example });
+
 const fields = {
-  kind: z.enum(["organisation", "individual"]),
-  name: Name,
-  nameBn: NameBn,
+  kind: z.enum(["organisation", "individual"]).meta(col("Kind", "ধরন", "organisation")),
+  name: Name.meta(col("Legal name", "আইনি নাম", "Rahim Builders Ltd")),
+  nameBn: NameBn.meta(col("Name in Bengali", "বাংলায় নাম", "রহিম বিল্ডার্স লিমিটেড")),
   roles: z
     .array(PartyRole)
     .min(1)
@@ -24,19 +30,39 @@ const fields = {
     .refine((roles) => new Set(roles).size === roles.length, {
       message: "Each role once",
       params: { messageBn: "প্রতিটি ভূমিকা একবারই দিন" },
-    }),
-  tradeLicenceNo: z.string().trim().min(1).max(50),
-  bin: Bin,
-  etin: Etin,
-  nid: Nid,
-  mobiles: z.array(BdMobile).max(5),
-  email: z.email().max(200),
+    })
+    .meta(col("Roles", "ভূমিকা", "supplier;contractor")),
+  tradeLicenceNo: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .meta(col("Trade licence no.", "ট্রেড লাইসেন্স নং", "TRAD/DNCC/012345/2024")),
+  bin: Bin.meta(col("BIN", "বিআইএন", "000123456-0101")),
+  etin: Etin.meta(col("e-TIN", "ই-টিআইএন", "224187378587")),
+  nid: Nid.meta(col("NID", "জাতীয় পরিচয়পত্র নং", "19858198510123456")),
+  mobiles: z
+    .array(BdMobile)
+    .max(5)
+    .meta(col("Mobiles", "মোবাইল", "01712345678")),
+  email: z
+    .email()
+    .max(200)
+    .meta(col("Email", "ইমেইল", "accounts@rahim.com.bd")),
   addresses: z.array(Address).max(20),
   bankAccounts: z.array(BankAccount).max(10),
-  vdsCategory: z.enum(VDS_CATEGORIES),
-  tdsCategory: z.enum(TDS_CATEGORIES),
-  creditLimit: NonNegativeMoney,
-  paymentTermsDays: z.number().int().min(0).max(365),
+  vdsCategory: z.enum(VDS_CATEGORIES).meta(col("VDS category", "ভিডিএস শ্রেণি", "procurement_provider")),
+  tdsCategory: z.enum(TDS_CATEGORIES).meta(col("TDS category", "টিডিএস শ্রেণি", "cement_iron")),
+  creditLimit: NonNegativeMoney.meta({
+    ...col("Credit limit (BDT)", "ঋণসীমা (টাকা)", "2500000.00"),
+    format: "money",
+  }),
+  paymentTermsDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(365)
+    .meta(col("Payment terms (days)", "পরিশোধের মেয়াদ (দিন)", 30)),
 };
 
 export const CreatePartyInput = z.object({

@@ -1,0 +1,63 @@
+import { ErrorsInput, importErrors } from "../domain/errors-file.ts";
+import {
+  applyImport,
+  ById,
+  CreateImportInput,
+  createImport,
+  getImport,
+  importTemplate,
+  ListImportsInput,
+  ListRowsInput,
+  listImports,
+  listRows,
+  rollbackImport,
+  TemplateInput,
+  Versioned,
+} from "../domain/imports.ts";
+import { router, tenantProcedure } from "../trpc.ts";
+
+const can = (action: string) => tenantProcedure.meta({ permission: `import-export:import:${action}` });
+
+/** `imports.*`: spreadsheets into a service, staged, previewed, applied as a job, reversible. */
+export const importsRouter = router({
+  template: can("read")
+    .input(TemplateInput)
+    .query(({ ctx, input }) => importTemplate({ ctx, input })),
+  create: can("create")
+    .input(CreateImportInput)
+    .mutation(async ({ ctx, input }) => {
+      const created = await createImport({ ctx, input });
+      ctx.deps.poke();
+      return created;
+    }),
+  get: can("read")
+    .input(ById)
+    .query(({ ctx, input }) => getImport({ ctx, input })),
+  list: can("read")
+    .input(ListImportsInput)
+    .query(({ ctx, input }) => listImports({ ctx, input })),
+  rows: can("read")
+    .input(ListRowsInput)
+    .query(({ ctx, input }) => listRows({ ctx, input })),
+  /** Applies a previewed import as a job (tRPC reserves the name `apply`). */
+  commit: can("apply")
+    .input(Versioned)
+    .mutation(async ({ ctx, input }) => {
+      const queued = await applyImport({ ctx, input });
+      ctx.deps.poke();
+      return queued;
+    }),
+  rollback: can("rollback")
+    .input(Versioned)
+    .mutation(async ({ ctx, input }) => {
+      const queued = await rollbackImport({ ctx, input });
+      ctx.deps.poke();
+      return queued;
+    }),
+  /** A file of the failed rows with an error column (kept in file storage; a download link). */
+  errors: can("read")
+    .input(ErrorsInput)
+    .mutation(({ ctx, input }) => importErrors({ ctx, input })),
+});
+
+export type ImportsRouter = typeof importsRouter;

@@ -1,0 +1,5 @@
+import { initServiceTrpc } from "@vextrus/platform";
+import type { ImportExportDeps } from "./deps.ts";
+
+export const { router, publicProcedure, tenantProcedure, middleware, createCallerFactory } =
+  initServiceTrpc<ImportExportDeps>();
