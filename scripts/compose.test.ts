@@ -63,6 +63,8 @@ const CLIENT_ROUTER_KEYS: Record<keyof VextrusServices, true> = {
   files: true,
   config: true,
   scheduler: true,
+  imports: true,
+  exports: true,
 };
 
 const GO_DURATION = /^[-+]?(\d+(\.\d*)?(ns|us|µs|ms|s|m|h))+$/;
