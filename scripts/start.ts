@@ -156,6 +156,7 @@ const services = [
         JWKS_URL: jwksUrl,
         GATEWAY_URL: process.env.GATEWAY_URL ?? local(gatewayPort),
         AUTH_URL: process.env.AUTH_URL ?? local(authPort),
+        ORGANIZATION_URL: process.env.ORGANIZATION_URL ?? local(orgPort),
         SERVICE_TOKEN_SECRET: serviceTokenSecret,
       }),
     ),

@@ -50,6 +50,12 @@ export { runCreateTopics } from "./create-topics-command.ts";
 export { describeError, isInfrastructureError, whileRetriable } from "./errors.ts";
 export { type KafkaTransportOptions, kafkaTransport } from "./kafka.ts";
 export { type Listener, type PgliteClient, pgliteListener, postgresListener } from "./listen.ts";
+export {
+  MAINTENANCE_PERMISSION,
+  MaintenanceInput,
+  OUTBOX_RETENTION_MS,
+  pruneSentOutbox,
+} from "./maintenance.ts";
 export { type EventMetrics, eventMetrics, type MetricRegistry } from "./metrics.ts";
 export { type Relay, type RelayOptions, startRelay } from "./relay.ts";
 export {

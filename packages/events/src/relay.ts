@@ -19,10 +19,6 @@ export interface RelayOptions {
   batchSize?: number;
   /** Poll interval when idle, covering missed notifications (default 250 ms). */
   pollMs?: number;
-  /** Sent rows older than this are deleted (default 3 days). */
-  retentionMs?: number;
-  /** How often sent rows are pruned (default every 10 minutes). */
-  pruneEveryMs?: number;
   /** How long stop() waits for a publish in flight before abandoning it (default 5 s). */
   stopGraceMs?: number;
   /**
@@ -71,16 +67,15 @@ async function lockBatch(tx: Tx, outbox: OutboxTable, limit: number): Promise<Pe
 
 /**
  * Publishes a service's outbox: wakes on NOTIFY (or polls), sends pending rows with the transport's
- * publisher in outbox order, marks them sent in the same transaction that locked them, prunes old
- * sent rows. A crash between publishing and marking sends the rows again: consumers dedupe by id.
+ * publisher in outbox order, marks them sent in the same transaction that locked them. Sent rows
+ * are pruned by the scheduler's platform job (`pruneSentOutbox`), not here. A crash between
+ * publishing and marking sends the rows again: consumers dedupe by id.
  */
 export function startRelay(options: RelayOptions): Relay {
   const { db, outbox, publisher } = options;
   const log = options.log.child({ component: "relay" });
   const batchSize = options.batchSize ?? 500;
   const pollMs = options.pollMs ?? 250;
-  const retentionMs = options.retentionMs ?? 3 * 24 * 60 * 60 * 1000;
-  const pruneEveryMs = options.pruneEveryMs ?? 10 * 60 * 1000;
   const metrics = options.registry ? eventMetrics(options.registry) : undefined;
 
   const countUnsent = async () => {
@@ -193,31 +188,15 @@ export function startRelay(options: RelayOptions): Relay {
     });
   }
 
-  async function prune() {
-    const cutoff = new Date(Date.now() - retentionMs);
-    const result = await db.privileged((tx) =>
-      tx.execute(sql`
-        delete from ${outbox} where id in (
-          select id from ${outbox} where sent_at is not null and sent_at < ${cutoff.toISOString()}::timestamptz
-          limit 10000)`),
-    );
-    return result;
-  }
-
   const loops = claimThenPublish ? 1 : Math.max(1, options.concurrency ?? 2);
-  const run = async (index: number) => {
+  const run = async () => {
     let failures = 0;
-    let lastPrune = 0;
     while (running) {
       let published = 0;
       try {
         published = await publishBatch();
         if (published >= 0) {
           failures = 0;
-        }
-        if (index === 0 && Date.now() - lastPrune > pruneEveryMs) {
-          lastPrune = Date.now();
-          await prune();
         }
       } catch (error) {
         published = -1;
@@ -235,7 +214,7 @@ export function startRelay(options: RelayOptions): Relay {
       }
     }
   };
-  const loop = Promise.all(Array.from({ length: loops }, (_, index) => run(index)));
+  const loop = Promise.all(Array.from({ length: loops }, () => run()));
 
   return {
     async stop() {

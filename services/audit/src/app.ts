@@ -20,6 +20,8 @@ export interface AppOptions {
   checks?: Record<string, () => Promise<unknown>>;
   metrics?: Metrics;
   auditMetrics?: AuditMetrics;
+  /** AUDIT_RETENTION_DAYS (default 2,555: seven years). */
+  retentionDays?: number;
 }
 
 /** The audit service's HTTP app. No side effects: tests build it with real dependencies. */
@@ -28,6 +30,7 @@ export function createApp(options: AppOptions) {
   const deps: AuditDeps = {
     db: options.db,
     metrics: options.auditMetrics ?? createAuditMetrics(metrics.registry, options.db),
+    retentionDays: options.retentionDays ?? 2_555,
   };
   return createService({
     name: "audit",

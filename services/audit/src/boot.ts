@@ -8,7 +8,6 @@ import {
 } from "@vextrus/events";
 import type { Logger, Stoppable } from "@vextrus/platform";
 import { createApp } from "./app.ts";
-import { applyRetention } from "./domain/retention.ts";
 import type { AuditEnv } from "./env.ts";
 import { startAuditConsumer } from "./events.ts";
 import { createAuditMetrics } from "./metrics.ts";
@@ -16,8 +15,6 @@ import { createAuditMetrics } from "./metrics.ts";
 export type { Booted, SharedResources };
 
 export const MIGRATIONS = fileURLToPath(new URL("../../../drizzle/audit", import.meta.url));
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Starts the consumer, retrying while the broker is unreachable (the API serves meanwhile). */
 function consumeInBackground(start: () => Promise<Consumer>, log: Logger): Stoppable {
@@ -49,7 +46,8 @@ function consumeInBackground(start: () => Promise<Consumer>, log: Logger): Stopp
 
 /**
  * Wires the audit service: migrates, connects, serves HTTP, consumes every catalog topic (from the
- * shared bus, or Kafka when KAFKA_BROKERS is set) and applies the retention policy daily.
+ * shared bus, or Kafka when KAFKA_BROKERS is set). The retention policy runs when the scheduler's
+ * platform job calls `audit.maintenance.applyRetention` (daily).
  */
 export async function bootAudit(env: AuditEnv, shared: SharedResources = {}): Promise<Booted> {
   const rt = await openRuntime({ service: "audit", env, shared, migrations: MIGRATIONS });
@@ -58,13 +56,15 @@ export async function bootAudit(env: AuditEnv, shared: SharedResources = {}): Pr
     log.warn("no JWKS_URL or JWT_PUBLIC_KEY: every bearer token will be refused");
   }
   const auditMetrics = createAuditMetrics(metrics.registry, db);
-  const app = createApp({ db, log, verifyToken: rt.verifyToken, metrics, auditMetrics, checks: rt.checks });
-  const retention = setInterval(() => {
-    applyRetention(db, env.AUDIT_RETENTION_DAYS)
-      .then((removed) => removed > 0 && log.info("retention policy applied", { removed }))
-      .catch((error: unknown) => log.error("retention policy failed", { error: describeError(error) }));
-  }, DAY_MS);
-  retention.unref?.();
+  const app = createApp({
+    db,
+    log,
+    verifyToken: rt.verifyToken,
+    metrics,
+    auditMetrics,
+    checks: rt.checks,
+    retentionDays: env.AUDIT_RETENTION_DAYS,
+  });
   return rt.serve(app, {
     consumers: async (transport) => {
       const start = () =>
@@ -79,7 +79,6 @@ export async function bootAudit(env: AuditEnv, shared: SharedResources = {}): Pr
       // The in-process bus must know the group before the process opens delivery.
       return [transport.kind === "in-process" ? await startNow(start) : consumeInBackground(start, log)];
     },
-    parts: [{ name: "retention", stop: async () => clearInterval(retention) }],
   });
 }
 

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import { buildEvent, type CloudEvent, type Transport } from "@vextrus/events";
+import {
+  buildEvent,
+  type CloudEvent,
+  MAINTENANCE_PERMISSION,
+  PLATFORM_TENANT_ID,
+  type Transport,
+} from "@vextrus/events";
 import { decodeCursor } from "@vextrus/platform";
 import { entryHash, genesisHash } from "../src/domain/chain.ts";
 import type { AuditRouter } from "../src/router.ts";
@@ -463,7 +469,13 @@ describe("immutability and retention", () => {
     expect(
       await codeOf(h.superuser`delete from audit.log_entries where tenant_id = ${tenantId} and seq = 1`),
     ).toBe("42501");
-    const removed = await applyRetention(h.db, 730);
+    // Only the platform's job may apply it (a tenant admin holds no platform:* permission).
+    expect((await failure(api.maintenance.applyRetention.mutate())).data.code).toBe("FORBIDDEN");
+    const platformJob = await h.signer.sign({
+      tenantId: PLATFORM_TENANT_ID,
+      permissions: [MAINTENANCE_PERMISSION],
+    });
+    const { removed } = await h.client(platformJob).maintenance.applyRetention.mutate();
     expect(removed).toBeGreaterThanOrEqual(2);
     expect(await h.count(tenantId)).toBe(1);
     expect(await api.verify.query({})).toEqual({ ok: true, checked: 1 });

@@ -67,7 +67,7 @@ export async function startAudit(label: string) {
   const log = quietLog(logLines);
   const metrics = createMetrics("audit");
   const auditMetrics = createAuditMetrics(metrics.registry, db);
-  const app = createApp({ db, log, verifyToken, metrics, auditMetrics });
+  const app = createApp({ db, log, verifyToken, metrics, auditMetrics, retentionDays: 730 });
   const superuser = postgres(testDb.url, { max: 2, onnotice: () => {} });
   const consumers: Consumer[] = [];
   return {

@@ -5,7 +5,6 @@ import { createApp } from "./app.ts";
 import { outbox } from "./db/schema.ts";
 import type { AuthSettings } from "./deps.ts";
 import { undeliveredCourier } from "./domain/courier.ts";
-import { pruneLoginAttempts } from "./domain/login.ts";
 import { REFUSAL_WINDOW_SECONDS, reportLoginRefusals } from "./domain/refusals.ts";
 import type { AuthEnv } from "./env.ts";
 import { startAuthEvents } from "./events.ts";
@@ -24,6 +23,7 @@ export const settingsFrom = (env: AuthEnv): AuthSettings => ({
   registrationsPerIpPerHour: env.REGISTRATIONS_PER_IP_PER_HOUR,
   resetRequestsPerIpPerHour: env.RESET_REQUESTS_PER_IP_PER_HOUR,
   signingKeysReloadMs: env.SIGNING_KEYS_RELOAD_MS,
+  loginAttemptRetentionDays: env.LOGIN_ATTEMPT_RETENTION_DAYS,
 });
 
 /**
@@ -58,13 +58,6 @@ export async function bootAuth(env: AuthEnv, shared: SharedResources = {}): Prom
   });
   const key = await deps.keys.signingKey();
   log.info("signing key ready", { kid: key.kid });
-  const prune = setInterval(() => {
-    const before = new Date(Date.now() - env.LOGIN_ATTEMPT_RETENTION_DAYS * 86_400_000);
-    pruneLoginAttempts(db, before)
-      .then((removed) => removed > 0 && log.info("old sign-in attempts pruned", { removed }))
-      .catch((error: unknown) => log.warn("sign-in attempt pruning failed", { message: String(error) }));
-  }, 3_600_000);
-  prune.unref();
   // Each closed minute of refused sign-ins becomes one login.ip_limited event per address.
   const report = () =>
     reportLoginRefusals(db, deps.clock.now()).catch((error: unknown) =>
@@ -75,7 +68,6 @@ export async function bootAuth(env: AuthEnv, shared: SharedResources = {}): Prom
   const timers: Stoppable = {
     name: "sign-in housekeeping",
     async stop() {
-      clearInterval(prune);
       clearInterval(reporter);
       await report();
     },

@@ -21,6 +21,8 @@ export interface AuthSettings {
   resetRequestsPerIpPerHour: number;
   /** How often cached signing keys are reloaded (default 30 s). */
   signingKeysReloadMs?: number;
+  /** Days sign-in attempts are kept before `maintenance.pruneSignInAttempts` removes them (default 90). */
+  loginAttemptRetentionDays?: number;
 }
 
 export interface AuthDeps {

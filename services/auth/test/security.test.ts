@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { PLATFORM_TENANT_ID } from "@vextrus/events";
+import { MAINTENANCE_PERMISSION, PLATFORM_TENANT_ID } from "@vextrus/events";
 import { decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
-import { pruneLoginAttempts } from "../src/domain/login.ts";
 import { reportLoginRefusals } from "../src/domain/refusals.ts";
+import { signServiceToken } from "../src/domain/tokens.ts";
 import { type AuthHarness, failure, freshIp, startAuth } from "./harness.ts";
 
 let h: AuthHarness;
@@ -424,7 +424,12 @@ describe("lockout and limits", () => {
       })
       .catch((error: { code?: string }) => error.code);
     expect(refused).toBe("42501");
-    const removed = await pruneLoginAttempts(h.deps.db, new Date(Date.now() - 90 * 86_400_000));
+    // A tenant admin may not run the platform's housekeeping; the scheduler's platform job may.
+    expect(await failure(a.api.maintenance.pruneSignInAttempts.mutate())).toMatchObject({
+      code: "FORBIDDEN",
+    });
+    const platformJob = await signServiceToken(h.deps, PLATFORM_TENANT_ID, [MAINTENANCE_PERMISSION]);
+    const { removed } = await h.client({ token: platformJob }).maintenance.pruneSignInAttempts.mutate();
     expect(removed).toBe(2);
     const after = await counts();
     expect([after[a.tenant.id] ?? 0, after[b.tenant.id] ?? 0]).toEqual([

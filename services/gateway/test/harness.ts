@@ -235,7 +235,10 @@ export async function startServices(label: string, options: { workflowClock?: ()
     IMPORT_POLL_MS: "50",
   });
   // The worker stays off here: the suites call every procedure, not scheduled jobs.
-  const scheduler = await startDownstream("scheduler", label, jwksUrl, bus, { SCHEDULER_WORKER: "off" });
+  const scheduler = await startDownstream("scheduler", label, jwksUrl, bus, {
+    SCHEDULER_WORKER: "off",
+    ORGANIZATION_URL: organization.url,
+  });
   bus.start();
   const list = [
     auth,

@@ -1,7 +1,9 @@
 import { inboxRouter, preferencesRouter } from "./routers/inbox.ts";
+import { maintenanceRouter } from "./routers/maintenance.ts";
 import { router } from "./trpc.ts";
 
 export const notificationRouter = router({
+  maintenance: maintenanceRouter,
   inbox: inboxRouter,
   preferences: preferencesRouter,
 });

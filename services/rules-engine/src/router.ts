@@ -1,4 +1,5 @@
 import { evaluationProcedures } from "./routers/evaluations.ts";
+import { maintenanceRouter } from "./routers/maintenance.ts";
 import { packsRouter } from "./routers/packs.ts";
 import { ruleSetsRouter } from "./routers/rule-sets.ts";
 import { rulesRouter } from "./routers/rules.ts";
@@ -6,6 +7,7 @@ import { router } from "./trpc.ts";
 
 /** The rules engine's procedures; behind the gateway they are `rules.<name>` (e.g. `rules.evaluate`). */
 export const rulesEngineRouter = router({
+  maintenance: maintenanceRouter,
   ...evaluationProcedures,
   ruleSets: ruleSetsRouter,
   rules: rulesRouter,

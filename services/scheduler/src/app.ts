@@ -7,7 +7,7 @@ import {
 } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
-import type { SchedulerDeps } from "./deps.ts";
+import type { SchedulerDeps, TenantDirectory } from "./deps.ts";
 import { createSchedulerMetrics } from "./metrics.ts";
 import { schedulerRouter } from "./router.ts";
 
@@ -19,6 +19,8 @@ export interface AppOptions {
   metrics?: Metrics;
   /** The server's clock; tests move it. */
   clock?: () => Date;
+  /** Where the backfill job lists tenants (organization, through the gateway). */
+  tenants: TenantDirectory;
 }
 
 /** The scheduler's HTTP app and the deps its worker shares. No side effects. */
@@ -29,6 +31,7 @@ export function createApp(options: AppOptions) {
     db: options.db,
     metrics: createSchedulerMetrics(metrics.registry, options.db, clock),
     clock,
+    tenants: options.tenants,
   };
   const app = createService({
     name: "scheduler",

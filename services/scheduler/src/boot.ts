@@ -1,11 +1,13 @@
 import { fileURLToPath } from "node:url";
-import { type Booted, openRuntime, type SharedResources } from "@vextrus/events";
+import { type Booted, openRuntime, PLATFORM_TENANT_ID, type SharedResources } from "@vextrus/events";
 import { createApp } from "./app.ts";
 import { authCredentials, noCredentials } from "./credentials.ts";
 import { outbox } from "./db/schema.ts";
+import { ensurePlatformJobs } from "./domain/platform-jobs.ts";
 import { createWorker } from "./domain/worker.ts";
 import type { SchedulerEnv } from "./env.ts";
 import { startSchedulerEvents } from "./events.ts";
+import { organizationTenants } from "./tenants.ts";
 
 export type { Booted, SharedResources };
 
@@ -26,7 +28,13 @@ export async function bootScheduler(env: SchedulerEnv, shared: SharedResources =
     verifyToken: rt.verifyToken,
     metrics: rt.metrics,
     checks: rt.checks,
+    tenants: organizationTenants({
+      organizationUrl: env.ORGANIZATION_URL,
+      timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    }),
   });
+  // The platform's own housekeeping jobs (each replica makes sure of them; the key dedupes).
+  await rt.db.tenant(PLATFORM_TENANT_ID, (tx) => ensurePlatformJobs(tx, PLATFORM_TENANT_ID, deps.clock()));
   const worker = createWorker({
     db: rt.db,
     clock: deps.clock,

@@ -7,6 +7,8 @@ export const SchedulerEnv = ServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3010),
   /** Procedure targets are called through the gateway, as any client would call them. */
   GATEWAY_URL: HttpUrl.default("http://127.0.0.1:3000"),
+  /** Lists tenants for the backfill job (organization's `tenants.list`, with the job's credential). */
+  ORGANIZATION_URL: HttpUrl.default("http://127.0.0.1:3002"),
   /** Issues the tenant-scoped service credential a procedure target is called with. */
   AUTH_URL: HttpUrl.default("http://127.0.0.1:3001"),
   SERVICE_TOKEN_SECRET: z

@@ -16,6 +16,7 @@ import { MIGRATIONS } from "../src/boot.ts";
 import type { Credentials } from "../src/deps.ts";
 import { createWorker, type WorkerOptions } from "../src/domain/worker.ts";
 import type { SchedulerRouter } from "../src/router.ts";
+import { organizationTenants } from "../src/tenants.ts";
 
 /** A clock tests move: the service never takes "now" from a caller. */
 export class TestClock {
@@ -47,7 +48,7 @@ function downstream(
   log: ReturnType<typeof createLogger>,
 ) {
   const calls: Call[] = [];
-  const state = { failing: true, slowMs: 0 };
+  const state = { failing: true, slowMs: 0, tenants: [] as string[] };
   const t = initServiceTrpc<Record<string, never>>();
   const record = (path: string) =>
     t.tenantProcedure
@@ -57,6 +58,17 @@ function downstream(
         return { ok: true };
       });
   const router = t.router({
+    // Also organization's tenant list, as the backfill job reads it (two per page, to page).
+    tenants: t.router({
+      list: t.tenantProcedure
+        .meta({ permission: "platform:tenant:read" })
+        .input(z.object({ limit: z.number(), cursor: z.string().optional() }))
+        .query(({ input }) => {
+          const from = input.cursor ? Number(input.cursor) : 0;
+          const items = state.tenants.slice(from, from + 2).map((id) => ({ id, status: "active" }));
+          return { items, nextCursor: from + 2 < state.tenants.length ? String(from + 2) : null };
+        }),
+    }),
     probe: t.router({
       ping: record("probe.ping"),
       escalate: t.tenantProcedure
@@ -125,8 +137,15 @@ export async function startScheduler(label: string) {
   const clock = new TestClock();
   const logLines: string[] = [];
   const log = createLogger({ level: "debug", write: (line) => logLines.push(line) });
-  const { app, deps } = createApp({ db, log, verifyToken, clock: clock.read });
   const target = downstream(verifyToken, log);
+  const viaTarget = (input: string | URL | Request, init?: RequestInit) =>
+    Promise.resolve(target.app.fetch(new Request(input, init)));
+  const tenants = organizationTenants({
+    organizationUrl: "http://organization.test",
+    timeoutMs: 5_000,
+    fetch: viaTarget,
+  });
+  const { app, deps } = createApp({ db, log, verifyToken, clock: clock.read, tenants });
   const credentials: Credentials = (tenantId, userId, permissions) =>
     signer.sign({ tenantId, userId, permissions });
   const pools: Database[] = [];
@@ -149,7 +168,7 @@ export async function startScheduler(label: string) {
         log,
         metrics: deps.metrics,
         gatewayUrl: "http://gateway.test",
-        fetch: (input, init) => Promise.resolve(target.app.fetch(new Request(input, init))),
+        fetch: viaTarget,
         credentials,
         pollMs: 20,
         concurrency: 50,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { MAINTENANCE_PERMISSION, PLATFORM_TENANT_ID } from "@vextrus/events";
 import postgres from "postgres";
-import { ensurePlatformJobs } from "../src/domain/platform-jobs.ts";
+import { ensurePlatformJobs, OUTBOX_SERVICES, PLATFORM_JOBS } from "../src/domain/platform-jobs.ts";
 import { failure } from "./expect.ts";
 import { clientFor, type SchedulerHarness, startScheduler } from "./harness.ts";
 
@@ -262,5 +263,74 @@ describe("platform jobs", () => {
       idempotencyKey: "platform:workflow.escalateOverdue",
       nextRunAt: new Date(now.getTime() + 300_000).toISOString(),
     });
+  });
+});
+
+describe("platform housekeeping and the backfill", () => {
+  test("the platform tenant gets one job per housekeeping procedure; the backfill is due at once", async () => {
+    const now = h.clock.read();
+    const platform = PLATFORM_JOBS.filter((j) => j.scope === "platform");
+    const ensure = () =>
+      h.db.tenant(PLATFORM_TENANT_ID, (tx) => ensurePlatformJobs(tx, PLATFORM_TENANT_ID, now));
+    const first = await ensure();
+    expect(first === platform.length || first === 0).toBe(true);
+    expect(await ensure()).toBe(0);
+    const operator = await h.signer.sign({
+      tenantId: PLATFORM_TENANT_ID,
+      userId: Bun.randomUUIDv7(),
+      permissions: ["scheduler:job:read"],
+    });
+    const { items } = await clientFor(h.app, operator).jobs.list.query({ limit: 100 });
+    const paths = items.map((j) => (j.target.kind === "procedure" ? j.target.path : ""));
+    expect(paths.sort()).toEqual(platform.map((j) => j.target.path).sort());
+    for (const service of OUTBOX_SERVICES) {
+      expect(paths).toContain(`${service}.maintenance.pruneOutbox`);
+    }
+    expect(paths).toContain("auth.maintenance.pruneSignInAttempts");
+    expect(paths).toContain("audit.maintenance.applyRetention");
+    const backfill = items.find(
+      (j) => j.idempotencyKey === "platform:scheduler.maintenance.backfillPlatformJobs",
+    );
+    expect(backfill?.permissions).toEqual([MAINTENANCE_PERMISSION, "platform:tenant:read"]);
+    expect(backfill?.schedule).toEqual({ kind: "interval", everySeconds: 3_600 });
+    if (first > 0) {
+      expect(backfill?.nextRunAt).toBe(now.toISOString());
+    }
+    // A customer tenant never sees them.
+    const t = await h.tenant();
+    expect((await t.api.jobs.list.query({})).items).toEqual([]);
+  });
+
+  test("backfill: tenants made before the scheduler get their platform jobs once, paged from organization", async () => {
+    const older = await Promise.all([h.tenant(), h.tenant(), h.tenant()]);
+    const ids = older.map((t) => t.tenantId);
+    h.target.state.tenants = ids;
+    const withoutRead = await h.signer.sign({
+      tenantId: PLATFORM_TENANT_ID,
+      userId: Bun.randomUUIDv7(),
+      permissions: [MAINTENANCE_PERMISSION],
+    });
+    // The caller's own credential reaches organization: without platform:tenant:read it is refused there.
+    expect(
+      (await failure(clientFor(h.app, withoutRead).maintenance.backfillPlatformJobs.mutate())).code,
+    ).toBe("FORBIDDEN");
+    // A tenant's admin may not run it at all.
+    const [first] = older;
+    expect(
+      (await failure(first?.api.maintenance.backfillPlatformJobs.mutate() ?? Promise.resolve())).code,
+    ).toBe("FORBIDDEN");
+    const job = await h.signer.sign({
+      tenantId: PLATFORM_TENANT_ID,
+      userId: Bun.randomUUIDv7(),
+      permissions: [MAINTENANCE_PERMISSION, "platform:tenant:read"],
+    });
+    const api = clientFor(h.app, job);
+    expect(await api.maintenance.backfillPlatformJobs.mutate()).toEqual({ tenants: 3, added: 3 });
+    expect(await api.maintenance.backfillPlatformJobs.mutate()).toEqual({ tenants: 3, added: 0 });
+    for (const t of older) {
+      const { items } = await t.api.jobs.list.query({});
+      expect(items.map((j) => j.idempotencyKey)).toEqual(["platform:workflow.escalateOverdue"]);
+    }
+    h.target.state.tenants = [];
   });
 });

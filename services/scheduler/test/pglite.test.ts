@@ -31,7 +31,8 @@ test("on PGlite: two replicas run 40 due jobs of 4 tenants exactly once, with th
   const verifyToken = await createTokenVerifier({ publicKey: signer.publicKey, issuer: "vextrus-auth" });
   const clock = new TestClock();
   const log = createLogger({ level: "error", write: () => {} });
-  const { app, deps } = createApp({ db, log, verifyToken, clock: clock.read });
+  const noTenants = async () => ({ ids: [], nextCursor: null });
+  const { app, deps } = createApp({ db, log, verifyToken, clock: clock.read, tenants: noTenants });
   const tenants = await Promise.all(
     Array.from({ length: 4 }, async () => {
       const tenantId = Bun.randomUUIDv7();

@@ -290,6 +290,40 @@ describe("catch-up after downtime", () => {
   }, 30_000);
 });
 
+describe("catch-up of a cron job", () => {
+  test("stopped across five cron ticks: none runs none, last the latest, all every one", async () => {
+    const t = await h.tenant();
+    h.clock.set("2026-07-01T00:00:30.000Z"); // later than anything before: no earlier job is due
+    const policies = ["none", "last", "all"] as const;
+    const jobs = await Promise.all(
+      policies.map((catchUp) =>
+        t.api.jobs.create.mutate({
+          name: `cron catch-up ${catchUp}`,
+          schedule: { kind: "cron", cron: "* * * * *" },
+          target: { kind: "event", data: {} },
+          catchUp,
+        }),
+      ),
+    );
+    const worker = h.worker({ graceMs: 10_000 });
+    h.clock.advance(5 * 60_000); // 00:05:30: the ticks of 00:01 … 00:05 were missed
+    await pass(worker);
+    const scheduled = async () => {
+      const runs = await runsOf(t.tenantId);
+      return policies.map((_, i) =>
+        runs.filter((r) => r.job_id === jobs[i]?.id).map((r) => r.scheduled_for.toISOString().slice(11, 16)),
+      );
+    };
+    expect(await scheduled()).toEqual([[], ["00:05"], ["00:01", "00:02", "00:03", "00:04", "00:05"]]);
+    h.clock.advance(30_000); // 00:06:00, on time
+    await pass(worker);
+    expect((await scheduled()).map((s) => s.at(-1))).toEqual(["00:06", "00:06", "00:06"]);
+    for (const job of jobs) {
+      await t.api.jobs.pause.mutate({ id: job.id, expectedVersion: job.version });
+    }
+  }, 30_000);
+});
+
 describe("fairness", () => {
   test("one tenant's 300 due jobs do not starve another tenant's one", async () => {
     const busy = await h.tenant();
@@ -317,6 +351,12 @@ describe("fairness", () => {
     expect((await runsOf(quiet.tenantId)).map((r) => r.status)).toEqual(["succeeded"]);
     const done = (await runsOf(busy.tenantId)).filter((r) => r.status === "succeeded");
     expect(done.length).toBeLessThanOrEqual(5);
+    // The queue it leaves shows in the metrics: how many runs are due, and how far behind they are.
+    h.clock.advance(5_000);
+    const metrics = await (await h.app.fetch(new Request("http://scheduler.test/metrics"))).text();
+    const value = (name: string) => Number(metrics.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m"))?.[1]);
+    expect(value("vextrus_scheduler_runs_due")).toBeGreaterThanOrEqual(295);
+    expect(value("vextrus_scheduler_lag_seconds")).toBeGreaterThanOrEqual(5);
     // Cleanup: the rest would be claimed by the next test's replicas.
     await sql`update scheduler.jobs set status = 'paused' where tenant_id = ${busy.tenantId}`;
     await sql`update scheduler.runs set status = 'succeeded' where tenant_id = ${busy.tenantId} and status = 'pending'`;

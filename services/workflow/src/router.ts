@@ -1,10 +1,12 @@
 import { EscalateInput, escalateOverdue } from "./domain/escalation.ts";
 import { definitionsRouter } from "./routers/definitions.ts";
+import { maintenanceRouter } from "./routers/maintenance.ts";
 import { processesRouter } from "./routers/processes.ts";
 import { tasksRouter } from "./routers/tasks.ts";
 import { router, workflowProcedure } from "./trpc.ts";
 
 export const workflowRouter = router({
+  maintenance: maintenanceRouter,
   definitions: definitionsRouter,
   processes: processesRouter,
   tasks: tasksRouter,
