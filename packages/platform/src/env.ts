@@ -81,20 +81,38 @@ export class EnvError extends Error {
   }
 }
 
+/** The setting names a schema reads (an object's keys, through pipes and wrappers); none if unknown. */
+function settingNames(schema: z.ZodType): Set<string> {
+  const node = schema as unknown as {
+    shape?: Record<string, unknown>;
+    _zod?: { def?: { in?: z.ZodType; innerType?: z.ZodType } };
+  };
+  if (node.shape) {
+    return new Set(Object.keys(node.shape));
+  }
+  const inner = node._zod?.def?.in ?? node._zod?.def?.innerType;
+  return inner ? settingNames(inner) : new Set();
+}
+
 /**
  * Docker and compose secrets: `NAME_FILE=/run/secrets/name` stands for `NAME` = that file's content (one
- * trailing newline dropped), so a secret need not sit in the environment. Both set, or an unreadable
- * file, is a problem named after the variable.
+ * trailing newline dropped), so a secret need not sit in the environment. Only for settings the schema
+ * reads (other programs' `*_FILE` variables are left alone). Both set, or an unreadable file, is a
+ * problem named after the variable.
  */
-export function withSecretFiles(source: Record<string, string | undefined>): {
+export function withSecretFiles(
+  source: Record<string, string | undefined>,
+  names: ReadonlySet<string>,
+): {
   values: Record<string, string | undefined>;
   problems: string[];
 } {
   const values = { ...source };
   const problems: string[] = [];
-  for (const [key, path] of Object.entries(source)) {
-    const name = key.endsWith("_FILE") ? key.slice(0, -"_FILE".length) : "";
-    if (name === "" || path === undefined || path === "") {
+  for (const name of names) {
+    const key = `${name}_FILE`;
+    const path = source[key];
+    if (path === undefined || path === "") {
       continue;
     }
     if (source[name] !== undefined && source[name] !== "") {
@@ -114,7 +132,7 @@ export function withSecretFiles(source: Record<string, string | undefined>): {
 
 /** Parses a settings object; throws EnvError naming each bad or missing variable. */
 export function readEnv<T extends z.ZodType>(schema: T, raw: Record<string, string | undefined>): z.infer<T> {
-  const { values: source, problems: fileProblems } = withSecretFiles(raw);
+  const { values: source, problems: fileProblems } = withSecretFiles(raw, settingNames(schema));
   if (fileProblems.length > 0) {
     throw new EnvError(fileProblems);
   }

@@ -40,3 +40,21 @@ test("an unreadable NAME_FILE is named, not a crash", () => {
     "SIGNING_KEY_SECRET_FILE: cannot read /nonexistent/secret",
   );
 });
+
+test("another program's *_FILE variable is left alone; wrapped schemas (pick, extend, refine, transform) still read NAME_FILE", () => {
+  expect(
+    problems({ SIGNING_KEY_SECRET: "k".repeat(40), TF_CLI_CONFIG_FILE: "/nonexistent/.terraformrc" }),
+  ).toEqual([]);
+  const dir = mkdtempSync(join(tmpdir(), "vx-secret-"));
+  try {
+    const file = join(dir, "secret");
+    writeFileSync(file, "w".repeat(40));
+    const wrapped = Schema.pick({ SIGNING_KEY_SECRET: true })
+      .extend({ EXTRA: z.string().default("x") })
+      .refine(() => true)
+      .transform((env) => ({ ...env, seen: true }));
+    expect(readEnv(wrapped, { SIGNING_KEY_SECRET_FILE: file }).SIGNING_KEY_SECRET).toBe("w".repeat(40));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
