@@ -15,11 +15,14 @@ import {
   Versioned,
 } from "../domain/imports.ts";
 import { router, tenantProcedure } from "../trpc.ts";
+import { maintenanceRouter } from "./maintenance.ts";
 
 const can = (action: string) => tenantProcedure.meta({ permission: `import-export:import:${action}` });
 
 /** `imports.*`: spreadsheets into a service, staged, previewed, applied as a job, reversible. */
 export const importsRouter = router({
+  /** The service's housekeeping (here, as the service's first name at the gateway). */
+  maintenance: maintenanceRouter,
   template: can("read")
     .input(TemplateInput)
     .query(({ ctx, input }) => importTemplate({ ctx, input })),

@@ -46,6 +46,7 @@ export const OUTBOX_SERVICES = [
   "files",
   "scheduler",
   "config",
+  "imports",
 ] as const;
 
 /** Every platform job. A service that needs one adds a line here (and exposes the procedure). */
