@@ -354,7 +354,8 @@ describe("fairness", () => {
     // The queue it leaves shows in the metrics: how many runs are due, and how far behind they are.
     h.clock.advance(5_000);
     const metrics = await (await h.app.fetch(new Request("http://scheduler.test/metrics"))).text();
-    const value = (name: string) => Number(metrics.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m"))?.[1]);
+    const value = (name: string) =>
+      Number(metrics.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m"))?.[1]);
     expect(value("vextrus_scheduler_runs_due")).toBeGreaterThanOrEqual(295);
     expect(value("vextrus_scheduler_lag_seconds")).toBeGreaterThanOrEqual(5);
     // Cleanup: the rest would be claimed by the next test's replicas.
