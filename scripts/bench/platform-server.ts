@@ -12,8 +12,8 @@ import {
   listen,
   notFound,
 } from "@vextrus/platform";
-import { APP_ROLE, postgresDatabase } from "@vextrus/platform/db";
-import { eq } from "drizzle-orm";
+import { APP_ROLE, postgresDatabase, preparedQuery } from "@vextrus/platform/db";
+import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { z } from "zod";
@@ -25,15 +25,19 @@ const { router, tenantProcedure } = initServiceTrpc<Record<string, never>>();
 const ById = z.object({ id: z.uuid() });
 const missing = () => notFound({ en: "Company", bn: "কোম্পানি" }, "bench.company.not_found");
 
+// Built once, as services build their hot reads (preparedQuery); (c) builds its query per call.
+const companyById = preparedQuery("bench.companyById", (tx) =>
+  tx
+    .select()
+    .from(companies)
+    .where(eq(companies.id, sql.placeholder("id"))),
+);
+
 const benchRouter = router({
   inTenant: tenantProcedure.input(ById).query(async ({ ctx, input }) => {
-    const rows = await db.tenant(
-      ctx.tenantId,
-      (tx) => tx.select().from(companies).where(eq(companies.id, input.id)),
-      {
-        readOnly: true,
-      },
-    );
+    const rows = await db.tenant(ctx.tenantId, (tx) => companyById(tx, { id: input.id }), {
+      readOnly: true,
+    });
     return rows[0] ?? missing();
   }),
   direct: tenantProcedure.input(ById).query(async ({ input }) => {

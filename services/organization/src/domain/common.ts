@@ -1,5 +1,5 @@
 import { AppError, type Bilingual, notFound, type Page, pageInput, pageOf } from "@vextrus/platform";
-import { keyset, type Tx } from "@vextrus/platform/db";
+import { keyset, preparedQuery, type Tx } from "@vextrus/platform/db";
 import { and, eq, ilike, isNull, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
@@ -35,6 +35,24 @@ export interface RecordTable extends VersionedTable {
   archivedAt: PgColumn;
 }
 
+/** Each table's read by id, built once (the hot read of every record; see preparedQuery). */
+const byIdQueries = new WeakMap<PgTable, (tx: Tx, values: { id: string }) => Promise<unknown[]>>();
+
+function byIdQuery(t: VersionedTable) {
+  let query = byIdQueries.get(t.table);
+  if (!query) {
+    query = preparedQuery("organization.record.byId", (db) =>
+      db
+        .select()
+        .from(t.table)
+        .where(eq(t.id, sql.placeholder("id")))
+        .limit(1),
+    );
+    byIdQueries.set(t.table, query);
+  }
+  return query;
+}
+
 export async function findRecord<Row>(
   tx: Tx,
   t: VersionedTable,
@@ -42,7 +60,7 @@ export async function findRecord<Row>(
   label: Bilingual,
   code: string,
 ): Promise<Row> {
-  const rows = await tx.select().from(t.table).where(eq(t.id, id)).limit(1);
+  const rows = await byIdQuery(t)(tx, { id });
   const row = rows[0];
   if (!row) {
     throw notFound(label, code);
