@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVextrusClient, type VextrusClient } from "@vextrus/client";
+import { tokenFromFolder } from "@vextrus/platform/testing";
 import type { Subprocess } from "bun";
 import { embeddedPorts } from "./embedded-ports.ts";
 
@@ -26,6 +27,8 @@ const PAST_INTERVALS_MS = RELOAD_MS + 600;
 const CALL_DEADLINE_MS = 15_000;
 
 const dataDir = mkdtempSync(join(tmpdir(), "vextrus-embedded-"));
+/** Where notification writes mail in the embedded default (no SMTP_URL). */
+const mailDir = join(dataDir, "mail");
 let proc: Subprocess<"ignore", "pipe", "pipe"> | undefined;
 let gatewayUrl = "";
 let stderrText: Promise<string> | undefined;
@@ -167,7 +170,10 @@ test("a company's first day on `npm start`: sign-ups, sign-ins and refreshes acr
     );
     await step(
       `accept ${name}`,
-      anon.auth.invites.accept.mutate({ token: invited.invitation.token, password }),
+      // The link reaches the invited address only: notification writes it under DATA_DIR/mail.
+      tokenFromFolder(mailDir, email, "accept-invitation").then((token) =>
+        anon.auth.invites.accept.mutate({ token, password }),
+      ),
     );
     await Bun.sleep(PAST_INTERVALS_MS);
     const login = await step(

@@ -62,6 +62,7 @@ const workflowPort = readEnvOrExit(WorkflowEnv, envFor("workflow")).PORT;
 const masterDataPort = readEnvOrExit(MasterDataEnv, envFor("master-data")).PORT;
 const configPort = readEnvOrExit(ConfigurationEnv, envFor("configuration")).PORT;
 const filesPort = readEnvOrExit(FileStorageEnv, envFor("file-storage")).PORT;
+const notificationPort = readEnvOrExit(NotificationEnv, envFor("notification")).PORT;
 const gatewayEnv = readEnvOrExit(GatewayEnv, envFor("gateway"));
 const gatewayPort = gatewayEnv.PORT;
 if (gatewayEnv.CONSOLE_DIR && process.env.CONSOLE_DIR === undefined) {
@@ -87,6 +88,8 @@ const services = [
       AuthEnv,
       envFor("auth", {
         ORGANIZATION_URL: process.env.ORGANIZATION_URL ?? local(orgPort),
+        // Invitation, reset and verification links go out through notification (mail or .eml files).
+        NOTIFICATION_URL: process.env.NOTIFICATION_URL ?? local(notificationPort),
         SERVICE_TOKEN_SECRET: serviceTokenSecret,
       }),
     ),

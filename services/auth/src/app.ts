@@ -12,7 +12,7 @@ import { clientInfoMiddleware } from "./client.ts";
 import type { AuthDeps, AuthSettings } from "./deps.ts";
 import { introspectApiKey } from "./domain/api-keys.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
-import type { Courier } from "./domain/courier.ts";
+import { type Courier, notificationCourier, undeliveredCourier } from "./domain/courier.ts";
 import { dummyPasswordHash } from "./domain/passwords.ts";
 import { authVerifier } from "./domain/principal.ts";
 import { SigningKeys } from "./domain/signing-keys.ts";
@@ -30,7 +30,10 @@ export interface AppOptions {
   organizationUrl: string | undefined;
   /** Deadline of each call to organization (UPSTREAM_TIMEOUT_MS). */
   upstreamTimeoutMs?: number;
-  courier: Courier;
+  /** Who hands secret links to their owners; default: the notification service at `notificationUrl`. */
+  courier?: Courier;
+  /** The notification service's base URL (secret links go out through it); unset with no courier: logged, not sent. */
+  notificationUrl?: string | undefined;
   /** Seals private signing keys at rest. */
   signingKeySecret?: string | undefined;
   /** Lets the scheduler ask for tenant-scoped service tokens (`POST /service-tokens`); unset: no route. */
@@ -72,7 +75,15 @@ export function createApp(options: AppOptions) {
           token: (tenantId) => signServiceToken(tokenDeps, tenantId, ["platform:tenant:create"]),
         })
       : missingOrganization,
-    courier: options.courier,
+    courier:
+      options.courier ??
+      (options.notificationUrl
+        ? notificationCourier({
+            url: options.notificationUrl,
+            timeoutMs: options.upstreamTimeoutMs ?? 5_000,
+            token: (tenantId) => signServiceToken(tokenDeps, tenantId, ["platform:notification:secret"]),
+          })
+        : undeliveredCourier(options.log)),
     metrics: createAuthMetrics(metrics.registry),
     limits: {
       registration: hourlyLimiter(options.settings.registrationsPerIpPerHour),

@@ -4,7 +4,6 @@ import type { Stoppable } from "@vextrus/platform";
 import { createApp } from "./app.ts";
 import { outbox } from "./db/schema.ts";
 import type { AuthSettings } from "./deps.ts";
-import { undeliveredCourier } from "./domain/courier.ts";
 import { REFUSAL_WINDOW_SECONDS, reportLoginRefusals } from "./domain/refusals.ts";
 import type { AuthEnv } from "./env.ts";
 import { startAuthEvents } from "./events.ts";
@@ -44,13 +43,16 @@ export async function bootAuth(env: AuthEnv, shared: SharedResources = {}): Prom
   if (!env.ORGANIZATION_URL) {
     log.warn("ORGANIZATION_URL is not set: registerTenant will answer UNAVAILABLE");
   }
+  if (!env.NOTIFICATION_URL) {
+    log.warn("NOTIFICATION_URL is not set: invitation, password-reset and verification links are not sent");
+  }
   const { app, deps } = createApp({
     db,
     log,
     settings: settingsFrom(env),
     organizationUrl: env.ORGANIZATION_URL,
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
-    courier: undeliveredCourier(log),
+    notificationUrl: env.NOTIFICATION_URL,
     signingKeySecret: env.SIGNING_KEY_SECRET,
     serviceTokenSecret: env.SERVICE_TOKEN_SECRET,
     metrics,

@@ -9,6 +9,12 @@ export const AuthEnv = ServiceEnv.extend({
     .describe(
       "the organization service (registerTenant creates tenants there); unset: registration is unavailable",
     ),
+  NOTIFICATION_URL: z
+    .url()
+    .optional()
+    .describe(
+      "the notification service: invitation, password-reset and verification links go out through it; unset: logged, not sent",
+    ),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1_440).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),

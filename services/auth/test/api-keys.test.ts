@@ -67,7 +67,7 @@ describe("API keys", () => {
     const email = `km-${Bun.randomUUIDv7().slice(-6)}@example.com`;
     const invited = await reg.api.users.invite.mutate({ name: "Key Maker", email, roleIds: [keyMaker.id] });
     const password = `River-Boat-Lantern-${Bun.randomUUIDv7().slice(-4)}`;
-    await h.client().invites.accept.mutate({ token: invited.invitation.token, password });
+    await h.client().invites.accept.mutate({ token: h.invitationToken(invited.user.id), password });
     const login = await h.client().login.mutate({ tenantSlug: reg.slug, identifier: email, password });
     const maker = h.client({ token: login.accessToken });
     const refused = await failure(
@@ -113,7 +113,7 @@ describe("API keys", () => {
     const email = `int-${Bun.randomUUIDv7().slice(-6)}@example.com`;
     const invited = await reg.api.users.invite.mutate({ name: "Integrator", email, roleIds: [keyMaker.id] });
     const password = `Tea-Garden-Monsoon-${Bun.randomUUIDv7().slice(-4)}`;
-    await h.client().invites.accept.mutate({ token: invited.invitation.token, password });
+    await h.client().invites.accept.mutate({ token: h.invitationToken(invited.user.id), password });
     const login = await h.client().login.mutate({ tenantSlug: reg.slug, identifier: email, password });
     const theirs = await h
       .client({ token: login.accessToken })
@@ -151,7 +151,7 @@ describe("API keys", () => {
       roleIds: [integrator.id, reader.id],
     });
     const password = `Tea-Garden-Monsoon-${Bun.randomUUIDv7().slice(-4)}`;
-    await h.client().invites.accept.mutate({ token: invited.invitation.token, password });
+    await h.client().invites.accept.mutate({ token: h.invitationToken(invited.user.id), password });
     const login = await h.client().login.mutate({ tenantSlug: reg.slug, identifier: email, password });
     const created = await h
       .client({ token: login.accessToken })

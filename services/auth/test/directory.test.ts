@@ -30,7 +30,7 @@ describe("directory.lookup: what other services check before naming a user", () 
     await a.api.users.deactivate.mutate({ id: gone.user.id });
     // A user with no role at all asks.
     const password = strongPassword();
-    await h.client().invites.accept.mutate({ token: invited.invitation.token, password });
+    await h.client().invites.accept.mutate({ token: h.invitationToken(invited.user.id), password });
     const login = await h.client().login.mutate({ tenantSlug: a.slug, identifier: email, password });
     expect(login.permissions).toEqual([]);
     const plain = h.client({ token: login.accessToken });

@@ -152,6 +152,14 @@ export async function startAuth(label: string) {
           }),
         ],
       }),
+    /** The invitation token the courier was handed for `userId` (the inviter is never given it). */
+    invitationToken(userId: string): string {
+      const message = mailbox.find((m) => m.userId === userId && m.purpose === "invite");
+      if (!message) {
+        throw new Error(`no invitation was handed to the courier for ${userId}`);
+      }
+      return message.token;
+    },
     /** Registers a fresh company and returns its admin's tokens and a client acting as them. */
     async register(hint = "co") {
       const suffix = Bun.randomUUIDv7().slice(-8);
@@ -169,7 +177,9 @@ export async function startAuth(label: string) {
       const email = `m-${Bun.randomUUIDv7().slice(-8)}@example.com`;
       const invited = await reg.api.users.invite.mutate({ name: "Member Person", email, roleIds, mobile });
       const password = strongPassword();
-      await harness.client().invites.accept.mutate({ token: invited.invitation.token, password });
+      await harness
+        .client()
+        .invites.accept.mutate({ token: harness.invitationToken(invited.user.id), password });
       const login = await harness
         .client()
         .login.mutate({ tenantSlug: reg.slug, identifier: email, password });

@@ -455,7 +455,7 @@ describe("users and permissions", () => {
       roleIds: [viewerRole.id],
     });
     const password = `Tea-Garden-Lantern-${Bun.randomUUIDv7().slice(-4)}`;
-    await h.client().invites.accept.mutate({ token: invited.invitation.token, password });
+    await h.client().invites.accept.mutate({ token: h.invitationToken(invited.user.id), password });
     const viewer = await h.client().login.mutate({ tenantSlug: reg.slug, identifier: email, password });
     const api = h.client({ token: viewer.accessToken });
     expect((await api.users.list.query()).items.length).toBe(2);

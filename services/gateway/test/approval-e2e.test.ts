@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TRPCClientError, type VextrusClient } from "@vextrus/client";
+import { tokenFromFolder } from "@vextrus/platform/testing";
 import { strongPassword } from "./fixtures.ts";
 import { type RunningGateway, type RunningServices, startGateway, startServices } from "./harness.ts";
 
@@ -110,7 +111,8 @@ beforeAll(async () => {
     const email = `${name.toLowerCase().replaceAll(" ", ".")}@${slug}.com.bd`;
     const invited = await admin.auth.users.invite.mutate({ name, email, roleIds: [roleId] });
     const password = strongPassword();
-    await anonymous.auth.invites.accept.mutate({ token: invited.invitation.token, password });
+    const token = await tokenFromFolder(services.mailDir, email, "accept-invitation");
+    await anonymous.auth.invites.accept.mutate({ token, password });
     const login = await anonymous.auth.login.mutate({ tenantSlug: slug, identifier: email, password });
     return {
       userId: invited.user.id,

@@ -107,6 +107,7 @@ export async function startAuth(
   port: number,
   organizationUrl: string,
   bus?: Transport,
+  notificationUrl?: string,
 ): Promise<RunningService> {
   const db = await createTestDatabase(`gw_${label}_auth`);
   const logLines: string[] = [];
@@ -121,6 +122,7 @@ export async function startAuth(
       // As `npm start` sets it: the gateway on loopback is the proxy whose X-Forwarded-For counts.
       TRUSTED_PROXIES: "127.0.0.1",
       SERVICE_TOKEN_SECRET,
+      ...(notificationUrl ? { NOTIFICATION_URL: notificationUrl } : {}),
     }),
     PORT: port,
   };
@@ -167,24 +169,25 @@ async function startDownstream(
   const logLines: string[] = [];
   const shared = { log: captureLog(logLines), bus };
   const common = { DATABASE_URL: db.url, JWKS_URL: jwksUrl, LOG_LEVEL: "debug", ...extraEnv };
+  const PORT = Number(extraEnv.PORT ?? 0);
   const booted =
     name === "rules"
-      ? await bootRulesEngine({ ...RulesEngineEnv.parse(common), PORT: 0 }, shared)
+      ? await bootRulesEngine({ ...RulesEngineEnv.parse(common), PORT }, shared)
       : name === "workflow"
-        ? await bootWorkflow({ ...WorkflowEnv.parse(common), PORT: 0 }, shared, { clock: workflowClock })
+        ? await bootWorkflow({ ...WorkflowEnv.parse(common), PORT }, shared, { clock: workflowClock })
         : name === "masterData"
-          ? await bootMasterData({ ...MasterDataEnv.parse(common), PORT: 0 }, shared)
+          ? await bootMasterData({ ...MasterDataEnv.parse(common), PORT }, shared)
           : name === "audit"
-            ? await bootAudit({ ...AuditEnv.parse(common), PORT: 0 }, shared)
+            ? await bootAudit({ ...AuditEnv.parse(common), PORT }, shared)
             : name === "config"
-              ? await bootConfiguration({ ...ConfigurationEnv.parse(common), PORT: 0 }, shared)
+              ? await bootConfiguration({ ...ConfigurationEnv.parse(common), PORT }, shared)
               : name === "scheduler"
-                ? await bootScheduler({ ...SchedulerEnv.parse(common), PORT: 0 }, shared)
+                ? await bootScheduler({ ...SchedulerEnv.parse(common), PORT }, shared)
                 : name === "notification"
-                  ? await bootNotification({ ...NotificationEnv.parse(common), PORT: 0 }, shared)
+                  ? await bootNotification({ ...NotificationEnv.parse(common), PORT }, shared)
                   : name === "importExport"
-                    ? await bootImportExport({ ...ImportExportEnv.parse(common), PORT: 0 }, shared)
-                    : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT: 0 }, shared);
+                    ? await bootImportExport({ ...ImportExportEnv.parse(common), PORT }, shared)
+                    : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT }, shared);
   return { name, url: booted.url, databaseUrl: db.url, logLines, stop: () => stopAll(booted.parts, db) };
 }
 
@@ -194,13 +197,20 @@ async function startDownstream(
  * workflow asks organization and rules-engine, and events flow between them on the in-process bus
  * (the transport of `npm start`), so a new tenant gets its rule packs and audit records every step.
  */
-export async function startServices(label: string, options: { workflowClock?: () => Date } = {}) {
+export async function startServices(
+  label: string,
+  options: { workflowClock?: () => Date; notificationEnv?: Record<string, string> } = {},
+) {
   const authPort = freePort();
+  // Auth's secret links (invitations, resets, verifications) go out through notification, as .eml
+  // files in a folder of the suite's own (no SMTP_URL): tests read the tokens from there.
+  const notificationPort = freePort();
+  const mailDir = mkdtempSync(join(tmpdir(), "gw-notification-"));
   const jwksUrl = `http://127.0.0.1:${authPort}/.well-known/jwks.json`;
   const bus: InProcessBus = createInProcessBus({ log: captureLog([]) });
   const organization = await startOrganization(label, { jwksUrl }, bus);
   const [auth, rules, config] = await Promise.all([
-    startAuth(label, authPort, organization.url, bus),
+    startAuth(label, authPort, organization.url, bus, `http://127.0.0.1:${notificationPort}`),
     startDownstream("rules", label, jwksUrl, bus),
     startDownstream("config", label, jwksUrl, bus),
   ]);
@@ -215,9 +225,10 @@ export async function startServices(label: string, options: { workflowClock?: ()
     ),
     startDownstream("audit", label, jwksUrl, bus),
     startDownstream("masterData", label, jwksUrl, bus),
-    // Mail as .eml files in a folder of the suite's own (no SMTP_URL).
     startDownstream("notification", label, jwksUrl, bus, {
-      DATA_DIR: mkdtempSync(join(tmpdir(), "gw-notification-")),
+      DATA_DIR: mailDir,
+      PORT: String(notificationPort),
+      ...options.notificationEnv,
     }),
   ]);
   const files = await startDownstream("files", label, jwksUrl, bus, {
@@ -282,6 +293,8 @@ export async function startServices(label: string, options: { workflowClock?: ()
       exports: `${importExport.url}/exports`,
     },
     list,
+    /** The folder notification writes its mail to (auth's invitation and reset links arrive there). */
+    mailDir,
     /** Waits until every outbox is published (and so, on the bus, handled by every consumer). */
     settle: () => settle(list),
     async stop() {

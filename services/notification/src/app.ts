@@ -7,6 +7,7 @@ import {
 } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
+import type { Channel } from "./channels/types.ts";
 import type { NotificationDeps } from "./deps.ts";
 import { notificationRouter } from "./router.ts";
 
@@ -18,12 +19,25 @@ export interface AppOptions {
   checks?: Record<string, () => Promise<unknown>>;
   metrics?: Metrics;
   clock?: () => Date;
+  /** Mail and SMS for secret links (default: none, so they answer UNAVAILABLE). */
+  channels?: NotificationDeps["channels"];
+  settings?: Partial<NotificationDeps["settings"]>;
 }
+
+const noChannel: Channel = {
+  name: "none",
+  send: () => Promise.reject(new Error("no channel configured")),
+};
 
 /** The notification service's HTTP app. No side effects: tests build it with real dependencies. */
 export function createApp(options: AppOptions) {
   const metrics = options.metrics ?? createMetrics("notification");
-  const deps: NotificationDeps = { db: options.db, clock: options.clock ?? (() => new Date()) };
+  const deps: NotificationDeps = {
+    db: options.db,
+    clock: options.clock ?? (() => new Date()),
+    channels: options.channels ?? { email: noChannel, sms: noChannel },
+    settings: { publicUrl: "http://127.0.0.1:3000", defaultLocale: "bn", ...options.settings },
+  };
   return createService({
     name: "notification",
     version: pkg.version,

@@ -22,8 +22,17 @@ export async function bootNotification(env: NotificationEnv, shared: SharedResou
   if (!rt.verifyToken) {
     log.warn("no JWKS_URL or JWT_PUBLIC_KEY: every bearer token will be refused");
   }
-  const app = createApp({ db, log, verifyToken: rt.verifyToken, metrics, checks: rt.checks });
   const channels = channelsFrom(env, log);
+  const settings = { defaultLocale: env.DEFAULT_LOCALE, publicUrl: env.PUBLIC_URL, clock: () => new Date() };
+  const app = createApp({
+    db,
+    log,
+    verifyToken: rt.verifyToken,
+    metrics,
+    checks: rt.checks,
+    channels,
+    settings,
+  });
   const dispatcher = {
     db,
     channels,
@@ -32,7 +41,6 @@ export async function bootNotification(env: NotificationEnv, shared: SharedResou
     metrics: createNotificationMetrics(metrics.registry),
     maxAttempts: env.DISPATCH_MAX_ATTEMPTS,
   };
-  const settings = { defaultLocale: env.DEFAULT_LOCALE, publicUrl: env.PUBLIC_URL, clock: () => new Date() };
   return rt.serve(app, {
     outbox,
     consumers: async (transport) => [

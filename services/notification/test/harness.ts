@@ -3,7 +3,7 @@ import { createLogger, createTokenVerifier } from "@vextrus/platform";
 import { APP_ROLE, type Database, migrateService, postgresDatabase } from "@vextrus/platform/db";
 import { createTestDatabase, createTestSigner } from "@vextrus/platform/testing";
 import superjson from "superjson";
-import { createApp } from "../src/app.ts";
+import { type AppOptions, createApp } from "../src/app.ts";
 import { MIGRATIONS } from "../src/boot.ts";
 import type { NotificationRouter } from "../src/router.ts";
 
@@ -17,7 +17,10 @@ export class TestClock {
 }
 
 /** A real notification service for one test file: its own migrated database, its app in-process. */
-export async function startNotification(label: string) {
+export async function startNotification(
+  label: string,
+  options: Pick<AppOptions, "channels" | "settings"> = {},
+) {
   const testDb = await createTestDatabase(label);
   await migrateService({ url: testDb.url }, "notification", MIGRATIONS);
   const signer = await createTestSigner();
@@ -25,15 +28,19 @@ export async function startNotification(label: string) {
   const db: Database = postgresDatabase({ url: testDb.url, appRole: APP_ROLE });
   const clock = new TestClock();
   const log = createLogger({ level: "error", write: () => {} });
-  const app = createApp({ db, log, verifyToken, clock: clock.read });
+  const app = createApp({ db, log, verifyToken, clock: clock.read, ...options });
   return {
     app,
     db,
     log,
     clock,
     /** A user of `tenantId` (a fresh tenant by default). */
-    async user(tenantId: string = Bun.randomUUIDv7(), userId: string = Bun.randomUUIDv7()) {
-      const token = await signer.sign({ tenantId, userId, permissions: [] });
+    async user(
+      tenantId: string = Bun.randomUUIDv7(),
+      userId: string = Bun.randomUUIDv7(),
+      permissions: string[] = [],
+    ) {
+      const token = await signer.sign({ tenantId, userId, permissions });
       return { tenantId, userId, token, api: clientFor(app, token) };
     },
     async stop() {

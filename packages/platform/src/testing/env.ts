@@ -8,7 +8,9 @@ export function testSetting(
     | "KAFKA_BROKERS"
     | "TEST_S3_ENDPOINT"
     | "TEST_S3_ACCESS_KEY"
-    | "TEST_S3_SECRET_KEY",
+    | "TEST_S3_SECRET_KEY"
+    | "TEST_SMTP_URL"
+    | "TEST_MAIL_API",
 ): string {
   const value = process.env[name];
   if (!value) {

@@ -7,6 +7,9 @@ import postgres from "postgres";
 import superjson from "superjson";
 import { testSetting } from "./env.ts";
 
+/** The test run's SMTP server (GreenMail from its Maven jar), for services that send mail. */
+export const smtpTestUrl = (): string => testSetting("TEST_SMTP_URL");
+
 export const kafkaBrokers = (): string[] => testSetting("KAFKA_BROKERS").split(",");
 
 /** The S3-compatible server of the test run (S3Proxy from its Maven jar, or TEST_S3_ENDPOINT). */
@@ -85,3 +88,12 @@ export function superjsonCanSend(input: unknown): boolean {
     return false;
   }
 }
+export {
+  greenMailFor,
+  linkToken,
+  mailsInFolder,
+  parseMail,
+  type ReadMail,
+  tokenFromFolder,
+  tokenFromGreenMail,
+} from "./mail.ts";

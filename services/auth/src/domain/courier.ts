@@ -1,4 +1,5 @@
-import type { Logger } from "@vextrus/platform";
+import { createServiceClient, type Fetch, type Logger } from "@vextrus/platform";
+import { z } from "zod";
 
 /** A secret link to hand to a person: a password reset, an invitation or a contact verification. */
 export interface SecretMessage {
@@ -43,4 +44,39 @@ export async function deliverAll(courier: Courier, log: Logger, messages: readon
       });
     });
   }
+}
+
+/**
+ * The notification service as the courier: `notification.secrets.deliver` over HTTP tRPC with a
+ * one-minute service token (`platform:notification:secret`, which no tenant role can hold) that
+ * `token(tenantId)` signs. The secret travels only in this call's body; notification sends it at once
+ * and stores the message with the link withheld.
+ */
+export function notificationCourier(options: {
+  url: string;
+  timeoutMs: number;
+  token: (tenantId: string) => Promise<string>;
+  fetch?: Fetch | undefined;
+}): Courier {
+  const notification = createServiceClient({ service: "notification", ...options });
+  return {
+    async deliver(message) {
+      await notification.mutation(
+        "secrets.deliver",
+        {
+          purpose: message.purpose,
+          secretId: message.resetId,
+          userId: message.userId,
+          address: message.address,
+          token: message.token,
+          expiresAt: message.expiresAt,
+        },
+        z.unknown(),
+        {
+          requestId: Bun.randomUUIDv7(),
+          authorization: `Bearer ${await options.token(message.tenantId)}`,
+        },
+      );
+    },
+  };
 }

@@ -102,7 +102,9 @@ export async function requestPasswordReset({
     });
     return { userId: user.id, resetId, token, expiresAt, address };
   });
-  await deliverAll(deps.courier, ctx.log, issued ? [{ purpose: "reset", tenantId, ...issued }] : []);
+  // Not awaited: the answer must not take longer when the account exists (a mail round trip would
+  // tell an existing account from an unknown one). deliverAll logs a failure and never throws.
+  void deliverAll(deps.courier, ctx.log, issued ? [{ purpose: "reset", tenantId, ...issued }] : []);
   return { accepted: true as const };
 }
 

@@ -131,8 +131,9 @@ export const InviteUserInput = z.object({
 });
 
 /**
- * Adds a person who sets their own password through an invitation link. The link is returned once to
- * the inviter and handed to the courier; only its hash is stored, and the event never carries it.
+ * Adds a person who sets their own password through an invitation link. The link goes only to the
+ * invited address (through the courier): the inviter never sees it, only its hash is stored, and the
+ * event never carries it.
  */
 export async function inviteUser({
   ctx,
@@ -213,7 +214,7 @@ export async function inviteUser({
   await deliverAll(deps.courier, ctx.log, [message]);
   return {
     user: { ...publicUser(result.user), roleIds: result.roleIds },
-    invitation: { token: result.token, expiresAt },
+    invitation: { expiresAt },
   };
 }
 

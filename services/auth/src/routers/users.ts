@@ -21,7 +21,7 @@ export const usersRouter = router({
     .meta({ permission: "auth:user:read" })
     .input(GetUserInput)
     .query(({ ctx, input }) => getUser({ ctx, input })),
-  /** Returns the invitation token once (also handed to the courier). */
+  /** The invitation link goes to the invited address only (by the courier), never back to the inviter. */
   invite: tenantProcedure
     .meta({ permission: "auth:user:invite" })
     .input(InviteUserInput)

@@ -1,7 +1,17 @@
 import { inboxTable, outboxTable } from "@vextrus/events";
 import { id, tenantId, tenantIsolation } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
-import { index, integer, pgPolicy, pgSchema, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  pgPolicy,
+  pgSchema,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 export const notification = pgSchema("notification");
 
@@ -44,6 +54,11 @@ export const deliveries = notification.table(
     createdAt: at("created_at").notNull().defaultNow(),
     sentAt: at("sent_at"),
     readAt: at("read_at"),
+    /**
+     * A secret link's message (invitation, password reset, verification): sent once at auth's call and
+     * stored with the link withheld, so the dispatcher never sends the stored text.
+     */
+    withheld: boolean("withheld").notNull().default(false),
   },
   (t) => [
     unique("deliveries_event_channel_address_key").on(t.tenantId, t.eventId, t.channel, t.address),

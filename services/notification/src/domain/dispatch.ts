@@ -42,7 +42,7 @@ async function claimDue(d: Dispatcher): Promise<Claimed[]> {
         update ${deliveries} set attempts = attempts + 1, next_attempt_at = ${until.toISOString()}::timestamptz
         where id in (
           select id from ${deliveries}
-          where status = 'queued' and channel in ('email', 'sms')
+          where status = 'queued' and channel in ('email', 'sms') and not withheld
             and next_attempt_at <= ${now.toISOString()}::timestamptz
           order by next_attempt_at limit ${d.batch ?? 50}
           for update skip locked)

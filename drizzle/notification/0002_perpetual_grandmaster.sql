@@ -1,0 +1,1 @@
+ALTER TABLE "notification"."deliveries" ADD COLUMN "withheld" boolean DEFAULT false NOT NULL;
