@@ -13,6 +13,7 @@ import { createCors } from "./cors.ts";
 import { errorItem, gatewayInternal } from "./errors.ts";
 import { forwardFileContent } from "./file-content.ts";
 import { checkServices } from "./health.ts";
+import { forwardInboxStream } from "./inbox-stream.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { createProxy } from "./proxy.ts";
 import type { RefusalReporter } from "./refusals.ts";
@@ -183,6 +184,9 @@ export function createGateway(options: GatewayOptions) {
   // Small files sent through the front door, streamed on to file-storage (presigned URLs otherwise).
   const fileContent = forwardFileContent(table, options.log);
   app.put("/files/:fileId/content", (c) => fileContent(c.req.raw, c.req.param("fileId"), c.get("requestId")));
+  // The in-app inbox as server-sent events, streamed on from notification.
+  const inboxStream = forwardInboxStream(table, options.log);
+  app.get("/notifications/stream", (c) => inboxStream(c.req.raw, c.get("requestId")));
   app.get("/metrics", async (c) => {
     recordReadiness(metrics, await checkServices(table));
     return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });

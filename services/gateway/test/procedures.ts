@@ -62,6 +62,7 @@ export const SIGNED_IN = new Set([
   "notification.inbox.unreadCount",
   "notification.inbox.markRead",
   "notification.inbox.markAllRead",
+  "notification.inbox.streamTicket",
   "notification.preferences.get",
   "notification.preferences.set",
 ]);

@@ -9,7 +9,9 @@ import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
 import type { Channel } from "./channels/types.ts";
 import type { NotificationDeps } from "./deps.ts";
+import { createInboxHub, type InboxHub } from "./domain/live.ts";
 import { notificationRouter } from "./router.ts";
+import { STREAM_PATH, streamRoute } from "./stream-route.ts";
 
 export interface AppOptions {
   db: Database;
@@ -22,6 +24,8 @@ export interface AppOptions {
   /** Mail and SMS for secret links (default: none, so they answer UNAVAILABLE). */
   channels?: NotificationDeps["channels"];
   settings?: Partial<NotificationDeps["settings"]>;
+  /** Fans new in-app messages out to open streams (boot shares it to stop it; default: one of its own). */
+  hub?: InboxHub;
 }
 
 const noChannel: Channel = {
@@ -38,6 +42,7 @@ export function createApp(options: AppOptions) {
     channels: options.channels ?? { email: noChannel, sms: noChannel },
     settings: { publicUrl: "http://127.0.0.1:3000", defaultLocale: "bn", ...options.settings },
   };
+  const hub = options.hub ?? createInboxHub({ db: options.db, pollMs: 1_000, log: options.log });
   return createService({
     name: "notification",
     version: pkg.version,
@@ -47,5 +52,17 @@ export function createApp(options: AppOptions) {
     metrics,
     verifyToken: options.verifyToken,
     checks: { postgres: () => options.db.ping(), ...options.checks },
+    routes(http) {
+      http.get(
+        STREAM_PATH,
+        streamRoute({
+          db: options.db,
+          hub,
+          verifyToken: options.verifyToken,
+          log: options.log,
+          clock: deps.clock,
+        }),
+      );
+    },
   });
 }

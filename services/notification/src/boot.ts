@@ -4,6 +4,7 @@ import { createApp } from "./app.ts";
 import { channelsFrom } from "./channels/index.ts";
 import { outbox } from "./db/schema.ts";
 import { startDispatcher } from "./domain/dispatch.ts";
+import { createInboxHub } from "./domain/live.ts";
 import type { NotificationEnv } from "./env.ts";
 import { startNotificationEvents } from "./events.ts";
 import { createNotificationMetrics } from "./metrics.ts";
@@ -24,6 +25,7 @@ export async function bootNotification(env: NotificationEnv, shared: SharedResou
   }
   const channels = channelsFrom(env, log);
   const settings = { defaultLocale: env.DEFAULT_LOCALE, publicUrl: env.PUBLIC_URL, clock: () => new Date() };
+  const hub = createInboxHub({ db, pollMs: env.STREAM_POLL_MS, log });
   const app = createApp({
     db,
     log,
@@ -32,6 +34,7 @@ export async function bootNotification(env: NotificationEnv, shared: SharedResou
     checks: rt.checks,
     channels,
     settings,
+    hub,
   });
   const dispatcher = {
     db,
@@ -45,6 +48,7 @@ export async function bootNotification(env: NotificationEnv, shared: SharedResou
     outbox,
     consumers: async (transport) => [
       startDispatcher(dispatcher, env.DISPATCH_INTERVAL_MS),
+      hub,
       { name: "mail transport", stop: async () => channels.close() },
       ...(await startNotificationEvents({ db, transport, log, settings, registry: metrics.registry })),
     ],

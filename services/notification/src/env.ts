@@ -25,6 +25,13 @@ export const NotificationEnv = ServiceEnv.extend({
     .describe("the web app's address, for links in messages"),
   DEFAULT_LOCALE: z.enum(["bn", "en"]).default("bn"),
   DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+  STREAM_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(60_000)
+    .default(1_000)
+    .describe("how often open inbox streams look for new in-app messages (one query per replica)"),
   DISPATCH_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
 });
 

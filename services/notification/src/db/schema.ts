@@ -88,5 +88,22 @@ export const preferences = notification.table(
   (t) => [unique("preferences_user_key").on(t.tenantId, t.userId), tenantIsolation()],
 );
 
+/**
+ * A single-use, one-minute ticket to open the inbox stream (a browser's EventSource cannot send an
+ * Authorization header): `<tenantId>.<secret>`, only the secret's SHA-256 stored.
+ */
+export const streamTickets = notification.table(
+  "stream_tickets",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    userId: uuid("user_id").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    expiresAt: at("expires_at").notNull(),
+    usedAt: at("used_at"),
+  },
+  (t) => [unique("stream_tickets_secret_key").on(t.tenantId, t.secretHash), tenantIsolation()],
+);
+
 export const outbox = outboxTable(notification);
 export const inbox = inboxTable(notification);

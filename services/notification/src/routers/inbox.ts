@@ -8,6 +8,7 @@ import {
   unreadCount,
 } from "../domain/inbox.ts";
 import { getPreferences, SetPreferencesInput, setPreferences } from "../domain/preferences.ts";
+import { createStreamTicket } from "../domain/stream.ts";
 import { router, tenantProcedure } from "../trpc.ts";
 
 // A signed-in user reads and marks only their own messages and preferences: no permission needed.
@@ -16,6 +17,8 @@ export const inboxRouter = router({
   unreadCount: tenantProcedure.input(NoInput).query(({ ctx }) => unreadCount({ ctx })),
   markRead: tenantProcedure.input(MarkReadInput).mutation(({ ctx, input }) => markRead({ ctx, input })),
   markAllRead: tenantProcedure.input(NoInput).mutation(({ ctx }) => markAllRead({ ctx })),
+  /** A one-minute, single-use ticket to open the caller's stream (`GET /notifications/stream?ticket=`). */
+  streamTicket: tenantProcedure.input(NoInput).mutation(({ ctx }) => createStreamTicket({ ctx })),
 });
 
 export const preferencesRouter = router({
