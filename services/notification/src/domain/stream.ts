@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "@vextrus/platform/db";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { type deliveries, streamTickets } from "../db/schema.ts";
 import type { NotifyContext } from "../deps.ts";
 
@@ -13,6 +13,10 @@ export function createStreamTicket({ ctx }: { ctx: NotifyContext }) {
   const secret = randomBytes(32).toString("base64url");
   const expiresAt = new Date(ctx.deps.clock().getTime() + TICKET_TTL_MS);
   return ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
+    // Tickets of the tenant that ran out an hour ago or more are of no use to anyone.
+    await tx
+      .delete(streamTickets)
+      .where(lt(streamTickets.expiresAt, new Date(expiresAt.getTime() - 3_600_000)));
     await tx.insert(streamTickets).values({
       tenantId: ctx.tenantId,
       userId: ctx.principal.userId,
