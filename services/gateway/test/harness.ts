@@ -205,7 +205,8 @@ export async function startServices(
   // Auth's secret links (invitations, resets, verifications) go out through notification, as .eml
   // files in a folder of the suite's own (no SMTP_URL): tests read the tokens from there.
   const notificationPort = freePort();
-  const mailDir = mkdtempSync(join(tmpdir(), "gw-notification-"));
+  const notificationDataDir = mkdtempSync(join(tmpdir(), "gw-notification-"));
+  const mailDir = join(notificationDataDir, "mail");
   const jwksUrl = `http://127.0.0.1:${authPort}/.well-known/jwks.json`;
   const bus: InProcessBus = createInProcessBus({ log: captureLog([]) });
   const organization = await startOrganization(label, { jwksUrl }, bus);
@@ -226,7 +227,7 @@ export async function startServices(
     startDownstream("audit", label, jwksUrl, bus),
     startDownstream("masterData", label, jwksUrl, bus),
     startDownstream("notification", label, jwksUrl, bus, {
-      DATA_DIR: mailDir,
+      DATA_DIR: notificationDataDir,
       PORT: String(notificationPort),
       ...options.notificationEnv,
     }),

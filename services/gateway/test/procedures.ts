@@ -168,7 +168,8 @@ export const entityOf: EntityOf = (field, procedure) => {
   // A procedure at a service's top level (`files.get`) acts on the service's own entity.
   const router = procedure.local.split(".").at(-2) ?? procedure.service;
   const own = singular(router);
-  if (field === "cursor") {
+  // A cursor, or auth's own id of a secret link (notification.secrets.deliver's idempotency key): no entity.
+  if (field === "cursor" || field === "secretId") {
     return "";
   }
   if (
