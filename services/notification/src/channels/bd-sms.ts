@@ -38,7 +38,12 @@ interface Prepared {
 }
 
 const refused = (provider: string, status: number, detail: unknown) =>
-  new Error(`${provider} refused the SMS (${status}): ${typeof detail === "string" ? detail : JSON.stringify(detail)}`.slice(0, 500));
+  new Error(
+    `${provider} refused the SMS (${status}): ${typeof detail === "string" ? detail : JSON.stringify(detail)}`.slice(
+      0,
+      500,
+    ),
+  );
 
 const field = (body: unknown, key: string): unknown =>
   typeof body === "object" && body !== null ? (body as Record<string, unknown>)[key] : undefined;
@@ -53,7 +58,13 @@ function prepare(o: ProviderOptions, message: OutgoingMessage): Prepared {
     case "ssl-wireless":
       return {
         url: `${base(o.baseUrl)}/api/v3/send-sms`,
-        init: json({ api_token: o.apiKey, sid: o.senderId, msisdn: msisdn(message.to), sms: message.text, csms_id: message.id }),
+        init: json({
+          api_token: o.apiKey,
+          sid: o.senderId,
+          msisdn: msisdn(message.to),
+          sms: message.text,
+          csms_id: message.id,
+        }),
         accept(status, body) {
           if (status !== 200 || String(field(body, "status_code")) !== "200") {
             throw refused("SSL Wireless", status, field(body, "error_message") ?? body);
@@ -73,7 +84,11 @@ function prepare(o: ProviderOptions, message: OutgoingMessage): Prepared {
       });
       return {
         url: `${base(o.baseUrl)}/api/smsapi`,
-        init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form },
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: form,
+        },
         accept(status, body) {
           // 202: submitted; 1007 balance insufficient, 1012 masking SMS must be Bengali, …
           if (String(field(body, "response_code")) !== "202") {
@@ -110,7 +125,11 @@ function prepare(o: ProviderOptions, message: OutgoingMessage): Prepared {
       };
     case "twilio": {
       const [sid = ""] = o.apiKey.split(":");
-      const form = new URLSearchParams({ To: `+${msisdn(message.to)}`, From: o.senderId, Body: message.text });
+      const form = new URLSearchParams({
+        To: `+${msisdn(message.to)}`,
+        From: o.senderId,
+        Body: message.text,
+      });
       if (o.statusCallbackUrl) {
         form.set("StatusCallback", o.statusCallbackUrl);
       }
@@ -150,7 +169,10 @@ export function providerSmsChannel(options: ProviderOptions): Channel {
       } catch {
         // Some gateways answer plain text; it is kept for the refusal message.
       }
-      return { providerId: accept(res.status, body, message), segments: countSegments(message.text).segments };
+      return {
+        providerId: accept(res.status, body, message),
+        segments: countSegments(message.text).segments,
+      };
     },
   };
 }

@@ -15,7 +15,8 @@ const outcomeOf = (status: unknown): SmsReport["outcome"] | undefined => {
   return DELIVERED.has(s) ? "delivered" : FAILED.has(s) ? "failed" : undefined;
 };
 
-const str = (value: unknown) => (typeof value === "string" || typeof value === "number" ? String(value) : undefined);
+const str = (value: unknown) =>
+  typeof value === "string" || typeof value === "number" ? String(value) : undefined;
 
 /**
  * Reads a provider's delivery-report callback (Infobip JSON `results[]`, Twilio form `MessageSid` +
@@ -29,7 +30,9 @@ export function parseSmsReports(
   if (provider === "twilio") {
     const id = body.form?.get("MessageSid");
     const outcome = outcomeOf(body.form?.get("MessageStatus"));
-    return id && outcome ? [{ providerId: id, outcome, detail: body.form?.get("ErrorCode") ?? undefined }] : [];
+    return id && outcome
+      ? [{ providerId: id, outcome, detail: body.form?.get("ErrorCode") ?? undefined }]
+      : [];
   }
   const json = body.json as Record<string, unknown> | undefined;
   if (provider === "infobip") {
