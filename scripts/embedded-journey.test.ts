@@ -171,7 +171,7 @@ test("a company's first day on `npm start`: sign-ups, sign-ins and refreshes acr
     await step(
       `accept ${name}`,
       // The link reaches the invited address only: notification writes it under DATA_DIR/mail.
-      tokenFromFolder(mailDir, email, "accept-invitation").then((token) =>
+      tokenFromFolder(mailDir, email, "accept-invite").then((token) =>
         anon.auth.invites.accept.mutate({ token, password }),
       ),
     );

@@ -111,7 +111,7 @@ beforeAll(async () => {
     const email = `${name.toLowerCase().replaceAll(" ", ".")}@${slug}.com.bd`;
     const invited = await admin.auth.users.invite.mutate({ name, email, roleIds: [roleId] });
     const password = strongPassword();
-    const token = await tokenFromFolder(services.mailDir, email, "accept-invitation");
+    const token = await tokenFromFolder(services.mailDir, email, "accept-invite");
     await anonymous.auth.invites.accept.mutate({ token, password });
     const login = await anonymous.auth.login.mutate({ tenantSlug: slug, identifier: email, password });
     return {

@@ -55,7 +55,7 @@ async function invite(
   const invited = await admin.auth.users.invite.mutate({ name, email, roleIds });
   const secret = password();
   // The link reaches the invited address only: read it from the mail notification wrote.
-  const token = await tokenFromFolder(services.mailDir, email, "accept-invitation");
+  const token = await tokenFromFolder(services.mailDir, email, "accept-invite");
   await anonymous.auth.invites.accept.mutate({ token, password: secret });
   const login = await anonymous.auth.login.mutate({ tenantSlug: slug, identifier: email, password: secret });
   return { user: invited.user, login };

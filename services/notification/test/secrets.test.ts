@@ -91,7 +91,7 @@ describe("notification.secrets.deliver (auth's courier)", () => {
     const [mail] = await mailbox(address);
     expect(mail?.subject).toBe("আপনার ভেক্সট্রাস পাসওয়ার্ড পুনরায় ঠিক করুন");
     const text = parseMail(mail?.mimeMessage ?? "").text;
-    expect(text).toContain(`https://erp.example.com.bd/reset-password#token=${encodeURIComponent(SECRET)}`);
+    expect(text).toContain(`https://erp.example.com.bd/reset-password?token=${encodeURIComponent(SECRET)}`);
     expect(linkToken(text, "reset-password")).toBe(SECRET);
     // 06:30 UTC is 12:30 in Dhaka, in Bengali digits.
     expect(text).toContain("১২:৩০");
@@ -122,7 +122,7 @@ describe("notification.secrets.deliver (auth's courier)", () => {
     expect(await caller.api.secrets.deliver.mutate(request)).toEqual({ sent: true, repeated: false });
     const [mail] = await mailbox(address);
     expect(mail?.subject).toBe("You are invited to Vextrus");
-    expect(linkToken(parseMail(mail?.mimeMessage ?? "").text, "accept-invitation")).toBe(SECRET);
+    expect(linkToken(parseMail(mail?.mimeMessage ?? "").text, "accept-invite")).toBe(SECRET);
     const [row] = await stored(request.secretId);
     expect(row).toMatchObject({ status: "sent", attempts: 2 });
   });

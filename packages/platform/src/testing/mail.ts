@@ -87,9 +87,9 @@ export function mailsInFolder(dir: string, address: string): ReadMail[] {
     .filter((mail) => mail.to.toLowerCase().includes(address.toLowerCase()));
 }
 
-/** The secret of a console link in a mail (`…/<page>#token=<token>`), or undefined. */
+/** The secret of a console link in a mail (`…/<page>?token=<token>`), or undefined. */
 export function linkToken(text: string, page: string): string | undefined {
-  const match = new RegExp(`/${page}#token=([^\\s"<>]+)`).exec(text);
+  const match = new RegExp(`/${page}\\?token=([^\\s"<>&]+)`).exec(text);
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 

@@ -25,17 +25,18 @@ export const DeliverSecretInput = z.strictObject({
 export type DeliverSecretInput = z.infer<typeof DeliverSecretInput>;
 
 const PAGES: Record<DeliverSecretInput["purpose"], { template: TemplateKey; page: string }> = {
-  invite: { template: "invitation", page: "accept-invitation" },
+  invite: { template: "invitation", page: "accept-invite" },
   reset: { template: "password_reset", page: "reset-password" },
   verify: { template: "contact_verification", page: "verify-contact" },
 };
 
 /**
- * The console page that takes the secret: `<PUBLIC_URL>/<page>#token=<token>`. The token rides in the
- * fragment, which browsers never send to a server, so it stays out of access logs and Referer headers.
+ * The console page that takes the secret: `<PUBLIC_URL>/<page>?token=<token>` (the console's
+ * `/accept-invite` and `/reset-password` pages read `?token=`; `/verify-contact` is the page a
+ * verification link opens).
  */
 export function secretLink(publicUrl: string, purpose: DeliverSecretInput["purpose"], token: string) {
-  return `${publicUrl.replace(/\/$/, "")}/${PAGES[purpose].page}#token=${encodeURIComponent(token)}`;
+  return `${publicUrl.replace(/\/$/, "")}/${PAGES[purpose].page}?token=${encodeURIComponent(token)}`;
 }
 
 const WITHHELD: Record<Locale, string> = {
