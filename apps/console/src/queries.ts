@@ -3,7 +3,8 @@
  * `@trpc/tanstack-react-query` would generate these, but it exists only at 11.22.1 and pins
  * @trpc/client and @trpc/server to exactly that version while the repo runs 11.25.2 (see README):
  * these wrappers keep one tRPC version and full types (inputs and outputs come from the client).
- * Keys are the procedure path plus the input, so invalidating a path prefix refreshes a screen.
+ * Keys are the procedure path plus the input; `refreshReads` (components/mutate.ts) refreshes every
+ * read under a path prefix after a change.
  */
 import { queryOptions } from "@tanstack/react-query";
 import type { RouterInputs, VextrusClient } from "@vextrus/client";
@@ -17,7 +18,7 @@ export function queries(api: VextrusClient) {
     users: () =>
       queryOptions({
         queryKey: ["auth.users.list"],
-        queryFn: () => api.auth.users.list.query({ limit: 200 }),
+        queryFn: () => api.auth.users.list.query({ limit: 100 }),
         staleTime: 60_000,
       }),
     roles: () => queryOptions({ queryKey: ["auth.roles.list"], queryFn: () => api.auth.roles.list.query() }),
@@ -100,6 +101,12 @@ export function queries(api: VextrusClient) {
       queryOptions({
         queryKey: ["masterData.items.list", search],
         queryFn: () => api.masterData.items.list.query({ limit: 20, ...(search ? { search } : {}) }),
+      }),
+    units: () =>
+      queryOptions({
+        queryKey: ["masterData.units.list"],
+        queryFn: () => api.masterData.units.list.query({ limit: 100 }),
+        staleTime: 60_000,
       }),
     auditLog: (filter: RouterInputs["audit"]["events"]["list"]) =>
       queryOptions({

@@ -2,8 +2,12 @@ import { createRootRoute, createRoute, createRouter, redirect, useRouter } from 
 import { useEffect, useSyncExternalStore } from "react";
 import { Layout } from "./components/layout.tsx";
 import { useI18n } from "./i18n/index.tsx";
+import { AuditScreen } from "./screens/audit.tsx";
 import { AcceptInviteScreen, LoginScreen, ResetPasswordScreen, SignUpScreen } from "./screens/auth.tsx";
 import { InboxScreen } from "./screens/inbox.tsx";
+import { MasterDataScreen } from "./screens/master-data.tsx";
+import { NewRequestScreen } from "./screens/new-request.tsx";
+import { OrganizationScreen } from "./screens/organization.tsx";
 import { ProcessScreen } from "./screens/process.tsx";
 import { SettingsScreen } from "./screens/settings.tsx";
 import { sessionStore } from "./session.ts";
@@ -69,6 +73,10 @@ const routeTree = rootRoute.addChildren([
   signedIn.addChildren([
     createRoute({ getParentRoute: () => signedIn, path: "/inbox", component: InboxScreen }),
     createRoute({ getParentRoute: () => signedIn, path: "/processes/$processId", component: ProcessScreen }),
+    createRoute({ getParentRoute: () => signedIn, path: "/requests/new", component: NewRequestScreen }),
+    createRoute({ getParentRoute: () => signedIn, path: "/organization", component: OrganizationScreen }),
+    createRoute({ getParentRoute: () => signedIn, path: "/master-data", component: MasterDataScreen }),
+    createRoute({ getParentRoute: () => signedIn, path: "/audit", component: AuditScreen }),
     createRoute({ getParentRoute: () => signedIn, path: "/settings", component: SettingsScreen }),
   ]),
 ]);

@@ -18,6 +18,8 @@ import {
 let product: Product;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** The administrator's page, signed in since the sign-up (Bengali). */
+let adminPage: Page;
 
 beforeAll(async () => {
   [product, browser] = await Promise.all([startProduct(), launchChromium()]);
@@ -25,9 +27,12 @@ beforeAll(async () => {
   console.log(
     `console bundle: JS ${(b.js / 1024).toFixed(1)} KiB (${(b.jsGzip / 1024).toFixed(1)} KiB gzip), CSS ${(b.css / 1024).toFixed(1)} KiB, Bengali fonts ${(b.fonts / 1024).toFixed(1)} KiB woff2`,
   );
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
+  // Every page as the run left it, for whoever reads a failure.
+  const pages = contexts.flatMap((c) => c.pages());
+  await Promise.allSettled(pages.map((p, i) => screenshot(p, `last-${i}`)));
   await Promise.allSettled(contexts.map((c) => c.close()));
   await browser?.close();
   await product?.stop();
@@ -37,6 +42,12 @@ async function open(viewport?: { width: number; height: number }): Promise<Page>
   const context = await newContext(browser, product.url, viewport);
   contexts.push(context);
   const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") {
+      console.error(`console error: ${message.text()}`);
+    }
+  });
   // Every request the console makes stays on its own origin: no CDN, no font service.
   page.on("request", (request) => {
     const url = request.url();
@@ -85,7 +96,10 @@ describe("sign-up, sign-in and language", () => {
     await page.getByLabel("ই-মেইল").fill(adminEmail);
     await page.getByLabel("মোবাইল").fill("");
     await page.getByRole("button", { name: "কোম্পানি তৈরি করুন" }).click();
-    await page.waitForURL("**/inbox");
+    await page.waitForURL("**/organization");
+    await page.getByRole("heading", { name: "প্রতিষ্ঠান", exact: true }).waitFor();
+    adminPage = page;
+    await page.getByRole("link", { name: "অনুমোদন", exact: true }).click();
     await page.getByText("আপনার জন্য কোনো অনুমোদন অপেক্ষায় নেই।").waitFor();
 
     // Noto Sans Bengali came from the gateway and is what the page renders Bengali with.
@@ -102,7 +116,7 @@ describe("sign-up, sign-in and language", () => {
     expect(font.ready).toBe(true);
     expect(font.loaded).toBeGreaterThan(0);
     await check(page, "inbox-empty-bn");
-  }, 60_000);
+  }, 180_000);
 
   test("the language chosen in Settings is remembered for the user, in another browser too", async () => {
     const page = await open();
@@ -140,5 +154,189 @@ describe("sign-up, sign-in and language", () => {
     await other.waitForURL("**/login");
     await other.getByRole("heading", { name: "Sign in to Vextrus" }).waitFor();
     await check(other, "login-en");
-  }, 60_000);
+  }, 180_000);
+});
+
+/** Signs in on a fresh page with the sign-in form (Bengali labels: a new browser starts in Bengali). */
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("প্রতিষ্ঠানের ঠিকানা").fill(slug);
+  await page.getByLabel("ই-মেইল বা মোবাইল").fill(email);
+  await page.getByLabel("পাসওয়ার্ড").fill(password);
+  await page.getByRole("button", { name: "সাইন ইন" }).click();
+  await page.waitForURL("**/inbox");
+}
+
+interface Person {
+  name: string;
+  email: string;
+  page?: Page;
+}
+
+const people = {
+  engineer: { name: "Engineer Hasan", email: `hasan@${slug}.com.bd` } as Person,
+  siteManager: { name: "Site Manager Sultana", email: `sultana@${slug}.com.bd` } as Person,
+  pm: { name: "Manager Karim", email: `karim@${slug}.com.bd` } as Person,
+  director: { name: "Director Rahman", email: `rahman@${slug}.com.bd` } as Person,
+};
+const subject = "Cement for Site A: 4,000 bags";
+
+describe("an organization, a 7,50,000 BDT purchase request and three approvers", () => {
+  test("the administrator builds the organization in the console (Bengali)", async () => {
+    const page = adminPage;
+    await page.getByRole("link", { name: "প্রতিষ্ঠান", exact: true }).click();
+    const form = (name: string) => page.getByRole("form", { name, exact: true });
+
+    const companies = form("কোম্পানি");
+    await companies.getByLabel("নাম (ইংরেজি)").fill("Console Housing");
+    await companies.getByLabel("নাম (বাংলা)").fill("কনসোল হাউজিং");
+    await companies.getByRole("button", { name: "তৈরি করুন" }).click();
+    await page.getByText("কনসোল হাউজিং").first().waitFor();
+
+    const departments = form("বিভাগের কাঠামো");
+    for (const [name, nameBn] of [
+      ["Head office", "প্রধান কার্যালয়"],
+      ["Site A, Purbachal", "সাইট এ, পূর্বাচল"],
+    ] as const) {
+      await departments.getByLabel("কোম্পানি").selectOption({ label: "কনসোল হাউজিং" });
+      await departments.getByLabel("নাম (ইংরেজি)").fill(name);
+      await departments.getByLabel("নাম (বাংলা)").fill(nameBn);
+      await departments.getByRole("button", { name: "তৈরি করুন" }).click();
+      await page.locator(".tree .dept", { hasText: nameBn }).waitFor();
+    }
+    // Drag the site under the head office: the tree shows it nested.
+    await page
+      .locator(".tree .dept", { hasText: "সাইট এ, পূর্বাচল" })
+      .dragTo(page.locator(".tree .dept", { hasText: "প্রধান কার্যালয়" }));
+    await page.locator(".tree .tree .dept", { hasText: "সাইট এ, পূর্বাচল" }).waitFor();
+
+    const designations = form("পদবি");
+    for (const [name, nameBn, rank, limit] of [
+      ["Site Engineer", "সাইট প্রকৌশলী", "1", "0"],
+      ["Site Manager", "সাইট ব্যবস্থাপক", "2", "200000"],
+      ["Project Manager", "প্রকল্প ব্যবস্থাপক", "2", "500000"],
+      ["Director", "পরিচালক", "3", "5000000"],
+    ] as const) {
+      await designations.getByLabel("নাম (ইংরেজি)").fill(name);
+      await designations.getByLabel("নাম (বাংলা)").fill(nameBn);
+      await designations.getByLabel("পদমর্যাদা").fill(rank);
+      await designations.getByLabel("অনুমোদন সীমা (৳)").fill(limit);
+      await designations.getByRole("button", { name: "তৈরি করুন" }).click();
+      await page.getByRole("cell", { name: nameBn }).waitFor();
+    }
+    // Limits read in lakh with Bengali digits.
+    await page.getByText("৳৫,০০,০০০.০০").waitFor();
+    await page.getByText("(৫০ লাখ)").waitFor();
+
+    const invite = form("আমন্ত্রণ জানান");
+    for (const [person, role] of [
+      [people.engineer, "manager"],
+      [people.siteManager, "approver"],
+      [people.pm, "approver"],
+      [people.director, "approver"],
+    ] as const) {
+      await invite.getByLabel("নাম (ইংরেজি)").fill(person.name);
+      await invite.getByLabel("ই-মেইল").fill(person.email);
+      await invite.getByLabel("ভূমিকা").selectOption({ label: role });
+      await invite.getByRole("button", { name: "আমন্ত্রণ জানান" }).click();
+      const link = page.locator(".invite-link", { hasText: person.name }).locator("a");
+      await link.waitFor();
+      const context = await newContext(browser, product.url);
+      contexts.push(context);
+      person.page = await context.newPage();
+      await person.page.goto((await link.getAttribute("href")) ?? "");
+      await person.page.getByLabel("পাসওয়ার্ড").fill(password);
+      await person.page.getByRole("button", { name: "পাসওয়ার্ড ঠিক করুন" }).click();
+      await person.page.getByText("আপনার পাসওয়ার্ড ঠিক করা হয়েছে।").waitFor();
+    }
+
+    const memberships = form("সদস্যপদ ও কার কাছে রিপোর্ট করেন");
+    for (const [person, designation, reportsTo] of [
+      [people.director, "পরিচালক", undefined],
+      [people.pm, "প্রকল্প ব্যবস্থাপক", people.director],
+      [people.siteManager, "সাইট ব্যবস্থাপক", people.pm],
+      [people.engineer, "সাইট প্রকৌশলী", people.siteManager],
+    ] as const) {
+      await memberships.getByLabel("ব্যক্তি").selectOption({ label: person.name });
+      await memberships.getByLabel("কোম্পানি").selectOption({ label: "কনসোল হাউজিং" });
+      await memberships.getByLabel("বিভাগ").selectOption({ label: "সাইট এ, পূর্বাচল" });
+      await memberships.getByLabel("পদবি").selectOption({ label: designation });
+      if (reportsTo) {
+        await memberships.getByLabel("রিপোর্ট করেন").selectOption({ label: reportsTo.name });
+      }
+      await memberships.getByRole("button", { name: "তৈরি করুন" }).click();
+      await page.getByRole("row", { name: new RegExp(person.name) }).waitFor();
+    }
+
+    await page.getByRole("button", { name: "ক্রয় অনুরোধ প্রক্রিয়া যোগ করুন" }).click();
+    await page.getByText("ক্রয় অনুরোধ (purchase.requisition)").waitFor();
+    await check(page, "organization-bn");
+  }, 180_000);
+
+  test("the engineer asks who will approve 7,50,000 BDT, then submits it", async () => {
+    const page = people.engineer.page as Page;
+    await signIn(page, people.engineer.email);
+    await page.getByRole("link", { name: "নতুন অনুরোধ" }).click();
+    await page.getByLabel("প্রক্রিয়া").selectOption({ label: "ক্রয় অনুরোধ" });
+    await page.getByLabel("বিভাগ").selectOption({ label: "সাইট এ, পূর্বাচল" });
+    await page.getByLabel("টাকার পরিমাণ (৳)").fill("৭,৫০,০০০");
+    await page.getByLabel("কীসের জন্য?").fill(subject);
+    await page.getByRole("button", { name: "কে এটি অনুমোদন করবেন?" }).click();
+    const steps = page.locator(".preview li");
+    await steps.nth(2).waitFor();
+    expect(await steps.allTextContents()).toEqual([
+      `ধাপ ১: ${people.siteManager.name} (সাইট ব্যবস্থাপক)`,
+      `ধাপ ২: ${people.pm.name} (প্রকল্প ব্যবস্থাপক)`,
+      `ধাপ ৩: ${people.director.name} (পরিচালক)`,
+    ]);
+    // VAT at 15 %: 1,12,500.
+    await page.getByText("৳১,১২,৫০০.০০").waitFor();
+    await check(page, "new-request-preview-bn");
+
+    await page.getByRole("button", { name: "অনুরোধ জমা দিন" }).click();
+    await page.waitForURL("**/processes/*");
+    await page.getByRole("heading", { name: subject }).waitFor();
+    expect(await page.locator(".facts").textContent()).toContain("৳৭,৫০,০০০.০০ (৭.৫ লাখ)");
+    await check(page, "process-submitted-bn");
+  }, 180_000);
+
+  test("three approvers, each in their own browser, approve it with comments; the history shows who did what", async () => {
+    const approvers = [
+      [people.siteManager, "Quantity checked against the BOQ"],
+      [people.pm, "Within the site budget"],
+      [people.director, "Approved: order from the usual supplier"],
+    ] as const;
+    for (const [index, [person, comment]] of approvers.entries()) {
+      const page = person.page as Page;
+      const began = performance.now();
+      await signIn(page, person.email);
+      const row = page.getByRole("row", { name: new RegExp(subject) });
+      await row.waitFor();
+      if (index === 0) {
+        console.log(
+          `inbox with one task shown ${Math.round(performance.now() - began)} ms after the sign-in click`,
+        );
+      }
+      expect(await row.textContent()).toContain("৭.৫ লাখ");
+      await row.getByRole("button", { name: /খুলুন/ }).click();
+      await page.getByLabel("মন্তব্য").fill(comment);
+      if (index === 0) {
+        await check(page, "inbox-task-bn");
+      }
+      await page.getByRole("button", { name: "অনুমোদন", exact: true }).click();
+      await page.getByText("আপনার সিদ্ধান্ত লিপিবদ্ধ হয়েছে।").waitFor();
+    }
+
+    const page = people.engineer.page as Page;
+    await page.reload();
+    await page.locator(".facts").getByText("অনুমোদিত").waitFor();
+    const history = await page.locator("table.history tbody tr").allTextContents();
+    const approvals = history.filter((row) => row.includes("অনুমোদিত"));
+    expect(approvals).toHaveLength(3);
+    for (const [i, [person, comment]] of approvers.entries()) {
+      expect(approvals[i]).toContain(person.name);
+      expect(approvals[i]).toContain(comment);
+    }
+    await check(page, "process-approved-bn");
+  }, 180_000);
 });

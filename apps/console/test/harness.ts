@@ -58,7 +58,15 @@ export async function startProduct(): Promise<Product> {
   const { DATABASE_URL: _db, KAFKA_BROKERS: _kafka, ...inherited } = process.env;
   const proc: Subprocess<"ignore", "ignore", "pipe"> = Bun.spawn([process.execPath, "scripts/start.ts"], {
     cwd: REPO,
-    env: { ...inherited, ...ports, DATA_DIR: dataDir, CONSOLE_DIR: consoleDir, LOG_LEVEL: "warn" },
+    // A slow shared machine must not turn a slow sign-up (password hashing) into UNAVAILABLE.
+    env: {
+      ...inherited,
+      ...ports,
+      DATA_DIR: dataDir,
+      CONSOLE_DIR: consoleDir,
+      LOG_LEVEL: "warn",
+      UPSTREAM_TIMEOUT_MS: "60000",
+    },
     stdin: "ignore",
     stdout: "ignore",
     stderr: "pipe",
@@ -76,7 +84,8 @@ export async function startProduct(): Promise<Product> {
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
-  for (let i = 0; i < 600; i++) {
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline) {
     const ready = await fetch(`${url}/health/ready`).then(
       (r) => r.status,
       () => 0,
@@ -115,7 +124,7 @@ export async function newContext(browser: Browser, url: string, viewport = DESKT
     timezoneId: "Asia/Dhaka",
     bypassCSP: true,
   });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   return context;
 }
 

@@ -45,6 +45,10 @@ export function Layout() {
                 </span>
               ) : null}
             </Link>
+            <Link to="/requests/new">{t("nav.newRequest")}</Link>
+            <Link to="/organization">{t("nav.organization")}</Link>
+            <Link to="/master-data">{t("nav.masterData")}</Link>
+            <Link to="/audit">{t("nav.audit")}</Link>
             <Link to="/settings">{t("nav.settings")}</Link>
           </nav>
         ) : null}

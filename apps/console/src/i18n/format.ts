@@ -43,6 +43,7 @@ export function dateTime(value: Date | string | null | undefined, locale: Locale
     format = new Intl.DateTimeFormat(locale === "bn" ? "bn-BD" : "en-GB", {
       dateStyle: "medium",
       timeStyle: "short",
+      hour12: false,
       timeZone: "Asia/Dhaka",
     });
     dateFormats.set(locale, format);

@@ -96,7 +96,7 @@ export function SignUpScreen() {
         accessToken: result.accessToken,
         refreshToken: result.refreshToken,
       });
-      void navigate({ to: "/inbox" });
+      void navigate({ to: "/organization" });
     },
   });
   const fields = shownError(register.error)?.fields ?? {};

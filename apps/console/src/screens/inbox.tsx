@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi } from "../api.tsx";
 import { ErrorBanner } from "../components/form.tsx";
+import { refreshReads } from "../components/mutate.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { queries } from "../queries.ts";
 import { Amount, type OpenTask, ProcessDetail } from "./process.tsx";
@@ -76,7 +77,7 @@ function Messages() {
   const unread = useQuery(q.unreadCount());
   const markAll = useMutation({
     mutationFn: () => api.notification.inbox.markAllRead.mutate(),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["notification.inbox"] }),
+    onSuccess: () => refreshReads(client, ["notification.inbox"]),
   });
   const items = messages.data?.items ?? [];
   return (

@@ -3,6 +3,7 @@ import { useParams } from "@tanstack/react-router";
 import { useState } from "react";
 import { useApi } from "../api.tsx";
 import { ErrorBanner, Field, Notice } from "../components/form.tsx";
+import { refreshReads } from "../components/mutate.ts";
 import { usePeople } from "../components/people.ts";
 import { type MessageKey, useI18n } from "../i18n/index.tsx";
 import { queries } from "../queries.ts";
@@ -30,7 +31,7 @@ export function StatusBadge({ status }: { status: string }) {
 }
 
 /** Approve, reject or return a task, with a comment. */
-function Decide({ processId, task }: { processId: string; task: OpenTask }) {
+function Decide({ task }: { task: OpenTask }) {
   const { t } = useI18n();
   const { api } = useApi();
   const client = useQueryClient();
@@ -42,10 +43,8 @@ function Decide({ processId, task }: { processId: string; task: OpenTask }) {
         expectedVersion: task.version,
         ...(comment.trim() ? { comment: comment.trim() } : {}),
       }),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ["workflow.tasks.inbox"] });
-      void client.invalidateQueries({ queryKey: ["workflow.processes.get", processId] });
-    },
+    onSuccess: () =>
+      refreshReads(client, ["workflow.tasks.inbox", "workflow.processes", "notification.inbox"]),
   });
   if (decide.isSuccess) {
     return <Notice>{t("task.decided")}</Notice>;
@@ -130,7 +129,7 @@ export function ProcessDetail({ processId, task }: { processId: string; task?: O
           <StatusBadge status={process.status} />
         </dd>
       </dl>
-      {task ? <Decide processId={process.id} task={task} /> : null}
+      {task ? <Decide task={task} /> : null}
       <h3>{t("process.steps")}</h3>
       <ol className="steps">
         {tasks.map((step) => (
