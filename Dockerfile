@@ -21,13 +21,25 @@ WORKDIR /app
 COPY --from=manifests /app ./
 RUN bun install --frozen-lockfile --production --omit=peer --ignore-scripts
 
-# 3. The runtime: dependencies, then the source (.dockerignore keeps node_modules, tests and local data
-#    out), run as the image's unprivileged `bun` user.
+# 3. The console (apps/console, served by the gateway at /): Vite needs the dev dependencies, so it is
+#    built here and only its dist/ goes on (Vite under Bun gives the same files as under Node).
+FROM oven/bun:1.4.5 AS console
+WORKDIR /app
+COPY --from=manifests /app ./
+RUN bun install --frozen-lockfile --ignore-scripts
+COPY . .
+WORKDIR /app/apps/console
+ENV NODE_ENV=production
+RUN bun --bun ../../node_modules/vite/bin/vite.js build --logLevel warn
+
+# 4. The runtime: dependencies, then the source (.dockerignore keeps node_modules, tests and local data
+#    out), then the built console, run as the image's unprivileged `bun` user.
 FROM oven/bun:1.4.5 AS runtime
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=deps /app ./
 COPY . .
+COPY --from=console /app/apps/console/dist ./apps/console/dist
 ARG SERVICE=organization
 ENV SERVICE=${SERVICE}
 USER bun

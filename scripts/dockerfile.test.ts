@@ -267,6 +267,14 @@ describe("the image, built by replaying the Dockerfile", () => {
     120_000,
   );
 
+  test("the gateway from the image serves the console built in the image at /", async () => {
+    expect(existsSync(join(app, "apps/console/dist/index.html"))).toBe(true);
+    const response = await fetch(`http://127.0.0.1:${ports.gateway}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    expect(await response.text()).toContain('<div id="root">');
+  });
+
   const exitOf = (name: string) => running.find((r) => r.name === name)?.proc.exitCode;
   test("every service stops gracefully on SIGTERM (exit 0)", async () => {
     expect(running.map(({ name }) => name).sort()).toEqual(longRunning.map(({ name }) => name).sort());
