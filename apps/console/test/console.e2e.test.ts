@@ -5,6 +5,7 @@
  * apps/console/test-output/screens (git-ignored).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { tokenFromFolder } from "@vextrus/platform/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import {
   launchChromium,
@@ -239,12 +240,13 @@ describe("an organization, a 7,50,000 BDT purchase request and three approvers",
       await invite.getByLabel("ই-মেইল").fill(person.email);
       await invite.getByLabel("ভূমিকা").selectOption({ label: role });
       await invite.getByRole("button", { name: "আমন্ত্রণ জানান" }).click();
-      const link = page.locator(".invite-link", { hasText: person.name }).locator("a");
-      await link.waitFor();
+      await page.getByText(person.email).first().waitFor();
+      // The link reaches the invited address only: notification writes it under DATA_DIR/mail.
+      const token = await tokenFromFolder(product.mailDir, person.email, "accept-invite", 60_000);
       const context = await newContext(browser, product.url);
       contexts.push(context);
       person.page = await context.newPage();
-      await person.page.goto((await link.getAttribute("href")) ?? "");
+      await person.page.goto(`/accept-invite?token=${encodeURIComponent(token)}`);
       await person.page.getByLabel("পাসওয়ার্ড").fill(password);
       await person.page.getByRole("button", { name: "পাসওয়ার্ড ঠিক করুন" }).click();
       await person.page.getByText("আপনার পাসওয়ার্ড ঠিক করা হয়েছে।").waitFor();

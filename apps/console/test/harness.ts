@@ -27,6 +27,8 @@ export const SCREENS_DIR = join(import.meta.dir, "..", "test-output", "screens")
 
 export interface Product {
   url: string;
+  /** Where notification writes mail in the embedded default (invitation links land here). */
+  mailDir: string;
   /** The built console's files and their sizes (bytes, raw and gzip). */
   bundle: { js: number; jsGzip: number; css: number; fonts: number };
   stop: () => Promise<void>;
@@ -91,7 +93,7 @@ export async function startProduct(): Promise<Product> {
       () => 0,
     );
     if (ready === 200) {
-      return { url, bundle: bundleSize(consoleDir), stop };
+      return { url, mailDir: join(dataDir, "mail"), bundle: bundleSize(consoleDir), stop };
     }
     if (proc.exitCode !== null) {
       break;

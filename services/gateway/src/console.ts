@@ -6,8 +6,17 @@
  */
 import { resolve, sep } from "node:path";
 
-/** Prefixes the console never answers (the API, health, metrics, docs, file content). */
-export const API_PREFIXES = ["/trpc", "/health", "/metrics", "/api", "/docs", "/openapi.json", "/files"];
+/** Prefixes the console never answers (the API, health, metrics, docs, file content, the inbox stream). */
+export const API_PREFIXES = [
+  "/trpc",
+  "/health",
+  "/metrics",
+  "/api",
+  "/docs",
+  "/openapi.json",
+  "/files",
+  "/notifications",
+];
 
 /** The page and other entry files: always revalidated, so a new build is picked up at once. */
 const NO_CACHE = "no-cache";

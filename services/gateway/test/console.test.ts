@@ -77,6 +77,7 @@ describe("the console at /", () => {
       "/openapi.json",
       "/health/nope",
       "/files/abc",
+      "/notifications/x",
       "/trpc",
     ]) {
       const response = await get(path);

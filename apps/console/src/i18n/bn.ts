@@ -131,7 +131,7 @@ export const bn: Record<MessageKey, string> = {
   "org.people": "কর্মী",
   "org.invite": "আমন্ত্রণ জানান",
   "org.role": "ভূমিকা",
-  "org.inviteLink": "{name}-এর আমন্ত্রণ লিংক",
+  "org.invited": "{email} ঠিকানায় একটি আমন্ত্রণ পাঠানো হচ্ছে।",
   "org.memberships": "সদস্যপদ ও কার কাছে রিপোর্ট করেন",
   "org.user": "ব্যক্তি",
   "org.company": "কোম্পানি",

@@ -129,7 +129,7 @@ export const en = {
   "org.people": "People",
   "org.invite": "Invite",
   "org.role": "Role",
-  "org.inviteLink": "Invitation link for {name}",
+  "org.invited": "An invitation is on its way to {email}.",
   "org.memberships": "Memberships and reports-to",
   "org.user": "Person",
   "org.company": "Company",

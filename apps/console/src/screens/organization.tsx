@@ -288,7 +288,7 @@ function People() {
   const q = queries(api);
   const users = useQuery(q.users());
   const roles = useQuery(q.roles());
-  const [links, setLinks] = useState<{ name: string; url: string }[]>([]);
+  const [invited, setInvited] = useState<string[]>([]);
   const invite = useApiMutation(
     (v: Record<string, string>) =>
       api.auth.users.invite.mutate({
@@ -298,14 +298,8 @@ function People() {
         roleIds: v.roleId ? [v.roleId] : [],
       }),
     ["auth.users.list"],
-    (result, v) =>
-      setLinks((list) => [
-        ...list,
-        {
-          name: v.name ?? "",
-          url: `${window.location.origin}/accept-invite?token=${encodeURIComponent(result.invitation.token)}`,
-        },
-      ]),
+    // The link goes to the invited address only (notification mails it); it lands on /accept-invite.
+    (_result, v) => setInvited((list) => [...list, v.email ?? ""]),
   );
   return (
     <section className="card" aria-labelledby="people-title">
@@ -348,9 +342,9 @@ function People() {
           {t("org.invite")}
         </button>
       </form>
-      {links.map((link) => (
-        <p key={link.url} className="invite-link">
-          {t("org.inviteLink", { name: link.name })}: <a href={link.url}>{link.url}</a>
+      {invited.map((email) => (
+        <p key={email} className="banner banner-ok invite-link" role="status">
+          {t("org.invited", { email })}
         </p>
       ))}
     </section>
