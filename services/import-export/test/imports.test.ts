@@ -186,6 +186,33 @@ describe("import a CSV: stage, preview, apply, errors, rollback", () => {
     });
   }, 60_000);
 
+  test("rollback leaves alone a record changed since the import, and says so", async () => {
+    const t = await stack.tenant();
+    const preview = await importFile(
+      t,
+      "two.csv",
+      csv(["name,roles", "Keep Me Ltd,customer", "Undo Me Ltd,customer"]),
+      {
+        mode: "create",
+      },
+    );
+    await t.ie().imports.commit.mutate({ id: preview.id, expectedVersion: preview.version });
+    const done = await applied(t, preview.id);
+    const [keep] = (await t.md.parties.list.query({ search: "Keep" })).items;
+    if (!keep) {
+      throw new Error("the import did not create Keep Me Ltd");
+    }
+    await t.md.parties.update.mutate({ id: keep.id, expectedVersion: keep.version, paymentTermsDays: 45 });
+    await t.ie().imports.rollback.mutate({ id: preview.id, expectedVersion: done.version });
+    const rolled = await applied(t, preview.id, "rolled_back");
+    expect(rolled.progress.failed).toBe(1);
+    const after = (await t.md.parties.list.query({ includeArchived: true })).items;
+    expect(Object.fromEntries(after.map((p) => [p.name, p.status]))).toEqual({
+      "Keep Me Ltd": "active",
+      "Undo Me Ltd": "archived",
+    });
+  }, 60_000);
+
   test("XLSX with the template's header rows, a remembered mapping, Bengali headers", async () => {
     const t = await stack.tenant();
     const book = new ExcelJS.Workbook();
