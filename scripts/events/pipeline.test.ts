@@ -4,7 +4,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Booted, bootAudit } from "@vextrus/audit/boot";
 import { AuditEnv } from "@vextrus/audit/env";
-import { createCatalogTopics, kafkaTransport, type Transport, withKafkaAdmin } from "@vextrus/events";
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  createCatalogTopics,
+  kafkaTransport,
+  TOPICS,
+  type Transport,
+  withKafkaAdmin,
+} from "@vextrus/events";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
 import { createLogger, type Logger } from "@vextrus/platform";
@@ -15,6 +22,8 @@ import {
   type TestDatabase,
   type TestSigner,
 } from "@vextrus/platform/testing";
+import { Kafka as CloudEventsKafka, type CloudEventV1 } from "cloudevents";
+import { Kafka, logLevel } from "kafkajs";
 import postgres from "postgres";
 import { callerFor, freePort, organizationWorkload, PLATFORM_PERMISSIONS, waitUntil } from "./support.ts";
 
@@ -94,6 +103,45 @@ afterAll(async () => {
   );
 }, 30_000);
 
+/**
+ * The events with `ids` on the producer's topics, read by a plain kafkajs consumer and decoded by the
+ * CloudEvents SDK's Kafka binding (structured mode: the `content-type` header names the format).
+ */
+async function decodedWithCloudEventsSdk(owner: string, ids: ReadonlySet<string>) {
+  const kafka = new Kafka({
+    brokers: kafkaBrokers(),
+    clientId: "cloudevents-check",
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({ groupId: `cloudevents-check-${Bun.randomUUIDv7()}` });
+  const found = new Map<string, { event: CloudEventV1<unknown>; contentType: string }>();
+  await consumer.connect();
+  try {
+    const topics = TOPICS.filter((t) => t.owner === owner).map((t) => prefix + t.name);
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+        );
+        const value = message.value?.toString() ?? "";
+        // The SDK's Kafka binding reads `value` (its KafkaMessage), though toEvent is typed with the base Message.
+        const kafkaMessage = { key: message.key?.toString() ?? "", value, headers, body: value };
+        const decoded = CloudEventsKafka.toEvent(kafkaMessage);
+        for (const event of Array.isArray(decoded) ? decoded : [decoded]) {
+          if (ids.has(event.id)) {
+            found.set(event.id, { event, contentType: headers["content-type"] ?? "" });
+          }
+        }
+      },
+    });
+    await waitUntil(async () => found.size >= ids.size, 30_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return found;
+}
+
 describe("publish → Kafka → audit, for every producing service", () => {
   for (const producer of PRODUCERS) {
     test(`${producer.name}: every event of its outbox is recorded by the audit service exactly once`, async () => {
@@ -134,6 +182,17 @@ describe("publish → Kafka → audit, for every producing service", () => {
             },
           );
           expect(page.items[0]?.source).toBe(`/vextrus/${producer.name}`);
+        }
+        // Any CloudEvents SDK reads the same messages: the Kafka protocol binding, structured mode.
+        const decoded = await decodedWithCloudEventsSdk(producer.name, new Set(ids));
+        expect(decoded.size).toBe(ids.length);
+        for (const { event, contentType } of decoded.values()) {
+          expect(contentType).toBe(CLOUDEVENTS_CONTENT_TYPE);
+          expect(event.specversion).toBe("1.0");
+          expect(event.source).toBe(`/vextrus/${producer.name}`);
+          expect(event.type).toStartWith(`vextrus.${producer.name}.`);
+          expect(tenants).toContain(event.tenantid as string);
+          expect(typeof event.data).toBe("object");
         }
       } finally {
         await stopAll(booted);

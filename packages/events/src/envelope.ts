@@ -4,6 +4,17 @@ import { z } from "zod";
  * The CloudEvents 1.0 envelope (JSON format) every Vextrus event travels in, with the Vextrus
  * extensions. Extension names are lowercase letters only, as the spec requires.
  */
+/**
+ * The CloudEvents Kafka protocol binding, structured content mode: the message value is the whole
+ * event as JSON and this `content-type` header says so (CloudEvents SDKs recognise the message by it).
+ * Structured rather than binary: the value stays the one self-describing document the outbox stores,
+ * consumers and the DLQ read, and `scripts/replay-dlq.ts` re-sends; nothing is split over headers.
+ */
+export const CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
+
+/** The Kafka headers of every event message (see CLOUDEVENTS_CONTENT_TYPE). */
+export const cloudEventHeaders = (): Record<string, string> => ({ "content-type": CLOUDEVENTS_CONTENT_TYPE });
+
 export const CloudEvent = z.object({
   specversion: z.literal("1.0"),
   /** UUIDv7: unique per event, the key of every consumer's inbox. */

@@ -17,7 +17,12 @@ export {
   topicOf,
   topicsConsumedBy,
 } from "./catalog.ts";
-export { CloudEvent, canonicalJson } from "./envelope.ts";
+export {
+  CLOUDEVENTS_CONTENT_TYPE,
+  CloudEvent,
+  canonicalJson,
+  cloudEventHeaders,
+} from "./envelope.ts";
 export {
   buildEvent,
   type EmitInput,
@@ -35,6 +40,7 @@ export type { EventDefinition } from "./payloads/common.ts";
 
 /** The tenant id of platform-wide events that belong to no customer (e.g. a signing key rotation). */
 export const PLATFORM_TENANT_ID = "00000000-0000-0000-0000-000000000000";
+export { asyncApiDocument } from "./asyncapi.ts";
 export { createInProcessBus, type InProcessBus } from "./bus.ts";
 export {
   type BatchHandler,

@@ -1,6 +1,7 @@
 import type { Logger } from "@vextrus/platform";
 import { type Database, rowsOf, type Tx } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
+import { cloudEventHeaders } from "./envelope.ts";
 import { backoffMs, describeError, sleep } from "./errors.ts";
 import type { Listener } from "./listen.ts";
 import { eventMetrics, type MetricRegistry, registerCollectedGauge } from "./metrics.ts";
@@ -137,7 +138,14 @@ export function startRelay(options: RelayOptions): Relay {
 
   const send = async (rows: PendingRow[]): Promise<boolean> => {
     try {
-      await publisher.send(rows.map((row) => ({ topic: row.topic, key: row.key, value: row.event })));
+      await publisher.send(
+        rows.map((row) => ({
+          topic: row.topic,
+          key: row.key,
+          value: row.event,
+          headers: cloudEventHeaders(),
+        })),
+      );
       return true;
     } catch (error) {
       metrics?.publishFailures.inc();

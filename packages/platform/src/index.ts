@@ -53,6 +53,14 @@ export { type Locale, localeFromHeader } from "./locale.ts";
 export { createLogger, errorFields, type LogFields, type Logger } from "./log.ts";
 export { createMetrics, type Metrics, recordReadiness } from "./metrics.ts";
 export {
+  type JsonSchema,
+  type OpenApiDocument,
+  type RestProcedure,
+  restProcedures,
+  SHARED_COMPONENTS,
+  serviceOpenApi,
+} from "./openapi.ts";
+export {
   type CursorKey,
   decodeCursor,
   encodeCursor,
@@ -63,6 +71,7 @@ export {
   pageOf,
 } from "./pagination.ts";
 export { type BucketLimits, RateLimiter } from "./rate-limit.ts";
+export { type RestError, restError } from "./rest.ts";
 export {
   connectionOf,
   type ListenOptions,

@@ -1,6 +1,7 @@
 import { trpcServer } from "@hono/trpc-server";
 import type { AnyRouter } from "@trpc/server";
-import { Hono } from "hono";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { type Context, Hono } from "hono";
 import type { Principal, TokenVerifier } from "./auth.ts";
 import type { ServiceContext } from "./context.ts";
 import { AppError } from "./errors.ts";
@@ -8,6 +9,8 @@ import { checkAll, type HealthCheck } from "./health.ts";
 import { localeFromHeader } from "./locale.ts";
 import type { Logger } from "./log.ts";
 import { type Metrics, recordReadiness } from "./metrics.ts";
+import { restProcedures, serviceOpenApi } from "./openapi.ts";
+import { createRestHandler } from "./rest.ts";
 import { traceparentOf } from "./trace.ts";
 import { logUnmappedFailures } from "./trpc.ts";
 import { batchTooLargeText, MAX_BATCH_CALLS, wireError } from "./wire-error.ts";
@@ -59,6 +62,9 @@ function callCount(path: string): number {
   return calls;
 }
 
+/** The procedure a REST path names: `/api/companies/create` and `/api/companies.create` are `companies.create`. */
+const restName = (path: string) => path.slice("/api/".length).replaceAll("/", ".");
+
 /** Names a tRPC request for logs and metrics without letting callers invent label values. */
 function procedureLabel(path: string, known: ReadonlySet<string>): string {
   const names = path.slice("/trpc/".length).split(",");
@@ -87,17 +93,22 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
     c.header("x-request-id", requestId);
     const seconds = (performance.now() - begin) / 1000;
     const isTrpc = c.req.path.startsWith("/trpc/");
-    const procedure = isTrpc ? procedureLabel(c.req.path, known) : undefined;
-    const route = isTrpc ? `/trpc/${procedure}` : c.req.routePath;
+    const isRest = c.req.path.startsWith("/api/");
+    const procedure = isTrpc
+      ? procedureLabel(c.req.path, known)
+      : isRest
+        ? procedureLabel(`/trpc/${restName(c.req.path)}`, known)
+        : undefined;
+    const route = isTrpc ? `/trpc/${procedure}` : isRest ? `/api/${procedure}` : c.req.routePath;
     options.metrics.httpDuration.observe(
       { method: c.req.method, route, status: String(c.res.status) },
       seconds,
     );
-    if (isTrpc) {
+    if (isTrpc || isRest) {
       options.log.info("request", {
         requestId,
         tenant: c.get("tenantId") ?? null,
-        procedure: c.req.path.slice(6),
+        procedure: isTrpc ? c.req.path.slice(6) : restName(c.req.path),
         method: c.req.method,
         status: c.res.status,
         durationMs: Math.round(seconds * 100_000) / 100,
@@ -144,39 +155,67 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
     await next();
   });
 
+  async function createContext(c: Context<ServiceEnv>): Promise<ServiceContext<Deps>> {
+    const requestId = c.get("requestId") as string;
+    const locale = localeFromHeader(c.req.header("accept-language"));
+    const log = options.log.child({ requestId });
+    let principal: Principal | null = null;
+    let authError: AppError | null = null;
+    try {
+      principal = await principalFrom(c.req.header("authorization"), options.verifyToken);
+    } catch (error) {
+      authError = error instanceof AppError ? error : null;
+    }
+    if (principal) {
+      c.set("tenantId", principal.tenantId);
+    }
+    return {
+      requestId,
+      locale,
+      log,
+      principal,
+      authError,
+      authorization: c.req.header("authorization"),
+      traceparent: traceparentOf(c.req.header("traceparent")),
+      deps: options.deps,
+    };
+  }
+  const onError = logUnmappedFailures(options.log);
+
   app.use(
     "/trpc/*",
     trpcServer({
       router: options.router,
       endpoint: "/trpc",
-      onError: logUnmappedFailures(options.log),
-      async createContext(_opts, c): Promise<ServiceContext<Deps>> {
-        const requestId = c.get("requestId") as string;
-        const locale = localeFromHeader(c.req.header("accept-language"));
-        const log = options.log.child({ requestId });
-        let principal: Principal | null = null;
-        let authError: AppError | null = null;
-        try {
-          principal = await principalFrom(c.req.header("authorization"), options.verifyToken);
-        } catch (error) {
-          authError = error instanceof AppError ? error : null;
-        }
-        if (principal) {
-          c.set("tenantId", principal.tenantId);
-        }
-        return {
-          requestId,
-          locale,
-          log,
-          principal,
-          authError,
-          authorization: c.req.header("authorization"),
-          traceparent: traceparentOf(c.req.header("traceparent")),
-          deps: options.deps,
-        };
-      },
+      onError,
+      createContext: (_opts, c) => createContext(c as Context<ServiceEnv>),
     }),
   );
+
+  // The same procedures as plain JSON over HTTP, described by /openapi.json (see rest.ts, openapi.ts).
+  // Read from the router on first use: most test apps never serve them.
+  let procedures: ReturnType<typeof restProcedures> | undefined;
+  const described = () => {
+    procedures ??= restProcedures(options.router);
+    return procedures;
+  };
+  let document: ReturnType<typeof serviceOpenApi> | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= serviceOpenApi({ name: options.name, version: options.version }, described());
+    return c.json(document);
+  });
+  app.on(["GET", "POST"], "/api/*", (c) => {
+    const rest = createRestHandler(described(), (req) =>
+      fetchRequestHandler({
+        router: options.router,
+        endpoint: "/trpc",
+        req,
+        onError,
+        createContext: () => createContext(c),
+      }),
+    );
+    return rest(c.req.raw, restName(c.req.path), c.get("requestId"));
+  });
 
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "No such route" } }, 404));
   app.onError((error, c) => {

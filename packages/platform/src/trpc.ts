@@ -9,6 +9,9 @@ import { type InputFault, inputFault, withoutForbiddenKeys } from "./input.ts";
 import type { Locale } from "./locale.ts";
 import { errorFields, type Logger } from "./log.ts";
 
+/** Marks the middleware of procedures that need a signed-in caller (`tenantProcedure`). */
+export const REQUIRES_SIGN_IN = Symbol.for("vextrus.requiresSignIn");
+
 export interface ProcedureMeta {
   /** The permission the caller's token must grant, `<service>:<entity>:<action>`. */
   permission?: string;
@@ -80,6 +83,32 @@ class InputFaultError extends Error {
   }
 }
 
+/** The keys of tRPC's superjson envelope (`{}` is the envelope of no input). */
+const ENVELOPE_KEYS = new Set(["json", "meta"]);
+
+/**
+ * A body sent without the envelope (`{"name": "x"}` instead of `{"json": {"name": "x"}}`): refused
+ * with what to send, instead of reading it as a missing input.
+ */
+function unwrappedInput(payload: unknown): InputFault | undefined {
+  if (payload === undefined) {
+    return undefined;
+  }
+  const isObject = typeof payload === "object" && payload !== null && !Array.isArray(payload);
+  if (isObject && Object.keys(payload).every((key) => ENVELOPE_KEYS.has(key))) {
+    return undefined;
+  }
+  return {
+    path: "(input)",
+    segments: [],
+    code: "input.unwrapped",
+    problem: {
+      en: 'tRPC takes the input wrapped as {"json": <input>} (the @vextrus/client does this); for a bare JSON body, POST it to /api/<service>/<procedure> (see /openapi.json)',
+      bn: 'tRPC-তে ইনপুট {"json": <input>} আকারে মোড়ানো পাঠাতে হয় (@vextrus/client নিজেই তা করে); মোড়ানো ছাড়া JSON পাঠাতে /api/<service>/<procedure>-এ POST করুন (দেখুন /openapi.json)',
+    },
+  };
+}
+
 /** What the wire format hands a procedure whose input was refused before superjson could read it. */
 class RefusedInput {
   constructor(readonly fault: InputFault) {}
@@ -114,6 +143,10 @@ const transformer = {
      * calls of a batch still run.
      */
     deserialize(payload: unknown) {
+      const unwrapped = unwrappedInput(payload);
+      if (unwrapped) {
+        return new RefusedInput(unwrapped);
+      }
       const wire =
         typeof payload === "object" && payload !== null ? (payload as { json?: unknown }).json : undefined;
       const found = inputFault(wire);
@@ -250,7 +283,7 @@ export function initServiceTrpc<Deps>() {
   const publicProcedure = t.procedure.use(errorMapping).use(inputGuard);
 
   /** Requires a verified token and the permission named in `.meta({ permission })`, if any. */
-  const tenantProcedure = publicProcedure.use(({ ctx, meta, next }) => {
+  const requireSignIn = t.middleware(({ ctx, meta, next }) => {
     if (ctx.authError) {
       throw ctx.authError;
     }
@@ -273,6 +306,11 @@ export function initServiceTrpc<Deps>() {
     };
     return next({ ctx: tenantCtx });
   });
+  // Marked, so the OpenAPI document can tell which procedures need a token (openapi.ts).
+  for (const fn of requireSignIn._middlewares) {
+    Object.defineProperty(fn, REQUIRES_SIGN_IN, { value: true });
+  }
+  const tenantProcedure = publicProcedure.use(requireSignIn);
 
   return {
     t,

@@ -1,3 +1,4 @@
+import { asyncApiDocument } from "@vextrus/events";
 import {
   type Logger,
   localeFromHeader,
@@ -10,12 +11,14 @@ import pkg from "../package.json" with { type: "json" };
 import { requestIdFrom } from "./caller.ts";
 import { consoleFiles } from "./console.ts";
 import { createCors } from "./cors.ts";
+import { docsApp } from "./docs.ts";
 import { errorItem, gatewayInternal } from "./errors.ts";
 import { forwardFileContent } from "./file-content.ts";
 import { checkServices } from "./health.ts";
 import { forwardInboxStream } from "./inbox-stream.ts";
 import { createGatewayMetrics } from "./metrics.ts";
-import { createProxy } from "./proxy.ts";
+import { createOpenApiSource } from "./openapi.ts";
+import { createProxy, type ProxyOutcome, type ProxyRequest } from "./proxy.ts";
 import type { RefusalReporter } from "./refusals.ts";
 import { normalizeTable } from "./routing.ts";
 import type { TenantLimits } from "./tenant-limits.ts";
@@ -48,12 +51,12 @@ type GatewayEnv = { Variables: { requestId: string } };
 const OFF = { perSecond: 0, burst: 0 };
 
 /** The route label of a request for metrics and events: bounded, whatever the caller sends. */
-const routeLabel = (services: readonly string[]) =>
+const routeLabel = (services: readonly string[], prefix = "/trpc") =>
   services.length === 0
-    ? "/trpc/(unrouted)"
+    ? `${prefix}/(unrouted)`
     : services.length === 1
-      ? `/trpc/${services[0]}`
-      : "/trpc/(batch)";
+      ? `${prefix}/${services[0]}`
+      : `${prefix}/(batch)`;
 
 /** Whether a request URL's path starts with /trpc/ (without parsing the whole URL). */
 function isTrpc(url: string): boolean {
@@ -113,17 +116,22 @@ export function createGateway(options: GatewayOptions) {
    * debug (the service that answered logs it under the same request id); what the gateway refused
    * or could not deliver, at info. Bun's router calls this past Hono, so it answers its own failures.
    */
-  async function forwardTrpc(request: Request, connection: unknown): Promise<Response> {
+  async function forward(
+    handler: (call: ProxyRequest) => Promise<ProxyOutcome>,
+    request: Request,
+    connection: unknown,
+    prefix: "/trpc" | "/api" = "/trpc",
+  ): Promise<Response> {
     const requestId = requestIdFrom(request.headers.get("x-request-id") ?? undefined);
     const begin = performance.now();
-    let outcome: Awaited<ReturnType<typeof proxy>>;
+    let outcome: ProxyOutcome;
     try {
-      outcome = await proxy({ request, connection, requestId });
+      outcome = await handler({ request, connection, requestId });
     } catch (error) {
       return internalError(error, request, requestId);
     }
     const status = outcome.response.status;
-    const route = routeLabel(outcome.services);
+    const route = routeLabel(outcome.services, prefix);
     const seconds = (performance.now() - begin) / 1000;
     metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, seconds);
     const level = status < 400 ? "debug" : "info";
@@ -145,7 +153,7 @@ export function createGateway(options: GatewayOptions) {
     if (preflight) {
       return preflight;
     }
-    const response = await forwardTrpc(request, connection);
+    const response = await forward(proxy.trpc, request, connection);
     return cors ? cors.decorate(request, response) : response;
   }
 
@@ -187,6 +195,16 @@ export function createGateway(options: GatewayOptions) {
   // The in-app inbox as server-sent events, streamed on from notification.
   const inboxStream = forwardInboxStream(table, options.log);
   app.get("/notifications/stream", (c) => inboxStream(c.req.raw, c.get("requestId")));
+  // Plain JSON over HTTP for every procedure, and its description (see openapi.ts).
+  app.on(["GET", "POST"], "/api/*", (c) => forward(proxy.rest, c.req.raw, c.env, "/api"));
+  const openApi = createOpenApiSource(table, pkg.version, options.upstreamTimeoutMs ?? 10_000);
+  app.get("/openapi.json", async (c) => c.json(await openApi()));
+  app.route("/", docsApp());
+  let asyncApi: ReturnType<typeof asyncApiDocument> | undefined;
+  app.get("/asyncapi.json", (c) => {
+    asyncApi ??= asyncApiDocument(pkg.version);
+    return c.json(asyncApi);
+  });
   app.get("/metrics", async (c) => {
     recordReadiness(metrics, await checkServices(table));
     return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });

@@ -4,6 +4,7 @@ import {
   type Locale,
   localeFromHeader,
   type RateLimiter,
+  restError,
   type TokenVerifier,
 } from "@vextrus/platform";
 import type { RoutedCall } from "./batching.ts";
@@ -68,7 +69,7 @@ const FORWARDED = [
   "traceparent",
 ];
 /** Response headers passed back to the caller. */
-const RETURNED = ["content-type", "vary", "cache-control", "retry-after"];
+const RETURNED = ["content-type", "vary", "cache-control", "retry-after", "allow"];
 
 const isStreamRequest = (headers: Headers) =>
   headers.get("trpc-accept") === "application/jsonl" || headers.get("accept") === "application/jsonl";
@@ -182,7 +183,59 @@ export function createProxy(options: ProxyOptions) {
     return {};
   }
 
-  return async function proxy({ request, connection, requestId }: ProxyRequest): Promise<ProxyOutcome> {
+  /**
+   * `/api/<service>/<procedure>` (plain JSON, GET or POST): admitted as one call (rate limits, body
+   * bound), forwarded to the service's `/api/<procedure>`, answered as it came. Refusals have the
+   * REST error body (`{ error: { code, kind, appCode, message, requestId } }`).
+   */
+  async function rest({ request, connection, requestId }: ProxyRequest): Promise<ProxyOutcome> {
+    const url = new URL(request.url);
+    const locale = localeFromHeader(request.headers.get("accept-language"));
+    const refuse = (error: GatewayError) =>
+      restError(error.kind, error.appCode, error.text, locale, requestId, {
+        "x-request-id": requestId,
+        ...(error.retryAfter ? { "retry-after": String(error.retryAfter) } : {}),
+      });
+    const named = url.pathname.slice("/api/".length).replaceAll("/", ".");
+    const [call] = routeCalls(named, false, table) ?? [];
+    const services = call && !call.error ? [call.service] : [];
+    const done = (response: Response): ProxyOutcome => ({
+      response,
+      services,
+      calls: 1,
+      procedure: named.slice(0, 200),
+    });
+    if (!call || call.error) {
+      return done(refuse(call?.error ?? unknownProcedure()));
+    }
+    const address = clientAddress(connection);
+    const limit = await rateLimit(request, address, 1, services, requestId);
+    if (limit.refused) {
+      return done(refuse(limit.refused));
+    }
+    const body = await readBody(request, options.maxBodyBytes);
+    if (body === "too large") {
+      return done(refuse(bodyTooLarge(options.maxBodyBytes)));
+    }
+    const result = await callUpstream(
+      {
+        service: call.service,
+        baseUrl: table[call.service] ?? "",
+        path: call.procedure,
+        search: url.search.slice(1),
+        method: request.method,
+        signal: request.signal,
+        body,
+        headers: upstreamHeaders(request, requestId, address),
+        pass: true,
+        endpoint: "api",
+      },
+      options.upstream,
+    );
+    return done(result.ok ? passOn(result, requestId) : refuse(result.error));
+  }
+
+  async function trpc({ request, connection, requestId }: ProxyRequest): Promise<ProxyOutcome> {
     /** Only a refusal is worded, so the caller's language is read only then. */
     const refuse = (error: GatewayError) =>
       refusal(error, localeFromHeader(request.headers.get("accept-language")), requestId);
@@ -266,5 +319,7 @@ export function createProxy(options: ProxyOptions) {
         : refuse(merged.error);
     }
     return done(response);
-  };
+  }
+
+  return { trpc, rest };
 }

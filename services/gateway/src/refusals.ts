@@ -1,4 +1,10 @@
-import { buildEvent, describeError, PLATFORM_TENANT_ID, type Publisher } from "@vextrus/events";
+import {
+  buildEvent,
+  cloudEventHeaders,
+  describeError,
+  PLATFORM_TENANT_ID,
+  type Publisher,
+} from "@vextrus/events";
 import type { Logger, Stoppable } from "@vextrus/platform";
 
 /** One request the gateway refused for its rate limit. */
@@ -78,7 +84,7 @@ export function refusalReporter(options: RefusalReporterOptions) {
         since: first.toISOString(),
       },
     });
-    return { topic, key, value: JSON.stringify(event) };
+    return { topic, key, value: JSON.stringify(event), headers: cloudEventHeaders() };
   }
 
   const timer = setInterval(() => void flush(), windowMs);

@@ -1,6 +1,6 @@
 import { type GatewayError, serviceGarbled, serviceTimeout, serviceUnavailable } from "./errors.ts";
 
-/** One HTTP request to one service's /trpc endpoint. */
+/** One HTTP request to one service's /trpc (or /api) endpoint. */
 export interface UpstreamRequest {
   service: string;
   baseUrl: string;
@@ -18,6 +18,8 @@ export interface UpstreamRequest {
   pass: boolean;
   /** Aborts when the caller goes away. */
   signal: AbortSignal;
+  /** The service's endpoint: `trpc` (default) or `api` (plain JSON, see @vextrus/platform rest.ts). */
+  endpoint?: "trpc" | "api";
 }
 
 export type UpstreamResult =
@@ -66,7 +68,7 @@ export async function callUpstream(
   }, options.timeoutMs);
   request.signal.addEventListener("abort", () => controller.abort(), { once: true });
   const signal = controller.signal;
-  const url = `${request.baseUrl}/trpc/${request.path}${request.search ? `?${request.search}` : ""}`;
+  const url = `${request.baseUrl}/${request.endpoint ?? "trpc"}/${request.path}${request.search ? `?${request.search}` : ""}`;
   const started = performance.now();
   const observe = (outcome: string) =>
     options.observe(request.service, outcome, (performance.now() - started) / 1000);
