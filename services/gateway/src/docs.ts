@@ -49,6 +49,7 @@ const INIT = `Scalar.createApiReference("#app", ${JSON.stringify({
   hideClientButton: true,
   showDeveloperTools: "never",
   mcp: { disabled: true },
+  agent: { disabled: true },
   defaultOpenFirstTag: false,
   persistAuth: false,
 })});

@@ -72,7 +72,7 @@ export function mergeDocuments(
         operations[method] = {
           ...op,
           operationId: `${service}.${op.operationId}`,
-          summary: `${service}.${procedure}`,
+          summary: method === "get" ? `${service}.${procedure} (GET)` : `${service}.${procedure}`,
           description: `${op.description} tRPC: \`${service}.${procedure}\`.`,
           tags: [tag],
         };

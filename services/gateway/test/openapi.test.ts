@@ -6,8 +6,10 @@
  * matches the schema it gives. Real services, real PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { chromium } from "playwright-core";
 import { type SeededTenant, seedTenant } from "./fixtures.ts";
 import { type RunningGateway, type RunningServices, startGateway, startServices } from "./harness.ts";
 import { catalog, type Procedure, validInput } from "./procedures.ts";
@@ -329,4 +331,66 @@ describe("a bare JSON body on /trpc", () => {
     });
     expect(wrapped.status).toBe(200);
   });
+});
+
+/** Debian's Chromium (`.ci/run` installs it when missing); playwright's own browser download is not used. */
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+describe("/docs in a real browser", () => {
+  test("loads only our own files, finds a procedure, and its test request succeeds", async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does)`,
+      );
+    }
+    const page = await fetch(`${gateway.url}/docs`);
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    try {
+      const tab = await browser.newPage();
+      const elsewhere: string[] = [];
+      tab.on("request", (request) => {
+        const url = request.url();
+        if (!url.startsWith(gateway.url) && !url.startsWith("data:") && !url.startsWith("blob:")) {
+          elsewhere.push(url);
+        }
+      });
+      await tab.goto(`${gateway.url}/docs`);
+      const tokenInput = tab.locator("input[placeholder='Token']:visible").first();
+      await tokenInput.waitFor({ timeout: 60_000 });
+      await tokenInput.fill(token);
+      // Find the procedure with the page's own search (Ctrl+K), as a reader would.
+      await tab.keyboard.press("Control+k");
+      await tab.keyboard.type("organization.companies.list");
+      await tab
+        .getByRole("option")
+        .filter({ hasText: /HTTP Method: get[\s\S]*\/api\/organization\/companies\.list$/ })
+        .first()
+        .click();
+      await tab
+        .locator('[id$="GET/api/organization/companies.list"]')
+        .getByRole("button", { name: /test request/i })
+        .first()
+        .click();
+      const answered = tab.waitForResponse((r) => r.url().includes("/api/organization/companies.list"));
+      await tab.getByRole("button", { name: /send/i }).first().click();
+      const response = await answered;
+      expect(response.status()).toBe(200);
+      const body = (await response.json()) as { items: { name: string }[] };
+      expect(body.items.map((c) => c.name)).toContain("Openapi Company");
+      await tab.getByText("200 OK").first().waitFor();
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
