@@ -172,6 +172,7 @@ const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway", { 
   services: routes,
   log,
   bus,
+  pglite,
 });
 bus?.start();
 

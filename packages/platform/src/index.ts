@@ -54,6 +54,7 @@ export { createLogger, errorFields, type LogFields, type Logger } from "./log.ts
 export { createMetrics, type Metrics, recordReadiness } from "./metrics.ts";
 export {
   type JsonSchema,
+  namespaceOpenApi,
   type OpenApiDocument,
   type RestProcedure,
   restProcedures,

@@ -371,3 +371,32 @@ export function serviceOpenApi(
 }
 
 export type OpenApiDocument = ReturnType<typeof serviceOpenApi>;
+
+/**
+ * The part of a service's document under one namespace (`imports`), as if the namespace were a
+ * service of its own: `/api/imports.create` becomes `/api/create` (for a service the gateway routes
+ * under several names, each with a base URL of its own).
+ */
+export function namespaceOpenApi(document: OpenApiDocument, namespace: string): OpenApiDocument {
+  const prefix = `/api/${namespace}.`;
+  const paths: OpenApiDocument["paths"] = {};
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith(prefix)) {
+      continue;
+    }
+    const name = path.slice(prefix.length);
+    const [first] = name.split(".");
+    paths[`/api/${name}`] = Object.fromEntries(
+      Object.entries(item).map(([method, op]) => [
+        method,
+        {
+          ...(op as Record<string, unknown>),
+          operationId: method === "get" ? `${name}.get` : name,
+          summary: name,
+          tags: first === name ? [] : [first],
+        },
+      ]),
+    );
+  }
+  return { ...document, paths };
+}

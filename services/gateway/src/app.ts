@@ -15,6 +15,7 @@ import { docsApp } from "./docs.ts";
 import { errorItem, gatewayInternal } from "./errors.ts";
 import { forwardFileContent } from "./file-content.ts";
 import { checkServices } from "./health.ts";
+import { type IdempotencyStore, withIdempotency } from "./idempotency.ts";
 import { forwardInboxStream } from "./inbox-stream.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { createOpenApiSource } from "./openapi.ts";
@@ -40,6 +41,8 @@ export interface GatewayOptions {
   verifyToken?: TokenVerifier | undefined;
   /** A tenant's own limits where configured (`configuredTenantLimits`); the defaults above otherwise. */
   tenantLimits?: TenantLimits | undefined;
+  /** Where answers to `Idempotency-Key` requests are kept (the gateway's database); none: such requests are refused. */
+  idempotency?: IdempotencyStore | undefined;
   /** Where rate-limit refusals go as events (the security trail); none: only /metrics counts them. */
   refusals?: RefusalReporter;
   /** The built console (apps/console/dist) served at `/`; none: the gateway answers the API only. */
@@ -77,6 +80,7 @@ export function createGateway(options: GatewayOptions) {
   const metrics = createGatewayMetrics();
   const started = Date.now();
   const limits = { tenant: options.rateLimits?.tenant ?? OFF, ip: options.rateLimits?.ip ?? OFF };
+  const idempotent = withIdempotency(options.idempotency);
   const proxy = createProxy({
     table,
     upstream: {
@@ -153,7 +157,11 @@ export function createGateway(options: GatewayOptions) {
     if (preflight) {
       return preflight;
     }
-    const response = await forward(proxy.trpc, request, connection);
+    const response = request.headers.has("idempotency-key")
+      ? await idempotent(request, requestIdFrom(request.headers.get("x-request-id") ?? undefined), (req) =>
+          forward(proxy.trpc, req, connection),
+        )
+      : await forward(proxy.trpc, request, connection);
     return cors ? cors.decorate(request, response) : response;
   }
 
@@ -196,7 +204,9 @@ export function createGateway(options: GatewayOptions) {
   const inboxStream = forwardInboxStream(table, options.log);
   app.get("/notifications/stream", (c) => inboxStream(c.req.raw, c.get("requestId")));
   // Plain JSON over HTTP for every procedure, and its description (see openapi.ts).
-  app.on(["GET", "POST"], "/api/*", (c) => forward(proxy.rest, c.req.raw, c.env, "/api"));
+  app.on(["GET", "POST"], "/api/*", (c) =>
+    idempotent(c.req.raw, c.get("requestId"), (req) => forward(proxy.rest, req, c.env, "/api")),
+  );
   const openApi = createOpenApiSource(table, pkg.version, options.upstreamTimeoutMs ?? 10_000);
   app.get("/openapi.json", async (c) => c.json(await openApi()));
   app.route("/", docsApp());

@@ -1,8 +1,11 @@
+import type { PGlite } from "@electric-sql/pglite";
 import { createConfigReader } from "@vextrus/config/reader";
 import { kafkaTransport, type Transport } from "@vextrus/events";
 import { createLogger, type Logger, listen, type Stoppable, tokenVerifierFromEnv } from "@vextrus/platform";
 import { createGateway } from "./app.ts";
+import { openGatewayDatabase } from "./db/index.ts";
 import type { GatewayEnv } from "./env.ts";
+import { idempotencyStore } from "./idempotency.ts";
 import { refusalReporter } from "./refusals.ts";
 import { configuredTenantLimits } from "./tenant-limits.ts";
 
@@ -20,7 +23,12 @@ export interface Booted {
  */
 export async function bootGateway(
   env: GatewayEnv,
-  shared: { services?: Record<string, string>; log?: Logger; bus?: Transport } = {},
+  shared: {
+    services?: Record<string, string>;
+    log?: Logger;
+    bus?: Transport;
+    pglite?: PGlite | undefined;
+  } = {},
 ): Promise<Booted> {
   const log = (shared.log ?? createLogger({ level: env.LOG_LEVEL })).child({ service: "gateway" });
   const services = { ...shared.services, ...env.SERVICE_URLS };
@@ -51,7 +59,12 @@ export async function bootGateway(
       })
     : undefined;
   await reader?.start();
+  const db = await openGatewayDatabase(env, shared.pglite);
+  if (!db) {
+    log.warn("no DATABASE_URL: requests with an Idempotency-Key are refused");
+  }
   const app = createGateway({
+    idempotency: db ? idempotencyStore(db) : undefined,
     services,
     log,
     corsOrigins: env.CORS_ORIGINS,
@@ -81,6 +94,9 @@ export async function bootGateway(
   }
   if (own) {
     parts.push({ name: "kafka", stop: () => own.close() });
+  }
+  if (db && !shared.pglite) {
+    parts.push({ name: "postgres", stop: () => db.close() });
   }
   return { name: "gateway", url: server.url, parts };
 }

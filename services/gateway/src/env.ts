@@ -36,6 +36,8 @@ export const GatewayEnv = ServiceEnv.pick({
   JWT_PUBLIC_KEY: true,
   JWT_ISSUER: true,
   REPLICA_ID: true,
+  DATABASE_URL: true,
+  MIGRATION_DATABASE_URL: true,
 })
   .extend({
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
