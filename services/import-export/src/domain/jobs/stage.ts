@@ -183,6 +183,9 @@ const DUPLICATE_IN_FILE = (key: string) => ({
 
 /** The statement that writes what the owning service said of each row of a batch. */
 export function outcomesSql(importId: string, outcomes: readonly RowOutcome[], applied: boolean) {
+  const rowNos = outcomes.map((o) => o.rowNo);
+  // The batch's row range, so the join reads those rows by the primary key (not the whole import).
+  const range = sql`r.row_no between ${Math.min(...rowNos)} and ${Math.max(...rowNos)}`;
   const json = JSON.stringify(
     outcomes.map((o) => ({
       row_no: o.rowNo,
@@ -199,14 +202,14 @@ export function outcomesSql(importId: string, outcomes: readonly RowOutcome[], a
         update ${importRows} r set
           outcome = v.outcome, record_id = v.target_id, errors = coalesce(v.errors, r.errors)
         from jsonb_to_recordset(${json}::jsonb) as v(row_no int, target_id uuid, errors jsonb, outcome text)
-        where r.import_id = ${importId} and r.row_no = v.row_no`
+        where r.import_id = ${importId} and ${range} and r.row_no = v.row_no`
     : sql`
         update ${importRows} r set
           action = v.action::import_export.row_action, target_id = v.target_id,
           target_version = v.target_version, diff = v.diff, errors = v.errors
         from jsonb_to_recordset(${json}::jsonb)
           as v(row_no int, action text, target_id uuid, target_version int, diff jsonb, errors jsonb)
-        where r.import_id = ${importId} and r.row_no = v.row_no`;
+        where r.import_id = ${importId} and ${range} and r.row_no = v.row_no`;
 }
 
 /**
