@@ -61,6 +61,7 @@ const CLIENT_ROUTER_KEYS: Record<keyof VextrusServices, true> = {
   masterData: true,
   notification: true,
   files: true,
+  documents: true,
   config: true,
   scheduler: true,
   imports: true,

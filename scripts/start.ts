@@ -14,6 +14,8 @@ import { bootAuth } from "@vextrus/auth/boot";
 import { AuthEnv } from "@vextrus/auth/env";
 import { bootConfiguration } from "@vextrus/configuration/boot";
 import { ConfigurationEnv } from "@vextrus/configuration/env";
+import { bootDocumentGenerator } from "@vextrus/document-generator/boot";
+import { DocumentGeneratorEnv } from "@vextrus/document-generator/env";
 import { createInProcessBus } from "@vextrus/events";
 import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
@@ -63,6 +65,7 @@ const masterDataPort = readEnvOrExit(MasterDataEnv, envFor("master-data")).PORT;
 const configPort = readEnvOrExit(ConfigurationEnv, envFor("configuration")).PORT;
 const filesPort = readEnvOrExit(FileStorageEnv, envFor("file-storage")).PORT;
 const notificationPort = readEnvOrExit(NotificationEnv, envFor("notification")).PORT;
+const documentsPort = readEnvOrExit(DocumentGeneratorEnv, envFor("document-generator")).PORT;
 const gatewayEnv = readEnvOrExit(GatewayEnv, envFor("gateway"));
 const gatewayPort = gatewayEnv.PORT;
 if (gatewayEnv.CONSOLE_DIR && process.env.CONSOLE_DIR === undefined) {
@@ -128,6 +131,19 @@ const services = [
         ORGANIZATION_URL: process.env.ORGANIZATION_URL ?? local(orgPort),
         WORKFLOW_URL: process.env.WORKFLOW_URL ?? local(workflowPort),
         MASTER_DATA_URL: process.env.MASTER_DATA_URL ?? local(masterDataPort),
+        DOCUMENTS_URL: process.env.DOCUMENTS_URL ?? local(documentsPort),
+      }),
+    ),
+    shared,
+  ),
+  // PDFs by Typst in worker threads; taxes from rules-engine, issued PDFs kept by file-storage.
+  await bootDocumentGenerator(
+    readEnvOrExit(
+      DocumentGeneratorEnv,
+      envFor("document-generator", {
+        JWKS_URL: jwksUrl,
+        RULES_URL: process.env.RULES_URL ?? local(rulesPort),
+        FILES_URL: process.env.FILES_URL ?? local(filesPort),
       }),
     ),
     shared,

@@ -11,6 +11,7 @@ import type {
 import type { AuditRouter } from "@vextrus/audit/router";
 import type { AuthRouter } from "@vextrus/auth/router";
 import type { ConfigurationRouter } from "@vextrus/configuration/router";
+import type { DocumentGeneratorRouter } from "@vextrus/document-generator/router";
 import type { FileStorageRouter } from "@vextrus/file-storage/router";
 import type { ExportsRouter, ImportsRouter } from "@vextrus/import-export/router";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
@@ -30,6 +31,7 @@ export type VextrusServices = {
   masterData: MasterDataRouter;
   notification: NotificationRouter;
   files: FileStorageRouter;
+  documents: DocumentGeneratorRouter;
   config: ConfigurationRouter;
   scheduler: SchedulerRouter;
   /** import-export answers two names. */

@@ -9,7 +9,7 @@ import {
 } from "./payloads/auth.ts";
 import type { EventDefinition } from "./payloads/common.ts";
 import { configFeatureFlagEvents, configSettingEvents } from "./payloads/config.ts";
-import { documentRenderEvents, documentTemplateEvents } from "./payloads/document.ts";
+import { documentDocumentEvents, documentRenderEvents, documentTemplateEvents } from "./payloads/document.ts";
 import { fileObjectEvents } from "./payloads/file.ts";
 import { gatewayAccessEvents } from "./payloads/gateway.ts";
 import { importExportJobEvents } from "./payloads/import-export.ts";
@@ -132,6 +132,7 @@ export const TOPICS: readonly TopicDefinition[] = [
   topic("vextrus.notification.template", "notification", notificationTemplateEvents, { partitions: 1 }),
   topic("vextrus.file.object", "file-storage", fileObjectEvents, { consumers: ["document-generator"] }),
   topic("vextrus.document.template", "document-generator", documentTemplateEvents, { partitions: 1 }),
+  topic("vextrus.document.document", "document-generator", documentDocumentEvents),
   topic("vextrus.document.render", "document-generator", documentRenderEvents, {
     consumers: ["notification"],
   }),
@@ -175,6 +176,7 @@ export const EVENTS = {
   ...fileObjectEvents,
   ...documentTemplateEvents,
   ...documentRenderEvents,
+  ...documentDocumentEvents,
   ...schedulerJobEvents,
   ...configSettingEvents,
   ...configFeatureFlagEvents,

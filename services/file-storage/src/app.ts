@@ -73,6 +73,11 @@ export function createApp(options: AppOptions) {
           url: options.recordServices.masterData,
           timeoutMs,
         }),
+        documents: createServiceClient({
+          service: "document-generator",
+          url: options.recordServices.documents,
+          timeoutMs,
+        }),
       },
       cacheMs: options.accessCacheMs ?? 30_000,
       now,

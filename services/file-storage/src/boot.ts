@@ -51,6 +51,7 @@ export async function bootFileStorage(env: FileStorageEnv, shared: SharedResourc
       organization: env.ORGANIZATION_URL,
       workflow: env.WORKFLOW_URL,
       masterData: env.MASTER_DATA_URL,
+      documents: env.DOCUMENTS_URL,
     },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     limits: {

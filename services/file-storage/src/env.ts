@@ -43,6 +43,7 @@ export const FileStorageEnv = ServiceEnv.extend({
   ORGANIZATION_URL: HttpUrl.default("http://127.0.0.1:3002"),
   WORKFLOW_URL: HttpUrl.default("http://127.0.0.1:3004"),
   MASTER_DATA_URL: HttpUrl.default("http://127.0.0.1:3003"),
+  DOCUMENTS_URL: HttpUrl.default("http://127.0.0.1:3009"),
 }).superRefine((env, ctx) => {
   if (env.S3_ENDPOINT && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
     ctx.addIssue({

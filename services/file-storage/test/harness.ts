@@ -59,6 +59,7 @@ export async function startFiles(label: string, limits: Partial<Limits> = {}) {
       organization: organization.url,
       workflow: "http://127.0.0.1:9",
       masterData: "http://127.0.0.1:9",
+      documents: "http://127.0.0.1:9",
     },
     limits,
     accessCacheMs: 0,

@@ -122,6 +122,7 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
   });
   const message = await seedMessage(api, marker);
   const { imported, exported } = await seedSpreadsheets(api, marker);
+  const document = await seedDocument(api, marker);
   /** Entity name (as the input generator names them) → this tenant's id of one. */
   const ids: Record<string, string> = {
     tenant: registered.tenant.id,
@@ -152,6 +153,7 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     message: message.id,
     import: imported.id,
     export: exported.id,
+    document: document.id,
   };
   return {
     marker,
@@ -235,6 +237,22 @@ async function seedWork(
     throw new Error(`${marker}: the seeded process has no task`);
   }
   return { rule, evaluation, definition, process: started.process, task };
+}
+
+/** A Mushak-6.3 tax invoice issued by the document generator (taxes by the tax.vat pack, PDF in file-storage). */
+function seedDocument(api: VextrusClient, marker: string) {
+  return api.documents.issue.mutate({
+    template: "mushak-6.3",
+    locale: "bn",
+    data: {
+      number: `${marker}-INV-1`,
+      seller: { name: `${marker} Builders Ltd`, bin: "0001234560101", address: `${marker} Tower, Motijheel` },
+      buyer: { name: `${marker} Cement Ltd`, bin: "0009876540202", address: "Agrabad, Chattogram" },
+      destination: `${marker} Heights site`,
+      lines: [{ description: `${marker} OPC cement`, unit: "bag", quantity: 100, unitPrice: "540.00" }],
+      officer: { name: `${marker} Admin`, designation: "Accounts officer" },
+    },
+  });
 }
 
 /** A signed work order uploaded through a presigned URL (to the test run's S3) and attached to the process. */

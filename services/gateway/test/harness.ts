@@ -8,6 +8,8 @@ import { AuthEnv } from "@vextrus/auth/env";
 import { createVextrusClient, type VextrusClientOptions } from "@vextrus/client";
 import { bootConfiguration } from "@vextrus/configuration/boot";
 import { ConfigurationEnv } from "@vextrus/configuration/env";
+import { bootDocumentGenerator } from "@vextrus/document-generator/boot";
+import { DocumentGeneratorEnv } from "@vextrus/document-generator/env";
 import { createInProcessBus, type InProcessBus, type Transport } from "@vextrus/events";
 import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
@@ -158,7 +160,8 @@ async function startDownstream(
     | "files"
     | "config"
     | "scheduler"
-    | "importExport",
+    | "importExport"
+    | "documents",
   label: string,
   jwksUrl: string,
   bus: Transport,
@@ -171,23 +174,25 @@ async function startDownstream(
   const common = { DATABASE_URL: db.url, JWKS_URL: jwksUrl, LOG_LEVEL: "debug", ...extraEnv };
   const PORT = Number(extraEnv.PORT ?? 0);
   const booted =
-    name === "rules"
-      ? await bootRulesEngine({ ...RulesEngineEnv.parse(common), PORT }, shared)
-      : name === "workflow"
-        ? await bootWorkflow({ ...WorkflowEnv.parse(common), PORT }, shared, { clock: workflowClock })
-        : name === "masterData"
-          ? await bootMasterData({ ...MasterDataEnv.parse(common), PORT }, shared)
-          : name === "audit"
-            ? await bootAudit({ ...AuditEnv.parse(common), PORT }, shared)
-            : name === "config"
-              ? await bootConfiguration({ ...ConfigurationEnv.parse(common), PORT }, shared)
-              : name === "scheduler"
-                ? await bootScheduler({ ...SchedulerEnv.parse(common), PORT }, shared)
-                : name === "notification"
-                  ? await bootNotification({ ...NotificationEnv.parse(common), PORT }, shared)
-                  : name === "importExport"
-                    ? await bootImportExport({ ...ImportExportEnv.parse(common), PORT }, shared)
-                    : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT }, shared);
+    name === "documents"
+      ? await bootDocumentGenerator({ ...DocumentGeneratorEnv.parse(common), PORT }, shared)
+      : name === "rules"
+        ? await bootRulesEngine({ ...RulesEngineEnv.parse(common), PORT }, shared)
+        : name === "workflow"
+          ? await bootWorkflow({ ...WorkflowEnv.parse(common), PORT }, shared, { clock: workflowClock })
+          : name === "masterData"
+            ? await bootMasterData({ ...MasterDataEnv.parse(common), PORT }, shared)
+            : name === "audit"
+              ? await bootAudit({ ...AuditEnv.parse(common), PORT }, shared)
+              : name === "config"
+                ? await bootConfiguration({ ...ConfigurationEnv.parse(common), PORT }, shared)
+                : name === "scheduler"
+                  ? await bootScheduler({ ...SchedulerEnv.parse(common), PORT }, shared)
+                  : name === "notification"
+                    ? await bootNotification({ ...NotificationEnv.parse(common), PORT }, shared)
+                    : name === "importExport"
+                      ? await bootImportExport({ ...ImportExportEnv.parse(common), PORT }, shared)
+                      : await bootFileStorage({ ...FileStorageEnv.parse(common), PORT }, shared);
   return { name, url: booted.url, databaseUrl: db.url, logLines, stop: () => stopAll(booted.parts, db) };
 }
 
@@ -232,11 +237,20 @@ export async function startServices(
       ...options.notificationEnv,
     }),
   ]);
+  // file-storage asks the document generator who may see an issued PDF, which stores PDFs there.
+  const documentsPort = freePort();
   const files = await startDownstream("files", label, jwksUrl, bus, {
     ...filesEnv(label),
     ORGANIZATION_URL: organization.url,
     WORKFLOW_URL: workflow.url,
     MASTER_DATA_URL: masterData.url,
+    DOCUMENTS_URL: `http://127.0.0.1:${documentsPort}`,
+  });
+  const documents = await startDownstream("documents", label, jwksUrl, bus, {
+    PORT: String(documentsPort),
+    RULES_URL: rules.url,
+    FILES_URL: files.url,
+    RENDER_WORKERS: "1",
   });
   // Imports and exports: master-data's records, files in file storage, job tokens from auth.
   const importExport = await startDownstream("importExport", label, jwksUrl, bus, {
@@ -261,6 +275,7 @@ export async function startServices(
     masterData,
     notification,
     files,
+    documents,
     config,
     scheduler,
     importExport,
@@ -274,6 +289,7 @@ export async function startServices(
     masterData,
     notification,
     files,
+    documents,
     config,
     scheduler,
     importExport,
@@ -287,6 +303,7 @@ export async function startServices(
       masterData: masterData.url,
       notification: notification.url,
       files: files.url,
+      documents: documents.url,
       config: config.url,
       scheduler: scheduler.url,
       // import-export answers two names, each at a base URL of its own.
@@ -301,6 +318,7 @@ export async function startServices(
     async stop() {
       for (const service of [
         importExport,
+        documents,
         files,
         workflow,
         masterData,

@@ -7,6 +7,7 @@ import type { AnyTRPCRouter } from "@trpc/server";
 import { auditRouter } from "@vextrus/audit/router";
 import { authRouter } from "@vextrus/auth/router";
 import { configurationRouter } from "@vextrus/configuration/router";
+import { documentGeneratorRouter } from "@vextrus/document-generator/router";
 import { fileStorageRouter } from "@vextrus/file-storage/router";
 import { exportsRouter, importsRouter } from "@vextrus/import-export/router";
 import { masterDataRouter } from "@vextrus/master-data/router";
@@ -26,6 +27,7 @@ export const ROUTERS: Record<string, AnyTRPCRouter> = {
   masterData: masterDataRouter,
   notification: notificationRouter,
   files: fileStorageRouter,
+  documents: documentGeneratorRouter,
   config: configurationRouter,
   scheduler: schedulerRouter,
   imports: importsRouter,

@@ -19,3 +19,23 @@ export const documentRenderEvents = {
     z.looseObject({ id: z.uuid(), templateId: z.uuid(), error: z.string().max(1000) }),
   ),
 } as const;
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** A document was issued: its PDF is stored in file storage and will never change. */
+export const documentDocumentEvents = {
+  "vextrus.document.document.issued": v1(
+    z.looseObject({
+      id: z.uuid(),
+      template: z.string().min(1),
+      templateVersion: z.number().int().min(1),
+      number: z.string().min(1),
+      locale: z.enum(["en", "bn"]),
+      fileId: z.uuid(),
+      sha256: Sha256,
+      contentHash: Sha256,
+      sizeBytes: z.number().int().min(1),
+      pages: z.number().int().min(1),
+    }),
+  ),
+} as const;

@@ -10,6 +10,7 @@ export const Entity = z.discriminatedUnion("service", [
   }),
   z.object({ service: z.literal("workflow"), type: z.enum(["process"]), id: z.uuid() }),
   z.object({ service: z.literal("masterData"), type: z.enum(["party", "project", "flat"]), id: z.uuid() }),
+  z.object({ service: z.literal("documents"), type: z.enum(["document"]), id: z.uuid() }),
 ]);
 export type Entity = z.infer<typeof Entity>;
 
@@ -22,6 +23,7 @@ const READ_PATH: Record<string, string> = {
   "masterData.party": "parties.get",
   "masterData.project": "projects.get",
   "masterData.flat": "flats.get",
+  "documents.document": "get",
 };
 
 /** The caller: whose answer is cached, and the token, request id and trace that go along. */

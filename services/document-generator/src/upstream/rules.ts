@@ -1,0 +1,76 @@
+import { AppError, type CallContext, type ServiceClient } from "@vextrus/platform";
+import { z } from "zod";
+
+/** Two-decimal money as rules-engine answers it. */
+const MoneyText = z.string().regex(/^-?\d+\.\d{2}$/);
+
+const Evaluation = z.object({
+  evaluationId: z.uuid(),
+  outputs: z.object({ sd: MoneyText, vat: MoneyText, total: MoneyText }).loose(),
+});
+
+export interface VatQuestion {
+  /** Value of supply before taxes, a two-decimal string. */
+  value: string;
+  /** Percent, as decimal strings ("15", "7.5"). */
+  vatRate: string;
+  sdRate: string;
+  /** The day of supply in Dhaka, `YYYY-MM-DD` (the rates in force that day apply). */
+  date: string;
+}
+
+export interface VatAnswer {
+  evaluationId: string;
+  sd: string;
+  vat: string;
+  total: string;
+}
+
+export interface TaxClient {
+  /** SD on the value and VAT on value + SD, by the tenant's `tax.vat` rules. */
+  vat(question: VatQuestion, call: CallContext): Promise<VatAnswer>;
+}
+
+/**
+ * rules-engine's `evaluate` of the `tax.vat` pack (a mutation: the evaluation is stored there and
+ * replayable); needs the caller's `rules:evaluation:run`. Amounts are never taken from the caller.
+ */
+export function taxClient(rules: ServiceClient): TaxClient {
+  return {
+    async vat(question, call) {
+      try {
+        const answer = await rules.mutation(
+          "evaluate",
+          {
+            ruleSet: "tax.vat",
+            facts: {
+              value: question.value,
+              vatRate: Number(question.vatRate),
+              sdRate: Number(question.sdRate),
+              date: question.date,
+            },
+          },
+          Evaluation,
+          call,
+        );
+        return { evaluationId: answer.evaluationId, ...answer.outputs };
+      } catch (error) {
+        if (error instanceof AppError && error.kind === "NOT_FOUND") {
+          throw new AppError("PRECONDITION_FAILED", "documents.taxes.no_rules", {
+            en: "The tenant has no tax.vat rules installed in rules-engine (rules.packs.install)",
+            bn: "প্রতিষ্ঠানের rules-engine-এ tax.vat নিয়ম নেই (rules.packs.install)",
+          });
+        }
+        if (error instanceof AppError && error.kind === "VALIDATION") {
+          throw new AppError(
+            "VALIDATION",
+            "documents.taxes.refused",
+            { en: `Tax rates refused: ${error.text.en}`, bn: `করের হার গ্রহণযোগ্য নয়: ${error.text.bn}` },
+            "data.lines",
+          );
+        }
+        throw error;
+      }
+    },
+  };
+}
