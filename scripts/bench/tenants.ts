@@ -269,7 +269,9 @@ async function drive() {
     );
     console.log(
       `other tenants' pooled p99: quiet ${pooledQuiet.toFixed(1)} ms, with the noisy tenant ${pooledNoisy.toFixed(1)} ms ` +
-        `(${(pooledNoisy / pooledQuiet).toFixed(2)}×)`,
+        `(${(pooledNoisy / pooledQuiet).toFixed(2)}×); by run: quiet ${othersP99(firstQuietOutcomes).toFixed(1)}, ` +
+        `noisy ${pooledNoisy.toFixed(1)}, quiet again ${othersP99(quietOutcomes).toFixed(1)} ms (the two quiet runs ` +
+        `show how much the machine itself drifted)`,
     );
     console.log(
       `429s to tenants other than the noisy one: ${stray429} (target 0) ${stray429 === 0 ? "✓" : "✗"}; ` +
