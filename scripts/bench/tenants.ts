@@ -9,7 +9,10 @@
  * Organization, rules-engine, workflow and the gateway run in a second process on PostgreSQL (as
  * bench:workflow), the gateway's tenant limit at LIMIT requests/s (burst the same); this process
  * generates the load.
- *   BENCH_TENANTS (50), BENCH_RATE (2 req/s per tenant), BENCH_SECONDS (60), BENCH_LIMIT (5 × RATE)
+ * The gateway also caps each tenant's requests in flight at BENCH_IN_FLIGHT (its fair share of a
+ * busy machine; 0 turns the cap off to see the rate limit alone).
+ *   BENCH_TENANTS (50), BENCH_RATE (2 req/s per tenant), BENCH_SECONDS (60), BENCH_LIMIT (5 × RATE),
+ *   BENCH_IN_FLIGHT (4)
  */
 import { createTestSigner } from "@vextrus/platform/testing";
 import postgres from "postgres";
@@ -22,6 +25,7 @@ const TENANTS = Number(process.env.BENCH_TENANTS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const LIMIT = Number(process.env.BENCH_LIMIT ?? 5 * RATE);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 4);
 const NOISE = 10;
 
 /** What one request ended as. */
@@ -235,7 +239,7 @@ async function drive() {
 
     console.log(
       `\nbench:tenants — ${TENANTS} tenants × ${RATE} req/s (open loop; mix: ${MIX.map(([w, n]) => `${n} ${w}%`).join(", ")}), ` +
-        `${SECONDS} s per run, gateway tenant limit ${LIMIT}/s; runs: quiet, tenant 1 at ${NOISE}×, quiet again`,
+        `${SECONDS} s per run, gateway tenant limit ${LIMIT}/s and ${IN_FLIGHT || "no cap on"} in flight; runs: quiet, tenant 1 at ${NOISE}×, quiet again`,
     );
     const rows = tenants.map((_, i) => {
       const q = quiet[i] as TenantStats;
@@ -292,6 +296,7 @@ if (process.argv[2] === "serve") {
     JWT_PUBLIC_KEY: process.env.JWT_PUBLIC_KEY ?? "",
     RATE_LIMIT_TENANT_PER_SECOND: String(LIMIT),
     RATE_LIMIT_TENANT_BURST: String(LIMIT),
+    RATE_LIMIT_TENANT_IN_FLIGHT: String(IN_FLIGHT),
     // The burst may not be below the largest batch; the mix sends no batches.
     MAX_BATCH_SIZE: String(Math.max(1, Math.floor(LIMIT))),
   });

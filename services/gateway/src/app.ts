@@ -35,6 +35,8 @@ export interface GatewayOptions {
     tenant: { perSecond: number; burst: number };
     ip: { perSecond: number; burst: number };
   };
+  /** At most this many requests of one verified tenant in flight; more are refused (429). 0/none: no cap. */
+  tenantInFlight?: number;
   maxBatchSize?: number;
   maxBodyBytes?: number;
   /** Verifies access tokens, so the tenant limit is charged to verified tenants only; none: address only. */
@@ -90,6 +92,7 @@ export function createGateway(options: GatewayOptions) {
     maxBatchSize: options.maxBatchSize ?? 50,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     limits: { tenant: new RateLimiter(limits.tenant), ip: new RateLimiter(limits.ip) },
+    tenantInFlight: options.tenantInFlight ?? 0,
     verifyToken: options.verifyToken,
     tenantLimits: options.tenantLimits,
     onRateLimited: (scope, who) => {

@@ -73,6 +73,7 @@ export async function bootGateway(
       tenant: { perSecond: env.RATE_LIMIT_TENANT_PER_SECOND, burst: env.RATE_LIMIT_TENANT_BURST },
       ip: { perSecond: env.RATE_LIMIT_IP_PER_SECOND, burst: env.RATE_LIMIT_IP_BURST },
     },
+    tenantInFlight: env.RATE_LIMIT_TENANT_IN_FLIGHT,
     maxBatchSize: env.MAX_BATCH_SIZE,
     maxBodyBytes: env.MAX_BODY_BYTES,
     refusals,

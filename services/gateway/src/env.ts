@@ -62,6 +62,12 @@ export const GatewayEnv = ServiceEnv.pick({
     RATE_LIMIT_TENANT_BURST: count(200),
     RATE_LIMIT_IP_PER_SECOND: count(200),
     RATE_LIMIT_IP_BURST: count(400),
+    /**
+     * Fair share under load: at most this many requests of one (verified) tenant in flight at once,
+     * more are refused with 429 at once (0: no cap). A tenant within its rate can still fill a busy
+     * machine's queue; this bounds its share of the work in progress.
+     */
+    RATE_LIMIT_TENANT_IN_FLIGHT: count(0),
     MAX_BODY_BYTES: z.coerce
       .number()
       .int()

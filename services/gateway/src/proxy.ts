@@ -28,6 +28,8 @@ export interface ProxyOptions {
   maxBatchSize: number;
   maxBodyBytes: number;
   limits: { tenant: RateLimiter; ip: RateLimiter };
+  /** At most this many requests of one verified tenant in flight; more are refused (429). 0: no cap. */
+  tenantInFlight: number;
   /**
    * Verifies access tokens (EdDSA, cached per token): only a verified token's tenant is charged.
    * Without one, every request is limited by its address only.
@@ -180,8 +182,32 @@ export function createProxy(options: ProxyOptions) {
       options.onRateLimited("tenant", { address, tenant, services });
       return { refused: rateLimited("tenant", retryTenant) };
     }
+    if (tenant && options.tenantInFlight > 0) {
+      // Fair share of a busy machine: a tenant within its rate may not hold more than its share of
+      // the requests in progress; the rest are refused at once, as cheap as a refusal can be.
+      const busy = inFlight.get(tenant) ?? 0;
+      if (busy >= options.tenantInFlight) {
+        limits.ip.refund(address, cost);
+        limits.tenant.refund(tenant, cost);
+        options.onRateLimited("tenant", { address, tenant, services });
+        return { refused: rateLimited("tenant", 1) };
+      }
+      inFlight.set(tenant, busy + 1);
+      return { holding: tenant };
+    }
     return {};
   }
+
+  /** Requests in progress per verified tenant (only while a cap is set). */
+  const inFlight = new Map<string, number>();
+  const release = (tenant: string) => {
+    const busy = (inFlight.get(tenant) ?? 1) - 1;
+    if (busy > 0) {
+      inFlight.set(tenant, busy);
+    } else {
+      inFlight.delete(tenant);
+    }
+  };
 
   /**
    * `/api/<service>/<procedure>` (plain JSON, GET or POST): admitted as one call (rate limits, body
@@ -213,26 +239,36 @@ export function createProxy(options: ProxyOptions) {
     if (limit.refused) {
       return done(refuse(limit.refused));
     }
-    const body = await readBody(request, options.maxBodyBytes);
-    if (body === "too large") {
-      return done(refuse(bodyTooLarge(options.maxBodyBytes)));
+    try {
+      return await admittedRest(call);
+    } finally {
+      if (limit.holding) {
+        release(limit.holding);
+      }
     }
-    const result = await callUpstream(
-      {
-        service: call.service,
-        baseUrl: table[call.service] ?? "",
-        path: call.procedure,
-        search: url.search.slice(1),
-        method: request.method,
-        signal: request.signal,
-        body,
-        headers: upstreamHeaders(request, requestId, address),
-        pass: true,
-        endpoint: "api",
-      },
-      options.upstream,
-    );
-    return done(result.ok ? passOn(result, requestId) : refuse(result.error));
+
+    async function admittedRest(call: RoutedCall): Promise<ProxyOutcome> {
+      const body = await readBody(request, options.maxBodyBytes);
+      if (body === "too large") {
+        return done(refuse(bodyTooLarge(options.maxBodyBytes)));
+      }
+      const result = await callUpstream(
+        {
+          service: call.service,
+          baseUrl: table[call.service] ?? "",
+          path: call.procedure,
+          search: url.search.slice(1),
+          method: request.method,
+          signal: request.signal,
+          body,
+          headers: upstreamHeaders(request, requestId, address),
+          pass: true,
+          endpoint: "api",
+        },
+        options.upstream,
+      );
+      return done(result.ok ? passOn(result, requestId) : refuse(result.error));
+    }
   }
 
   async function trpc({ request, connection, requestId }: ProxyRequest): Promise<ProxyOutcome> {
@@ -261,64 +297,75 @@ export function createProxy(options: ProxyOptions) {
     if (limit.refused) {
       return done(refuse(limit.refused));
     }
-    const body = await readBody(request, options.maxBodyBytes);
-    if (body === "too large") {
-      return done(refuse(bodyTooLarge(options.maxBodyBytes)));
+    try {
+      return await admitted();
+    } finally {
+      if (limit.holding) {
+        release(limit.holding);
+      }
     }
-    const stream = isStreamRequest(request.headers);
-    const headers = upstreamHeaders(request, requestId, address);
-    const base = { method: request.method, signal: request.signal };
-    /** The whole request to one service: its answer (a stream too) is passed on as it arrives. */
-    const forward = (service: string, path: string) =>
-      callUpstream(
-        {
-          ...base,
-          service,
-          baseUrl: table[service] ?? "",
-          path,
-          search: url.search.slice(1),
-          body,
-          headers,
-          pass: true,
-        },
-        options.upstream,
-      );
-    /** One service's part of a split batch: a plain JSON answer, read whole, which the gateway merges. */
-    const sendPart: SendPart = (service, path, search, payload) => {
-      const plain = new Headers(headers);
-      plain.delete("trpc-accept");
-      plain.delete("accept");
-      return callUpstream(
-        {
-          ...base,
-          service,
-          baseUrl: table[service] ?? "",
-          path,
-          search,
-          body: payload,
-          headers: plain,
-          pass: false,
-        },
-        options.upstream,
-      );
-    };
 
-    let response: Response;
-    const only = services.length === 1 && routed.length === calls.length ? services[0] : undefined;
-    if (only) {
-      const path = routed.map((call) => call.procedure).join(",");
-      const result = await forward(only, path);
-      response = result.ok ? passOn(result, requestId) : refuse(result.error);
-    } else if (!isBatch) {
-      response = refuse(calls[0]?.error ?? unknownProcedure());
-    } else {
-      const locale = localeFromHeader(request.headers.get("accept-language"));
-      const merged = await splitAndMerge({ calls, url, body, stream, locale, requestId }, sendPart);
-      response = merged.ok
-        ? jsonResponse(merged.body, merged.status, requestId, { vary: "trpc-accept, accept" })
-        : refuse(merged.error);
+    /** The request once the limits let it through. */
+    async function admitted(): Promise<ProxyOutcome> {
+      const body = await readBody(request, options.maxBodyBytes);
+      if (body === "too large") {
+        return done(refuse(bodyTooLarge(options.maxBodyBytes)));
+      }
+      const stream = isStreamRequest(request.headers);
+      const headers = upstreamHeaders(request, requestId, address);
+      const base = { method: request.method, signal: request.signal };
+      /** The whole request to one service: its answer (a stream too) is passed on as it arrives. */
+      const forward = (service: string, path: string) =>
+        callUpstream(
+          {
+            ...base,
+            service,
+            baseUrl: table[service] ?? "",
+            path,
+            search: url.search.slice(1),
+            body,
+            headers,
+            pass: true,
+          },
+          options.upstream,
+        );
+      /** One service's part of a split batch: a plain JSON answer, read whole, which the gateway merges. */
+      const sendPart: SendPart = (service, path, search, payload) => {
+        const plain = new Headers(headers);
+        plain.delete("trpc-accept");
+        plain.delete("accept");
+        return callUpstream(
+          {
+            ...base,
+            service,
+            baseUrl: table[service] ?? "",
+            path,
+            search,
+            body: payload,
+            headers: plain,
+            pass: false,
+          },
+          options.upstream,
+        );
+      };
+
+      let response: Response;
+      const only = services.length === 1 && routed.length === calls.length ? services[0] : undefined;
+      if (only) {
+        const path = routed.map((call) => call.procedure).join(",");
+        const result = await forward(only, path);
+        response = result.ok ? passOn(result, requestId) : refuse(result.error);
+      } else if (!isBatch) {
+        response = refuse(calls[0]?.error ?? unknownProcedure());
+      } else {
+        const locale = localeFromHeader(request.headers.get("accept-language"));
+        const merged = await splitAndMerge({ calls, url, body, stream, locale, requestId }, sendPart);
+        response = merged.ok
+          ? jsonResponse(merged.body, merged.status, requestId, { vary: "trpc-accept, accept" })
+          : refuse(merged.error);
+      }
+      return done(response);
     }
-    return done(response);
   }
 
   return { trpc, rest };

@@ -356,6 +356,63 @@ describe("a service that is down or slow", () => {
 });
 
 describe("rate limits", () => {
+  test("per tenant in flight: past the cap a tenant's requests are refused at once; other tenants and later requests pass", async () => {
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let arrived = 0;
+    const slow = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      async fetch() {
+        arrived++;
+        await gate;
+        return Response.json({ result: { data: { json: [] } } });
+      },
+    });
+    const gateway = startGateway(
+      { organization: `http://127.0.0.1:${slow.port}` },
+      {
+        rateLimits: { tenant: { perSecond: 1000, burst: 1000 }, ip: { perSecond: 1000, burst: 1000 } },
+        tenantInFlight: 2,
+        verifyToken,
+      },
+    );
+    try {
+      const a = await signer.sign({ tenantId: Bun.randomUUIDv7(), permissions: ["organization:*"] });
+      const b = await signer.sign({ tenantId: Bun.randomUUIDv7(), permissions: ["organization:*"] });
+      const call = (token: string) =>
+        rawCall(gateway.url, "organization.companies.list", {
+          headers: { authorization: `Bearer ${token}` },
+        });
+      const held = [call(a), call(a)];
+      while (arrived < 2) {
+        await Bun.sleep(5);
+      }
+      // Two of tenant a's requests are in progress: a third is refused without waiting for them.
+      const refused = await call(a);
+      expect(refused.status).toBe(429);
+      expect(errorData(refused.json)).toMatchObject({
+        kind: "RATE_LIMITED",
+        appCode: "gateway.rate_limited.tenant",
+      });
+      const other = call(b);
+      while (arrived < 3) {
+        await Bun.sleep(5);
+      }
+      open();
+      expect((await Promise.all(held)).map((res) => res.status)).toEqual([200, 200]);
+      expect((await other).status).toBe(200);
+      // Once they finished, tenant a's share is free again.
+      expect((await call(a)).status).toBe(200);
+      expect(arrived).toBe(4);
+    } finally {
+      gateway.stop();
+      slow.stop(true);
+    }
+  });
+
   test("per tenant: 429 with Retry-After once the tenant's bucket is empty; other tenants unaffected", async () => {
     const gateway = startGateway(
       { organization: org.url },
