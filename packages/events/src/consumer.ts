@@ -1,4 +1,4 @@
-import type { Logger } from "@vextrus/platform";
+import { childTraceparent, type Logger, runInTrace } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
 import type { EventData, EventType } from "./catalog.ts";
 import { decodeEvent } from "./consumer-decode.ts";
@@ -98,7 +98,10 @@ export function perEvent(handlers: EventHandlers): BatchHandler {
       const handler = handlers[event.type as EventType] as
         | ((ctx: { tx: Tx; event: CloudEvent; log: Logger }) => Promise<void>)
         | undefined;
-      await handler?.({ tx, event, log });
+      if (handler) {
+        // The handler continues the trace of the request that caused the event (a new span of it).
+        await runInTrace(childTraceparent(event.traceparent ?? ""), () => handler({ tx, event, log }));
+      }
     }
   };
 }

@@ -1,3 +1,4 @@
+import { currentTraceparent } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import {
@@ -136,6 +137,7 @@ export function buildEvent<T extends EventType>(input: EmitInput<T>) {
   if (secret) {
     throw new EventContractError(`${input.type} payload carries a credential-like field (${secret})`);
   }
+  const traceparent = input.traceparent ?? currentTraceparent();
   const event: CloudEvent = {
     specversion: "1.0",
     id: Bun.randomUUIDv7(),
@@ -146,7 +148,8 @@ export function buildEvent<T extends EventType>(input: EmitInput<T>) {
     datacontenttype: "application/json",
     tenantid: input.tenantId,
     ...(input.actorId ? { actorid: input.actorId } : {}),
-    ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+    // The request's or handled event's trace unless the caller names one (W3C trace context).
+    ...(traceparent ? { traceparent } : {}),
     dataversion: String(definition.version),
     data: parsed.data,
   };

@@ -90,7 +90,7 @@ export {
   type ServiceClient,
   type ServiceClientOptions,
 } from "./service-client.ts";
-export { childTraceparent, traceparentOf } from "./trace.ts";
+export { childTraceparent, currentTraceparent, runInTrace, traceparentOf } from "./trace.ts";
 export {
   type ErrorData,
   initServiceTrpc,

@@ -11,7 +11,7 @@ import type { Logger } from "./log.ts";
 import { type Metrics, recordReadiness } from "./metrics.ts";
 import { restProcedures, serviceOpenApi } from "./openapi.ts";
 import { createRestHandler } from "./rest.ts";
-import { traceparentOf } from "./trace.ts";
+import { currentTraceparent, runInTrace, traceparentOf } from "./trace.ts";
 import { logUnmappedFailures } from "./trpc.ts";
 import { batchTooLargeText, MAX_BATCH_CALLS, wireError } from "./wire-error.ts";
 
@@ -89,7 +89,8 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
     const incoming = c.req.header("x-request-id");
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : Bun.randomUUIDv7();
     c.set("requestId", requestId);
-    await next();
+    // The caller's trace (W3C traceparent) or a new one, for everything this request does.
+    await runInTrace(traceparentOf(c.req.header("traceparent")), next);
     c.header("x-request-id", requestId);
     const seconds = (performance.now() - begin) / 1000;
     const isTrpc = c.req.path.startsWith("/trpc/");
@@ -176,7 +177,7 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
       principal,
       authError,
       authorization: c.req.header("authorization"),
-      traceparent: traceparentOf(c.req.header("traceparent")),
+      traceparent: currentTraceparent() ?? traceparentOf(c.req.header("traceparent")),
       deps: options.deps,
     };
   }
