@@ -63,11 +63,7 @@ export function notificationHandler(settings: HandlerSettings): BatchHandler {
       const { id, assigneeId, dueAt } = event.data;
       const values = (locale: Locale) => ({
         link: taskLink(id),
-        due: dueAt
-          ? locale === "bn"
-            ? ` (শেষ সময় ${dhakaTime(dueAt, locale)})`
-            : ` (due ${dhakaTime(dueAt, locale)})`
-          : "",
+        due: dueAt ? dhakaTime(dueAt, locale) : "",
       });
       await enqueue(
         tx,

@@ -87,6 +87,7 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
   ...crud("configuration", "notification", "Notification settings", "বিজ্ঞপ্তির সেটিংস", ["write"]),
   ...crud("configuration", "tax", "Tax settings", "করের সেটিংস", ["write"]),
   ...crud("configuration", "flag", "Feature flags", "ফিচার ফ্ল্যাগ", ["write"]),
+  ...crud("notification", "template", "Message templates", "বার্তার টেমপ্লেট", ["read", "update"]),
   ...crud("master-data", "party", "Parties", "পক্ষ", [
     "read",
     "create",

@@ -89,6 +89,31 @@ export const preferences = notification.table(
 );
 
 /**
+ * A tenant's versions of a template's text in one language, append-only: the newest is what messages
+ * use (`built_in`: back to the built-in text). `version` counts from 1 per (key, locale).
+ */
+export const templateVersions = notification.table(
+  "template_versions",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    key: text("key").notNull(),
+    locale: locale("locale").notNull(),
+    version: integer("version").notNull(),
+    builtIn: boolean("built_in").notNull().default(false),
+    subject: text("subject"),
+    bodyText: text("body_text"),
+    bodyHtml: text("body_html"),
+    createdAt: at("created_at").notNull().defaultNow(),
+    createdBy: uuid("created_by").notNull(),
+  },
+  (t) => [
+    unique("template_versions_key_locale_version_key").on(t.tenantId, t.key, t.locale, t.version),
+    tenantIsolation(),
+  ],
+);
+
+/**
  * A single-use, one-minute ticket to open the inbox stream (a browser's EventSource cannot send an
  * Authorization header): `<tenantId>.<secret>`, only the secret's SHA-256 stored.
  */

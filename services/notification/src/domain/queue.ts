@@ -2,7 +2,9 @@ import { type CloudEvent, emit } from "@vextrus/events";
 import type { Tx } from "@vextrus/platform/db";
 import { eq } from "drizzle-orm";
 import { deliveries, outbox, preferences } from "../db/schema.ts";
+import type { Values } from "./engine.ts";
 import type { Locale } from "./render.ts";
+import { tenantText } from "./template-versions.ts";
 import { type Rendered, render, type TemplateKey } from "./templates.ts";
 
 export type ChannelName = "email" | "sms" | "in_app";
@@ -14,7 +16,7 @@ export interface Wanted {
   address: string;
   template: TemplateKey;
   /** Values by language (dates and numbers differ between `bn` and `en`). */
-  values: (locale: Locale) => Record<string, string>;
+  values: (locale: Locale) => Values;
 }
 
 /** An address is e-mail when it has an `@`, else a mobile number (SMS). */
@@ -49,7 +51,12 @@ export async function enqueue(
   let count = 0;
   for (const want of wanted) {
     const locale = await localeOf(tx, want.recipientId, settings.defaultLocale);
-    const message: Rendered = render(want.template, locale, want.values(locale));
+    const message: Rendered = render(
+      want.template,
+      locale,
+      want.values(locale),
+      await tenantText(tx, want.template, locale),
+    );
     const inApp = want.channel === "in_app";
     const [row] = await tx
       .insert(deliveries)

@@ -1,27 +1,6 @@
-import { toBengaliDigits } from "@vextrus/bd";
+import { type Amount, formatBDT, toBengaliDigits } from "@vextrus/bd";
 
 export type Locale = "bn" | "en";
-
-const HTML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-
-/**
- * Logic-less rendering: `{{name}}` is replaced by the value of `name` (HTML-escaped when `html`), an
- * unknown name by nothing. No expressions, loops or code: a tenant-edited text can only place values.
- */
-export function fill(template: string, values: Readonly<Record<string, string>>, html = false): string {
-  return template.replace(/\{\{\s*([a-zA-Z][a-zA-Z0-9_]*)\s*\}\}/g, (_, name: string) => {
-    const value = Object.hasOwn(values, name) ? (values[name] ?? "") : "";
-    return html ? escapeHtml(value) : value;
-  });
-}
 
 const dhaka = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Asia/Dhaka",
@@ -42,3 +21,11 @@ export function dhakaTime(iso: string, locale: Locale): string {
   const text = `${dhaka.format(date)} (BST)`;
   return locale === "bn" ? toBengaliDigits(text) : text;
 }
+
+/** Money as a message shows it: `৳12,34,56,789.50` (lakh/crore grouping), Bengali digits in `bn`. */
+export const money = (amount: Amount, locale: Locale): string =>
+  formatBDT(amount, { symbol: true, ...(locale === "bn" ? { digits: "bengali" as const } : {}) });
+
+/** A count with Bengali digits in `bn`. */
+export const count = (n: number, locale: Locale): string =>
+  locale === "bn" ? toBengaliDigits(String(n)) : String(n);

@@ -6,6 +6,7 @@ import { deliveries, outbox } from "../db/schema.ts";
 import type { NotifyContext } from "../deps.ts";
 import { type ChannelName, channelOfAddress, localeOf } from "./queue.ts";
 import { dhakaTime, type Locale } from "./render.ts";
+import { tenantText } from "./template-versions.ts";
 import { render, type TemplateKey } from "./templates.ts";
 
 /**
@@ -80,13 +81,14 @@ export async function deliverSecret({ ctx, input }: { ctx: NotifyContext; input:
     }
     const locale = await localeOf(tx, input.userId, deps.settings.defaultLocale);
     const values = { link: WITHHELD[locale], expires: dhakaTime(input.expiresAt.toISOString(), locale) };
-    const stored = render(template, locale, values);
+    const version = await tenantText(tx, template, locale);
+    const stored = render(template, locale, values, version);
     if (existing) {
       await tx
         .update(deliveries)
         .set({ attempts: existing.attempts + 1 })
         .where(eq(deliveries.id, existing.id));
-      return { id: existing.id, locale, values, attempts: existing.attempts + 1 };
+      return { id: existing.id, locale, values, version, attempts: existing.attempts + 1 };
     }
     const [row] = await tx
       .insert(deliveries)
@@ -118,13 +120,13 @@ export async function deliverSecret({ ctx, input }: { ctx: NotifyContext; input:
       actorId: null,
       data: { id: row.id, channel, recipient: input.userId, templateKey: template },
     });
-    return { id: row.id, locale, values, attempts: 1 };
+    return { id: row.id, locale, values, version, attempts: 1 };
   });
   if (!claimed) {
     return { sent: true as const, repeated: true };
   }
   const link = secretLink(deps.settings.publicUrl, input.purpose, input.token);
-  const message = render(template, claimed.locale, { ...claimed.values, link });
+  const message = render(template, claimed.locale, { ...claimed.values, link }, claimed.version);
   const outcome = await deps.channels[channel === "sms" ? "sms" : "email"]
     .send({
       id: claimed.id,
