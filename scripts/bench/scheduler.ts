@@ -134,6 +134,12 @@ const schedulerSystem: System = {
       where tenant_id = any(${tenants}) and status = 'succeeded'`;
     const [last] = await sql<{ at: Date }[]>`
       select max(finished_at) as at from scheduler.runs where tenant_id = any(${tenants})`;
+    const failed = await sql<{ error: string; n: number }[]>`
+      select left(error, 120) as error, count(*)::int as n from scheduler.runs
+      where tenant_id = any(${tenants}) and status in ('failed', 'dead') group by 1 order by 2 desc limit 3`;
+    for (const f of failed) {
+      console.log(`    scheduler: ${f.n} failed attempts: ${f.error}`);
+    }
     return { lateness: rows.map((r) => r.late), lastFinish: last?.at.getTime() ?? Number.NaN };
   },
 };

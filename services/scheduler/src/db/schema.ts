@@ -76,6 +76,10 @@ export const jobs = scheduler.table(
   (t) => [
     unique("jobs_idempotency_key").on(t.tenantId, t.idempotencyKey),
     index("jobs_due_idx").on(t.nextRunAt).where(sql`status = 'active' and next_run_at is not null`),
+    // A tenant's due jobs, found without reading other tenants' (the worker plans per tenant).
+    index("jobs_tenant_due_idx")
+      .on(t.tenantId, t.nextRunAt)
+      .where(sql`status = 'active' and next_run_at is not null`),
     index("jobs_tenant_id_idx").on(t.tenantId, t.id),
     check(
       "jobs_schedule_shape",
@@ -115,6 +119,8 @@ export const runs = scheduler.table(
     unique("runs_occurrence_attempt").on(t.jobId, t.scheduledFor, t.attempt),
     index("runs_due_idx").on(t.dueAt).where(sql`status = 'pending'`),
     index("runs_lease_idx").on(t.leaseUntil).where(sql`status = 'running'`),
+    index("runs_tenant_due_idx").on(t.tenantId, t.dueAt).where(sql`status = 'pending'`),
+    index("runs_tenant_lease_idx").on(t.tenantId, t.leaseUntil).where(sql`status = 'running'`),
     index("runs_job_id_idx").on(t.tenantId, t.jobId, t.id),
     tenantIsolation(),
     platformRead(),

@@ -1,5 +1,5 @@
 import { rowsOf, type Tx } from "@vextrus/platform/db";
-import { and, asc, eq, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { jobs, runs } from "../db/schema.ts";
 import { scheduleOf } from "./jobs.ts";
 import { plan } from "./schedule.ts";
@@ -20,29 +20,32 @@ export async function planDue(tx: Tx, now: Date, graceMs: number): Promise<numbe
     .orderBy(asc(jobs.nextRunAt))
     .limit(PLAN_BATCH)
     .for("update", { skipLocked: true });
-  let planned = 0;
+  const occurrences: (typeof runs.$inferInsert)[] = [];
+  const moves: SQL[] = [];
   for (const job of due) {
     if (!job.nextRunAt) {
       continue;
     }
-    const { occurrences, next } = plan(scheduleOf(job), job.nextRunAt, now, job.catchUp, graceMs);
-    if (occurrences.length > 0) {
-      const inserted = await tx
-        .insert(runs)
-        .values(
-          occurrences.map((at) => ({
-            tenantId: job.tenantId,
-            jobId: job.id,
-            scheduledFor: at,
-            attempt: 1,
-            dueAt: at,
-          })),
-        )
-        .onConflictDoNothing()
-        .returning({ id: runs.id });
-      planned += inserted.length;
+    const planned = plan(scheduleOf(job), job.nextRunAt, now, job.catchUp, graceMs);
+    for (const at of planned.occurrences) {
+      occurrences.push({ tenantId: job.tenantId, jobId: job.id, scheduledFor: at, attempt: 1, dueAt: at });
     }
-    await tx.update(jobs).set({ nextRunAt: next }).where(eq(jobs.id, job.id));
+    moves.push(sql`(${job.id}::uuid, ${planned.next?.toISOString() ?? null}::timestamptz)`);
+  }
+  // One statement for every occurrence, one for every job's next time (not two per job).
+  let planned = 0;
+  for (let i = 0; i < occurrences.length; i += 1_000) {
+    const inserted = await tx
+      .insert(runs)
+      .values(occurrences.slice(i, i + 1_000))
+      .onConflictDoNothing()
+      .returning({ id: runs.id });
+    planned += inserted.length;
+  }
+  if (moves.length > 0) {
+    await tx.execute(sql`
+      update ${jobs} set next_run_at = v.next from (values ${sql.join(moves, sql`, `)}) as v(id, next)
+      where ${jobs.id} = v.id`);
   }
   return planned;
 }
@@ -96,14 +99,19 @@ export async function claimDue(tx: Tx, now: Date, limit: number, tenantQuota: nu
     const job = byId.get(run.jobId);
     return job ? [{ run, job }] : [];
   });
-  const claimed: ClaimedRun[] = [];
-  for (const { run, job } of rows) {
+  const startedAt = now;
+  const claimed: ClaimedRun[] = rows.map(({ run, job }) => {
     const leaseUntil = new Date(now.getTime() + job.timeoutMs + LEASE_GRACE_MS);
-    await tx
-      .update(runs)
-      .set({ status: "running", startedAt: now, leaseUntil, error: null })
-      .where(eq(runs.id, run.id));
-    claimed.push({ ...run, status: "running", startedAt: now, leaseUntil, job });
+    return { ...run, status: "running" as const, startedAt, leaseUntil, error: null, job };
+  });
+  if (claimed.length > 0) {
+    const leases = claimed.map(
+      (run) => sql`(${run.id}::uuid, ${run.leaseUntil?.toISOString()}::timestamptz)`,
+    );
+    await tx.execute(sql`
+      update ${runs} set status = 'running', started_at = ${startedAt.toISOString()}::timestamptz,
+        lease_until = v.lease, error = null
+      from (values ${sql.join(leases, sql`, `)}) as v(id, lease) where ${runs.id} = v.id`);
   }
   return claimed;
 }

@@ -1,5 +1,5 @@
-import type { Tx } from "@vextrus/platform/db";
-import { and, eq, sql } from "drizzle-orm";
+import { rowsOf, type Tx } from "@vextrus/platform/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { jobs, runs } from "../db/schema.ts";
 import { publishJob } from "./common.ts";
 import type { ClaimedRun } from "./plan.ts";
@@ -95,4 +95,43 @@ export async function recordOutcome(
     });
   }
   return "dead";
+}
+
+/**
+ * Records several succeeded attempts of one tenant in one transaction (what a replica finished in
+ * the same moment): each only if its claim still holds it, as `recordOutcome` does one. Answers how
+ * many were recorded.
+ */
+export async function recordSuccesses(tx: Tx, done: readonly ClaimedRun[], now: Date): Promise<number> {
+  if (done.length === 0) {
+    return 0;
+  }
+  const claims = done.map(
+    (run) => sql`(${run.id}::uuid, ${run.startedAt?.toISOString() ?? null}::timestamptz)`,
+  );
+  const recorded = await tx.execute(sql`
+    update ${runs} set status = 'succeeded', finished_at = ${now.toISOString()}::timestamptz, lease_until = null
+    from (values ${sql.join(claims, sql`, `)}) as v(id, started)
+    where ${runs.id} = v.id and ${runs.status} = 'running' and ${runs.startedAt} = v.started
+    returning ${runs.id} as id`);
+  const ids = new Set(rowsOf<{ id: string }>(recorded).map((r) => r.id));
+  const ours = done.filter((run) => ids.has(run.id));
+  for (const run of ours) {
+    if (run.job.target.kind === "event") {
+      await publishJob(tx, run.tenantId, null, "vextrus.scheduler.job.fired", {
+        id: run.job.id,
+        scheduledFor: run.scheduledFor.toISOString(),
+        firedAt: now.toISOString(),
+        data: run.job.target.data,
+      });
+    }
+  }
+  const jobIds = [...new Set(ours.map((r) => r.jobId))];
+  if (jobIds.length > 0) {
+    await tx
+      .update(jobs)
+      .set({ consecutiveFailures: 0 })
+      .where(and(inArray(jobs.id, jobIds), sql`${jobs.consecutiveFailures} > 0`));
+  }
+  return ours.length;
 }

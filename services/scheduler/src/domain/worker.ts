@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { Credentials } from "../deps.ts";
 import type { SchedulerMetrics } from "../metrics.ts";
 import { type ClaimedRun, claimDue, planDue, takeTenant } from "./plan.ts";
-import { type Outcome, recordOutcome } from "./record.ts";
+import { type Outcome, recordOutcome, recordSuccesses } from "./record.ts";
 
 export interface WorkerOptions {
   db: Database;
@@ -35,6 +35,8 @@ export interface WorkerOptions {
 
 /** Tenants with due work looked at per tick; the rest wait for the next one. */
 const TENANTS_PER_TICK = 500;
+/** How long after a run finishes the replica claims again (runs finishing together share one pass). */
+const WAKE_DELAY_MS = 2;
 
 /**
  * One scheduler replica: every `pollMs` it finds tenants with due work, and for each, in one tenant
@@ -99,21 +101,47 @@ export function createWorker(options: WorkerOptions) {
     }
   }
 
+  /** Successes waiting to be recorded, per tenant: recorded together in one transaction. */
+  const succeeded = new Map<string, { runs: ClaimedRun[]; recorded: Promise<void> }>();
+
+  /** Queues a success; resolves once the batch it joined is recorded (the next turn of the loop). */
+  function recordSuccess(run: ClaimedRun): Promise<void> {
+    let batch = succeeded.get(run.tenantId);
+    if (!batch) {
+      const runs: ClaimedRun[] = [];
+      const recorded = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        succeeded.delete(run.tenantId);
+        try {
+          const n = await db.tenant(run.tenantId, (tx) => recordSuccesses(tx, runs, clock()));
+          metrics.runsFinished.inc({ outcome: "succeeded" }, n);
+        } catch (error) {
+          // The leases run out and another claim runs them again.
+          log.error("could not record runs", { runs: runs.length, error: String(error) });
+        }
+      });
+      batch = { runs, recorded };
+      succeeded.set(run.tenantId, batch);
+    }
+    batch.runs.push(run);
+    return batch.recorded;
+  }
+
   async function runOne(run: ClaimedRun) {
     const outcome = await execute(run);
+    if (outcome.ok) {
+      return recordSuccess(run);
+    }
     try {
       const result = await db.tenant(run.tenantId, (tx) => recordOutcome(tx, run, outcome, clock(), random));
       if (result !== "lost") {
         metrics.runsFinished.inc({ outcome: result });
       }
-      if (!outcome.ok) {
-        log.warn("job run failed", {
-          jobId: run.jobId,
-          runId: run.id,
-          attempt: run.attempt,
-          error: outcome.error,
-        });
-      }
+      log.warn("job run failed", {
+        jobId: run.jobId,
+        runId: run.id,
+        attempt: run.attempt,
+        error: outcome.error,
+      });
     } catch (error) {
       // The lease runs out and another claim runs it again.
       log.error("could not record a run", { runId: run.id, error: String(error) });
@@ -139,33 +167,68 @@ export function createWorker(options: WorkerOptions) {
     return tenants;
   }
 
+  /**
+   * Tenants with due work, served in turn. The list is read again when it runs out, or when `pollMs`
+   * has passed (by the server's clock or in real time): finding due tenants reads every due row, so
+   * it is done once per poll, not once per claim. A tenant that yields nothing leaves the list.
+   */
+  let candidates: string[] = [];
+  let readAt = { clock: 0, real: 0 };
+  async function tenantsInTurn(now: Date): Promise<string[]> {
+    const stale =
+      candidates.length === 0 ||
+      Math.abs(now.getTime() - readAt.clock) >= options.pollMs ||
+      performance.now() - readAt.real >= options.pollMs;
+    if (stale) {
+      candidates = await dueTenants(now);
+      readAt = { clock: now.getTime(), real: performance.now() };
+    }
+    return [...candidates];
+  }
+
   /** One pass: plans and claims what is due, starts it, and answers how many runs it started. */
   async function tick(): Promise<number> {
     const now = clock();
     let started = 0;
-    for (const tenantId of await dueTenants(now)) {
+    for (const tenantId of await tenantsInTurn(now)) {
       const free = options.concurrency - inFlight.size;
       if (free <= 0 || stopped) {
         break;
       }
       const claimed = await db.tenant(tenantId, async (tx) => {
         if (!(await takeTenant(tx, tenantId))) {
-          return [];
+          return undefined;
         }
         await planDue(tx, now, graceMs);
         return claimDue(tx, now, free, options.tenantConcurrency);
       });
-      for (const run of claimed) {
+      // Served (or empty): to the back of the line, or out of it. Held by another replica: stays.
+      if (claimed !== undefined) {
+        candidates = candidates.filter((t) => t !== tenantId);
+        if (claimed.length > 0) {
+          candidates.push(tenantId);
+        }
+      }
+      for (const run of claimed ?? []) {
         metrics.lateness.observe(Math.max(0, now.getTime() - run.dueAt.getTime()) / 1000);
         const running = runOne(run).finally(() => {
           inFlight.delete(running);
-          wake?.();
+          wakeSoon();
         });
         inFlight.add(running);
         started++;
       }
     }
     return started;
+  }
+
+  /** A finished run frees a slot: claim again shortly, once for the runs finishing together. */
+  let soon: ReturnType<typeof setTimeout> | undefined;
+  function wakeSoon() {
+    soon ??= setTimeout(() => {
+      soon = undefined;
+      wake?.();
+    }, WAKE_DELAY_MS);
   }
 
   async function forever() {
@@ -199,6 +262,7 @@ export function createWorker(options: WorkerOptions) {
     },
     async stop() {
       stopped = true;
+      clearTimeout(soon);
       wake?.();
       await loop;
       while (inFlight.size > 0) {

@@ -1,0 +1,3 @@
+CREATE INDEX "jobs_tenant_due_idx" ON "scheduler"."jobs" USING btree ("tenant_id","next_run_at") WHERE status = 'active' and next_run_at is not null;--> statement-breakpoint
+CREATE INDEX "runs_tenant_due_idx" ON "scheduler"."runs" USING btree ("tenant_id","due_at") WHERE status = 'pending';--> statement-breakpoint
+CREATE INDEX "runs_tenant_lease_idx" ON "scheduler"."runs" USING btree ("tenant_id","lease_until") WHERE status = 'running';
