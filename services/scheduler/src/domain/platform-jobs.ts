@@ -47,6 +47,7 @@ export const OUTBOX_SERVICES = [
   "scheduler",
   "config",
   "imports",
+  "documents",
 ] as const;
 
 /** Every platform job. A service that needs one adds a line here (and exposes the procedure). */
