@@ -9,8 +9,11 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { RouterInputs, VextrusClient } from "@vextrus/client";
 
-/** How often open screens ask again for tasks and messages (there is no push stream yet). */
-export const LIVE_MS = 10_000;
+/**
+ * How often open screens ask again for tasks and messages: the fallback, since the in-app stream
+ * (components/live.ts) refreshes them the moment a message arrives.
+ */
+export const LIVE_MS = 60_000;
 
 export function queries(api: VextrusClient) {
   return {

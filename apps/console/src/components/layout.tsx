@@ -6,12 +6,14 @@ import { useI18n } from "../i18n/index.tsx";
 import { queries } from "../queries.ts";
 import { useRememberLanguage } from "../screens/settings.tsx";
 import { sessionStore } from "../session.ts";
+import { useLiveInbox } from "./live.ts";
 
 /** Header (name, navigation, language, sign-out), a skip link, and the screen. */
 export function Layout() {
   const { t, num, locale, setLocale } = useI18n();
   const { api, session } = useApi();
   const q = queries(api);
+  useLiveInbox();
   const unread = useQuery({ ...q.unreadCount(), enabled: session !== null });
   const preferences = useQuery({ ...q.preferences(), enabled: session !== null });
   // The language remembered for this user (notification preferences) wins once, after sign-in.
