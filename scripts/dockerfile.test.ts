@@ -6,7 +6,7 @@
  * image's own HEALTHCHECK passes.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@vextrus/platform/testing";
@@ -75,6 +75,7 @@ const longRunning = built.filter(({ service }) => String(service.restart) !== "n
 
 describe("the image, built by replaying the Dockerfile", () => {
   let out = "";
+  let imageBun = "";
   let image: StageResult;
   let app = "";
   let db: TestDatabase;
@@ -99,6 +100,11 @@ describe("the image, built by replaying the Dockerfile", () => {
     for (const dir of [out, image.root]) {
       chmodSync(dir, 0o755);
     }
+    // The image has its own bun; ours lives in the checkout, which another user may not be allowed to
+    // enter (a clone under /root or a 0700 temp folder), so the image user runs a copy.
+    imageBun = join(out, "bun");
+    copyFileSync(process.execPath, imageBun);
+    chmodSync(imageBun, 0o755);
     db = await createTestDatabase("image");
     writeSecrets();
   }, 300_000);
@@ -174,7 +180,7 @@ describe("the image, built by replaying the Dockerfile", () => {
 
   /** argv as the image's `bun` user would run it: unprivileged (nobody) when the tests run as root. */
   function asImageUser(argv: string[]): string[] {
-    const bun = process.execPath;
+    const bun = isRoot() ? imageBun : process.execPath;
     const resolved = argv.map((word) => (word === "bun" ? bun : word));
     const shell =
       resolved[0] === "sh" ? ["sh", resolved[1] ?? "-c", (resolved[2] ?? "").replace(/\bbun\b/, bun)] : [];
