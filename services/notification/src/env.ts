@@ -16,6 +16,12 @@ export const NotificationEnv = ServiceEnv.extend({
     .optional()
     .describe("the SMS gateway's send endpoint (generic HTTP JSON); unset: SMS are logged"),
   SMS_API_KEY: z.string().min(1).optional(),
+  SMS_PROVIDER: z
+    .enum(["http", "ssl-wireless", "bulksmsbd", "infobip", "twilio"])
+    .default("http")
+    .describe(
+      "the gateway SMS_URL names: the generic HTTP JSON one, or a provider's base URL (SMS_API_KEY: its key; Twilio: AccountSid:AuthToken)",
+    ),
   SMS_SENDER_ID: z.string().min(1).max(20).default("Vextrus"),
   /** Poisha per SMS segment, for the cost estimate. */
   SMS_SEGMENT_COST_POISHA: z.coerce.number().int().min(0).default(35),

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Logger } from "@vextrus/platform";
 import type { NotificationEnv } from "../env.ts";
+import { providerSmsChannel } from "./bd-sms.ts";
 import { folderChannel, smtpChannel } from "./email.ts";
 import { httpSmsChannel, loggedSmsChannel } from "./sms.ts";
 import type { Channel } from "./types.ts";
@@ -16,12 +17,20 @@ export function channelsFrom(
     log.info("no SMTP_URL: mail is written as .eml files", { dir: join(env.DATA_DIR, "mail") });
   }
   const sms = env.SMS_URL
-    ? httpSmsChannel({
-        url: env.SMS_URL,
-        apiKey: env.SMS_API_KEY,
-        senderId: env.SMS_SENDER_ID,
-        timeoutMs: env.UPSTREAM_TIMEOUT_MS,
-      })
+    ? env.SMS_PROVIDER !== "http"
+      ? providerSmsChannel({
+          provider: env.SMS_PROVIDER,
+          baseUrl: env.SMS_URL,
+          apiKey: env.SMS_API_KEY ?? "",
+          senderId: env.SMS_SENDER_ID,
+          timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+        })
+      : httpSmsChannel({
+          url: env.SMS_URL,
+          apiKey: env.SMS_API_KEY,
+          senderId: env.SMS_SENDER_ID,
+          timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+        })
     : loggedSmsChannel(log);
   return { email, sms, close: () => smtp?.close() };
 }
