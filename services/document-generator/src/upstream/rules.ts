@@ -4,6 +4,11 @@ import { z } from "zod";
 /** Two-decimal money as rules-engine answers it. */
 const MoneyText = z.string().regex(/^-?\d+\.\d{2}$/);
 
+const VdsEvaluation = z.object({
+  evaluationId: z.uuid(),
+  outputs: z.object({ vat: MoneyText, vds: MoneyText, vdsRate: z.number() }).loose(),
+});
+
 const Evaluation = z.object({
   evaluationId: z.uuid(),
   outputs: z.object({ sd: MoneyText, vat: MoneyText, total: MoneyText }).loose(),
@@ -26,9 +31,29 @@ export interface VatAnswer {
   total: string;
 }
 
+export interface VdsQuestion {
+  /** Value of supply before VAT, a two-decimal string. */
+  value: string;
+  /** The supplier's VAT rate, percent. */
+  vatRate: string;
+  /** What is supplied, as @vextrus/bd's VDS table names it (`construction`, `consultancy`…). */
+  category: string;
+  date: string;
+}
+
+export interface VdsAnswer {
+  evaluationId: string;
+  vat: string;
+  vds: string;
+  /** Percent, as the rules answered it. */
+  vdsRate: number;
+}
+
 export interface TaxClient {
   /** SD on the value and VAT on value + SD, by the tenant's `tax.vat` rules. */
   vat(question: VatQuestion, call: CallContext): Promise<VatAnswer>;
+  /** The VAT a withholding entity deducts at source, by the same rules. */
+  vds(question: VdsQuestion, call: CallContext): Promise<VdsAnswer>;
 }
 
 /**
@@ -37,6 +62,32 @@ export interface TaxClient {
  */
 export function taxClient(rules: ServiceClient): TaxClient {
   return {
+    async vds(question, call) {
+      try {
+        const answer = await rules.mutation(
+          "evaluate",
+          {
+            ruleSet: "tax.vat",
+            facts: {
+              value: question.value,
+              vatRate: Number(question.vatRate),
+              vdsCategory: question.category,
+              date: question.date,
+            },
+          },
+          VdsEvaluation,
+          call,
+        );
+        return {
+          evaluationId: answer.evaluationId,
+          vat: answer.outputs.vat,
+          vds: answer.outputs.vds,
+          vdsRate: answer.outputs.vdsRate,
+        };
+      } catch (error) {
+        throw refusal(error);
+      }
+    },
     async vat(question, call) {
       try {
         const answer = await rules.mutation(
@@ -55,22 +106,27 @@ export function taxClient(rules: ServiceClient): TaxClient {
         );
         return { evaluationId: answer.evaluationId, ...answer.outputs };
       } catch (error) {
-        if (error instanceof AppError && error.kind === "NOT_FOUND") {
-          throw new AppError("PRECONDITION_FAILED", "documents.taxes.no_rules", {
-            en: "The tenant has no tax.vat rules installed in rules-engine (rules.packs.install)",
-            bn: "প্রতিষ্ঠানের rules-engine-এ tax.vat নিয়ম নেই (rules.packs.install)",
-          });
-        }
-        if (error instanceof AppError && error.kind === "VALIDATION") {
-          throw new AppError(
-            "VALIDATION",
-            "documents.taxes.refused",
-            { en: `Tax rates refused: ${error.text.en}`, bn: `করের হার গ্রহণযোগ্য নয়: ${error.text.bn}` },
-            "data.lines",
-          );
-        }
-        throw error;
+        throw refusal(error);
       }
     },
   };
+}
+
+/** rules-engine's refusals as this service words them: no rules installed, or rates it refuses. */
+function refusal(error: unknown): unknown {
+  if (error instanceof AppError && error.kind === "NOT_FOUND") {
+    return new AppError("PRECONDITION_FAILED", "documents.taxes.no_rules", {
+      en: "The tenant has no tax.vat rules installed in rules-engine (rules.packs.install)",
+      bn: "প্রতিষ্ঠানের rules-engine-এ tax.vat নিয়ম নেই (rules.packs.install)",
+    });
+  }
+  if (error instanceof AppError && error.kind === "VALIDATION") {
+    return new AppError(
+      "VALIDATION",
+      "documents.taxes.refused",
+      { en: `Tax rates refused: ${error.text.en}`, bn: `করের হার গ্রহণযোগ্য নয়: ${error.text.bn}` },
+      "data.lines",
+    );
+  }
+  return error;
 }

@@ -107,7 +107,13 @@ export const mushak63: TemplateSpec<Mushak63Data> = {
         parties: [data.seller.name, data.buyer.name],
       },
       evaluationIds: taxes.evaluationIds,
-      basis: { data, taxes: taxes.groups, issuedAt: moment.iso },
+      // The rules' answers, not their evaluation ids (random; kept on the record): the same content,
+      // the same hash.
+      basis: {
+        data,
+        taxes: taxes.groups.map(({ evaluationId: _id, ...group }) => group),
+        issuedAt: moment.iso,
+      },
       qr: [data.number, data.seller.bin, moment.iso, total],
     };
   },
