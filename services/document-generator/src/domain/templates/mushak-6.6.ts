@@ -43,7 +43,9 @@ export const mushak66: TemplateSpec<Mushak66Data> = {
   async prepare({ ctx, data, locale, at }) {
     const moment = issueMoment(at, locale, data.banglaDate ?? false);
     const rates = new Map<number, number[]>();
-    data.lines.forEach((line, i) => rates.set(line.vatRate, [...(rates.get(line.vatRate) ?? []), i]));
+    data.lines.forEach((line, i) => {
+      rates.set(line.vatRate, [...(rates.get(line.vatRate) ?? []), i]);
+    });
     if (rates.size > MAX_RATE_PAIRS) {
       throw new AppError(
         "VALIDATION",
