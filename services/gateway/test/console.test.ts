@@ -70,11 +70,15 @@ describe("the console at /", () => {
   test("API, health, metrics and docs paths are never the console's", async () => {
     expect((await get("/health/live")).headers.get("content-type")).toContain("application/json");
     expect((await get("/metrics")).headers.get("content-type")).toContain("text/plain");
+    // The gateway's own pages answer for themselves: the API reference and its document.
+    for (const path of ["/docs", "/openapi.json"]) {
+      const response = await get(path);
+      expect(response.status).toBe(200);
+      expect(await response.text()).not.toContain("<title>console</title>");
+    }
     for (const path of [
       "/api/anything",
-      "/docs",
       "/docs/x",
-      "/openapi.json",
       "/health/nope",
       "/files/abc",
       "/notifications/x",
