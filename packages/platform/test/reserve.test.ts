@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import postgres from "postgres";
 import { reserveWithin } from "../src/db/postgres.ts";
 import { AppError } from "../src/errors.ts";
-import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
+import { createTestDatabase, startTcpProxy, type TestDatabase } from "../src/testing/index.ts";
 
 let db: TestDatabase;
 let pool: postgres.Sql;
@@ -55,4 +55,36 @@ test("a connection that frees up after the deadline is given back, not lost", as
   const again = await reserveWithin(pool, 2_000);
   expect([...(await again`select 1 as one`)]).toEqual([{ one: 1 }]);
   again.release();
+});
+
+test("a connection dropped while postgres.js fetches the array types fails nothing and leaves no unhandled rejection", async () => {
+  // Every new connection first asks pg_type for the array types; postgres.js left that promise
+  // unawaited, so a PostgreSQL restart at that moment was an unhandled rejection (it ends a Bun
+  // process, and fails the test that is running). scripts/patches/postgres@3.4.9.patch handles it.
+  const target = new URL(db.url);
+  const proxy = startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  const proxied = new URL(db.url);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String(proxy.port);
+  const viaProxy = postgres(proxied.toString(), { max: 1, onnotice: () => {} });
+  try {
+    proxy.dropWhenClientSends("typarray");
+    // postgres.js strands a reservation whose connection drops at that moment: the deadline ends it.
+    const first = await settled(reserveWithin(viaProxy, 1_000));
+    if (first.error === undefined) {
+      first.value?.release();
+    } else {
+      expect(first.error).toMatchObject({ kind: "UNAVAILABLE" });
+    }
+    const conn = await reserveWithin(viaProxy, 5_000);
+    expect([...(await conn`select 6 * 7 as answer`)]).toEqual([{ answer: 42 }]);
+    // The array types were fetched on the connection that replaced the dropped one.
+    expect([...(await conn`select array[1, 2]::int[] as xs`)]).toEqual([{ xs: [1, 2] }]);
+    conn.release();
+    // Let any stray rejection surface while this test is still the one running.
+    await Bun.sleep(50);
+  } finally {
+    await viaProxy.end({ timeout: 1 });
+    proxy.stop();
+  }
 });

@@ -14,6 +14,7 @@ interface Pair {
  */
 export function startTcpProxy(target: { host: string; port: number }) {
   let mode: ProxyMode = "pass";
+  let dropOn: string | undefined;
   const pairs = new Set<Pair>();
 
   const listener: TCPSocketListener<Pair> = Bun.listen<Pair>({
@@ -61,6 +62,13 @@ export function startTcpProxy(target: { host: string; port: number }) {
         if (mode === "hang" || !pair) {
           return;
         }
+        if (dropOn !== undefined && Buffer.from(chunk).includes(dropOn)) {
+          dropOn = undefined;
+          client.end();
+          pair.upstream?.end();
+          pairs.delete(pair);
+          return;
+        }
         if (pair.upstream) {
           pair.upstream.write(chunk);
         } else {
@@ -86,6 +94,10 @@ export function startTcpProxy(target: { host: string; port: number }) {
         pair.upstream?.end();
       }
       pairs.clear();
+    },
+    /** Drops the next connection whose client sends `text`, before the server sees it (once). */
+    dropWhenClientSends(text: string) {
+      dropOn = text;
     },
     stop() {
       listener.stop(true);
