@@ -102,6 +102,10 @@ const CATALOGUE = {
     en: "No {kind} rate table is in force on {date}; the earliest starts on {earliest}",
     bn: "{date} তারিখে কোনো {kind} হারের তালিকা কার্যকর নেই; প্রথম তালিকা {earliest} থেকে কার্যকর",
   },
+  "bd.tax.vat_rate": {
+    en: "{rate}% is not a VAT rate in force on {date}",
+    bn: "{date} তারিখে {rate}% কোনো কার্যকর ভ্যাট হার নয়",
+  },
   "bd.tax.sqft": {
     en: "Building developer VDS needs the flat size in square feet (a positive number)",
     bn: "ভবন নির্মাতার ভিডিএস হিসাবের জন্য ফ্ল্যাটের আয়তন বর্গফুটে (ধনাত্মক সংখ্যা) দিতে হবে",

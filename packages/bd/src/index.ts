@@ -31,19 +31,33 @@ export {
   formatBDT,
   fromPoisha,
   MAX_POISHA,
-  Money,
   parseBDT,
   toPoisha,
 } from "./money.ts";
+export { Money } from "./money-schema.ts";
 export {
+  MAX_SD_RATE,
+  maxSdRate,
   type RateResult,
   type TdsInput,
   tds,
+  VAT_RATES,
   type VatInput,
   type VatResult,
   type VdsInput,
   vat,
+  vatCategoryOf,
+  vatRates,
   vds,
 } from "./tax.ts";
-export { TDS_CATEGORIES, type TdsCategory, VDS_CATEGORIES, type VdsCategory } from "./tax-tables.ts";
+export {
+  TDS_CATEGORIES,
+  type TdsCategory,
+  VAT_CATEGORIES,
+  VAT_TABLES,
+  type VatCategory,
+  type VatTable,
+  VDS_CATEGORIES,
+  type VdsCategory,
+} from "./tax-tables.ts";
 export { amountInWords, BENGALI_NUMBER_WORDS } from "./words.ts";

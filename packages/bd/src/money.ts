@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { toBengaliDigits, toLatinDigits } from "./digits.ts";
-import { type BdCode, BdError, bdIssue } from "./errors.ts";
+import { type BdCode, BdError } from "./errors.ts";
 
 /** Taka as a number or a decimal string (`1234.5`, `"1234.50"`, `"-7"`). */
 export type Amount = number | string;
@@ -11,7 +10,7 @@ export const MAX_POISHA = 99_999_999_999_999n;
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 
 /** Integer poisha of an amount, or the bd code saying why it is not one. Never uses floating point. */
-function readPoisha(amount: unknown): bigint | BdCode {
+export function readPoisha(amount: unknown): bigint | BdCode {
   let text: string;
   if (typeof amount === "number") {
     if (!Number.isFinite(amount)) {
@@ -112,19 +111,3 @@ export function parseBDT(s: string): string {
   const [, sign = "", int = "", frac = ""] = match;
   return fromPoisha(toPoisha(`${sign}${int.replaceAll(",", "")}${frac ? `.${frac}` : ""}`));
 }
-
-/** Zod schema: a number or decimal string → two-decimal string, with bd codes on failure. */
-export const Money = z
-  .custom<Amount>((input) => typeof input === "number" || typeof input === "string", {
-    message: bdIssue("bd.money.invalid").message,
-    params: { code: "bd.money.invalid" },
-  })
-  .transform((input, ctx) => {
-    const poisha = readPoisha(input);
-    if (typeof poisha === "string") {
-      ctx.addIssue(bdIssue(poisha));
-      return z.NEVER;
-    }
-    return fromPoisha(poisha);
-  });
-export type Money = z.output<typeof Money>;

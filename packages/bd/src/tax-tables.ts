@@ -1,5 +1,5 @@
 /**
- * Effective-dated VDS and TDS rates: the only place tax rates live. Each Finance Act (usually in
+ * Effective-dated VAT, SD, VDS and TDS rates: the only place tax rates live. Each Finance Act (usually in
  * force from 1 July) is a new entry appended to a list, never an edit of an old one, so past dates
  * keep the rates that applied then. A table is in force from `from` until the next table starts.
  * Rates are percentages with at most 4 decimals.
@@ -103,5 +103,40 @@ export const TDS_TABLES: readonly TdsTable[] = [
       rent: 5,
       professional_fee: 10,
     },
+  },
+];
+
+/**
+ * VAT rate categories of the VAT and SD Act 2012: the standard rate (s.15), the reduced rates of the
+ * Third Schedule (its tables of goods and services at 10%, 7.5% and 5%), zero-rated supplies (exports,
+ * s.21) and exempt supplies (First Schedule). An item names its category; the rate comes from the table
+ * in force on the day of the supply.
+ */
+export const VAT_CATEGORIES = [
+  "standard",
+  "reduced_10",
+  "reduced_7_5",
+  "reduced_5",
+  "zero_rated",
+  "exempt",
+] as const;
+export type VatCategory = (typeof VAT_CATEGORIES)[number];
+
+export interface VatTable {
+  from: string;
+  source: string;
+  /** The rate of each category, percent. */
+  rates: Readonly<Record<VatCategory, number>>;
+  /** The highest supplementary duty rate the Act's Second Schedule sets, percent. */
+  maxSdRate: number;
+}
+
+export const VAT_TABLES: readonly VatTable[] = [
+  {
+    from: "2019-07-01",
+    source:
+      "VAT and SD Act 2012, in force from 1 July 2019: standard 15% (s.15); Third Schedule tables 1-3 at 5%, 7.5% and 10%; exports zero-rated; First Schedule exempt; Second Schedule supplementary duty up to 500%",
+    rates: { standard: 15, reduced_10: 10, reduced_7_5: 7.5, reduced_5: 5, zero_rated: 0, exempt: 0 },
+    maxSdRate: 500,
   },
 ];

@@ -6,6 +6,9 @@ import {
   TDS_CATEGORIES,
   TDS_TABLES,
   type TdsCategory,
+  VAT_CATEGORIES,
+  VAT_TABLES,
+  type VatCategory,
   VDS_CATEGORIES,
   VDS_TABLES,
   type VdsCategory,
@@ -153,3 +156,33 @@ export function tds({ base, category, date, hasPsr = true }: TdsInput): RateResu
   const rate = hasPsr ? baseRate : (baseRate * scaledRate(table.noPsrMultiplier)) / RATE_SCALE;
   return { rate: rateNumber(rate), amount: fromPoisha(percentOf(amount, rate)) };
 }
+
+/** The VAT rate of each category in force on `date`: `vatRates("2025-07-01").reduced_7_5` → `7.5`. */
+export function vatRates(date: DateInput): Readonly<Record<VatCategory, number>> {
+  return tableInForce(VAT_TABLES, date, "VAT").rates;
+}
+
+/**
+ * The category of a VAT rate on `date` (the first that has it: 0 is `zero_rated`, not `exempt`).
+ * Throws BdError `bd.tax.vat_rate` for a rate no category has then.
+ */
+export function vatCategoryOf(rate: number, date: DateInput): VatCategory {
+  const rates = vatRates(date);
+  const found = VAT_CATEGORIES.find((category) => rates[category] === rate);
+  if (found === undefined) {
+    throw new BdError("bd.tax.vat_rate", { rate: String(rate), date: isoDate(date) });
+  }
+  return found;
+}
+
+/** The highest supplementary duty rate (percent) in force on `date`. */
+export function maxSdRate(date: DateInput): number {
+  return tableInForce(VAT_TABLES, date, "VAT").maxSdRate;
+}
+
+/** Every VAT rate some table gives, in category order (15, 10, 7.5, 5, 0): what a rate field may hold. */
+export const VAT_RATES: readonly number[] = [
+  ...new Set(VAT_TABLES.flatMap((table) => VAT_CATEGORIES.map((category) => table.rates[category]))),
+];
+/** The highest supplementary duty rate any table allows. */
+export const MAX_SD_RATE: number = Math.max(...VAT_TABLES.map((table) => table.maxSdRate));

@@ -1,12 +1,19 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import {
+  MAX_SD_RATE,
+  maxSdRate,
   TDS_CATEGORIES,
   type TdsCategory,
   tds,
+  VAT_CATEGORIES,
+  VAT_RATES,
+  VAT_TABLES,
   VDS_CATEGORIES,
   type VdsCategory,
   vat,
+  vatCategoryOf,
+  vatRates,
   vds,
 } from "../src/index.ts";
 import { fromPoisha, toPoisha } from "../src/money.ts";
@@ -209,5 +216,29 @@ describe("tds", () => {
     expect(bdError(() => tds({ base: 0.001, category: "rent", date: "2025-01-01" })).code).toBe(
       "bd.money.precision",
     );
+  });
+});
+
+describe("VAT categories (effective-dated)", () => {
+  test("each category's rate from the table in force; a rate's category; the highest SD", () => {
+    expect(vatRates("2025-07-01")).toEqual({
+      standard: 15,
+      reduced_10: 10,
+      reduced_7_5: 7.5,
+      reduced_5: 5,
+      zero_rated: 0,
+      exempt: 0,
+    });
+    expect(vatCategoryOf(15, "2019-07-01")).toBe("standard");
+    expect(vatCategoryOf(7.5, new Date("2025-08-15T04:00:00Z"))).toBe("reduced_7_5");
+    expect(vatCategoryOf(0, "2025-07-01")).toBe("zero_rated");
+    expect(bdError(() => vatCategoryOf(12, "2025-07-01")).code).toBe("bd.tax.vat_rate");
+    expect(bdError(() => vatRates("2019-06-30")).code).toBe("bd.tax.no_table");
+    expect(maxSdRate("2025-07-01")).toBe(500);
+    expect(MAX_SD_RATE).toBe(500);
+    expect(VAT_RATES).toEqual([15, 10, 7.5, 5, 0]);
+    for (const table of VAT_TABLES) {
+      expect(Object.keys(table.rates)).toEqual([...VAT_CATEGORIES]);
+    }
   });
 });

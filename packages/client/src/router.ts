@@ -15,7 +15,7 @@ import type { DocumentGeneratorRouter } from "@vextrus/document-generator/router
 import type { FileStorageRouter } from "@vextrus/file-storage/router";
 import type { ExportsRouter, ImportsRouter } from "@vextrus/import-export/router";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
-import type { NotificationRouter } from "@vextrus/notification/router";
+import type { NotificationRouter, WebhooksRouter } from "@vextrus/notification/router";
 import type { OrganizationRouter } from "@vextrus/organization/router";
 import type { RulesRouter } from "@vextrus/rules-engine/router";
 import type { SchedulerRouter } from "@vextrus/scheduler/router";
@@ -30,6 +30,8 @@ export type VextrusServices = {
   audit: AuditRouter;
   masterData: MasterDataRouter;
   notification: NotificationRouter;
+  /** Outbound webhooks: a second name of the notification service. */
+  webhooks: WebhooksRouter;
   files: FileStorageRouter;
   documents: DocumentGeneratorRouter;
   config: ConfigurationRouter;

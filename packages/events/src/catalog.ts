@@ -9,7 +9,12 @@ import {
 } from "./payloads/auth.ts";
 import type { EventDefinition } from "./payloads/common.ts";
 import { configFeatureFlagEvents, configSettingEvents } from "./payloads/config.ts";
-import { documentDocumentEvents, documentRenderEvents, documentTemplateEvents } from "./payloads/document.ts";
+import {
+  documentBatchEvents,
+  documentDocumentEvents,
+  documentRenderEvents,
+  documentTemplateEvents,
+} from "./payloads/document.ts";
 import { fileObjectEvents } from "./payloads/file.ts";
 import { gatewayAccessEvents } from "./payloads/gateway.ts";
 import { importExportJobEvents } from "./payloads/import-export.ts";
@@ -22,7 +27,14 @@ import {
   masterDataSeriesEvents,
   masterDataUnitEvents,
 } from "./payloads/master-data.ts";
-import { notificationDeliveryEvents, notificationTemplateEvents } from "./payloads/notification.ts";
+import {
+  notificationAddressEvents,
+  notificationDeliveryEvents,
+  notificationPreferenceEvents,
+  notificationSubscriptionEvents,
+  notificationTemplateEvents,
+  notificationWebhookEvents,
+} from "./payloads/notification.ts";
 import {
   organizationBranchEvents,
   organizationCompanyEvents,
@@ -107,7 +119,7 @@ export const TOPICS: readonly TopicDefinition[] = [
     consumers: ["workflow"],
   }),
   topic("vextrus.organization.membership", "organization", organizationMembershipEvents, {
-    consumers: ["workflow"],
+    consumers: ["workflow", "notification"],
   }),
   topic("vextrus.master_data.party", "master-data", masterDataPartyEvents),
   topic("vextrus.master_data.unit", "master-data", masterDataUnitEvents),
@@ -117,7 +129,10 @@ export const TOPICS: readonly TopicDefinition[] = [
   topic("vextrus.master_data.series", "master-data", masterDataSeriesEvents),
   topic("vextrus.master_data.project", "master-data", masterDataProjectEvents, { consumers: ["workflow"] }),
   topic("vextrus.workflow.definition", "workflow", workflowDefinitionEvents),
-  topic("vextrus.workflow.instance", "workflow", workflowInstanceEvents, { partitions: 6 }),
+  topic("vextrus.workflow.instance", "workflow", workflowInstanceEvents, {
+    partitions: 6,
+    consumers: ["notification"],
+  }),
   topic("vextrus.workflow.task", "workflow", workflowTaskEvents, {
     partitions: 6,
     consumers: ["notification", "scheduler"],
@@ -130,9 +145,16 @@ export const TOPICS: readonly TopicDefinition[] = [
   topic("vextrus.audit.chain", "audit", auditChainEvents, { partitions: 1, consumers: ["notification"] }),
   topic("vextrus.notification.delivery", "notification", notificationDeliveryEvents, { partitions: 6 }),
   topic("vextrus.notification.template", "notification", notificationTemplateEvents, { partitions: 1 }),
+  topic("vextrus.notification.preference", "notification", notificationPreferenceEvents),
+  topic("vextrus.notification.subscription", "notification", notificationSubscriptionEvents, {
+    partitions: 1,
+  }),
+  topic("vextrus.notification.webhook", "notification", notificationWebhookEvents, { partitions: 1 }),
+  topic("vextrus.notification.address", "notification", notificationAddressEvents, { partitions: 1 }),
   topic("vextrus.file.object", "file-storage", fileObjectEvents, { consumers: ["document-generator"] }),
   topic("vextrus.document.template", "document-generator", documentTemplateEvents, { partitions: 1 }),
   topic("vextrus.document.document", "document-generator", documentDocumentEvents),
+  topic("vextrus.document.batch", "document-generator", documentBatchEvents),
   topic("vextrus.document.render", "document-generator", documentRenderEvents, {
     consumers: ["notification"],
   }),
@@ -173,10 +195,15 @@ export const EVENTS = {
   ...auditChainEvents,
   ...notificationDeliveryEvents,
   ...notificationTemplateEvents,
+  ...notificationPreferenceEvents,
+  ...notificationSubscriptionEvents,
+  ...notificationWebhookEvents,
+  ...notificationAddressEvents,
   ...fileObjectEvents,
   ...documentTemplateEvents,
   ...documentRenderEvents,
   ...documentDocumentEvents,
+  ...documentBatchEvents,
   ...schedulerJobEvents,
   ...configSettingEvents,
   ...configFeatureFlagEvents,

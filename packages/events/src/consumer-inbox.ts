@@ -1,4 +1,4 @@
-import type { Logger } from "@vextrus/platform";
+import { endSpan, type Logger, startSpan, traceparentOfSpan } from "@vextrus/platform";
 import { type Database, rowsOf, type Tx } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import type { ConsumerOptions, Dedupe, Item } from "./consumer-types.ts";
@@ -6,7 +6,8 @@ import { describeError } from "./errors.ts";
 import type { EventMetrics } from "./metrics.ts";
 import type { InboxTable } from "./outbox.ts";
 
-class ApplyTimeoutError extends Error {
+/** A tenant transaction that did not settle in time (an infrastructure failure: retried). */
+export class ApplyTimeoutError extends Error {
   readonly code = "ETIMEDOUT";
   constructor(ms: number) {
     super(`the tenant transaction did not settle within ${ms} ms`);
@@ -54,6 +55,21 @@ export function tenantApplier(
   metrics: EventMetrics | undefined,
 ): TenantApply {
   return async (tenantId, items) => {
+    const spans = consumerSpans(options.name, items);
+    try {
+      await applyOnce(tenantId, items);
+    } catch (error) {
+      for (const span of spans) {
+        endSpan(span, error);
+      }
+      throw error;
+    }
+    for (const span of spans) {
+      endSpan(span);
+    }
+  };
+
+  async function applyOnce(tenantId: string, items: readonly Item[]) {
     const transaction = options.db.tenant(tenantId, async (tx): Promise<ReadonlySet<string>> => {
       const delivered = items.map((item) => item.event);
       if (!options.inbox) {
@@ -84,8 +100,44 @@ export function tenantApplier(
     if (count < items.length) {
       log.debug("skipped redelivered events", { tenantId, skipped: items.length - count });
     }
-  };
+  }
 }
+
+/**
+ * The consumer span of each event being applied (tracing on; none otherwise): a child of the span
+ * that created the event, so the consumer's work is in the trace of the request that caused it, even
+ * when a batch handler (audit) applies many events in one transaction. `perEvent` handlers run in it.
+ */
+function consumerSpans(consumer: string, items: readonly Item[]) {
+  const spans: NonNullable<ReturnType<typeof startSpan>>[] = [];
+  for (const { event, message } of items) {
+    const span = startSpan(
+      {
+        service: consumer,
+        name: `process ${message.topic}`,
+        kind: "consumer",
+        attributes: {
+          "messaging.system": "kafka",
+          "messaging.operation.type": "process",
+          "messaging.destination.name": message.topic,
+          "messaging.message.id": event.id,
+          "cloudevents.event_type": event.type,
+          "messaging.batch.message_count": items.length,
+        },
+      },
+      event.traceparent,
+    );
+    if (!span) {
+      return spans;
+    }
+    handlingTrace.set(event, traceparentOfSpan(span));
+    spans.push(span);
+  }
+  return spans;
+}
+
+/** The traceparent of the consumer span applying an event (tracing on), for perEvent's handlers. */
+export const handlingTrace = new WeakMap<object, string>();
 
 /** Deletes inbox rows older than `retentionMs` every hour; returns the timer to clear on stop. */
 export function pruneInboxHourly(

@@ -1,6 +1,6 @@
 import type { Logger } from "@vextrus/platform";
 import { dlqOf } from "./catalog.ts";
-import type { TenantApply } from "./consumer-inbox.ts";
+import { ApplyTimeoutError, type TenantApply } from "./consumer-inbox.ts";
 import type { Item } from "./consumer-types.ts";
 import { backoffMs, describeError, isInfrastructureError, sleep } from "./errors.ts";
 import type { EventMetrics } from "./metrics.ts";
@@ -116,9 +116,10 @@ export interface RetryOptions {
 
 /**
  * The retry loop. A tenant's group of events is applied together; an infrastructure error (database
- * or broker unreachable, deadlock, a transaction that does not settle) retries the group without
- * limit; any other failure isolates it event by event, each retried with backoff up to
- * `maxAttempts` handler failures, then dead-lettered.
+ * or broker unreachable, deadlock) retries the group without limit; a group whose transaction did not
+ * settle in time is applied again as two halves, in order (the same group would time out again on a
+ * loaded machine, forever: the consumer would claim nothing); any other failure isolates it event by
+ * event, each retried with backoff up to `maxAttempts` handler failures, then dead-lettered.
  */
 export function retrying(options: RetryOptions) {
   const { apply, deadLetter, maxAttempts, retryBaseMs, log, metrics } = options;
@@ -173,6 +174,19 @@ export function retrying(options: RetryOptions) {
       } catch (error) {
         if (!control.isRunning()) {
           throw new StoppingError();
+        }
+        if (error instanceof ApplyTimeoutError) {
+          // Too much work for one transaction in time: smaller groups, in order (the abandoned
+          // transaction's inbox claims make a late commit of it harmless).
+          metrics?.failed.inc({ topic: items[0]?.message.topic ?? "", kind: "infrastructure" });
+          const half = Math.ceil(items.length / 2);
+          log.warn("the tenant transaction did not settle in time; applying the batch in halves", {
+            tenantId,
+            events: items.length,
+          });
+          await applyGroup(tenantId, items.slice(0, half), control);
+          await applyGroup(tenantId, items.slice(half), control);
+          return;
         }
         if (isInfrastructureError(error)) {
           outages++;

@@ -2,7 +2,7 @@ import { childTraceparent, type Logger, runInTrace } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
 import type { EventData, EventType } from "./catalog.ts";
 import { decodeEvent } from "./consumer-decode.ts";
-import { pruneInboxHourly, tenantApplier } from "./consumer-inbox.ts";
+import { handlingTrace, pruneInboxHourly, tenantApplier } from "./consumer-inbox.ts";
 import { deadLetterer, inPool, retrying } from "./consumer-retry.ts";
 import type { BatchHandler, Consumer, ConsumerOptions, Item } from "./consumer-types.ts";
 import type { CloudEvent } from "./envelope.ts";
@@ -99,8 +99,10 @@ export function perEvent(handlers: EventHandlers): BatchHandler {
         | ((ctx: { tx: Tx; event: CloudEvent; log: Logger }) => Promise<void>)
         | undefined;
       if (handler) {
-        // The handler continues the trace of the request that caused the event (a new span of it).
-        await runInTrace(childTraceparent(event.traceparent ?? ""), () => handler({ tx, event, log }));
+        // The handler continues the trace of the request that caused the event: in the consumer's
+        // span when tracing is on (consumer-inbox.ts), else a new span id of the event's trace.
+        const traceparent = handlingTrace.get(event) ?? childTraceparent(event.traceparent ?? "");
+        await runInTrace(traceparent, () => handler({ tx, event, log }));
       }
     }
   };

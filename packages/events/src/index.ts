@@ -60,6 +60,7 @@ export {
   MAINTENANCE_PERMISSION,
   MaintenanceInput,
   OUTBOX_RETENTION_MS,
+  PruneResult,
   pruneSentOutbox,
 } from "./maintenance.ts";
 export { type EventMetrics, eventMetrics, type MetricRegistry } from "./metrics.ts";

@@ -15,8 +15,10 @@ export interface KafkaTransportOptions {
   clientId: string;
   log: Logger;
   /**
-   * Prepended to every topic name (e.g. `test-42.`): lets tests and benchmarks share a broker
-   * without seeing each other's events. Empty in production.
+   * Prepended to every topic name (e.g. `test-42.`) and every consumer group id: lets tests and
+   * benchmarks share a broker without seeing each other's events or joining each other's groups
+   * (kafkajs' round-robin assigner deals every topic any member names to all members: two suites in
+   * one group could take each other's partitions). Empty in production.
    */
   topicPrefix?: string;
   /** Partitions a consumer handles at the same time (default 3). */
@@ -137,10 +139,14 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
 
   async function subscribe(sub: SubscribeOptions): Promise<Subscription> {
     const consumer: Consumer = kafka.consumer({
-      groupId: sub.group,
+      groupId: prefix + sub.group,
       // A consumer that died (kill -9) holds its partitions until this expires.
       sessionTimeout: 15_000,
       heartbeatInterval: 3_000,
+      // How long a fetch waits on the broker for new messages. Leaving the group waits for the fetch
+      // in flight: at kafkajs' 5 s default, Ctrl-C on a connected `npm start` outlasted its 10 s
+      // shutdown budget; an idle consumer asking once a second instead costs nothing measurable.
+      maxWaitTimeInMs: 1_000,
       maxBytesPerPartition: 4 * 1024 * 1024,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 5_000 },

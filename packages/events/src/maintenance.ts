@@ -13,6 +13,9 @@ export const MAINTENANCE_PERMISSION = "platform:maintenance:run";
 /** Housekeeping procedures take nothing: what is old is judged by the server's clock. */
 export const MaintenanceInput = z.strictObject({}).optional();
 
+/** What a prune answers: how many rows went (the result schema of `<service>.maintenance.prune*`). */
+export const PruneResult = z.object({ removed: z.number().int().min(0) });
+
 /** How long published events stay in an outbox (for inspection) before a prune removes them. */
 export const OUTBOX_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
 

@@ -1,4 +1,4 @@
-import { currentTraceparent } from "@vextrus/platform";
+import { currentTraceparent, endSpan, startSpan, traceparentOfSpan } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import {
@@ -137,10 +137,29 @@ export function buildEvent<T extends EventType>(input: EmitInput<T>) {
   if (secret) {
     throw new EventContractError(`${input.type} payload carries a credential-like field (${secret})`);
   }
-  const traceparent = input.traceparent ?? currentTraceparent();
+  const id = Bun.randomUUIDv7();
+  const cause = input.traceparent ?? currentTraceparent();
+  // With tracing on, the event's own producer span (a child of the cause's): consumers continue it.
+  const span = startSpan(
+    {
+      service: topic.owner,
+      name: `create ${topic.name}`,
+      kind: "producer",
+      attributes: {
+        "messaging.system": "kafka",
+        "messaging.operation.type": "create",
+        "messaging.destination.name": topic.name,
+        "messaging.message.id": id,
+        "cloudevents.event_type": input.type,
+      },
+    },
+    cause,
+  );
+  endSpan(span);
+  const traceparent = span ? traceparentOfSpan(span) : cause;
   const event: CloudEvent = {
     specversion: "1.0",
-    id: Bun.randomUUIDv7(),
+    id,
     source: `/vextrus/${topic.owner}`,
     type: input.type,
     subject: input.subject,

@@ -7,6 +7,7 @@ import {
   listen,
   type ServiceEnv,
   type Stoppable,
+  startTracing,
   tokenVerifierFromEnv,
 } from "@vextrus/platform";
 import {
@@ -60,14 +61,14 @@ async function openDatabase(options: RuntimeOptions): Promise<{ db: Database; li
   if (env.DATABASE_URL) {
     await migrateService({ url: env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL }, service, migrations);
     return {
-      db: postgresDatabase({ url: env.DATABASE_URL, appRole: APP_ROLE }),
+      db: postgresDatabase({ url: env.DATABASE_URL, appRole: APP_ROLE, service }),
       listener: postgresListener(env.DATABASE_URL),
     };
   }
   if (shared.pglite) {
     await migrateService({ pglite: shared.pglite }, service, migrations);
     return {
-      db: pgliteDatabase({ client: shared.pglite, appRole: APP_ROLE }),
+      db: pgliteDatabase({ client: shared.pglite, appRole: APP_ROLE, service }),
       listener: pgliteListener(shared.pglite),
     };
   }
@@ -82,6 +83,8 @@ async function openDatabase(options: RuntimeOptions): Promise<{ db: Database; li
 export async function openRuntime(options: RuntimeOptions) {
   const { env, shared, service } = options;
   const log = (shared.log ?? createLogger({ level: env.LOG_LEVEL })).child({ service });
+  // OpenTelemetry when an OTLP endpoint is set (off otherwise; an embedded start shares one provider).
+  const tracing = await startTracing(service, { env });
   const { db, listener } = await openDatabase(options);
   const verifyToken = await tokenVerifierFromEnv(env);
   const ownsTransport = !shared.bus && Boolean(env.KAFKA_BROKERS);
@@ -126,6 +129,9 @@ export async function openRuntime(options: RuntimeOptions) {
       parts.push({ name: "kafka", stop: () => transport.close() });
     }
     parts.push({ name: "database", stop: () => db.close() });
+    if (tracing) {
+      parts.push(tracing);
+    }
     const booted: Booted = { name: service, url: server.url, parts };
     return booted;
   }

@@ -1,8 +1,8 @@
 import type { JWK, JWTVerifyGetKey } from "jose";
-import { createLocalJWKSet, createRemoteJWKSet, importJWK, importSPKI, jwtVerify } from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, errors, importJWK, importSPKI, jwtVerify } from "jose";
 import { z } from "zod";
 import { API_KEY_INTROSPECTION_PATH, API_KEY_PREFIX, createApiKeyVerifier } from "./api-keys.ts";
-import { unauthorized } from "./errors.ts";
+import { AppError, unauthorized } from "./errors.ts";
 
 /** Who is calling: every procedure's context carries this once the token is verified. */
 export interface Principal {
@@ -46,6 +46,24 @@ export interface VerifierOptions {
 export const JWKS_COOLDOWN_MS = 5_000;
 
 const INVALID = { en: "The access token is invalid or expired", bn: "অ্যাক্সেস টোকেনটি অবৈধ বা মেয়াদোত্তীর্ণ" };
+const KEYS_UNAVAILABLE = {
+  en: "The auth service's signing keys could not be fetched to check the access token; try again shortly",
+  bn: "অ্যাক্সেস টোকেন যাচাইয়ের জন্য অথ সার্ভিসের সাইনিং কী আনা যায়নি; একটু পরে আবার চেষ্টা করুন",
+};
+
+/**
+ * The key set could not be had (auth down, slow, or answering something else than a key set): the
+ * token was never judged, so the caller hears "try again", not "sign in again".
+ */
+function keysUnreachable(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout) {
+    return true;
+  }
+  if (error instanceof errors.JOSEError) {
+    return error.code === "ERR_JOSE_GENERIC"; // no 200 OK, or not JSON, from the JWKS URL
+  }
+  return !(error instanceof z.ZodError); // fetch's own failure: refused, reset, DNS
+}
 
 async function keySource(options: VerifierOptions): Promise<JWTVerifyGetKey | CryptoKey | Uint8Array> {
   if (options.jwksUrl) {
@@ -53,7 +71,7 @@ async function keySource(options: VerifierOptions): Promise<JWTVerifyGetKey | Cr
     return createRemoteJWKSet(new URL(options.jwksUrl), {
       cooldownDuration: options.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
       cacheMaxAge: 10 * 60_000,
-      timeoutDuration: 2_000,
+      timeoutDuration: 5_000,
     });
   }
   if (options.publicKey) {
@@ -112,7 +130,10 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
       };
       remember(token, principal, (payload.exp ?? 0) * 1000);
       return principal;
-    } catch {
+    } catch (error) {
+      if (typeof key === "function" && options.jwksUrl && keysUnreachable(error)) {
+        throw new AppError("UNAVAILABLE", "auth.keys.unavailable", KEYS_UNAVAILABLE);
+      }
       throw unauthorized("auth.token.invalid", INVALID);
     }
   };

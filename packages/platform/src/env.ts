@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { z } from "zod";
 import { parseTrustedProxies, type TrustedProxies } from "./client-address.ts";
+import { TelemetryEnv } from "./telemetry.ts";
 
 /** `127.0.0.1,10.0.0.0/8` → who may set X-Forwarded-For; empty (the default): nobody. */
 export const TrustedProxiesSetting = z
@@ -70,6 +71,8 @@ export const ServiceEnv = z.object({
     .describe(
       "this replica's id, stable across restarts and unique among replicas (names its cache-invalidation consumer groups)",
     ),
+  // OpenTelemetry's standard settings (telemetry.ts): tracing is off until an OTLP endpoint is set.
+  ...TelemetryEnv.shape,
 });
 
 export type ServiceEnv = z.infer<typeof ServiceEnv>;

@@ -52,6 +52,7 @@ export {
 export { type Locale, localeFromHeader } from "./locale.ts";
 export { createLogger, errorFields, type LogFields, type Logger } from "./log.ts";
 export { createMetrics, type Metrics, recordReadiness } from "./metrics.ts";
+export { mountNamespaces, type Namespaces } from "./namespaces.ts";
 export {
   type JsonSchema,
   namespaceOpenApi,
@@ -60,6 +61,7 @@ export {
   restProcedures,
   SHARED_COMPONENTS,
   serviceOpenApi,
+  withoutNamespaces,
 } from "./openapi.ts";
 export {
   type CursorKey,
@@ -68,6 +70,7 @@ export {
   type KeyKind,
   type Page,
   type PageInputOptions,
+  PageSchema,
   pageInput,
   pageOf,
 } from "./pagination.ts";
@@ -90,6 +93,20 @@ export {
   type ServiceClient,
   type ServiceClientOptions,
 } from "./service-client.ts";
+export { missingCredentials, type ServiceCredentials, serviceCredentials } from "./service-credentials.ts";
+export {
+  endSpan,
+  inSpan,
+  type SpanSpec,
+  startSpan,
+  startTracing,
+  TelemetryEnv,
+  type Tracing,
+  type TracingTarget,
+  traceparentOfSpan,
+  tracesEndpoint,
+  tracingOn,
+} from "./telemetry.ts";
 export { childTraceparent, currentTraceparent, runInTrace, traceparentOf } from "./trace.ts";
 export {
   type ErrorData,

@@ -17,6 +17,8 @@ export interface RestProcedure {
   name: string;
   type: "query" | "mutation";
   input: JsonSchema | undefined;
+  /** The result's JSON Schema, from the procedure's `.output(…)` zod schema (undefined: not declared). */
+  output: JsonSchema | undefined;
   /** Whether the input may be left out. */
   inputOptional: boolean;
   /** A query whose input is absent or flat (scalar fields only): also served as GET with query parameters. */
@@ -32,14 +34,18 @@ const SCALARS = new Set(["string", "number", "integer", "boolean"]);
 interface ProcedureDef {
   type: string;
   inputs: unknown[];
+  output?: unknown;
   meta?: { permission?: string };
   middlewares: unknown[];
 }
 
-/** zod → JSON Schema for what a caller sends (the input side of pipes and defaults); Dates as date-time strings. */
-function inputSchema(schema: z.ZodType): JsonSchema {
+/**
+ * zod → JSON Schema of what travels: the input side (pipes, defaults) of what a caller sends, the output
+ * side of what a procedure answers; Dates as date-time strings.
+ */
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   const json = z.toJSONSchema(schema, {
-    io: "input",
+    io,
     unrepresentable: "any",
     target: "draft-2020-12",
     override: (ctx) => {
@@ -125,11 +131,14 @@ export function restProcedures(router: AnyRouter): Map<string, RestProcedure> {
       continue;
     }
     const zodInput = def.inputs.at(-1) as z.ZodType | undefined;
-    const input = zodInput && "_zod" in zodInput ? inputSchema(zodInput) : undefined;
+    const input = zodInput && "_zod" in zodInput ? jsonSchema(zodInput, "input") : undefined;
+    const zodOutput = def.output as z.ZodType | undefined;
+    const output = zodOutput && "_zod" in zodOutput ? jsonSchema(zodOutput, "output") : undefined;
     found.set(name, {
       name,
       type: def.type,
       input,
+      output,
       inputOptional: !zodInput || zodInput.safeParse(undefined).success,
       gettable: def.type === "query" && isGettable(input),
       datePaths: datePaths(input),
@@ -332,7 +341,13 @@ function operation(procedure: RestProcedure, method: "get" | "post", schemas: Re
       "200": {
         description:
           "The procedure's result as JSON (Dates as ISO 8601 strings, money as decimal strings; a procedure that returns nothing answers `null`).",
-        content: { "application/json": { schema: {} } },
+        content: {
+          "application/json": {
+            schema: procedure.output
+              ? hoistDefs(procedure.output, `${procedure.name.replace(/\./g, "_")}_result`, schemas)
+              : {},
+          },
+        },
       },
       "400": ref("BadRequest"),
       ...(procedure.signedIn ? { "401": ref("Unauthorized"), "403": ref("Forbidden") } : {}),
@@ -398,5 +413,15 @@ export function namespaceOpenApi(document: OpenApiDocument, namespace: string): 
       ]),
     );
   }
+  return { ...document, paths };
+}
+
+/** A service's document without the paths under some namespaces (they are described under their own names). */
+export function withoutNamespaces(document: OpenApiDocument, namespaces: readonly string[]): OpenApiDocument {
+  const paths = Object.fromEntries(
+    Object.entries(document.paths).filter(
+      ([path]) => !namespaces.some((namespace) => path.startsWith(`/api/${namespace}.`)),
+    ),
+  );
   return { ...document, paths };
 }

@@ -15,6 +15,10 @@ export interface Page<Row> {
   nextCursor: string | null;
 }
 
+/** The zod schema of a page of `item`: a list procedure's `.output(…)`, so its result is documented. */
+export const PageSchema = <Item extends z.ZodType>(item: Item) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
 const KEYS = { uuid: z.uuid(), integer: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) };
 export type KeyKind = keyof typeof KEYS;
 

@@ -3,6 +3,7 @@ import superjson from "superjson";
 import type { z } from "zod";
 import { assertNoOpenTransaction } from "./db/guard.ts";
 import { AppError, type ErrorKind } from "./errors.ts";
+import { endSpan, startSpan, traceparentOfSpan } from "./telemetry.ts";
 import { childTraceparent } from "./trace.ts";
 
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -30,6 +31,8 @@ export interface ServiceClientOptions {
   timeoutMs: number;
   /** An in-process app's fetch (tests, embedded start); the global fetch otherwise. */
   fetch?: Fetch | undefined;
+  /** The calling service, naming its client spans when tracing is on (default `service-client`). */
+  caller?: string | undefined;
 }
 
 /**
@@ -91,10 +94,20 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     // A round trip inside a transaction holds its locks meanwhile, and on the embedded database
     // (one connection) the other service's own transaction would wait for this one forever.
     assertNoOpenTransaction(`A call to ${options.service} (${path})`);
+    // With tracing on, a client span (a child of the caller's) whose id the other service continues.
+    const span = startSpan(
+      {
+        service: options.caller ?? "service-client",
+        name: `${options.service}/${path}`,
+        kind: "client",
+        attributes: { "rpc.system": "trpc", "rpc.service": options.service, "rpc.method": path },
+      },
+      ctx.traceparent,
+    );
     const headers: Headers = {
       "x-request-id": ctx.requestId,
       "accept-language": "en",
-      traceparent: childTraceparent(ctx.traceparent ?? ""),
+      traceparent: span ? traceparentOfSpan(span) : childTraceparent(ctx.traceparent ?? ""),
     };
     if (ctx.authorization) {
       headers.authorization = ctx.authorization;
@@ -107,15 +120,20 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
           ? await client.query(path, input, { context: headers, signal })
           : await client.mutation(path, input, { context: headers, signal });
     } catch (error) {
-      throw remoteError(options, path, error, signal.aborted);
+      const failure = remoteError(options, path, error, signal.aborted);
+      endSpan(span, failure);
+      throw failure;
     }
     const parsed = output.safeParse(answer);
     if (!parsed.success) {
-      throw unavailable("upstream.contract", {
+      const failure = unavailable("upstream.contract", {
         en: `${options.service} answered ${path} in an unexpected shape`,
         bn: `${options.service} ${path} এর উত্তর অপ্রত্যাশিত আকারে দিয়েছে`,
       });
+      endSpan(span, failure);
+      throw failure;
     }
+    endSpan(span);
     return parsed.data;
   }
 

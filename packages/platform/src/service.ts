@@ -11,6 +11,7 @@ import type { Logger } from "./log.ts";
 import { type Metrics, recordReadiness } from "./metrics.ts";
 import { restProcedures, serviceOpenApi } from "./openapi.ts";
 import { createRestHandler } from "./rest.ts";
+import { endSpan, startSpan, traceparentOfSpan, tracingOn } from "./telemetry.ts";
 import { currentTraceparent, runInTrace, traceparentOf } from "./trace.ts";
 import { logUnmappedFailures } from "./trpc.ts";
 import { batchTooLargeText, MAX_BATCH_CALLS, wireError } from "./wire-error.ts";
@@ -89,8 +90,26 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
     const incoming = c.req.header("x-request-id");
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : Bun.randomUUIDv7();
     c.set("requestId", requestId);
-    // The caller's trace (W3C traceparent) or a new one, for everything this request does.
-    await runInTrace(traceparentOf(c.req.header("traceparent")), next);
+    // The caller's trace (W3C traceparent) or a new one, for everything this request does; with
+    // tracing on, a server span of it (telemetry.ts) whose id the request's calls and events carry.
+    const incomingTrace = c.req.header("traceparent");
+    const span = tracingOn()
+      ? startSpan(
+          {
+            service: options.name,
+            name: c.req.method,
+            kind: "server",
+            attributes: { "http.request.method": c.req.method },
+          },
+          incomingTrace,
+        )
+      : undefined;
+    try {
+      await runInTrace(span ? traceparentOfSpan(span) : traceparentOf(incomingTrace), next);
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
     c.header("x-request-id", requestId);
     const seconds = (performance.now() - begin) / 1000;
     const isTrpc = c.req.path.startsWith("/trpc/");
@@ -105,6 +124,15 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
       { method: c.req.method, route, status: String(c.res.status) },
       seconds,
     );
+    if (span) {
+      span.updateName(`${c.req.method} ${route}`);
+      span.setAttributes({
+        "http.route": route,
+        "http.response.status_code": c.res.status,
+        "vextrus.request_id": requestId,
+      });
+      endSpan(span, c.res.status >= 500 ? `HTTP ${c.res.status}` : undefined);
+    }
     if (isTrpc || isRest) {
       options.log.info("request", {
         requestId,

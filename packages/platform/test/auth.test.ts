@@ -54,11 +54,47 @@ describe("token verification against a JWKS URL", () => {
     expect((await verify(await first.sign({ tid: tenant }))).userId).toBe("user-1");
 
     const stranger = await keyPair("k1");
-    await expect(verify(await stranger.sign({ tid: tenant }))).rejects.toBeInstanceOf(AppError);
-    await expect(verify(await first.sign({ tid: tenant }, "-1m"))).rejects.toBeInstanceOf(AppError);
-    await expect(verify(await first.sign({ tid: "not-a-uuid" }))).rejects.toBeInstanceOf(AppError);
+    const refusal = { kind: "UNAUTHORIZED", code: "auth.token.invalid" };
+    await expect(verify(await stranger.sign({ tid: tenant }))).rejects.toMatchObject(refusal);
+    await expect(verify(await first.sign({ tid: tenant }, "-1m"))).rejects.toMatchObject(refusal);
+    await expect(verify(await first.sign({ tid: "not-a-uuid" }))).rejects.toMatchObject(refusal);
+    await expect(verify("not.a.token")).rejects.toMatchObject(refusal);
     const unsigned = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ tid: tenant, sub: "x", iss: "vextrus-auth" })).toString("base64url")}.`;
-    await expect(verify(unsigned)).rejects.toBeInstanceOf(AppError);
+    await expect(verify(unsigned)).rejects.toMatchObject(refusal);
+  });
+
+  test("keys that cannot be fetched make the call UNAVAILABLE (try again), not the token invalid", async () => {
+    const pair = await keyPair("down");
+    let answer: () => Response | Promise<Response> = () => new Response("oops", { status: 500 });
+    const auth = Bun.serve({ port: 0, fetch: () => answer() });
+    try {
+      const verify = await createTokenVerifier({
+        jwksUrl: `http://127.0.0.1:${auth.port}/`,
+        issuer: "vextrus-auth",
+        jwksCooldownMs: 0,
+      });
+      const token = await pair.sign({ tid: tenant });
+      const unavailable = { kind: "UNAVAILABLE", code: "auth.keys.unavailable" };
+      await expect(verify(token)).rejects.toMatchObject(unavailable); // 500
+      answer = () => new Response("<html>", { status: 200 });
+      await expect(verify(token)).rejects.toMatchObject(unavailable); // not JSON
+      answer = () => Response.json({ keys: [pair.jwk] });
+      expect((await verify(token)).tenantId).toBe(tenant); // auth is back
+      const other = await keyPair("other");
+      await expect(verify(await other.sign({ tid: tenant }))).rejects.toMatchObject({
+        kind: "UNAUTHORIZED",
+      });
+    } finally {
+      auth.stop(true);
+    }
+    const closed = await createTokenVerifier({
+      jwksUrl: `http://127.0.0.1:${auth.port}/`,
+      issuer: "vextrus-auth",
+    });
+    await expect(closed(await pair.sign({ tid: tenant }))).rejects.toMatchObject({
+      kind: "UNAVAILABLE",
+      text: { en: expect.stringContaining("signing keys"), bn: expect.stringContaining("কী") },
+    });
   });
 
   test("a configured public key (JWK) works without a JWKS endpoint", async () => {

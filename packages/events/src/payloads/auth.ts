@@ -15,7 +15,10 @@ export const authUserEvents = {
     z.looseObject({
       userId: UserId,
       email: Email,
+      mobile: z.string().max(32).nullable().optional(),
       name: z.string().optional(),
+      /** The roles the new user holds (the tenant's admin role on a registration). */
+      roleIds: z.array(z.uuid()).optional(),
       version: UserVersion,
       /** The tenant created by this registration, when it created one. */
       tenantCreated: z.boolean().optional(),
@@ -25,6 +28,7 @@ export const authUserEvents = {
     z.looseObject({
       userId: UserId,
       email: Email,
+      mobile: z.string().max(32).nullable().optional(),
       invitedBy: z.uuid().nullable().optional(),
       roleIds: z.array(z.uuid()).optional(),
       version: UserVersion,
@@ -70,6 +74,8 @@ export const authUserEvents = {
       channel: Channel,
       previous: z.string().max(320).nullable(),
       current: z.string().max(320).nullable(),
+      /** The new address in full (null: removed), for the notification service's contact list. */
+      address: z.string().max(320).nullable().optional(),
       deliveryAddress: z.string().min(3).max(320).nullable(),
       by: z.enum(["self", "admin"]),
     }),

@@ -39,3 +39,22 @@ export const documentDocumentEvents = {
     }),
   ),
 } as const;
+
+const BatchCounts = {
+  id: z.uuid(),
+  template: z.string().min(1),
+  total: z.number().int().min(1),
+};
+
+/** A batch of documents issued as one job (`documents.batch`): started, then completed. */
+export const documentBatchEvents = {
+  "vextrus.document.batch.started": v1(z.looseObject(BatchCounts)),
+  "vextrus.document.batch.completed": v1(
+    z.looseObject({
+      ...BatchCounts,
+      done: z.number().int().min(0),
+      failed: z.number().int().min(0),
+      fileId: z.uuid().nullable(),
+    }),
+  ),
+} as const;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Changed, Created, v1 } from "./common.ts";
+import { Changed, Created, Removed, v1 } from "./common.ts";
 
 const Channel = z.enum(["email", "sms", "in_app", "push"]);
 
@@ -13,9 +13,54 @@ export const notificationDeliveryEvents = {
   "vextrus.notification.delivery.failed": v1(
     z.looseObject({ id: z.uuid(), channel: Channel, error: z.string().max(1000) }),
   ),
+  /** The provider reported the message delivered to the handset (an SMS delivery report). */
+  "vextrus.notification.delivery.delivered": v1(z.looseObject({ id: z.uuid(), channel: Channel })),
+  /** Accepted by the provider, then reported undelivered. */
+  "vextrus.notification.delivery.bounced": v1(
+    z.looseObject({ id: z.uuid(), channel: Channel, detail: z.string().max(1000).optional() }),
+  ),
 } as const;
 
 export const notificationTemplateEvents = {
   "vextrus.notification.template.created": v1(Created),
   "vextrus.notification.template.updated": v1(Changed),
+} as const;
+
+/** A user's channels, quiet hours or digest choice changed (`id` is the user). */
+export const notificationPreferenceEvents = {
+  "vextrus.notification.preference.updated": v1(Changed),
+} as const;
+
+/** A tenant's "also tell this role / department" orders. */
+export const notificationSubscriptionEvents = {
+  "vextrus.notification.subscription.created": v1(Created),
+  "vextrus.notification.subscription.removed": v1(Removed),
+} as const;
+
+/** A tenant's outbound webhook endpoints (snapshots never hold the secret). */
+export const notificationWebhookEvents = {
+  "vextrus.notification.webhook.created": v1(Created),
+  "vextrus.notification.webhook.updated": v1(Changed),
+  "vextrus.notification.webhook.removed": v1(Removed),
+  /** Turned off by the dispatcher after repeated failed attempts. */
+  "vextrus.notification.webhook.disabled": v1(
+    z.looseObject({
+      id: z.uuid(),
+      url: z.string(),
+      consecutiveFailures: z.number().int(),
+      reason: z.string().max(1000),
+    }),
+  ),
+} as const;
+
+/** E-mail addresses that bounced (a DSN for a mail to them) and were verified again. */
+export const notificationAddressEvents = {
+  /** Nothing but secret links is sent to `address` in this tenant until it is verified again. */
+  "vextrus.notification.address.bounced": v1(
+    z.looseObject({ address: z.string().max(320), deliveryId: z.uuid(), reason: z.string().max(1000) }),
+  ),
+  /** The user verified the address again: mail goes to it again. */
+  "vextrus.notification.address.cleared": v1(
+    z.looseObject({ address: z.string().max(320), userId: z.uuid() }),
+  ),
 } as const;

@@ -1,3 +1,4 @@
+export { bucketColumns, type SharedBuckets, sharedBuckets } from "./buckets.ts";
 export { CURRENT_TENANT, id, tenantId, tenantIsolation, timestamps, version } from "./columns.ts";
 export { assertNoOpenTransaction, inOpenTransaction, NestedTransactionError } from "./guard.ts";
 export { type KeysetOrder, keyset } from "./keyset.ts";

@@ -2,8 +2,10 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, PostgresJsDatabase, PostgresJsSession } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { AppError, DATABASE_DOWN } from "../errors.ts";
+import { endSpan, tracingOn } from "../telemetry.ts";
 import { assertNoOpenTransaction, asTransaction } from "./guard.ts";
-import { type Database, PLATFORM_SCOPE, type TenantTxOptions, type Tx } from "./types.ts";
+import { type SpanTarget, statementSpan } from "./spans.ts";
+import type { Database, TenantTxOptions, Tx } from "./types.ts";
 
 export interface PostgresOptions {
   url: string;
@@ -14,6 +16,8 @@ export interface PostgresOptions {
    * before UNAVAILABLE (default 10 s).
    */
   reserveTimeoutMs?: number;
+  /** The service whose database this is: names its statement spans when tracing is on (default `db`). */
+  service?: string | undefined;
 }
 
 const ignore = () => {};
@@ -63,7 +67,24 @@ function answeredWithin<T>(work: Promise<T>, first: Promise<unknown>, ms: number
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-type Client = postgres.Sql | postgres.ReservedSql | postgres.TransactionSql;
+/**
+ * With tracing on, one client span per statement, a child of the request or event being handled:
+ * `db.system`, `db.name` and `db.statement` (the text drizzle sends, with `$1` placeholders: parameter
+ * values never leave the process), ended when the statement is answered. Off, the query as is.
+ */
+function traced(query: postgres.PendingQuery<postgres.Row[]>, text: string, target: SpanTarget) {
+  if (!tracingOn()) {
+    return query;
+  }
+  const span = statementSpan(text, target);
+  // Awaiting it here does not run it early: postgres.js sends a query one tick after it is first
+  // awaited, so drizzle's `.values()` right after `unsafe()` still applies.
+  query.then(
+    () => endSpan(span),
+    (error: unknown) => endSpan(span, error),
+  );
+  return query;
+}
 
 /**
  * The client drizzle talks to, asking postgres.js to prepare every query that has parameters.
@@ -72,24 +93,19 @@ type Client = postgres.Sql | postgres.ReservedSql | postgres.TransactionSql;
  * made under row-level security are bound to the role they were made for: PostgreSQL replans for
  * another one.)
  */
-function preparing<T extends Client>(client: T): T {
+function preparing(client: postgres.ReservedSql, spans: SpanTarget): postgres.ReservedSql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === "unsafe") {
         return (query: string, params?: unknown[], opts?: postgres.UnsafeQueryOptions) =>
-          target.unsafe(query, params as postgres.ParameterOrJSON<never>[], {
-            ...opts,
-            prepare: (params?.length ?? 0) > 0,
-          });
-      }
-      if (property === "begin") {
-        return (...args: unknown[]) => {
-          const fn = args.at(-1) as (tx: postgres.TransactionSql) => unknown;
-          return (target as postgres.Sql).begin(
-            ...(args.slice(0, -1) as [string]),
-            (tx: postgres.TransactionSql) => fn(preparing(tx)),
+          traced(
+            target.unsafe(query, params as postgres.ParameterOrJSON<never>[], {
+              ...opts,
+              prepare: (params?.length ?? 0) > 0,
+            }),
+            query,
+            spans,
           );
-        };
       }
       return Reflect.get(target, property, receiver);
     },
@@ -98,7 +114,8 @@ function preparing<T extends Client>(client: T): T {
 
 /**
  * PostgreSQL through postgres.js. A tenant transaction reserves one connection and pipelines
- * BEGIN, the tenant/role settings and the verb's first query into one round trip.
+ * BEGIN, the tenant/role settings and the verb's first query into one round trip; a privileged
+ * transaction does the same with the platform scope.
  */
 export function postgresDatabase(options: PostgresOptions): Database {
   const sql = postgres(options.url, {
@@ -108,28 +125,34 @@ export function postgresDatabase(options: PostgresOptions): Database {
     onnotice: ignore,
     connection: { application_name: options.appRole },
   });
-  const shared = drizzle({ client: preparing(sql) }) as unknown as Tx;
+  const spans: SpanTarget = {
+    service: options.service ?? "db",
+    database: decodeURIComponent(new URL(options.url).pathname.slice(1)) || "postgres",
+  };
+  // drizzle() sets the client's date and JSON (de)serializers to what its query builder expects; the
+  // reserved connection of every transaction shares these options.
+  drizzle({ client: sql });
   const dialect = new PgDialect();
   const inFlight = new Set<Promise<void>>();
   // A drizzle handle over one reserved connection (drizzle() itself expects a pool's options).
   const onConnection = (conn: postgres.ReservedSql) =>
     new PostgresJsDatabase(
       dialect,
-      new PostgresJsSession(preparing(conn), dialect, undefined),
+      new PostgresJsSession(preparing(conn, spans), dialect, undefined),
       undefined,
     ) as unknown as Tx;
 
   const timeoutMs = options.reserveTimeoutMs ?? 10_000;
 
-  async function tenant<T>(
-    tenantId: string,
+  /** A transaction on one reserved connection: `settings` goes right after BEGIN, both unawaited. */
+  async function transaction<T>(
+    settings: (conn: postgres.ReservedSql) => postgres.PendingQuery<postgres.Row[]>,
     fn: (tx: Tx) => Promise<T>,
     opts: TenantTxOptions = {},
   ): Promise<T> {
     const conn = await reserveWithin(sql, timeoutMs);
     const begin = conn.unsafe(opts.readOnly ? "begin read only" : "begin").execute();
-    const setup =
-      conn`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${options.appRole}, true)`.execute();
+    const setup = settings(conn).execute();
     begin.catch(ignore);
     setup.catch(ignore);
     const work = (async () => {
@@ -188,13 +211,18 @@ export function postgresDatabase(options: PostgresOptions): Database {
 
   return {
     driver: "postgres",
-    tenant: (tenantId, fn, opts) => asTransaction("tenant transaction", () => tenant(tenantId, fn, opts)),
+    tenant: (tenantId, fn, opts) =>
+      asTransaction("tenant transaction", () =>
+        transaction(
+          (conn) =>
+            conn`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${options.appRole}, true)`,
+          fn,
+          opts,
+        ),
+      ),
     privileged: (fn) =>
       asTransaction("privileged transaction", () =>
-        shared.transaction(async (tx) => {
-          await tx.execute(PLATFORM_SCOPE);
-          return fn(tx as unknown as Tx);
-        }),
+        transaction((conn) => conn`select set_config('app.platform', 'on', true)`, fn),
       ),
     async ping() {
       assertNoOpenTransaction("A database ping");

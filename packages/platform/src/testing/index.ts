@@ -74,6 +74,7 @@ export async function createTestSigner(issuer = "vextrus-auth") {
 export type TestSigner = Awaited<ReturnType<typeof createTestSigner>>;
 
 export { type ProxyMode, startTcpProxy } from "./tcp-proxy.ts";
+export { startTestTracing, type TestTracing } from "./tracing.ts";
 
 /**
  * Whether a client can send `input` at all: superjson (the wire format) refuses an object with an own
