@@ -178,6 +178,7 @@ describe("items and groups", () => {
     expect(item).toMatchObject({
       hsCode: "25232900",
       vatRate: 15,
+      vatCategory: "standard",
       sdRate: "0.00",
       standardRate: "580.00",
       kind: "material",
@@ -190,7 +191,12 @@ describe("items and groups", () => {
       vatRate: 7.5,
       purchaseUnitId: null,
     });
-    expect(updated).toMatchObject({ vatRate: 7.5, purchaseUnitId: null, version: 2 });
+    expect(updated).toMatchObject({
+      vatRate: 7.5,
+      vatCategory: "reduced_7_5",
+      purchaseUnitId: null,
+      version: 2,
+    });
     expect(
       (await failure(t.api.items.update.mutate({ id: item.id, expectedVersion: 1, name: "x" }))).code,
     ).toBe("CONFLICT");
@@ -262,5 +268,117 @@ describe("items and groups", () => {
       (await b.api.items.create.mutate({ code: "I", name: "Same code, other tenant", baseUnitId: ub("kg") }))
         .code,
     ).toBe("I");
+  });
+});
+
+describe("VAT and SD from @vextrus/bd's effective-dated tables", () => {
+  test("the rates a VAT rate field offers are bd's; a date before bd's first VAT table refuses them, naming the field", async () => {
+    const { VAT_RATES, MAX_SD_RATE } = await import("@vextrus/bd");
+    const t = await h.newTenant();
+    const u = await unitsOf(t.api);
+    const bn = clientFor(h.app, t.token, { "accept-language": "bn" });
+    for (const [i, vatRate] of VAT_RATES.entries()) {
+      const item = await t.api.items.create.mutate({
+        code: `V${i}`,
+        name: "Rated",
+        baseUnitId: u("kg"),
+        vatRate,
+      });
+      expect(item.vatRate).toBe(vatRate);
+    }
+    const over = await failure(
+      t.api.items.create.mutate({
+        code: "SD",
+        name: "x",
+        baseUnitId: u("kg"),
+        sdRate: String(MAX_SD_RATE + 1),
+      }),
+    );
+    expect(over.issues?.map((i) => i.path)).toEqual(["sdRate"]);
+    const before = await h.count("items");
+    const saved = h.clock.now;
+    h.clock.now = new Date("2019-06-30T12:00:00Z"); // the VAT and SD Act 2012 came into force on 1 July 2019
+    try {
+      const early = await failure(bn.items.create.mutate({ code: "OLD", name: "x", baseUnitId: u("kg") }));
+      expect(early).toMatchObject({ code: "BAD_REQUEST", appCode: "master_data.item.vat_rate" });
+      // Nothing named: the standard category, whose rate no table gives yet.
+      expect(early.issues?.[0]?.path).toBe("vatCategory");
+      expect(early.issues?.[0]?.message).toMatch(/[\u0980-\u09FF]/);
+    } finally {
+      h.clock.now = saved;
+    }
+    expect(await h.count("items")).toBe(before);
+  });
+});
+
+describe("an item's VAT category", () => {
+  test("stored, its rate read from bd's table in force; exempt and zero-rated distinguishable; a rate that is not the category's refused naming vatRate, nothing written", async () => {
+    const { vatRates } = await import("@vextrus/bd");
+    const t = await h.newTenant();
+    const u = await unitsOf(t.api);
+    const rates = vatRates(h.clock.now);
+    const item = (
+      code: string,
+      vat: { vatCategory?: "exempt" | "zero_rated" | "reduced_5"; vatRate?: number },
+    ) => t.api.items.create.mutate({ code, name: code, baseUnitId: u("kg"), ...vat });
+
+    const exempt = await item("EXEMPT", { vatCategory: "exempt" });
+    const zero = await item("EXPORT", { vatCategory: "zero_rated", vatRate: 0 });
+    const reduced = await item("REDUCED", { vatCategory: "reduced_5" });
+    const rateOnly = await item("RATE-ONLY", { vatRate: 0 });
+    expect([exempt, zero, reduced, rateOnly].map((i) => [i.vatCategory, i.vatRate])).toEqual([
+      ["exempt", rates.exempt],
+      ["zero_rated", rates.zero_rated],
+      ["reduced_5", rates.reduced_5],
+      // A rate of 0 alone claims no input credit: exempt, not zero-rated.
+      ["exempt", 0],
+    ]);
+    expect((await t.api.items.get.query({ id: zero.id })).vatCategory).toBe("zero_rated");
+    expect((await t.api.items.list.query({ vatCategory: "zero_rated" })).items.map((i) => i.code)).toEqual([
+      "EXPORT",
+    ]);
+    expect((await t.api.items.list.query({ vatCategory: "exempt" })).items.map((i) => i.code).sort()).toEqual(
+      ["EXEMPT", "RATE-ONLY"],
+    );
+    // The created event carries the category.
+    const created = (await h.events(t.tenantId)).filter((e) => e.type === "vextrus.master_data.item.created");
+    expect(created.find((e) => e.data.id === zero.id)?.data.after).toMatchObject({
+      vatCategory: "zero_rated",
+      vatRate: 0,
+    });
+
+    const bn = clientFor(h.app, t.token, { "accept-language": "bn" });
+    const before = await h.count("items");
+    const mismatch = await failure(
+      bn.items.create.mutate({
+        code: "ODD",
+        name: "x",
+        baseUnitId: u("kg"),
+        vatCategory: "exempt",
+        vatRate: 15,
+      }),
+    );
+    expect(mismatch).toMatchObject({ code: "BAD_REQUEST", appCode: "master_data.item.vat_rate_category" });
+    expect(mismatch.issues?.map((i) => i.path)).toEqual(["vatRate"]);
+    expect(mismatch.issues?.[0]?.message).toMatch(/[\u0980-\u09FF]/);
+    const en = await failure(item("ODD", { vatCategory: "reduced_5", vatRate: 0 }));
+    expect(en.issues?.[0]?.message).toContain("reduced 5%");
+    expect(await h.count("items")).toBe(before);
+
+    // Update: a category moves the rate with it; a rate alone keeps a category that has it.
+    const moved = await t.api.items.update.mutate({ id: zero.id, expectedVersion: 1, vatCategory: "exempt" });
+    expect([moved.vatCategory, moved.vatRate, moved.version]).toEqual(["exempt", 0, 2]);
+    const kept = await t.api.items.update.mutate({
+      id: zero.id,
+      expectedVersion: 2,
+      vatRate: 0,
+      name: "renamed",
+    });
+    expect([kept.vatCategory, kept.version]).toEqual(["exempt", 3]);
+    const refused = await failure(
+      t.api.items.update.mutate({ id: zero.id, expectedVersion: 3, vatCategory: "standard", vatRate: 5 }),
+    );
+    expect(refused.issues?.map((i) => i.path)).toEqual(["vatRate"]);
+    expect(await t.api.items.get.query({ id: zero.id })).toMatchObject({ vatCategory: "exempt", version: 3 });
   });
 });

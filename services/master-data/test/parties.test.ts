@@ -57,6 +57,54 @@ describe("parties", () => {
     expect(events[0]?.actorid).toBe(t.userId);
   });
 
+  test("an individual landowner keeps NID, trade licence, upazila, VDS/TDS defaults, credit limit and payment terms", async () => {
+    const t = await h.newTenant();
+    const landowner = await t.api.parties.create.mutate({
+      kind: "individual",
+      name: "Abdul Karim",
+      nameBn: "আব্দুল করিম",
+      roles: ["landowner", "customer"],
+      nid: "১৯৮৫৮১৯৮৫১০১২৩৪৫৬",
+      tradeLicenceNo: "TRAD/DNCC/012345/2024",
+      mobiles: ["+8801812345678", "01912345678"],
+      vdsCategory: "land_development",
+      tdsCategory: "rent",
+      creditLimit: "0",
+      paymentTermsDays: 0,
+    });
+    expect(landowner).toMatchObject({
+      kind: "individual",
+      roles: ["landowner", "customer"],
+      nid: "19858198510123456",
+      tradeLicenceNo: "TRAD/DNCC/012345/2024",
+      mobiles: ["+8801812345678", "+8801912345678"],
+      vdsCategory: "land_development",
+      tdsCategory: "rent",
+      creditLimit: "0.00",
+      paymentTermsDays: 0,
+      status: "active",
+    });
+    const upazilas = await t.api.geo.upazilas.query({ districtId: 47 });
+    const upazila = upazilas[0];
+    if (!upazila) {
+      throw new Error("Dhaka district has no upazila in the shipped data");
+    }
+    const moved = await t.api.parties.update.mutate({
+      id: landowner.id,
+      expectedVersion: 1,
+      addresses: [{ ...address, kind: "registered", upazilaId: upazila.id }],
+      paymentTermsDays: 45,
+    });
+    expect(moved.addresses).toEqual([
+      { ...address, postcode: "1212", kind: "registered", upazilaId: upazila.id },
+    ]);
+    expect(moved.paymentTermsDays).toBe(45);
+    const badTerms = await failure(
+      t.api.parties.update.mutate({ id: landowner.id, expectedVersion: 2, paymentTermsDays: -1 }),
+    );
+    expect(badTerms.issues?.map((i) => i.path)).toEqual(["paymentTermsDays"]);
+  });
+
   test("bad Bangladeshi ids, places and amounts are 400s naming the field, in English and Bengali; nothing written", async () => {
     const t = await h.newTenant();
     const bn = (await import("./harness.ts")).clientFor(h.app, t.token, { "accept-language": "bn" });

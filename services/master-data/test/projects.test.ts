@@ -30,13 +30,15 @@ const tower = () => ({
   budget: "150000000",
   startDate: "2025-07-01",
   endDate: "2028-06-30",
-  managerUserId: Bun.randomUUIDv7(),
+  managerMembershipId: Bun.randomUUIDv7(),
 });
 
 test("a real-estate project keeps its RAJUK approval, plot in exact square feet, budget and dates", async () => {
   const t = await h.newTenant();
-  const project = await t.api.projects.create.mutate(tower());
+  const input = tower();
+  const project = await t.api.projects.create.mutate(input);
   expect(project).toMatchObject({
+    managerMembershipId: input.managerMembershipId,
     plotSize: "5.0000",
     plotUnit: "katha",
     plotSizeSft: "3600.00000",
@@ -68,8 +70,14 @@ test("a real-estate project keeps its RAJUK approval, plot in exact square feet,
     plotSize: "16.5",
     plotUnit: "decimal",
     status: "active",
+    managerMembershipId: null,
   });
-  expect(updated).toMatchObject({ plotSizeSft: "7187.40000", status: "active", version: 2 });
+  expect(updated).toMatchObject({
+    plotSizeSft: "7187.40000",
+    status: "active",
+    version: 2,
+    managerMembershipId: null,
+  });
   const early = await failure(
     t.api.projects.update.mutate({ id: project.id, expectedVersion: 2, endDate: "2024-12-31" }),
   );

@@ -40,8 +40,6 @@ export const accounts = masterData.table(
     }),
     index("accounts_parent_id_idx").on(t.tenantId, t.parentId),
     index("accounts_company_id_idx").on(t.tenantId, t.companyId, t.id),
-    index("accounts_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
-    index("accounts_name_bn_trgm_idx").using("gin", t.nameBn.op("gin_trgm_ops")),
     tenantIsolation(),
   ],
 );

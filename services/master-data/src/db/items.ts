@@ -1,3 +1,4 @@
+import { VAT_CATEGORIES } from "@vextrus/bd";
 import { id, tenantId, tenantIsolation, timestamps, version } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import { check, foreignKey, index, numeric, text, unique, uuid } from "drizzle-orm/pg-core";
@@ -5,6 +6,8 @@ import { archivedAt, masterData } from "./common.ts";
 import { units } from "./units.ts";
 
 export const itemKind = masterData.enum("item_kind", ["material", "service", "equipment"]);
+/** @vextrus/bd's VAT rate categories: what an item's VAT rate is read from (0% is zero-rated or exempt). */
+export const vatCategory = masterData.enum("vat_category", VAT_CATEGORIES);
 
 /** A tree of item groups (Materials › Cement › OPC). */
 export const itemGroups = masterData.table(
@@ -46,6 +49,8 @@ export const items = masterData.table(
     groupId: uuid("group_id"),
     /** Bangladesh's 8-digit H.S. code (customs and VAT). */
     hsCode: text("hs_code"),
+    /** The category names the supply; `vatRate` is its rate in the table in force when last written. */
+    vatCategory: vatCategory("vat_category").notNull().default("standard"),
     vatRate: numeric("vat_rate", { precision: 5, scale: 2, mode: "number" }).notNull(),
     sdRate: numeric("sd_rate", { precision: 6, scale: 2 }).notNull().default("0"),
     baseUnitId: uuid("base_unit_id").notNull(),
@@ -82,8 +87,6 @@ export const items = masterData.table(
     }),
     check("items_rates_non_negative", sql`${t.standardRate} >= 0 and ${t.sdRate} >= 0 and ${t.vatRate} >= 0`),
     index("items_group_id_idx").on(t.tenantId, t.groupId),
-    index("items_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
-    index("items_name_bn_trgm_idx").using("gin", t.nameBn.op("gin_trgm_ops")),
     tenantIsolation(),
   ],
 );

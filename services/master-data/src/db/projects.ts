@@ -67,8 +67,8 @@ export const projects = masterData.table(
     startDate: date("start_date", { mode: "string" }),
     endDate: date("end_date", { mode: "string" }),
     status: projectStatus("status").notNull().default("planned"),
-    /** The project manager: a user with a membership in organization. */
-    managerUserId: uuid("manager_user_id"),
+    /** The project manager: organization's membership id (a user in the company), stored as given. */
+    managerMembershipId: uuid("manager_membership_id"),
     archivedAt: archivedAt(),
     ...timestamps(),
     version: version(),
@@ -82,8 +82,6 @@ export const projects = masterData.table(
     ),
     check("projects_budget_non_negative", sql`${t.budget} >= 0`),
     index("projects_company_id_idx").on(t.tenantId, t.companyId, t.id),
-    index("projects_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
-    index("projects_name_bn_trgm_idx").using("gin", t.nameBn.op("gin_trgm_ops")),
     tenantIsolation(),
   ],
 );

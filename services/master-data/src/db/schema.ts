@@ -9,6 +9,7 @@ export * from "./items.ts";
 export * from "./parties.ts";
 export * from "./projects.ts";
 export * from "./series.ts";
+export * from "./terms.ts";
 export * from "./units.ts";
 
 /** Events written in the same transaction as the change they describe; the relay publishes them. */

@@ -1,6 +1,6 @@
 import { id, tenantId, tenantIsolation, timestamps, version } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
-import { check, index, numeric, text, unique } from "drizzle-orm/pg-core";
+import { check, numeric, text, unique } from "drizzle-orm/pg-core";
 import { archivedAt, masterData } from "./common.ts";
 
 export const unitCategory = masterData.enum("unit_category", ["mass", "volume", "area", "length", "count"]);
@@ -27,7 +27,6 @@ export const units = masterData.table(
     unique("units_tenant_id_id_key").on(t.tenantId, t.id),
     unique("units_tenant_id_code_key").on(t.tenantId, t.code),
     check("units_factor_positive", sql`${t.factor} > 0`),
-    index("units_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
     tenantIsolation(),
   ],
 );

@@ -1,9 +1,10 @@
 import { Money } from "@vextrus/bd";
 import { AppError, type Bilingual, notFound, type Page, pageInput, pageOf } from "@vextrus/platform";
 import { keyset, type Tx } from "@vextrus/platform/db";
-import { and, eq, ilike, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
+import { recordTerms } from "../db/terms.ts";
 
 export const Name = z.string().trim().min(1).max(200);
 export const NameBn = z.string().trim().min(1).max(200);
@@ -30,17 +31,18 @@ export const VersionedInput = z.object({ id: z.uuid(), expectedVersion: Expected
 
 export const ListInput = z.object({
   ...pageInput(),
-  /** Any part of the name, English or Bengali (a trigram index serves it). */
+  /** Words that start words of the name, English or Bengali (an index of the names' words serves it). */
   search: z.string().trim().min(1).max(100).optional(),
 });
 export type ListInput = z.infer<typeof ListInput>;
 
-/** The columns the shared helpers need: a UUIDv7 id, a version, and optionally names to search. */
+/** The columns the shared helpers need: a UUIDv7 id, a version, and the table's name in `record_terms`. */
 export interface RecordTable {
   table: PgTable;
   id: PgColumn;
   version: PgColumn;
-  names?: readonly PgColumn[];
+  /** The table whose names `record_terms` keeps (its trigger writes the table's name), when searchable. */
+  terms?: string;
 }
 
 export interface Entity {
@@ -49,12 +51,37 @@ export interface Entity {
   label: Bilingual;
 }
 
-const escapeLike = (text: string) => text.replace(/[%_\\]/g, "\\$&");
+/** The words of a search or a name: split at spaces and brackets, lowercased (as migration 0018 splits). */
+export const searchWords = (text: string) => [
+  ...new Set(
+    text
+      .toLowerCase()
+      .split(/[\s()[\]{},;:"]+/)
+      .filter(Boolean),
+  ),
+];
 
-/** `name ILIKE '%…%' OR name_bn ILIKE '%…%'`: the form the trigram (gin_trgm_ops) indexes answer. */
-export function nameMatches(names: readonly PgColumn[], search: string): SQL | undefined {
-  const pattern = `%${escapeLike(search)}%`;
-  return or(...names.map((column) => ilike(column, pattern)));
+/** The smallest string above every string that starts with `word`: its last character plus one. */
+export function above(word: string): string {
+  const chars = Array.from(word);
+  const last = chars.pop() ?? "";
+  return chars.join("") + String.fromCodePoint((last.codePointAt(0) ?? 0) + 1);
+}
+
+/**
+ * Records of `entity` (a table kept in `record_terms`) with, for each word of `search`, a word of
+ * their English or Bengali name that starts with it (case-insensitive; `%` and `_` are plain
+ * characters): one index range per word, intersected. The range operators are LEAKPROOF, so the
+ * index applies ahead of the tenant policy; ILIKE would only ever filter a scan of the tenant's rows.
+ */
+export function termsMatch(entity: string, id: PgColumn, search: string): SQL | undefined {
+  const words = searchWords(search).slice(0, 8);
+  if (words.length === 0) {
+    return undefined;
+  }
+  const startingWith = (word: string) =>
+    sql`select ${recordTerms.recordId} from ${recordTerms} where ${recordTerms.entity} = ${entity} and ${recordTerms.term} ~>=~ ${word} and ${recordTerms.term} ~<~ ${above(word)}`;
+  return sql`${id} in (${sql.join(words.map(startingWith), sql` intersect `)})`;
 }
 
 export async function findRecord<Row>(tx: Tx, t: RecordTable, entity: Entity, id: string): Promise<Row> {
@@ -86,7 +113,11 @@ export async function listPage<Row extends { id: string }>(
     .select()
     .from(t.table)
     .where(
-      and(page.where, input.search && t.names ? nameMatches(t.names, input.search) : undefined, ...filters),
+      and(
+        page.where,
+        input.search && t.terms ? termsMatch(t.terms, t.id, input.search) : undefined,
+        ...filters,
+      ),
     )
     .orderBy(...page.orderBy)
     .limit(input.limit + 1)) as Row[];

@@ -31,9 +31,13 @@ export interface RecordSpec<Create, Update extends Versioned> {
   table: RecordTable & { archivedAt: PgColumn };
   /** Unique index name → the field a duplicate names. */
   unique?: Readonly<Record<string, string>>;
-  /** Checks a schema cannot make (references, cycles, categories), in the write's transaction. */
-  beforeCreate?: (tx: Tx, input: Create) => Promise<void>;
-  beforeUpdate?: (tx: Tx, input: Update) => Promise<void>;
+  /**
+   * Checks a schema cannot make (references, cycles, categories, rates in force), in the write's
+   * transaction; `now` is the server's clock. What they return (columns they computed, e.g. an item's
+   * VAT rate from its category on `now`) is written with the input.
+   */
+  beforeCreate?: (tx: Tx, input: Create, now: Date) => Promise<object | undefined>;
+  beforeUpdate?: (tx: Tx, input: Update, now: Date) => Promise<object | undefined>;
   beforeArchive?: (tx: Tx, id: string) => Promise<void>;
   /** Columns computed from the input (e.g. a plot's square feet), written with it. */
   derive?: (input: Partial<Create>) => object;
@@ -71,14 +75,15 @@ export function recordVerbs<Row extends RecordRow, Create extends object, Update
     find: (tx: Tx, id: string) => findRecord<Row>(tx, table, entity, id),
     create: ({ ctx, input }: Call<Create>) =>
       ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
-        await spec.beforeCreate?.(tx, input);
         const now = ctx.deps.now();
+        const computed = (await spec.beforeCreate?.(tx, input, now)) ?? {};
         const [row] = (await uniqueFields<unknown[]>(
           tx
             .insert(table.table)
             .values({
               ...input,
               ...spec.derive?.(input),
+              ...computed,
               tenantId: ctx.tenantId,
               createdAt: now,
               updatedAt: now,
@@ -113,11 +118,17 @@ export function recordVerbs<Row extends RecordRow, Create extends object, Update
       ),
     update: ({ ctx, input }: Call<Update>) =>
       ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
-        await spec.beforeUpdate?.(tx, input);
+        const computed = (await spec.beforeUpdate?.(tx, input, ctx.deps.now())) ?? {};
         const { id, expectedVersion, ...patch } = input;
         const fields = definedOnly(patch);
         const derived = spec.derive?.(fields as Partial<Create>) ?? {};
-        const result = await change(ctx, tx, { id, expectedVersion }, { ...fields, ...derived }, active);
+        const result = await change(
+          ctx,
+          tx,
+          { id, expectedVersion },
+          { ...fields, ...derived, ...computed },
+          active,
+        );
         await publishChanged(tx, ctx, type("updated"), result);
         return result.after;
       }),

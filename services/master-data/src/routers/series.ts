@@ -1,3 +1,4 @@
+import { NextNumberResult, SeriesResult } from "../domain/results.ts";
 import {
   archiveSeries,
   CreateSeriesInput,
@@ -17,7 +18,7 @@ import { recordProcedures } from "./records.ts";
 export const seriesRouter = router({
   ...recordProcedures(
     "series",
-    { create: CreateSeriesInput, update: UpdateSeriesInput, list: ListSeriesInput },
+    { create: CreateSeriesInput, update: UpdateSeriesInput, list: ListSeriesInput, row: SeriesResult },
     {
       create: createSeries,
       get: getSeries,
@@ -31,5 +32,6 @@ export const seriesRouter = router({
   next: tenantProcedure
     .meta({ permission: "master-data:series:next" })
     .input(NextNumberInput)
+    .output(NextNumberResult)
     .mutation(({ ctx, input }) => nextNumber({ ctx, input })),
 });

@@ -12,15 +12,25 @@ import { BD_TEMPLATE } from "./template.ts";
 
 export const ACCOUNT_TYPES = ["asset", "liability", "equity", "income", "expense"] as const;
 
+/** Each field's column title in English and Bengali and an example (import templates read them). */
+const col = (title: string, titleBn: string, example: unknown) => ({ title, titleBn, example });
+
 export const CreateAccountInput = z.object({
-  companyId: z.uuid(),
-  code: Code,
-  name: Name,
-  nameBn: NameBn.optional(),
-  type: z.enum(ACCOUNT_TYPES),
+  companyId: z.uuid().meta(col("Company id", "কোম্পানির আইডি", "0190f3a2-7c41-7b2e-9a55-3c1d2e4f5a6b")),
+  code: Code.meta(col("Account code", "হিসাব কোড", "1110")),
+  name: Name.meta(col("Account name", "হিসাবের নাম", "Cash in hand")),
+  nameBn: NameBn.meta(col("Name in Bengali", "বাংলায় নাম", "হাতে নগদ")).optional(),
+  type: z.enum(ACCOUNT_TYPES).meta(col("Type", "ধরন", "asset")),
   /** A group holds other accounts; a ledger (the default) takes postings and has no children. */
-  isGroup: z.boolean().default(false),
-  parentId: z.uuid().optional(),
+  isGroup: z
+    .boolean()
+    .meta(col("Is a group", "গ্রুপ কি না", "false"))
+    .default(false),
+  /** Written in a spreadsheet by the parent's code (or id). */
+  parentId: z
+    .uuid()
+    .meta(col("Parent (code)", "মূল হিসাব (কোড)", "1100"))
+    .optional(),
 });
 /** Company and type never change; a group may become a ledger only once it is empty. */
 export const UpdateAccountInput = z.object({
@@ -41,8 +51,8 @@ export const ListAccountsInput = ListInput.extend({
 export const InstallTemplateInput = z.object({ companyId: z.uuid() });
 
 export type Account = typeof accounts.$inferSelect;
-const ACCOUNT = { key: "account", event: "account", label: { en: "Account", bn: "হিসাব" } } as const;
-const LINK = { table: accounts, id: accounts.id, parent: accounts.parentId };
+export const ACCOUNT = { key: "account", event: "account", label: { en: "Account", bn: "হিসাব" } } as const;
+export const ACCOUNT_LINK = { table: accounts, id: accounts.id, parent: accounts.parentId };
 
 const parentRefused = (en: string, bn: string, field = "parentId") =>
   invalidField(field, "master_data.account.parent", { en, bn });
@@ -67,7 +77,7 @@ async function checkParent(tx: Tx, parentId: string, child: { companyId: string;
   }
 }
 
-const hasActiveChildren = async (tx: Tx, id: string) =>
+export const hasActiveChildren = async (tx: Tx, id: string) =>
   (
     await tx
       .select({ id: accounts.id })
@@ -82,7 +92,7 @@ const verbs = recordVerbs<Account, z.infer<typeof CreateAccountInput>, z.infer<t
     table: accounts,
     id: accounts.id,
     version: accounts.version,
-    names: [accounts.name, accounts.nameBn],
+    terms: "accounts",
     archivedAt: accounts.archivedAt,
   },
   unique: { accounts_tenant_id_company_id_code_key: "code" },
@@ -95,7 +105,7 @@ const verbs = recordVerbs<Account, z.infer<typeof CreateAccountInput>, z.infer<t
     const current = await verbs.find(tx, input.id);
     if (input.parentId) {
       await checkParent(tx, input.parentId, current);
-      await assertNoCycle(tx, LINK, ACCOUNT, input.id, input.parentId);
+      await assertNoCycle(tx, ACCOUNT_LINK, ACCOUNT, input.id, input.parentId);
     }
     if (input.isGroup === false && current.isGroup && (await hasActiveChildren(tx, input.id))) {
       throw invalidField("isGroup", "master_data.account.ledger_children", {

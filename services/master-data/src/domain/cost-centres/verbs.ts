@@ -59,7 +59,7 @@ const verbs = recordVerbs<
     table: costCentres,
     id: costCentres.id,
     version: costCentres.version,
-    names: [costCentres.name, costCentres.nameBn],
+    terms: "cost_centres",
     archivedAt: costCentres.archivedAt,
   },
   unique: { cost_centres_tenant_id_company_id_code_key: "code" },

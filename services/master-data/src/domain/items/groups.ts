@@ -57,7 +57,7 @@ const verbs = recordVerbs<
     table: itemGroups,
     id: itemGroups.id,
     version: itemGroups.version,
-    names: [itemGroups.name, itemGroups.nameBn],
+    terms: "item_groups",
     archivedAt: itemGroups.archivedAt,
   },
   unique: { item_groups_tenant_id_code_key: "code" },

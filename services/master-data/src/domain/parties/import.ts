@@ -1,41 +1,30 @@
-import { bdMessage, issueCode } from "@vextrus/bd";
 import { emitMany } from "@vextrus/events";
 import { notFound } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { z } from "zod";
+import { and, between, eq, inArray, or } from "drizzle-orm";
+import type { z } from "zod";
 import { importedRows, outbox, parties } from "../../db/schema.ts";
 import type { MdContext } from "../../deps.ts";
-import { ExpectedVersion } from "../common.ts";
-import { publishChanged } from "../events.ts";
+import {
+  columnsOf,
+  diffOf,
+  type ImportColumn,
+  importBatchInput,
+  issuesToErrors,
+  type RowError,
+  type RowOutcome,
+  rowError,
+} from "../imports/common.ts";
+import { ADDRESS_COLUMNS, BANK_COLUMNS, columnOf, foldFlat, mergeLists } from "./import-columns.ts";
+import { updateParties } from "./import-update.ts";
 import { CreatePartyInput } from "./schemas.ts";
 import type { Party } from "./verbs.ts";
 
 /** Columns a spreadsheet row may be matched to an existing party by. */
 export const PARTY_IMPORT_KEYS = ["bin", "etin", "nid", "tradeLicenceNo"] as const;
 export type PartyImportKey = (typeof PARTY_IMPORT_KEYS)[number];
-/** Lists of objects have no place in one spreadsheet cell; they are edited in the app. */
+/** Lists of objects have no place in one cell: a row carries one of each in flat columns instead. */
 const NESTED = new Set(["addresses", "bankAccounts"]);
-
-export const ImportColumn = z.object({
-  name: z.string(),
-  title: z.object({ en: z.string(), bn: z.string() }),
-  required: z.boolean(),
-  kind: z.enum(["text", "integer", "money", "choice", "list"]),
-  options: z.array(z.string()).optional(),
-  example: z.string(),
-});
-export type ImportColumn = z.infer<typeof ImportColumn>;
-
-interface JsonProperty {
-  type?: string;
-  enum?: string[];
-  format?: string;
-  items?: { enum?: string[] };
-  title?: string;
-  titleBn?: string;
-  example?: unknown;
-}
 
 let spec: { entity: "party"; keys: readonly PartyImportKey[]; columns: ImportColumn[] } | undefined;
 
@@ -44,136 +33,37 @@ let spec: { entity: "party"; keys: readonly PartyImportKey[]; columns: ImportCol
  * (`z.toJSONSchema` of CreatePartyInput with the titles its fields carry): no second list to drift.
  */
 export function partyImportSpec() {
-  if (spec) {
-    return spec;
+  if (!spec) {
+    const flat = [...ADDRESS_COLUMNS, ...BANK_COLUMNS].map(
+      ({ field: _, ...c }): ImportColumn => ({ ...c, required: false }),
+    );
+    spec = {
+      entity: "party",
+      keys: PARTY_IMPORT_KEYS,
+      columns: [...columnsOf(CreatePartyInput, NESTED), ...flat],
+    };
   }
-  const schema = z.toJSONSchema(CreatePartyInput, { io: "input", unrepresentable: "any" }) as {
-    properties: Record<string, JsonProperty>;
-    required?: string[];
-  };
-  const required = new Set(schema.required ?? []);
-  const columns = Object.entries(schema.properties)
-    .filter(([name]) => !NESTED.has(name))
-    .map(([name, p]): ImportColumn => {
-      const options = p.enum ?? p.items?.enum;
-      const kind =
-        p.format === "money"
-          ? "money"
-          : p.type === "array"
-            ? "list"
-            : p.enum
-              ? "choice"
-              : p.type === "integer"
-                ? "integer"
-                : "text";
-      return {
-        name,
-        title: { en: p.title ?? name, bn: p.titleBn ?? p.title ?? name },
-        required: required.has(name),
-        kind,
-        ...(options ? { options } : {}),
-        example: p.example === undefined ? "" : String(p.example),
-      };
-    });
-  spec = { entity: "party", keys: PARTY_IMPORT_KEYS, columns };
   return spec;
 }
 
-const Cell = z.union([
-  z.string().max(2_000),
-  z.number(),
-  z.array(z.union([z.string().max(500), z.number()])).max(50),
-]);
-
-export const ImportPartiesInput = z
-  .object({
-    /** import-export's import id: with `rowNo`, what makes a re-sent row change nothing. */
-    importId: z.uuid(),
-    mode: z.enum(["create", "upsert"]),
-    keyColumn: z.enum(PARTY_IMPORT_KEYS).optional(),
-    /** true: only say what each row would do (the preview); false: do it. */
-    dryRun: z.boolean(),
-    rows: z
-      .array(
-        z.object({
-          rowNo: z.number().int().min(1).max(100_000_000),
-          values: z.record(z.string().max(64), Cell),
-          /** The party the preview matched, at the version it saw (an update is refused if it moved since). */
-          target: z.object({ id: z.uuid(), expectedVersion: ExpectedVersion }).optional(),
-        }),
-      )
-      .min(1)
-      .max(1_000),
-  })
-  .refine((input) => input.mode === "create" || input.keyColumn !== undefined, {
-    path: ["keyColumn"],
-    message: "An upsert needs the key column that matches rows to parties",
-    params: { messageBn: "আপসার্টের জন্য সারি মেলানোর কী কলাম দিতে হবে" },
-  });
+export const ImportPartiesInput = importBatchInput(PARTY_IMPORT_KEYS);
 export type ImportPartiesInput = z.infer<typeof ImportPartiesInput>;
-
-export interface RowError {
-  column: string;
-  code: string;
-  en: string;
-  bn: string;
-}
-
-export interface RowOutcome {
-  rowNo: number;
-  action: "create" | "update" | "unchanged" | "error";
-  /** The row was applied (now or by an earlier call with the same import and row). */
-  applied: boolean;
-  id?: string;
-  version?: number;
-  diff?: { field: string; from: unknown; to: unknown }[];
-  errors?: RowError[];
-}
 
 type Row = ImportPartiesInput["rows"][number];
 type Parsed = z.output<typeof CreatePartyInput>;
 
-const rowError = (column: string, code: string, en: string, bn: string): RowError => ({
-  column,
-  code,
-  en,
-  bn,
-});
+type Validated =
+  | { ok: true; data: Parsed; given: Record<string, unknown> }
+  | { ok: false; errors: RowError[] };
 
-function validate(row: Row): { ok: true; data: Parsed } | { ok: false; errors: RowError[] } {
-  const parsed = CreatePartyInput.safeParse(row.values);
+/** A row through `parties.create`'s schema, its flat address and bank columns folded in first. */
+function validate(row: Row): Validated {
+  const given = foldFlat(row.values);
+  const parsed = CreatePartyInput.safeParse(given);
   if (parsed.success) {
-    return { ok: true, data: parsed.data };
+    return { ok: true, data: parsed.data, given };
   }
-  return {
-    ok: false,
-    errors: parsed.error.issues.map((issue) =>
-      rowError(
-        String(issue.path[0] ?? "(row)"),
-        issueCode(issue),
-        bdMessage(issue, "en"),
-        bdMessage(issue, "bn"),
-      ),
-    ),
-  };
-}
-
-const comparable = (value: unknown) => JSON.stringify(value ?? null);
-
-/** The fields the row gave whose value differs from the party's. */
-function diffOf(current: Party, data: Parsed, given: Row["values"]) {
-  const diff: { field: string; from: unknown; to: unknown }[] = [];
-  for (const field of Object.keys(given)) {
-    if (!(field in data)) {
-      continue;
-    }
-    const from = current[field as keyof Party];
-    const to = data[field as keyof Parsed];
-    if (comparable(from) !== comparable(to)) {
-      diff.push({ field, from: from ?? null, to: to ?? null });
-    }
-  }
-  return diff;
+  return { ok: false, errors: issuesToErrors(parsed.error.issues, columnOf) };
 }
 
 const keyValue = (data: Parsed, key: PartyImportKey | undefined) =>
@@ -192,6 +82,91 @@ async function existingByKey(tx: Tx, key: PartyImportKey | undefined, values: st
     }
   }
   return found;
+}
+
+/** Columns no two parties of a tenant share (unique indexes): a row taking another's value is refused. */
+const UNIQUE = { bin: { en: "BIN", bn: "বিআইএন" }, etin: { en: "e-TIN", bn: "ই-টিআইএন" } } as const;
+type UniqueColumn = keyof typeof UNIQUE;
+const UNIQUE_COLUMNS = Object.keys(UNIQUE) as UniqueColumn[];
+
+/** The parties holding any of the batch's BIN / e-TIN values now (one query), by column and value. */
+async function holdersOf(tx: Tx, checked: readonly Checked[]) {
+  const found = new Map<string, string>();
+  const wanted = UNIQUE_COLUMNS.map((c) => [
+    ...new Set(checked.flatMap(({ result }) => (result.ok && result.data[c] ? [result.data[c]] : []))),
+  ]);
+  const conditions = UNIQUE_COLUMNS.flatMap((c, i) =>
+    (wanted[i] ?? []).length > 0 ? [inArray(parties[c], wanted[i] ?? [])] : [],
+  );
+  if (conditions.length === 0) {
+    return found;
+  }
+  const rows = await tx
+    .select({ id: parties.id, bin: parties.bin, etin: parties.etin })
+    .from(parties)
+    .where(or(...conditions));
+  for (const row of rows) {
+    for (const c of UNIQUE_COLUMNS) {
+      if (row[c]) {
+        found.set(`${c}:${row[c]}`, row.id);
+      }
+    }
+  }
+  return found;
+}
+
+const TAKEN = (column: UniqueColumn) =>
+  rowError(
+    column,
+    "import.unique.taken",
+    `Another party already has this ${UNIQUE[column].en} (column ${column})`,
+    `অন্য একটি পক্ষের এই ${UNIQUE[column].bn} ইতিমধ্যে আছে (কলাম ${column})`,
+  );
+const TAKEN_IN_BATCH = (column: UniqueColumn) =>
+  rowError(
+    column,
+    "import.unique.repeated",
+    `An earlier row gives another party this ${UNIQUE[column].en} (column ${column})`,
+    `আগের একটি সারিতে অন্য পক্ষকে এই ${UNIQUE[column].bn} দেওয়া হয়েছে (কলাম ${column})`,
+  );
+
+/**
+ * A row that would give its party a BIN or e-TIN another party holds (now, or by an earlier row of
+ * the batch) is that row's error, naming the column, instead of a unique violation failing the batch.
+ */
+function refuseTaken(decided: Decided[], holders: Map<string, string>, key: PartyImportKey | undefined) {
+  const claimed = new Map<string, string>();
+  for (const d of decided) {
+    if ((d.outcome.action !== "create" && d.outcome.action !== "update") || !d.data) {
+      continue;
+    }
+    const self = d.current?.id ?? `row:${d.row.rowNo}`;
+    const errors: RowError[] = [];
+    for (const c of UNIQUE_COLUMNS) {
+      const value = d.data[c];
+      if (!value) {
+        continue;
+      }
+      const holder = holders.get(`${c}:${value}`);
+      const earlier = claimed.get(`${c}:${value}`);
+      if (holder && holder !== self) {
+        errors.push(TAKEN(c));
+      } else if (earlier && earlier !== self && c !== key) {
+        // (Rows repeating the key column are the file's to refuse: import-export's duplicate_in_file.)
+        errors.push(TAKEN_IN_BATCH(c));
+      }
+    }
+    if (errors.length > 0) {
+      d.outcome = { rowNo: d.row.rowNo, applied: false, action: "error", errors };
+      continue;
+    }
+    for (const c of UNIQUE_COLUMNS) {
+      const value = d.data[c];
+      if (value) {
+        claimed.set(`${c}:${value}`, self);
+      }
+    }
+  }
 }
 
 const DUPLICATE_KEY = (key: string) =>
@@ -228,15 +203,25 @@ interface Decided {
   current?: Party;
 }
 
-/** What each row would do against the parties as they are now (no writes). */
-async function decide(tx: Tx, input: ImportPartiesInput, rows: readonly Row[]): Promise<Decided[]> {
-  const checked = rows.map((row) => ({ row, result: validate(row) }));
+type Checked = { row: Row; result: Validated };
+
+/** The key values of the valid rows (looked up in one query a batch). */
+const keysOf = (checked: readonly Checked[], key: PartyImportKey | undefined) => [
+  ...new Set(
+    checked.flatMap(({ result }) => {
+      const value = result.ok ? keyValue(result.data, key) : undefined;
+      return value ? [value] : [];
+    }),
+  ),
+];
+
+/** What each row would do against the parties as they are now (`existing`, by key). */
+function decide(
+  input: ImportPartiesInput,
+  checked: readonly Checked[],
+  existing: Map<string, Party[]>,
+): Decided[] {
   const key = input.keyColumn;
-  const keys = checked.flatMap(({ result }) => {
-    const value = result.ok ? keyValue(result.data, key) : undefined;
-    return value ? [value] : [];
-  });
-  const existing = await existingByKey(tx, key, [...new Set(keys)]);
   return checked.map(({ row, result }): Decided => {
     const base = { rowNo: row.rowNo, applied: false };
     if (!result.ok) {
@@ -257,10 +242,11 @@ async function decide(tx: Tx, input: ImportPartiesInput, rows: readonly Row[]): 
     if (current.status === "archived") {
       return { row, outcome: { ...base, action: "error", id: current.id, errors: [ARCHIVED] } };
     }
-    const diff = diffOf(current, result.data, row.values);
+    const data = mergeLists(current, result.data);
+    const diff = diffOf(current, data, Object.keys(result.given));
     return {
       row,
-      data: result.data,
+      data,
       current,
       outcome: {
         ...base,
@@ -282,64 +268,40 @@ function stillAsPreviewed(d: Decided): boolean {
   return target !== undefined && d.current?.id === target.id && d.current.version === target.expectedVersion;
 }
 
-const isUniqueViolation = (error: unknown) =>
-  [error, (error as { cause?: unknown } | null)?.cause].some(
-    (e) => typeof e === "object" && e !== null && (e as { code?: string }).code === "23505",
-  );
-
-/** Runs `write` inside a savepoint: a failed statement undoes only itself, not the batch's transaction. */
-async function inSavepoint<T>(tx: Tx, write: () => Promise<T>): Promise<T> {
-  await tx.execute(sql`savepoint import_row`);
-  try {
-    const result = await write();
-    await tx.execute(sql`release savepoint import_row`);
-    return result;
-  } catch (error) {
-    await tx.execute(sql`rollback to savepoint import_row`);
-    throw error;
-  }
-}
-
-/** Inserts the new parties in one statement; when one collides (a unique BIN), row by row instead. */
+/**
+ * Inserts the new parties in one statement. A row colliding with a party that appeared meanwhile
+ * (a unique BIN or e-TIN) is skipped by the statement and answered as a duplicate; the ids are made
+ * here, so each returned party is matched to its row.
+ */
 async function insertParties(tx: Tx, ctx: MdContext, creates: Decided[]): Promise<Map<number, Party>> {
-  const now = ctx.deps.now();
-  const valuesOf = (d: Decided) => ({
-    ...(d.data as Parsed),
-    tenantId: ctx.tenantId,
-    createdAt: now,
-    updatedAt: now,
-  });
   const out = new Map<number, Party>();
   if (creates.length === 0) {
     return out;
   }
-  try {
-    const rows = await inSavepoint(tx, () => tx.insert(parties).values(creates.map(valuesOf)).returning());
-    creates.forEach((d, i) => {
-      const row = rows[i];
-      if (row) {
-        out.set(d.row.rowNo, row);
-      }
-    });
-    return out;
-  } catch (error) {
-    if (!isUniqueViolation(error)) {
-      throw error;
-    }
-  }
-  for (const d of creates) {
-    try {
-      const [row] = await inSavepoint(tx, () => tx.insert(parties).values(valuesOf(d)).returning());
-      if (row) {
-        out.set(d.row.rowNo, row);
-      }
-    } catch (error) {
-      if (!isUniqueViolation(error)) {
-        throw error;
-      }
+  const now = ctx.deps.now();
+  const ids = creates.map(() => Bun.randomUUIDv7());
+  const rows = await tx
+    .insert(parties)
+    .values(
+      creates.map((d, i) => ({
+        ...(d.data as Parsed),
+        id: ids[i],
+        tenantId: ctx.tenantId,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  creates.forEach((d, i) => {
+    const row = byId.get(ids[i] ?? "");
+    if (row) {
+      out.set(d.row.rowNo, row);
+    } else {
       d.outcome = { ...d.outcome, action: "error", errors: [DUPLICATE_KEY("bin/etin")] };
     }
-  }
+  });
   return out;
 }
 
@@ -374,19 +336,34 @@ export const importParties = ({ ctx, input }: { ctx: MdContext; input: ImportPar
     ctx.tenantId,
     async (tx) => {
       const rowNos = input.rows.map((r) => r.rowNo);
-      const done = input.dryRun
-        ? []
-        : await tx
-            .select()
-            .from(importedRows)
-            .where(and(eq(importedRows.importId, input.importId), inArray(importedRows.rowNo, rowNos)));
+      const checked = input.rows.map((row) => ({ row, result: validate(row) }));
+      // The batch's reads go out together (pipelined on the transaction's connection): what was
+      // applied before, the targets, the parties the keys match.
+      const [done, existing, holders] = await Promise.all([
+        input.dryRun
+          ? []
+          : tx
+              .select()
+              .from(importedRows)
+              .where(
+                and(
+                  eq(importedRows.importId, input.importId),
+                  // The batch's range reads its rows by the primary key (IN alone filters the import's every row).
+                  between(importedRows.rowNo, Math.min(...rowNos), Math.max(...rowNos)),
+                  inArray(importedRows.rowNo, rowNos),
+                ),
+              ),
+        existingByKey(tx, input.keyColumn, keysOf(checked, input.keyColumn)),
+        holdersOf(tx, checked),
+        targetsExist(tx, input.rows),
+      ]);
       const already = new Map(done.map((r) => [r.rowNo, outcomeOfApplied(r)]));
-      await targetsExist(tx, input.rows);
-      const decided = await decide(
-        tx,
+      const decided = decide(
         input,
-        input.rows.filter((r) => !already.has(r.rowNo)),
+        checked.filter((c) => !already.has(c.row.rowNo)),
+        existing,
       );
+      refuseTaken(decided, holders, input.keyColumn);
       if (input.dryRun) {
         return decided.map((d) => d.outcome);
       }
@@ -395,11 +372,25 @@ export const importParties = ({ ctx, input }: { ctx: MdContext; input: ImportPar
           d.outcome = { ...d.outcome, action: "error", errors: [MOVED] };
         }
       }
-      const created = await insertParties(
-        tx,
-        ctx,
-        decided.filter((d) => d.outcome.action === "create"),
+      const updates = decided.flatMap((d) =>
+        d.outcome.action === "update" && d.current
+          ? [
+              {
+                before: d.current,
+                patch: Object.fromEntries((d.outcome.diff ?? []).map((f) => [f.field, f.to])),
+              },
+            ]
+          : [],
       );
+      // New parties in one statement, changed ones in another, sent together (pipelined).
+      const [created, updated] = await Promise.all([
+        insertParties(
+          tx,
+          ctx,
+          decided.filter((d) => d.outcome.action === "create"),
+        ),
+        updateParties(tx, updates, ctx.deps.now()),
+      ]);
       const events: Parameters<typeof emitMany>[2][number][] = [];
       const applied: (typeof importedRows.$inferInsert)[] = [];
       const actor = ctx.principal.userId;
@@ -429,17 +420,18 @@ export const importParties = ({ ctx, input }: { ctx: MdContext; input: ImportPar
           });
         } else if (d.outcome.action === "update" && d.current && d.data) {
           const before = d.current;
-          const patch = Object.fromEntries((d.outcome.diff ?? []).map((f) => [f.field, f.to]));
-          const [after] = await tx
-            .update(parties)
-            .set({ ...patch, version: sql`${parties.version} + 1`, updatedAt: ctx.deps.now() })
-            .where(and(eq(parties.id, before.id), eq(parties.version, before.version)))
-            .returning();
+          const after = updated.get(before.id);
           if (!after) {
             d.outcome = { ...d.outcome, action: "error", errors: [MOVED] };
             continue;
           }
-          await publishChanged(tx, ctx, "vextrus.master_data.party.updated", { before, after });
+          events.push({
+            type: "vextrus.master_data.party.updated",
+            subject: after.id,
+            tenantId: ctx.tenantId,
+            actorId: actor,
+            data: { id: after.id, before, after },
+          });
           d.outcome = { ...d.outcome, applied: true, version: after.version };
           applied.push({
             tenantId: ctx.tenantId,
@@ -464,98 +456,14 @@ export const importParties = ({ ctx, input }: { ctx: MdContext; input: ImportPar
           });
         }
       }
-      await emitMany(tx, outbox, events);
-      if (applied.length > 0) {
-        await tx.insert(importedRows).values(applied);
-      }
+      // The events and the record of the applied rows go out together (pipelined).
+      await Promise.all([
+        emitMany(tx, outbox, events),
+        applied.length > 0 ? tx.insert(importedRows).values(applied) : undefined,
+      ]);
       ctx.deps.metrics.recordsCreated.inc({ entity: "party" }, created.size);
       const outcomes = new Map(decided.map((d) => [d.row.rowNo, d.outcome]));
       return rowNos.map((rowNo) => already.get(rowNo) ?? outcomes.get(rowNo)) as RowOutcome[];
     },
     input.dryRun ? { readOnly: true } : {},
   );
-
-export const RollbackPartiesImportInput = z.object({
-  importId: z.uuid(),
-  /** How many rows this call reverses at most; call again until `remaining` is 0. */
-  limit: z.number().int().min(1).max(1_000).default(500),
-});
-export type RollbackPartiesImportInput = z.infer<typeof RollbackPartiesImportInput>;
-
-/** Fields an update may have changed, restored from the row before. */
-const RESTORABLE = [
-  "kind",
-  "name",
-  "nameBn",
-  "roles",
-  "tradeLicenceNo",
-  "bin",
-  "etin",
-  "nid",
-  "mobiles",
-  "email",
-  "vdsCategory",
-  "tdsCategory",
-  "creditLimit",
-  "paymentTermsDays",
-] as const;
-
-/**
- * Reverses what an import did, a slice of rows per call: a created party is archived, an updated one
- * gets its fields from before back — each only while the party is still at the version the import
- * left it at; a party changed since is left alone and reported as `kept`.
- */
-export const rollbackPartiesImport = ({
-  ctx,
-  input,
-}: {
-  ctx: MdContext;
-  input: RollbackPartiesImportInput;
-}) =>
-  ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
-    const rows = await tx
-      .select()
-      .from(importedRows)
-      .where(and(eq(importedRows.importId, input.importId), sql`${importedRows.rolledBackAt} is null`))
-      .orderBy(importedRows.rowNo)
-      .limit(input.limit)
-      .for("update");
-    const kept: number[] = [];
-    let reverted = 0;
-    const now = ctx.deps.now();
-    for (const r of rows) {
-      if (r.action !== "unchanged") {
-        const [before] = await tx.select().from(parties).where(eq(parties.id, r.recordId)).for("update");
-        if (!before || before.version !== r.versionAfter) {
-          kept.push(r.rowNo);
-        } else {
-          const patch =
-            r.action === "created"
-              ? { status: "archived" as const }
-              : Object.fromEntries(RESTORABLE.map((f) => [f, r.before?.[f] ?? null]));
-          const [after] = await tx
-            .update(parties)
-            .set({ ...patch, version: sql`${parties.version} + 1`, updatedAt: now })
-            .where(eq(parties.id, r.recordId))
-            .returning();
-          if (after) {
-            const type =
-              r.action === "created"
-                ? "vextrus.master_data.party.archived"
-                : "vextrus.master_data.party.updated";
-            await publishChanged(tx, ctx, type, { before, after });
-            reverted++;
-          }
-        }
-      }
-      await tx
-        .update(importedRows)
-        .set({ rolledBackAt: now })
-        .where(and(eq(importedRows.importId, r.importId), eq(importedRows.rowNo, r.rowNo)));
-    }
-    const [left] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(importedRows)
-      .where(and(eq(importedRows.importId, input.importId), sql`${importedRows.rolledBackAt} is null`));
-    return { reverted, kept, remaining: left?.n ?? 0 };
-  });

@@ -9,6 +9,9 @@ const issue = (en: string, bn: string, path: string) => ({
   params: { messageBn: bn },
 });
 
+/** A field's spreadsheet column: English and Bengali title and an example (party import templates). */
+const col = (title: string, titleBn: string, example: unknown) => ({ title, titleBn, example });
+
 export const ADDRESS_KINDS = ["registered", "billing", "site", "shipping"] as const;
 
 /**
@@ -17,13 +20,43 @@ export const ADDRESS_KINDS = ["registered", "billing", "site", "shipping"] as co
  */
 export const Address = z
   .object({
-    kind: z.enum(ADDRESS_KINDS).default("billing"),
-    line1: z.string().trim().min(1).max(200),
-    line2: z.string().trim().min(1).max(200).optional(),
-    divisionId: z.number().int().min(1).max(99),
-    districtId: z.number().int().min(1).max(999),
-    upazilaId: z.number().int().min(1).max(9999).optional(),
-    postcode: Postcode,
+    kind: z
+      .enum(ADDRESS_KINDS)
+      .default("billing")
+      .meta(col("Address kind", "ঠিকানার ধরন", "billing")),
+    line1: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .meta(col("Address", "ঠিকানা", "House 12, Road 5, Dhanmondi")),
+    line2: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta(col("Address line 2", "ঠিকানা (২য় লাইন)", "")),
+    divisionId: z
+      .number()
+      .int()
+      .min(1)
+      .max(99)
+      .meta(col("Division", "বিভাগ", "Dhaka")),
+    districtId: z
+      .number()
+      .int()
+      .min(1)
+      .max(999)
+      .meta(col("District", "জেলা", "Dhaka")),
+    upazilaId: z
+      .number()
+      .int()
+      .min(1)
+      .max(9999)
+      .optional()
+      .meta(col("Upazila", "উপজেলা", "")),
+    postcode: Postcode.meta(col("Postcode", "পোস্টকোড", "1205")),
   })
   .superRefine((a, ctx) => {
     if (!division(a.divisionId)) {
@@ -54,16 +87,33 @@ export const RoutingNumber = z
   });
 
 export const BankAccount = z.object({
-  bankName: z.string().trim().min(1).max(120),
-  branchName: z.string().trim().min(1).max(120),
-  routingNumber: RoutingNumber,
+  bankName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .meta(col("Bank", "ব্যাংক", "Sonali Bank PLC")),
+  branchName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(120)
+    .meta(col("Bank branch", "ব্যাংক শাখা", "Motijheel")),
+  routingNumber: RoutingNumber.meta(col("Routing number", "রাউটিং নম্বর", "200274224")),
   accountNo: z
     .string()
     .transform(digitsOnly)
     .refine((account) => /^[0-9A-Za-z]{6,34}$/.test(account), {
       message: "An account number has 6 to 34 letters or digits",
       params: { messageBn: "হিসাব নম্বর ৬ থেকে ৩৪টি অক্ষর বা সংখ্যার হতে হবে" },
-    }),
-  accountName: z.string().trim().min(1).max(200).optional(),
+    })
+    .meta(col("Bank account no.", "ব্যাংক হিসাব নং", "0123456789012")),
+  accountName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta(col("Bank account name", "ব্যাংক হিসাবের নাম", "Rahim Builders Ltd")),
 });
 export type BankAccount = z.output<typeof BankAccount>;

@@ -30,7 +30,8 @@ const fields = {
   startDate: IsoDate,
   endDate: IsoDate,
   status: z.enum(PROJECT_STATUSES),
-  managerUserId: z.uuid(),
+  /** The project manager: organization's membership (a user in the company), stored as given. */
+  managerMembershipId: z.uuid(),
 };
 
 const datesOrdered = (p: { startDate?: string | null; endDate?: string | null }) =>
@@ -65,7 +66,7 @@ export const CreateProjectInput = z
     startDate: fields.startDate.optional(),
     endDate: fields.endDate.optional(),
     status: fields.status.default("planned"),
-    managerUserId: fields.managerUserId.optional(),
+    managerMembershipId: fields.managerMembershipId.optional(),
   })
   .refine(datesOrdered, ENDS_BEFORE())
   .refine(plotTogether, PLOT_TOGETHER());
@@ -88,7 +89,7 @@ export const UpdateProjectInput = z
     startDate: fields.startDate.nullable().optional(),
     endDate: fields.endDate.nullable().optional(),
     status: fields.status.optional(),
-    managerUserId: fields.managerUserId.nullable().optional(),
+    managerMembershipId: fields.managerMembershipId.nullable().optional(),
   })
   .refine(datesOrdered, ENDS_BEFORE())
   .refine(plotTogether, PLOT_TOGETHER());
@@ -108,7 +109,7 @@ const verbs = recordVerbs<Project, z.infer<typeof CreateProjectInput>, z.infer<t
     table: projects,
     id: projects.id,
     version: projects.version,
-    names: [projects.name, projects.nameBn],
+    terms: "projects",
     archivedAt: projects.archivedAt,
   },
   unique: { projects_tenant_id_code_key: "code" },

@@ -88,7 +88,7 @@ const verbs = recordVerbs<Series, z.infer<typeof CreateSeriesInput>, z.infer<typ
     table: series,
     id: series.id,
     version: series.version,
-    names: [series.name],
+    terms: "series",
     archivedAt: series.archivedAt,
   },
   unique: { series_tenant_id_company_id_key_key: "key" },

@@ -45,7 +45,7 @@ const TABLE = {
   table: units,
   id: units.id,
   version: units.version,
-  names: [units.name],
+  terms: "units",
   archivedAt: units.archivedAt,
 };
 

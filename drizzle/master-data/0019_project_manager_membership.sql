@@ -1,0 +1,1 @@
+ALTER TABLE "master_data"."projects" ADD COLUMN "manager_membership_id" uuid;
