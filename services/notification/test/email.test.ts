@@ -20,6 +20,7 @@ import { type Dispatcher, dispatchOnce } from "../src/domain/dispatch.ts";
 import { CONSUMED_TOPICS, startNotificationEvents } from "../src/events.ts";
 import { createNotificationMetrics } from "../src/metrics.ts";
 import { mailbox, type NotificationHarness, smtpUrl, startNotification } from "./harness.ts";
+import { eventually } from "./kafka.ts";
 
 let h: NotificationHarness;
 let transport: Transport;
@@ -67,21 +68,6 @@ afterAll(async () => {
   await withKafkaAdmin(brokers, (admin) => admin.deleteTopics({ topics: topicNames })).catch(() => undefined);
   await h.stop();
 }, 60_000);
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  ok: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value) || Date.now() > until) {
-      return value;
-    }
-    await Bun.sleep(200);
-  }
-}
 
 const countRows = async (eventId: string) =>
   h.db.privileged(async (tx) =>
@@ -294,4 +280,38 @@ describe("delivery outcomes", () => {
     expect(eml).toContain(`Message-ID: <${id}@vextrus.local>`);
     rmSync(dir, { recursive: true, force: true });
   });
+});
+
+describe("attachments", () => {
+  test("a PDF sent with a Bengali mail arrives intact (read back from GreenMail)", async () => {
+    // A small but real PDF (bytes above 0x7f included, so a lossy encoding would show).
+    const pdf = new Uint8Array(
+      Buffer.from(
+        "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+        "latin1",
+      ),
+    );
+    const address = `docs-${Bun.randomUUIDv7().slice(-8)}@example.com`;
+    await smtp.send({
+      id: Bun.randomUUIDv7(),
+      to: address,
+      subject: "মূসক-৬.৩ চালান",
+      text: "সংযুক্ত চালানটি দেখুন।",
+      html: null,
+      attachments: [{ filename: "চালান-১২৩.pdf", contentType: "application/pdf", content: pdf }],
+    });
+    const [mail] = await eventually(
+      () => mailbox(address),
+      (list) => list.length === 1,
+    );
+    const raw = mail?.mimeMessage ?? "";
+    expect(raw).toContain("multipart/mixed");
+    expect(raw).toContain("Content-Type: application/pdf");
+    const part =
+      /Content-Type: application\/pdf[\s\S]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n--/.exec(raw)?.[1] ?? "";
+    const received = Buffer.from(part.replace(/\s+/g, ""), "base64");
+    expect(received.equals(Buffer.from(pdf))).toBe(true);
+    // The Bengali file name survives as an RFC 2231/2047 encoded parameter.
+    expect(raw).toMatch(/filename\*[0-9*]*=utf-8''|name="=\?utf-8\?/i);
+  }, 60_000);
 });

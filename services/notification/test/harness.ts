@@ -5,7 +5,7 @@ import { createTestDatabase, createTestSigner } from "@vextrus/platform/testing"
 import superjson from "superjson";
 import { type AppOptions, createApp } from "../src/app.ts";
 import { MIGRATIONS } from "../src/boot.ts";
-import type { NotificationRouter } from "../src/router.ts";
+import type { NotificationServiceRouter } from "../src/router.ts";
 
 /** A clock tests can move: the service never takes "now" from a caller. */
 export class TestClock {
@@ -19,7 +19,7 @@ export class TestClock {
 /** A real notification service for one test file: its own migrated database, its app in-process. */
 export async function startNotification(
   label: string,
-  options: Pick<AppOptions, "channels" | "settings"> = {},
+  options: Pick<AppOptions, "channels" | "settings" | "smsReports" | "webhooks"> = {},
 ) {
   const testDb = await createTestDatabase(label);
   await migrateService({ url: testDb.url }, "notification", MIGRATIONS);
@@ -34,6 +34,7 @@ export async function startNotification(
     db,
     log,
     clock,
+    verifyToken,
     /** A user of `tenantId` (a fresh tenant by default). */
     async user(
       tenantId: string = Bun.randomUUIDv7(),
@@ -55,7 +56,7 @@ export type NotificationHarness = Awaited<ReturnType<typeof startNotification>>;
 type Fetcher = { fetch(request: Request): Response | Promise<Response> };
 
 export function clientFor(app: Fetcher, token?: string) {
-  return createTRPCClient<NotificationRouter>({
+  return createTRPCClient<NotificationServiceRouter>({
     links: [
       httpLink({
         url: "http://notification.test/trpc",

@@ -5,7 +5,15 @@ import { rowsOf } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import { parse, renderTemplate, TemplateError } from "../src/domain/engine.ts";
 import { count, dhakaTime, money } from "../src/domain/render.ts";
-import { definitionOf, render, TEMPLATE_KEYS } from "../src/domain/templates.ts";
+import { countSegments } from "../src/domain/segments.ts";
+import {
+  definitionOf,
+  fitSms,
+  render,
+  renderFor,
+  SMS_MAX_SEGMENTS,
+  TEMPLATE_KEYS,
+} from "../src/domain/templates.ts";
 import { notificationHandler } from "../src/events.ts";
 import { type NotificationHarness, startNotification } from "./harness.ts";
 
@@ -70,6 +78,61 @@ describe("the logic-less engine", () => {
     expect(digest.text).toContain("- 09:30 A task is waiting for your approval\n- 14:05 Approved");
   });
 
+  test("each channel has its own part: the mail, a short SMS, an in-app title and plain body", () => {
+    for (const key of TEMPLATE_KEYS) {
+      const { sample, required } = definitionOf(key);
+      for (const locale of ["bn", "en"] as const) {
+        const sms = renderFor("sms", key, locale, sample);
+        const inApp = renderFor("in_app", key, locale, sample);
+        for (const out of [sms, inApp]) {
+          expect(`${out.subject}${out.text}`).not.toContain("{{");
+          expect(out.html).toBeNull();
+        }
+        // One line within SMS_MAX_SEGMENTS; Bengali is UCS-2 (70 in one segment, 67 per part).
+        expect(sms.text).not.toContain("\n");
+        expect(sms.segments).toEqual(countSegments(sms.text));
+        expect(sms.segments?.segments).toBeLessThanOrEqual(SMS_MAX_SEGMENTS);
+        if (locale === "bn") {
+          expect(sms.segments?.encoding).toBe("UCS-2");
+        }
+        if (required?.includes("link")) {
+          expect(sms.text).toContain(String(sample.link));
+        }
+        expect(sms.text.length).toBeLessThan(render(key, locale, sample).text.length);
+        expect(inApp.subject).toBe(render(key, locale, sample).subject);
+      }
+    }
+    // English task SMS are GSM-7: one segment of 160.
+    expect(renderFor("sms", "task_escalated", "en", definitionOf("task_escalated").sample).segments).toEqual({
+      encoding: "GSM-7",
+      units: 136,
+      segments: 1,
+    });
+  });
+
+  test("a long subject or comment is shortened so the SMS keeps its limit and its link", () => {
+    const link = "https://erp.example.com.bd/processes/0190f3a2-7c4e-7b1a-9d2e-3f4a5b6c7d8e";
+    for (const locale of ["bn", "en"] as const) {
+      const sms = renderFor("sms", "process_returned", locale, {
+        link,
+        subject: "সিমেন্ট ".repeat(60),
+        comment: "কোটেশন সংযুক্ত করুন ".repeat(30),
+        amount: "",
+      });
+      expect(sms.segments?.segments).toBe(SMS_MAX_SEGMENTS);
+      expect(sms.text.endsWith(link)).toBe(true);
+      expect(sms.text).toContain("...");
+    }
+    // Only when shortening the free text cannot help is the text itself cut (a checked text never is).
+    const cut = fitSms("{{link}} {{link}} {{link}}", { link: "ক".repeat(100) }, []);
+    expect(cut).toMatchObject({ cut: true, segments: { encoding: "UCS-2", segments: 3, units: 201 } });
+    expect(fitSms("OTP {{code}}", { code: "1234" }, [])).toEqual({
+      text: "OTP 1234",
+      segments: { encoding: "GSM-7", units: 8, segments: 1 },
+      cut: false,
+    });
+  });
+
   test("money in lakh/crore with Bengali digits in bn; Dhaka time; counts", () => {
     expect(money("12345678.5", "en")).toBe("৳1,23,45,678.50");
     expect(money("12345678.5", "bn")).toBe("৳১,২৩,৪৫,৬৭৮.৫০");
@@ -121,6 +184,8 @@ describe("tenant versions of a template (notification.templates.*)", () => {
     const text = {
       subject: "অনুমোদন দরকার{{#subject}}: {{subject}}{{/subject}}",
       text: "রূপায়ণ: একটি কাজ আপনার জন্য{{#due}} ({{due}} এর মধ্যে){{/due}} — {{link}}",
+      sms: "রূপায়ণ: অনুমোদন দরকার। {{link}}",
+      body: "রূপায়ণ: একটি কাজ আপনার জন্য{{#due}} ({{due}} এর মধ্যে){{/due}} — {{link}}",
     };
     // Checked before it is stored: unknown values, a missing {{link}}, an unclosed section.
     const unknown = await failure(
@@ -141,6 +206,20 @@ describe("tenant versions of a template (notification.templates.*)", () => {
       editor.api.templates.update.mutate({ ...ref, ...text, subject: "{{#subject}}x", expectedVersion: 0 }),
     );
     expect(unclosed.message).toContain("subject");
+    // The SMS places the link too, and fits in three segments (201 Bengali characters) with the samples.
+    const smsNoLink = await failure(
+      editor.api.templates.update.mutate({ ...ref, ...text, sms: "অনুমোদন দরকার", expectedVersion: 0 }),
+    );
+    expect(smsNoLink.message).toContain("sms: must place {{link}}");
+    const smsLong = await failure(
+      editor.api.templates.update.mutate({
+        ...ref,
+        ...text,
+        sms: `${"অনুমোদন দরকার। ".repeat(12)}{{link}}`,
+        expectedVersion: 0,
+      }),
+    );
+    expect(smsLong.message).toContain("longer than 3 SMS segments");
 
     const v1 = await editor.api.templates.update.mutate({ ...ref, ...text, expectedVersion: 0 });
     expect(v1).toMatchObject({ source: "tenant", version: 1, text: text.text });
@@ -157,7 +236,7 @@ describe("tenant versions of a template (notification.templates.*)", () => {
     );
     const other = await h.user();
     await deliverTask(other.tenantId, other.userId);
-    expect((await other.api.inbox.list.query({})).items[0]?.body).toContain("আপনাকে একটি কাজ দেওয়া হয়েছে");
+    expect((await other.api.inbox.list.query({})).items[0]?.subject).toBe("একটি কাজ আপনার অনুমোদনের অপেক্ষায়");
     const otherEditor = await h.user(other.tenantId, undefined, ["notification:template:read"]);
     const otherView = (await otherEditor.api.templates.list.query()).items.find(
       (t) => t.key === "task_assigned" && t.locale === "bn",
@@ -187,6 +266,16 @@ describe("tenant versions of a template (notification.templates.*)", () => {
     // A preview renders with the sample values and stores nothing.
     const preview = await editor.api.templates.preview.query({ ...ref, ...text });
     expect(preview.subject).toBe("অনুমোদন দরকার: Cement for Block C");
+    expect(preview.sms).toEqual({
+      text: `রূপায়ণ: অনুমোদন দরকার। ${definitionOf("task_assigned").sample.link}`,
+      encoding: "UCS-2",
+      segments: 2,
+    });
+    expect(preview.inApp.title).toBe(preview.subject);
+    const listed = (await editor.api.templates.list.query()).items.find(
+      (t) => t.key === "task_assigned" && t.locale === "en",
+    );
+    expect(listed?.sms).toContain("{{link}}");
   });
 
   test("reading needs notification:template:read and changing notification:template:update", async () => {

@@ -11,7 +11,7 @@ export function channelsFrom(
   env: NotificationEnv,
   log: Logger,
 ): { email: Channel; sms: Channel; close(): void } {
-  const smtp = env.SMTP_URL ? smtpChannel(env.SMTP_URL, env.MAIL_FROM) : undefined;
+  const smtp = env.SMTP_URL ? smtpChannel(env.SMTP_URL, env.MAIL_FROM, env.BOUNCE_ADDRESS) : undefined;
   const email = smtp ?? folderChannel(join(env.DATA_DIR, "mail"), env.MAIL_FROM);
   if (!smtp) {
     log.info("no SMTP_URL: mail is written as .eml files", { dir: join(env.DATA_DIR, "mail") });
@@ -24,6 +24,7 @@ export function channelsFrom(
           apiKey: env.SMS_API_KEY ?? "",
           senderId: env.SMS_SENDER_ID,
           timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+          statusCallbackUrl: env.SMS_REPORT_URL,
         })
       : httpSmsChannel({
           url: env.SMS_URL,

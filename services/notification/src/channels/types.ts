@@ -6,6 +6,15 @@ export interface OutgoingMessage {
   subject: string;
   text: string;
   html: string | null;
+  /** Files sent with an e-mail (e.g. a generated PDF); SMS ignore them. */
+  attachments?: Attachment[] | undefined;
+}
+
+/** A file as a mail carries it (a MIME part of its own). */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
 }
 
 /** What a channel answers for an accepted message. */

@@ -2,11 +2,14 @@ import { inboxTable, outboxTable } from "@vextrus/events";
 import { id, tenantId, tenantIsolation } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   index,
   integer,
+  jsonb,
   pgPolicy,
   pgSchema,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -16,7 +19,17 @@ import {
 export const notification = pgSchema("notification");
 
 export const channel = notification.enum("channel", ["email", "sms", "in_app"]);
-export const deliveryStatus = notification.enum("delivery_status", ["queued", "sent", "failed"]);
+/**
+ * queued → sent → delivered (the provider's report) / bounced (accepted, then not delivered);
+ * failed: never accepted after every attempt.
+ */
+export const deliveryStatus = notification.enum("delivery_status", [
+  "queued",
+  "sent",
+  "failed",
+  "delivered",
+  "bounced",
+]);
 export const locale = notification.enum("locale", ["bn", "en"]);
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -50,6 +63,11 @@ export const deliveries = notification.table(
     lastError: text("last_error"),
     /** SMS segments (the cost unit), for SMS only. */
     segments: integer("segments"),
+    /**
+     * SMS only: what it costs, in poisha (segments × the per-segment price when it was recorded), so a
+     * later change of price does not rewrite what was spent.
+     */
+    costPoisha: bigint("cost_poisha", { mode: "number" }),
     providerId: text("provider_id"),
     createdAt: at("created_at").notNull().defaultNow(),
     sentAt: at("sent_at"),
@@ -59,11 +77,26 @@ export const deliveries = notification.table(
      * stored with the link withheld, so the dispatcher never sends the stored text.
      */
     withheld: boolean("withheld").notNull().default(false),
+    /**
+     * Files sent with an e-mail (a stored file, an issued document's PDF), fetched when it is sent with
+     * a token acting for `requested_by` (so only what that user may read leaves the system).
+     */
+    attachments: jsonb("attachments").$type<AttachmentRef[]>(),
+    /** Who asked for the message (a user sending a document): attachments are fetched as them. */
+    requestedBy: uuid("requested_by"),
+    /**
+     * The reads they held when they asked (`…:read` and `service:*`): the token attachments are fetched
+     * with carries these and no more (file-storage also asks the record a file is attached to).
+     */
+    requestedPermissions: jsonb("requested_permissions").$type<string[]>(),
+    /** When the provider reported the message delivered (or bounced). */
+    deliveredAt: at("delivered_at"),
   },
   (t) => [
     unique("deliveries_event_channel_address_key").on(t.tenantId, t.eventId, t.channel, t.address),
     index("deliveries_due_idx").on(t.status, t.nextAttemptAt),
     index("deliveries_inbox_idx").on(t.tenantId, t.recipientId, t.channel, t.id),
+    index("deliveries_provider_id_idx").on(t.channel, t.providerId),
     tenantIsolation(),
     // The dispatcher claims due messages of every tenant in a privileged transaction.
     pgPolicy("platform_dispatch", {
@@ -75,13 +108,56 @@ export const deliveries = notification.table(
   ],
 );
 
-/** A user's notification preferences (language for now). */
+/** A file attached to an e-mail: a stored file (file-storage) or an issued document's PDF (document-generator). */
+export type AttachmentRef = { fileId: string } | { documentId: string };
+
+/**
+ * An e-mail address that bounced (a delivery status notification said the mailbox does not exist or
+ * refuses mail): nothing but secret links (the verification that clears it) is sent to it until the
+ * user verifies it again.
+ */
+export const bouncingAddresses = notification.table(
+  "bouncing_addresses",
+  {
+    tenantId: tenantId(),
+    /** Lower-case e-mail address. */
+    address: text("address").notNull(),
+    /** The delivery whose bounce marked it. */
+    deliveryId: uuid("delivery_id").notNull(),
+    /** The DSN's status and diagnostic (`5.1.1 user unknown`). */
+    reason: text("reason").notNull(),
+    bouncedAt: at("bounced_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "bouncing_addresses_pkey", columns: [t.tenantId, t.address] }),
+    tenantIsolation(),
+    // The dispatcher checks every tenant's claimed mail against it in a privileged transaction.
+    pgPolicy("platform_read", {
+      as: "permissive",
+      for: "select",
+      using: sql`current_setting('app.platform', true) = 'on'`,
+    }),
+  ],
+);
+
+/** The channels a user wants per category of message (absent: the category's default). */
+export type ChannelChoices = Partial<Record<"task" | "process" | "security", ("email" | "sms" | "in_app")[]>>;
+
+/**
+ * A user's notification preferences: language, channels per category, quiet hours (minutes after
+ * midnight in Asia/Dhaka; SMS and e-mail held until they end) and the daily digest instead of
+ * instant mail.
+ */
 export const preferences = notification.table(
   "preferences",
   {
     tenantId: tenantId(),
     userId: uuid("user_id").notNull(),
-    locale: locale("locale").notNull(),
+    locale: locale("locale"),
+    channels: jsonb("channels").$type<ChannelChoices>().notNull().default({}),
+    quietStart: integer("quiet_start"),
+    quietEnd: integer("quiet_end"),
+    digest: boolean("digest").notNull().default(false),
     version: integer("version").notNull().default(1),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
@@ -104,6 +180,11 @@ export const templateVersions = notification.table(
     subject: text("subject"),
     bodyText: text("body_text"),
     bodyHtml: text("body_html"),
+    /** The SMS text (null: the built-in one). */
+    smsText: text("sms_text"),
+    /** The in-app title and body (null: the built-in ones). */
+    inAppTitle: text("in_app_title"),
+    inAppBody: text("in_app_body"),
     createdAt: at("created_at").notNull().defaultNow(),
     createdBy: uuid("created_by").notNull(),
   },
@@ -130,5 +211,8 @@ export const streamTickets = notification.table(
   (t) => [unique("stream_tickets_secret_key").on(t.tenantId, t.secretHash), tenantIsolation()],
 );
 
+export * from "./directory.ts";
+
 export const outbox = outboxTable(notification);
 export const inbox = inboxTable(notification);
+export * from "./webhooks.ts";

@@ -148,9 +148,26 @@ function emit(nodes: readonly Node[], scopes: Values[], html: boolean, out: stri
   }
 }
 
-/** Renders a parsed template (or a template text) with `values`. */
+// Parsed texts, so a message does not parse its template again (built-in texts and the tenants' versions
+// in use: a few hundred at most; emptied when it grows past that, as a tenant may edit often).
+const parsed = new Map<string, Node[]>();
+const PARSED_MAX = 1_000;
+
+function parsedOf(template: string): Node[] {
+  let nodes = parsed.get(template);
+  if (!nodes) {
+    nodes = parse(template);
+    if (parsed.size >= PARSED_MAX) {
+      parsed.clear();
+    }
+    parsed.set(template, nodes);
+  }
+  return nodes;
+}
+
+/** Renders a parsed template (or a template text, parsed once) with `values`. */
 export function renderTemplate(template: string | readonly Node[], values: Values, html = false): string {
   const out: string[] = [];
-  emit(typeof template === "string" ? parse(template) : template, [values], html, out);
+  emit(typeof template === "string" ? parsedOf(template) : template, [values], html, out);
   return out.join("");
 }

@@ -6,8 +6,9 @@ import { deliveries, outbox } from "../db/schema.ts";
 import type { NotifyContext } from "../deps.ts";
 import { type ChannelName, channelOfAddress, localeOf } from "./queue.ts";
 import { dhakaTime, type Locale } from "./render.ts";
+import { DEFAULT_SMS_SEGMENT_POISHA } from "./segments.ts";
 import { tenantText } from "./template-versions.ts";
-import { render, type TemplateKey } from "./templates.ts";
+import { renderFor, type TemplateKey } from "./templates.ts";
 
 /**
  * A secret link auth asks to hand to its owner: an invitation, a password reset or a contact
@@ -82,7 +83,7 @@ export async function deliverSecret({ ctx, input }: { ctx: NotifyContext; input:
     const locale = await localeOf(tx, input.userId, deps.settings.defaultLocale);
     const values = { link: WITHHELD[locale], expires: dhakaTime(input.expiresAt.toISOString(), locale) };
     const version = await tenantText(tx, template, locale);
-    const stored = render(template, locale, values, version);
+    const stored = renderFor(channel, template, locale, values, version);
     if (existing) {
       await tx
         .update(deliveries)
@@ -126,7 +127,7 @@ export async function deliverSecret({ ctx, input }: { ctx: NotifyContext; input:
     return { sent: true as const, repeated: true };
   }
   const link = secretLink(deps.settings.publicUrl, input.purpose, input.token);
-  const message = render(template, claimed.locale, { ...claimed.values, link }, claimed.version);
+  const message = renderFor(channel, template, claimed.locale, { ...claimed.values, link }, claimed.version);
   const outcome = await deps.channels[channel === "sms" ? "sms" : "email"]
     .send({
       id: claimed.id,
@@ -158,6 +159,10 @@ export async function deliverSecret({ ctx, input }: { ctx: NotifyContext; input:
         sentAt: deps.clock(),
         providerId: outcome.providerId,
         segments: outcome.segments ?? null,
+        costPoisha:
+          outcome.segments === undefined
+            ? null
+            : outcome.segments * (deps.settings.smsSegmentPoisha ?? DEFAULT_SMS_SEGMENT_POISHA),
         lastError: null,
       })
       .where(eq(deliveries.id, claimed.id));

@@ -5,11 +5,12 @@ import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { outbox, templateVersions } from "../db/schema.ts";
 import type { NotifyContext } from "../deps.ts";
+import { countSegments } from "./segments.ts";
 import {
-  builtInText,
+  completeText,
   definitionOf,
   problemsOf,
-  render,
+  renderFor,
   TEMPLATE_KEYS,
   type TemplateKey,
   type TemplateText,
@@ -21,6 +22,11 @@ const Text = {
   subject: z.string().trim().min(1).max(300),
   text: z.string().min(1).max(10_000),
   html: z.string().min(1).max(50_000).nullable().optional(),
+  /** The SMS text (left out or null: the built-in one); it must fit in SMS_MAX_SEGMENTS. */
+  sms: z.string().trim().min(1).max(1_000).nullable().optional(),
+  /** The in-app title and body (left out or null: the built-in ones). */
+  title: z.string().trim().min(1).max(300).nullable().optional(),
+  body: z.string().min(1).max(5_000).nullable().optional(),
 };
 
 export const TemplateRef = z.strictObject({ key: Key, locale: LocaleInput });
@@ -58,17 +64,21 @@ export async function tenantText(
   locale: "bn" | "en",
 ): Promise<TemplateText | undefined> {
   const row = await latest(tx, key, locale);
-  return row && !row.builtIn
-    ? { subject: row.subject ?? "", text: row.bodyText ?? "", html: row.bodyHtml }
-    : undefined;
+  return row && !row.builtIn ? textOf(row) : undefined;
 }
+
+const textOf = (row: Row): TemplateText => ({
+  subject: row.subject ?? "",
+  text: row.bodyText ?? "",
+  html: row.bodyHtml,
+  sms: row.smsText,
+  title: row.inAppTitle,
+  body: row.inAppBody,
+});
 
 const view = (key: TemplateKey, locale: "bn" | "en", row: Row | undefined) => {
   const definition = definitionOf(key);
-  const text =
-    row && !row.builtIn
-      ? { subject: row.subject ?? "", text: row.bodyText ?? "", html: row.bodyHtml }
-      : builtInText(key, locale);
+  const text = completeText(key, locale, row && !row.builtIn ? textOf(row) : undefined);
   return {
     key,
     locale,
@@ -77,6 +87,9 @@ const view = (key: TemplateKey, locale: "bn" | "en", row: Row | undefined) => {
     subject: text.subject,
     text: text.text,
     html: text.html ?? null,
+    sms: text.sms,
+    title: text.title,
+    body: text.body,
     variables: [...definition.variables],
     required: [...(definition.required ?? [])],
     updatedAt: row?.createdAt ?? null,
@@ -118,6 +131,9 @@ export function templateHistory({ ctx, input }: { ctx: NotifyContext; input: z.i
           subject: row.subject,
           text: row.bodyText,
           html: row.bodyHtml,
+          sms: row.smsText,
+          title: row.inAppTitle,
+          body: row.inAppBody,
           createdAt: row.createdAt,
           createdBy: row.createdBy,
         })),
@@ -140,10 +156,22 @@ function check(key: TemplateKey, text: TemplateText) {
   }
 }
 
-/** Renders a proposed text with the template's sample values (nothing is stored). */
+/**
+ * Renders a proposed text with the template's sample values (nothing is stored): the e-mail's
+ * subject/text/html as before, the SMS with its encoding and segments, the in-app title and body.
+ */
 export function previewTemplate({ input }: { input: z.infer<typeof PreviewTemplateInput> }) {
   check(input.key, input);
-  return render(input.key, input.locale, definitionOf(input.key).sample, input);
+  const { sample } = definitionOf(input.key);
+  const email = renderFor("email", input.key, input.locale, sample, input);
+  const sms = renderFor("sms", input.key, input.locale, sample, input);
+  const inApp = renderFor("in_app", input.key, input.locale, sample, input);
+  const counted = countSegments(sms.text);
+  return {
+    ...email,
+    sms: { text: sms.text, encoding: counted.encoding, segments: counted.segments },
+    inApp: { title: inApp.subject, body: inApp.text },
+  };
 }
 
 const stale = (current: number) =>
@@ -176,6 +204,9 @@ async function append(
         subject: text?.subject ?? null,
         bodyText: text?.text ?? null,
         bodyHtml: text?.html ?? null,
+        smsText: text?.sms ?? null,
+        inAppTitle: text?.title ?? null,
+        inAppBody: text?.body ?? null,
         createdAt: now,
         createdBy: ctx.principal.userId,
       })
@@ -202,7 +233,14 @@ async function append(
 
 /** Sets the tenant's text of a template in one language (a new version); checked before it is stored. */
 export function setTemplate({ ctx, input }: { ctx: NotifyContext; input: z.infer<typeof SetTemplateInput> }) {
-  const text = { subject: input.subject, text: input.text, html: input.html ?? null };
+  const text = {
+    subject: input.subject,
+    text: input.text,
+    html: input.html ?? null,
+    sms: input.sms ?? null,
+    title: input.title ?? null,
+    body: input.body ?? null,
+  };
   check(input.key, text);
   return append(ctx, input, text);
 }

@@ -1,6 +1,13 @@
-import { MAINTENANCE_PERMISSION, MaintenanceInput } from "@vextrus/events";
-import { pruneOutbox } from "../domain/maintenance.ts";
+import { MAINTENANCE_PERMISSION, MaintenanceInput, PruneResult } from "@vextrus/events";
+import { z } from "zod";
+import { pruneOutbox, sendDailyDigests } from "../domain/maintenance.ts";
 import { router, tenantProcedure } from "../trpc.ts";
+
+/** A digest run: the Dhaka day it covered and how many digests it queued. */
+const DigestResult = z.object({
+  day: z.string().describe("the Dhaka day covered, YYYY-MM-DD"),
+  queued: z.number().int().min(0),
+});
 
 /**
  * Platform housekeeping across every tenant, run by the scheduler's platform jobs with
@@ -10,5 +17,11 @@ export const maintenanceRouter = router({
   pruneOutbox: tenantProcedure
     .meta({ permission: MAINTENANCE_PERMISSION })
     .input(MaintenanceInput)
+    .output(PruneResult)
     .mutation(({ ctx }) => pruneOutbox({ ctx })),
+  sendDigests: tenantProcedure
+    .meta({ permission: MAINTENANCE_PERMISSION })
+    .input(MaintenanceInput)
+    .output(DigestResult)
+    .mutation(({ ctx }) => sendDailyDigests({ ctx })),
 });

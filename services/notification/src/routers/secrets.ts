@@ -1,3 +1,4 @@
+import { SecretDelivered } from "../domain/results.ts";
 import { DeliverSecretInput, deliverSecret } from "../domain/secrets.ts";
 import { router, tenantProcedure } from "../trpc.ts";
 
@@ -6,5 +7,6 @@ export const secretsRouter = router({
   deliver: tenantProcedure
     .meta({ permission: "platform:notification:secret" })
     .input(DeliverSecretInput)
+    .output(SecretDelivered)
     .mutation(({ ctx, input }) => deliverSecret({ ctx, input })),
 });
