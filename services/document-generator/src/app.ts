@@ -14,6 +14,7 @@ import type { RenderPool } from "./engine/pool.ts";
 import { createDocumentMetrics } from "./metrics.ts";
 import { documentGeneratorRouter } from "./router.ts";
 import { filesClient } from "./upstream/files.ts";
+import { numberingClient } from "./upstream/numbers.ts";
 import { taxClient } from "./upstream/rules.ts";
 
 export interface Upstream {
@@ -30,6 +31,7 @@ export interface AppOptions {
   renderer: RenderPool;
   rules: Upstream;
   files: Upstream;
+  masterData: Upstream;
   upstreamTimeoutMs?: number;
   /** The server's clock (the time printed on documents); tests move it. */
   now?: () => Date;
@@ -51,6 +53,9 @@ export function createApp(options: AppOptions) {
       fetch: options.files.fetch,
       timeoutMs,
     }),
+    numbers: numberingClient(
+      createServiceClient({ service: "master-data", ...options.masterData, timeoutMs }),
+    ),
     metrics: createDocumentMetrics(metrics.registry, () => options.renderer),
     now: options.now ?? (() => new Date()),
   };

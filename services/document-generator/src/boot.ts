@@ -32,6 +32,7 @@ export async function bootDocumentGenerator(
     renderer,
     rules: { url: env.RULES_URL },
     files: { url: env.FILES_URL },
+    masterData: { url: env.MASTER_DATA_URL },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     now: options.now,
     metrics: rt.metrics,

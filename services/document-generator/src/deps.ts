@@ -3,6 +3,7 @@ import type { Database } from "@vextrus/platform/db";
 import type { RenderPool } from "./engine/pool.ts";
 import type { DocumentMetrics } from "./metrics.ts";
 import type { FilesClient } from "./upstream/files.ts";
+import type { NumberingClient } from "./upstream/numbers.ts";
 import type { TaxClient } from "./upstream/rules.ts";
 
 export interface DocumentDeps {
@@ -13,6 +14,8 @@ export interface DocumentDeps {
   taxes: TaxClient;
   /** file-storage: where issued PDFs are kept. */
   files: FilesClient;
+  /** master-data's numbering series: document numbers when the request names a series. */
+  numbers: NumberingClient;
   metrics: DocumentMetrics;
   /** The server's clock (the time printed on documents); tests move it. */
   now: () => Date;

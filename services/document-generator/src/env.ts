@@ -12,6 +12,9 @@ export const DocumentGeneratorEnv = ServiceEnv.extend({
   FILES_URL: HttpUrl.default("http://127.0.0.1:3008").describe(
     "file-storage (files.createUpload, PUT /files/<id>/content, files.downloadUrl)",
   ),
+  MASTER_DATA_URL: HttpUrl.default("http://127.0.0.1:3003").describe(
+    "master-data (masterData.series.next: document numbers from the tenant's numbering series)",
+  ),
   RENDER_WORKERS: z.coerce
     .number()
     .int()

@@ -18,6 +18,13 @@ export function createDocumentMetrics(registry: Registry, renderer: () => Render
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+    stepSeconds: new Histogram({
+      name: "vextrus_document_generator_step_duration_seconds",
+      help: "Time of each step of a render or issue (letterhead, number, taxes, render, record, store, finish)",
+      labelNames: ["step"] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
     pages: new Counter({
       name: "vextrus_document_generator_pages_total",
       help: "PDF pages rendered",
@@ -27,6 +34,12 @@ export function createDocumentMetrics(registry: Registry, renderer: () => Render
     issued: new Counter({
       name: "vextrus_document_generator_documents_issued_total",
       help: "Documents issued (stored in file-storage and recorded)",
+      labelNames: ["template"] as const,
+      registers,
+    }),
+    batches: new Counter({
+      name: "vextrus_document_generator_batches_completed_total",
+      help: "Batches of documents completed (documents.batch)",
       labelNames: ["template"] as const,
       registers,
     }),

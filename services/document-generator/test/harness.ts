@@ -1,6 +1,10 @@
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
+import type { FileStorageRouter } from "@vextrus/file-storage/router";
+import { bootMasterData } from "@vextrus/master-data/boot";
+import { MasterDataEnv } from "@vextrus/master-data/env";
+import type { MasterDataRouter } from "@vextrus/master-data/router";
 import { createLogger, type Stoppable } from "@vextrus/platform";
 import { createTestDatabase, createTestSigner, s3Settings } from "@vextrus/platform/testing";
 import { bootRulesEngine } from "@vextrus/rules-engine/boot";
@@ -20,6 +24,7 @@ export const ACCOUNTANT = [
   "rules:evaluation:run",
   "file-storage:file:upload",
   "file-storage:file:read",
+  "master-data:series:next",
 ];
 
 /** The moment every test document is issued at, unless a test moves it: 16:30 in Dhaka. */
@@ -46,6 +51,22 @@ export function documentsClient(url: string, token?: string, locale: "en" | "bn"
         transformer: superjson,
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "accept-language": locale },
       }),
+    ],
+  });
+}
+
+function masterDataClient(url: string, token: string) {
+  return createTRPCClient<MasterDataRouter>({
+    links: [
+      httpLink({ url: `${url}/trpc`, transformer: superjson, headers: { authorization: `Bearer ${token}` } }),
+    ],
+  });
+}
+
+function fileClient(url: string, token: string) {
+  return createTRPCClient<FileStorageRouter>({
+    links: [
+      httpLink({ url: `${url}/trpc`, transformer: superjson, headers: { authorization: `Bearer ${token}` } }),
     ],
   });
 }
@@ -98,6 +119,7 @@ export async function startDocuments(label: string, env: Record<string, string> 
   const common = { DATABASE_URL: testDb.url, JWT_PUBLIC_KEY: signer.publicKey };
   const docsPort = freePort();
   const rules = await bootRulesEngine({ ...RulesEngineEnv.parse(common), PORT: 0 }, { log: quiet });
+  const masterData = await bootMasterData({ ...MasterDataEnv.parse(common), PORT: 0 }, { log: quiet });
   const s3 = s3Settings();
   const files = await bootFileStorage(
     {
@@ -120,8 +142,11 @@ export async function startDocuments(label: string, env: Record<string, string> 
         ...common,
         RULES_URL: rules.url,
         FILES_URL: files.url,
+        MASTER_DATA_URL: masterData.url,
         LOG_LEVEL: "debug",
         RENDER_WORKERS: "1",
+        // Tests share two cores with other suites: a slow upload must not become UNAVAILABLE.
+        UPSTREAM_TIMEOUT_MS: "30000",
         ...env,
       }),
       PORT: docsPort,
@@ -148,12 +173,45 @@ export async function startDocuments(label: string, env: Record<string, string> 
       const token = await signer.sign({ tenantId, userId, permissions });
       return { tenantId, userId, token, api: documentsClient(docs.url, token) };
     },
+    /** A numbering series of a new company in master-data: `{ companyId, key }`. */
+    async newSeries(tenantId: string, pattern: string, key = "INV") {
+      const admin = await signer.sign({ tenantId, permissions: ["master-data:*"] });
+      const companyId = Bun.randomUUIDv7();
+      await masterDataClient(masterData.url, admin).series.create.mutate({
+        companyId,
+        key,
+        name: "Tax invoices",
+        pattern,
+        reset: "never",
+      });
+      return { companyId, key };
+    },
+    /** Uploads a file to file-storage as the token's user (as a browser would); its id. */
+    async upload(token: string, fileName: string, contentType: string, bytes: Uint8Array) {
+      const sha256 = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+      const created = await fileClient(files.url, token).createUpload.mutate({
+        fileName,
+        contentType,
+        size: bytes.byteLength,
+        sha256,
+      });
+      const res = await fetch(`${files.url}/files/${created.file.id}/content`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${token}`, "content-type": contentType },
+        body: bytes as Uint8Array<ArrayBuffer>,
+      });
+      if (!res.ok) {
+        throw new Error(`upload refused: ${res.status} ${await res.text()}`);
+      }
+      return created.file.id;
+    },
     token: (tenantId: string, permissions: readonly string[]) =>
       signer.sign({ tenantId, userId: Bun.randomUUIDv7(), permissions }),
     async stop() {
       await sql.end({ timeout: 5 });
       await stopAll(docs.parts);
       await stopAll(files.parts);
+      await stopAll(masterData.parts);
       await stopAll(rules.parts);
       await testDb.drop();
     },

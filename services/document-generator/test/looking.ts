@@ -151,3 +151,16 @@ export function compareWithReference(name: string, png: Buffer): Difference {
   }
   return { mean: sum / a.values.length, changed: changed / a.values.length };
 }
+
+/** The images placed in the PDF, as pdfimages -list sees them (width and height in pixels). */
+export const pdfImages = (pdf: Uint8Array) =>
+  withPdf(pdf, (path) =>
+    run([tool("pdfimages"), "-list", path])
+      .split("\n")
+      .slice(2)
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        const [, , , width, height] = line.trim().split(/\s+/);
+        return { width: Number(width), height: Number(height) };
+      }),
+  );

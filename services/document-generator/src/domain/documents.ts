@@ -5,7 +5,7 @@ import { and, eq, or } from "drizzle-orm";
 import { z } from "zod";
 import { documents, outbox } from "../db/schema.ts";
 import type { DocumentContext } from "../deps.ts";
-import { produce, sha256Hex } from "./render.ts";
+import { produce, sha256Hex, timed } from "./render.ts";
 import { type DocumentRequest, TEMPLATE_NAMES } from "./templates/index.ts";
 
 export type DocumentRow = typeof documents.$inferSelect;
@@ -74,6 +74,11 @@ async function findByNumber(tx: Tx, template: string, number: string) {
   return row;
 }
 
+const NUMBER_MISSING = {
+  en: "Give the document's number (data.number) or the numbering series it takes it from (series)",
+  bn: "নথির নম্বর (data.number) অথবা যে নম্বর সিরিজ থেকে তা নেওয়া হবে (series) দিন",
+};
+
 const numberTaken = (number: string) =>
   conflict("documents.number.taken", {
     en: `A document numbered ${number} was already issued with this template`,
@@ -86,50 +91,62 @@ const numberTaken = (number: string) =>
  * `vextrus.document.document.issued` in the same transaction. The stored bytes never change.
  */
 export async function issueDocument({ ctx, input }: { ctx: DocumentContext; input: DocumentRequest }) {
-  const out = await produce(ctx, input);
+  // The series' next number is taken just before rendering (outside any transaction of ours); a
+  // render or store that then fails leaves that number unused, as master-data's series.issued shows.
+  const given = input.data.number;
+  const series = input.series;
+  const number =
+    given ?? (series ? await timed(ctx, "number", () => ctx.deps.numbers.next(series, ctx)) : undefined);
+  if (number === undefined) {
+    throw new AppError("VALIDATION", "documents.number.missing", NUMBER_MISSING, "data.number");
+  }
+  const out = await produce(ctx, input, number);
   const { db } = ctx.deps;
-  const number = out.prepared.number;
   const id = Bun.randomUUIDv7();
-  await db.tenant(ctx.tenantId, async (tx) => {
-    const existing = await findByNumber(tx, out.spec.name, number);
-    if (existing) {
-      const abandoned =
-        existing.status === "pending" && existing.updatedAt.getTime() < out.at.getTime() - ABANDONED_MS;
-      if (!abandoned) {
-        throw numberTaken(number);
+  await timed(ctx, "record", () =>
+    db.tenant(ctx.tenantId, async (tx) => {
+      const existing = await findByNumber(tx, out.spec.name, number);
+      if (existing) {
+        const abandoned =
+          existing.status === "pending" && existing.updatedAt.getTime() < out.at.getTime() - ABANDONED_MS;
+        if (!abandoned) {
+          throw numberTaken(number);
+        }
+        await tx.delete(documents).where(and(eq(documents.id, existing.id), eq(documents.status, "pending")));
       }
-      await tx.delete(documents).where(and(eq(documents.id, existing.id), eq(documents.status, "pending")));
-    }
-    await tx.insert(documents).values({
-      id,
-      tenantId: ctx.tenantId,
-      template: out.spec.name,
-      templateVersion: out.spec.version,
-      number,
-      locale: input.locale,
-      status: "pending",
-      contentHash: out.contentHash,
-      sha256: out.sha256,
-      sizeBytes: out.pdf.byteLength,
-      pages: out.pages,
-      summary: out.prepared.summary,
-      evaluationIds: out.prepared.evaluationIds,
-      issuedAt: out.at,
-      issuedBy: ctx.principal.userId,
-      createdAt: out.at,
-      updatedAt: out.at,
-    });
-  });
+      await tx.insert(documents).values({
+        id,
+        tenantId: ctx.tenantId,
+        template: out.spec.name,
+        templateVersion: out.spec.version,
+        number,
+        locale: input.locale,
+        status: "pending",
+        contentHash: out.contentHash,
+        sha256: out.sha256,
+        sizeBytes: out.pdf.byteLength,
+        pages: out.pages,
+        summary: out.prepared.summary,
+        evaluationIds: out.prepared.evaluationIds,
+        issuedAt: out.at,
+        issuedBy: ctx.principal.userId,
+        createdAt: out.at,
+        updatedAt: out.at,
+      });
+    }),
+  );
   let fileId: string;
   try {
-    fileId = await ctx.deps.files.storePdf(
-      {
-        fileName: `${out.spec.name}-${number}.pdf`.replace(/[/\\]/g, "-"),
-        bytes: out.pdf,
-        sha256: out.sha256,
-        documentId: id,
-      },
-      ctx,
+    fileId = await timed(ctx, "store", () =>
+      ctx.deps.files.store(
+        {
+          fileName: `${out.spec.name}-${number}.pdf`.replace(/[/\\]/g, "-"),
+          bytes: out.pdf,
+          sha256: out.sha256,
+          documentId: id,
+        },
+        ctx,
+      ),
     );
   } catch (error) {
     // Nothing was issued: free the number at once (the file, if any, is collected as unfinished).
@@ -138,36 +155,38 @@ export async function issueDocument({ ctx, input }: { ctx: DocumentContext; inpu
     );
     throw error;
   }
-  const row = await db.tenant(ctx.tenantId, async (tx) => {
-    const [updated] = await tx
-      .update(documents)
-      .set({ status: "issued", fileId, updatedAt: ctx.deps.now(), version: 2 })
-      .where(and(eq(documents.id, id), eq(documents.status, "pending")))
-      .returning();
-    if (!updated) {
-      throw numberTaken(number);
-    }
-    await emit(tx, outbox, {
-      type: "vextrus.document.document.issued",
-      subject: id,
-      tenantId: ctx.tenantId,
-      actorId: ctx.principal.userId,
-      traceparent: ctx.traceparent,
-      data: {
-        id,
-        template: updated.template,
-        templateVersion: updated.templateVersion,
-        number,
-        locale: input.locale,
-        fileId,
-        sha256: updated.sha256,
-        contentHash: updated.contentHash,
-        sizeBytes: updated.sizeBytes,
-        pages: updated.pages,
-      },
-    });
-    return updated;
-  });
+  const row = await timed(ctx, "finish", () =>
+    db.tenant(ctx.tenantId, async (tx) => {
+      const [updated] = await tx
+        .update(documents)
+        .set({ status: "issued", fileId, updatedAt: ctx.deps.now(), version: 2 })
+        .where(and(eq(documents.id, id), eq(documents.status, "pending")))
+        .returning();
+      if (!updated) {
+        throw numberTaken(number);
+      }
+      await emit(tx, outbox, {
+        type: "vextrus.document.document.issued",
+        subject: id,
+        tenantId: ctx.tenantId,
+        actorId: ctx.principal.userId,
+        traceparent: ctx.traceparent,
+        data: {
+          id,
+          template: updated.template,
+          templateVersion: updated.templateVersion,
+          number,
+          locale: input.locale,
+          fileId,
+          sha256: updated.sha256,
+          contentHash: updated.contentHash,
+          sizeBytes: updated.sizeBytes,
+          pages: updated.pages,
+        },
+      });
+      return updated;
+    }),
+  );
   ctx.deps.metrics.issued.inc({ template: out.spec.name });
   return documentView(row);
 }
@@ -278,6 +297,7 @@ export async function verifyDocument({
   if (!row) {
     return { genuine: false as const, matched: null, document: null };
   }
-  const matched = "id" in input ? "id" : row.sha256 === input.sha256 ? "pdf" : "content";
+  const matched =
+    "id" in input ? ("id" as const) : row.sha256 === input.sha256 ? ("pdf" as const) : ("content" as const);
   return { genuine: true as const, matched, document: documentView(row) };
 }

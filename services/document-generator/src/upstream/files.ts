@@ -9,13 +9,18 @@ export interface StoreInput {
   fileName: string;
   bytes: Uint8Array;
   sha256: string;
-  /** The document the PDF belongs to: file-storage shows the file to whoever may read it. */
-  documentId: string;
+  /** `application/pdf` unless said (a batch's ZIP is `application/zip`). */
+  contentType?: "application/pdf" | "application/zip";
+  /**
+   * The document the PDF belongs to: file-storage shows the file to whoever may read it and never
+   * collects it. Without one (a batch's ZIP) the file is the uploader's and collected a day later.
+   */
+  documentId?: string;
 }
 
 export interface FilesClient {
-  /** Stores a PDF (created, its bytes streamed through file-storage, verified there); the file id. */
-  storePdf(input: StoreInput, call: CallContext): Promise<string>;
+  /** Stores a file (created, its bytes streamed through file-storage, verified there); the file id. */
+  store(input: StoreInput, call: CallContext): Promise<string>;
   /** A short-lived link to the stored bytes. */
   downloadUrl(fileId: string, call: CallContext): Promise<{ url: string; expiresAt: Date }>;
   /** The stored bytes of a file the caller may read (a letterhead logo). */
@@ -51,21 +56,24 @@ export function filesClient(options: {
   }
 
   return {
-    async storePdf(input, call) {
+    async store(input, call) {
+      const contentType = input.contentType ?? "application/pdf";
       const created = await options.client.mutation(
         "createUpload",
         {
           fileName: input.fileName,
-          contentType: "application/pdf",
+          contentType,
           size: input.bytes.byteLength,
           sha256: input.sha256,
-          attachTo: { service: "documents", type: "document", id: input.documentId },
+          ...(input.documentId
+            ? { attachTo: { service: "documents", type: "document", id: input.documentId } }
+            : {}),
         },
         Created,
         call,
       );
       const headers: Record<string, string> = {
-        "content-type": "application/pdf",
+        "content-type": contentType,
         "content-length": String(input.bytes.byteLength),
         "x-request-id": call.requestId,
       };

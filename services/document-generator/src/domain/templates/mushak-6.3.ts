@@ -6,7 +6,7 @@ import { lineValue, poisha, taxLines, thousandths } from "../tax-lines.ts";
 import type { TemplateSpec } from "./types.ts";
 
 /** Labels a tenant may reword on its invoices (plain text; the Typst file has the defaults). */
-const LABELS = [
+export const MUSHAK63_LABELS = [
   "title",
   "seller",
   "address",
@@ -33,7 +33,8 @@ export const Mushak63Line = z.strictObject({
 
 /** Everything Mushak-6.3 asks for (VAT and SD Rules 2016, rule 40); taxes are computed, never given. */
 export const Mushak63Data = z.strictObject({
-  number: DocNumber,
+  /** Omitted when the request names a numbering series (master-data gives it at issue). */
+  number: DocNumber.optional(),
   seller: Party,
   buyer: Party,
   destination: Text(300),
@@ -42,7 +43,7 @@ export const Mushak63Data = z.strictObject({
   officer: Officer,
   /** Show the Bangla calendar date beside the Gregorian one. */
   banglaDate: z.boolean().optional(),
-  texts: z.partialRecord(z.enum(LABELS), Text(200)).optional(),
+  texts: z.partialRecord(z.enum(MUSHAK63_LABELS), Text(200)).optional(),
 });
 export type Mushak63Data = z.output<typeof Mushak63Data>;
 
@@ -50,7 +51,7 @@ export const mushak63: TemplateSpec<Mushak63Data> = {
   name: "mushak-6.3",
   version: 1,
   file: "mushak-6.3/v1.typ",
-  async prepare({ ctx, data, locale, at }) {
+  async prepare({ ctx, data, locale, at, number }) {
     const moment = issueMoment(at, locale, data.banglaDate ?? false);
     const priced = data.lines.map((line) => ({
       value: lineValue(thousandths(line.quantity), poisha(line.unitPrice)),
@@ -62,8 +63,8 @@ export const mushak63: TemplateSpec<Mushak63Data> = {
     const total = fromPoisha(taxes.totals.total);
     const view = {
       locale,
-      title: `Mushak-6.3 ${data.number}`,
-      number: data.number,
+      title: `Mushak-6.3 ${number}`,
+      number: number,
       seller: { name: data.seller.name, bin: bin(data.seller.bin, locale), address: data.seller.address },
       buyer: { name: data.buyer.name, bin: bin(data.buyer.bin, locale), address: data.buyer.address },
       destination: data.destination,
@@ -98,7 +99,7 @@ export const mushak63: TemplateSpec<Mushak63Data> = {
       texts: data.texts ?? {},
     };
     return {
-      number: data.number,
+      number: number,
       view,
       summary: {
         sellerBin: data.seller.bin,
@@ -110,11 +111,11 @@ export const mushak63: TemplateSpec<Mushak63Data> = {
       // The rules' answers, not their evaluation ids (random; kept on the record): the same content,
       // the same hash.
       basis: {
-        data,
+        data: { ...data, number },
         taxes: taxes.groups.map(({ evaluationId: _id, ...group }) => group),
         issuedAt: moment.iso,
       },
-      qr: [data.number, data.seller.bin, moment.iso, total],
+      qr: [number, data.seller.bin, moment.iso, total],
     };
   },
 };

@@ -20,7 +20,8 @@ export const Mushak66Line = z.strictObject({
 
 /** Mushak-6.6, the certificate of VAT deducted at source (rule 40(1)(ঝ)); VAT and VDS come from the rules. */
 export const Mushak66Data = z.strictObject({
-  number: DocNumber,
+  /** Omitted when the request names a numbering series (master-data gives it at issue). */
+  number: DocNumber.optional(),
   /** The withholding entity that deducted the VAT. */
   withholder: Party,
   supplier: Party,
@@ -38,9 +39,9 @@ const dmy = (iso: string, locale: "en" | "bn") => digits(iso.split("-").reverse(
 
 export const mushak66: TemplateSpec<Mushak66Data> = {
   name: "mushak-6.6",
-  version: 1,
-  file: "mushak-6.6/v1.typ",
-  async prepare({ ctx, data, locale, at }) {
+  version: 3,
+  file: "mushak-6.6/v3.typ",
+  async prepare({ ctx, data, locale, at, number }) {
     const moment = issueMoment(at, locale, data.banglaDate ?? false);
     const rates = new Map<number, number[]>();
     data.lines.forEach((line, i) => {
@@ -82,11 +83,11 @@ export const mushak66: TemplateSpec<Mushak66Data> = {
     const m = (p: bigint) => money(fromPoisha(p), locale);
     const vdsRates = [...new Set(answers.map((a) => a.vdsRate))];
     return {
-      number: data.number,
+      number: number,
       view: {
         locale,
-        title: `Mushak-6.6 ${data.number}`,
-        number: data.number,
+        title: `Mushak-6.6 ${number}`,
+        number: number,
         withholder: {
           name: data.withholder.name,
           bin: bin(data.withholder.bin, locale),
@@ -122,8 +123,12 @@ export const mushak66: TemplateSpec<Mushak66Data> = {
         parties: [data.withholder.name, data.supplier.name],
       },
       evaluationIds: answers.map((a) => a.evaluationId),
-      basis: { data, taxes: answers.map(({ evaluationId: _id, ...answer }) => answer), issuedAt: moment.iso },
-      qr: [data.number, data.withholder.bin, moment.iso, totalVds],
+      basis: {
+        data: { ...data, number },
+        taxes: answers.map(({ evaluationId: _id, ...answer }) => answer),
+        issuedAt: moment.iso,
+      },
+      qr: [number, data.withholder.bin, moment.iso, totalVds],
     };
   },
 };

@@ -24,6 +24,8 @@ export interface PrepareInput<Data> {
   locale: Locale;
   /** The moment printed on the document (server clock). */
   at: Date;
+  /** The document's number: `data.number`, or the series' next one (a placeholder in a preview). */
+  number: string;
 }
 
 export interface TemplateSpec<Data> {
