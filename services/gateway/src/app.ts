@@ -1,16 +1,23 @@
 import { asyncApiDocument } from "@vextrus/events";
 import {
+  endSpan,
   type Logger,
   localeFromHeader,
   RateLimiter,
   recordReadiness,
+  runInTrace,
+  startSpan,
   type TokenVerifier,
+  traceparentOfSpan,
+  tracingOn,
 } from "@vextrus/platform";
 import { Hono } from "hono";
 import pkg from "../package.json" with { type: "json" };
+import { forwardAuditExport } from "./audit-export.ts";
 import { requestIdFrom } from "./caller.ts";
 import { consoleFiles } from "./console.ts";
 import { createCors } from "./cors.ts";
+import type { SharedBuckets } from "./db/shared-buckets.ts";
 import { docsApp } from "./docs.ts";
 import { errorItem, gatewayInternal } from "./errors.ts";
 import { forwardFileContent } from "./file-content.ts";
@@ -21,12 +28,23 @@ import { createGatewayMetrics } from "./metrics.ts";
 import { createOpenApiSource } from "./openapi.ts";
 import { createProxy, type ProxyOutcome, type ProxyRequest } from "./proxy.ts";
 import type { RefusalReporter } from "./refusals.ts";
-import { normalizeTable } from "./routing.ts";
+import { createReplicaPool, type ReplicaPool, replicaTable } from "./replicas.ts";
+import { forwardSmsReports } from "./sms-reports.ts";
 import type { TenantLimits } from "./tenant-limits.ts";
 
 export interface GatewayOptions {
-  /** Service name → base URL. The same map in every mode: from SERVICE_URLS, or the embedded servers. */
-  services: Record<string, string>;
+  /**
+   * Service name → base URL, or its replicas' URLs. The same map in every mode: from SERVICE_URLS, or
+   * the embedded servers.
+   */
+  services: Readonly<Record<string, string | readonly string[]>>;
+  /** How often replicas of a service with several are probed for readiness (default 2 s). */
+  replicaProbeMs?: number;
+  /**
+   * The replica pool over `services`, when the caller made it (boot does, so the gateway's own calls
+   * to the configuration service balance over the same replicas as forwarded ones); made here otherwise.
+   */
+  replicaPool?: ReplicaPool | undefined;
   log: Logger;
   /** Allowed browser origins (`*` for any); empty: no CORS headers. */
   corsOrigins?: readonly string[];
@@ -37,6 +55,8 @@ export interface GatewayOptions {
   };
   /** At most this many requests of one verified tenant in flight; more are refused (429). 0/none: no cap. */
   tenantInFlight?: number;
+  /** The tenant budget kept in PostgreSQL for every replica (RATE_LIMIT_TENANT_SHARED); none: per replica. */
+  sharedTenantBuckets?: SharedBuckets | undefined;
   maxBatchSize?: number;
   maxBodyBytes?: number;
   /** Verifies access tokens, so the tenant limit is charged to verified tenants only; none: address only. */
@@ -77,7 +97,10 @@ function isTrpc(url: string): boolean {
  * and by the same `cors.ts` to Hono's routes.
  */
 export function createGateway(options: GatewayOptions) {
-  const table = normalizeTable(options.services);
+  const replicas = replicaTable(options.services);
+  const pool =
+    options.replicaPool ?? createReplicaPool(replicas, { log: options.log, probeMs: options.replicaProbeMs });
+  const table = pool.table;
   const cors = createCors(options.corsOrigins ?? []);
   const metrics = createGatewayMetrics();
   const started = Date.now();
@@ -85,6 +108,7 @@ export function createGateway(options: GatewayOptions) {
   const idempotent = withIdempotency(options.idempotency);
   const proxy = createProxy({
     table,
+    replicas: pool,
     upstream: {
       timeoutMs: options.upstreamTimeoutMs ?? 10_000,
       observe: (service, status, seconds) => metrics.upstreamDuration.observe({ service, status }, seconds),
@@ -93,6 +117,12 @@ export function createGateway(options: GatewayOptions) {
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     limits: { tenant: new RateLimiter(limits.tenant), ip: new RateLimiter(limits.ip) },
     tenantInFlight: options.tenantInFlight ?? 0,
+    sharedTenant: options.sharedTenantBuckets && {
+      buckets: options.sharedTenantBuckets,
+      defaults: limits.tenant,
+      onError: (error: unknown) =>
+        options.log.warn("shared tenant budget unavailable: request admitted", { error: String(error) }),
+    },
     verifyToken: options.verifyToken,
     tenantLimits: options.tenantLimits,
     onRateLimited: (scope, who) => {
@@ -131,16 +161,35 @@ export function createGateway(options: GatewayOptions) {
   ): Promise<Response> {
     const requestId = requestIdFrom(request.headers.get("x-request-id") ?? undefined);
     const begin = performance.now();
+    // With tracing on, a server span continuing the caller's traceparent; upstream calls are its children.
+    const span = tracingOn()
+      ? startSpan(
+          {
+            service: "gateway",
+            name: `${request.method} ${prefix}`,
+            kind: "server",
+            attributes: { "http.request.method": request.method, "vextrus.request_id": requestId },
+          },
+          request.headers.get("traceparent") ?? undefined,
+        )
+      : undefined;
     let outcome: ProxyOutcome;
     try {
-      outcome = await handler({ request, connection, requestId });
+      const call = { request, connection, requestId };
+      outcome = await (span ? runInTrace(traceparentOfSpan(span), () => handler(call)) : handler(call));
     } catch (error) {
+      endSpan(span, error);
       return internalError(error, request, requestId);
     }
     const status = outcome.response.status;
     const route = routeLabel(outcome.services, prefix);
     const seconds = (performance.now() - begin) / 1000;
     metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, seconds);
+    if (span) {
+      span.updateName(`${request.method} ${route}`);
+      span.setAttributes({ "http.route": route, "http.response.status_code": status });
+      endSpan(span, status >= 500 ? `HTTP ${status}` : undefined);
+    }
     const level = status < 400 ? "debug" : "info";
     options.log[level]("request", {
       requestId,
@@ -187,11 +236,11 @@ export function createGateway(options: GatewayOptions) {
 
   app.get("/health/live", (c) => c.json({ status: "ok" }));
   app.get("/health/ready", async (c) => {
-    const result = await checkServices(table);
+    const result = await checkServices(replicas);
     return c.json({ status: result.ok ? "ready" : "unavailable", ...result }, result.ok ? 200 : 503);
   });
   app.get("/health", async (c) => {
-    const result = await checkServices(table);
+    const result = await checkServices(replicas);
     return c.json({
       service: "gateway",
       version: pkg.version,
@@ -206,6 +255,14 @@ export function createGateway(options: GatewayOptions) {
   // The in-app inbox as server-sent events, streamed on from notification.
   const inboxStream = forwardInboxStream(table, options.log);
   app.get("/notifications/stream", (c) => inboxStream(c.req.raw, c.get("requestId")));
+  // The audit log as CSV, streamed on from audit's own export (every matching row).
+  const auditExport = forwardAuditExport(table, options.log);
+  app.get("/audit/export.csv", (c) => auditExport(c.req.raw, c.get("requestId")));
+  // SMS providers' delivery reports (public; notification checks each by signature or URL token).
+  const smsReports = forwardSmsReports(table, options.log);
+  app.post("/sms-reports/:provider", (c) =>
+    smsReports(c.req.raw, c.req.param("provider"), c.get("requestId")),
+  );
   // Plain JSON over HTTP for every procedure, and its description (see openapi.ts).
   app.on(["GET", "POST"], "/api/*", (c) =>
     idempotent(c.req.raw, c.get("requestId"), (req) => forward(proxy.rest, req, c.env, "/api")),
@@ -219,7 +276,7 @@ export function createGateway(options: GatewayOptions) {
     return c.json(asyncApi);
   });
   app.get("/metrics", async (c) => {
-    recordReadiness(metrics, await checkServices(table));
+    recordReadiness(metrics, await checkServices(replicas));
     return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
   });
 
@@ -235,5 +292,7 @@ export function createGateway(options: GatewayOptions) {
       isTrpc(request.url) ? handleTrpc(request, connection) : app.fetch(request, connection),
     /** Bun's router hands /trpc/* to the same handler before `fetch` runs (no Hono on the hot path). */
     bunRoutes: { "/trpc/*": handleTrpc },
+    /** Stops probing replicas' readiness. */
+    stop: () => pool.stop(),
   };
 }

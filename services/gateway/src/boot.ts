@@ -1,12 +1,21 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { createConfigReader } from "@vextrus/config/reader";
 import { kafkaTransport, type Transport } from "@vextrus/events";
-import { createLogger, type Logger, listen, type Stoppable, tokenVerifierFromEnv } from "@vextrus/platform";
+import {
+  createLogger,
+  type Logger,
+  listen,
+  type Stoppable,
+  startTracing,
+  tokenVerifierFromEnv,
+} from "@vextrus/platform";
 import { createGateway } from "./app.ts";
 import { openGatewayDatabase } from "./db/index.ts";
+import { sharedBuckets } from "./db/shared-buckets.ts";
 import type { GatewayEnv } from "./env.ts";
 import { idempotencyStore } from "./idempotency.ts";
 import { refusalReporter } from "./refusals.ts";
+import { createReplicaPool, replicaFetch, replicaTable } from "./replicas.ts";
 import { configuredTenantLimits } from "./tenant-limits.ts";
 
 export interface Booted {
@@ -31,6 +40,8 @@ export async function bootGateway(
   } = {},
 ): Promise<Booted> {
   const log = (shared.log ?? createLogger({ level: env.LOG_LEVEL })).child({ service: "gateway" });
+  // OpenTelemetry when an OTLP endpoint is set (off otherwise): a span per request and per upstream call.
+  const tracing = await startTracing("gateway", { env });
   const services = { ...shared.services, ...env.SERVICE_URLS };
   if (Object.keys(services).length === 0) {
     throw new Error("gateway: no services to route to; set SERVICE_URLS=name=http://host:port,…");
@@ -48,9 +59,15 @@ export async function bootGateway(
   if (!verifyToken) {
     log.warn("no JWKS_URL or JWT_PUBLIC_KEY: rate limits key on client addresses only");
   }
-  const reader = services.config
+  // One replica pool for forwarded requests and the gateway's own calls: the configuration reader
+  // balances over the configuration replicas and skips one that is down (its answers are cached and
+  // refreshed by events).
+  const pool = createReplicaPool(replicaTable(services), { log, probeMs: env.REPLICA_PROBE_MS });
+  const configUrl = pool.replicas().config?.[0];
+  const reader = configUrl
     ? createConfigReader({
-        url: services.config,
+        url: configUrl,
+        fetch: replicaFetch(pool, "config"),
         service: "gateway",
         log,
         transport,
@@ -80,13 +97,19 @@ export async function bootGateway(
     consoleDir: env.CONSOLE_DIR || undefined,
     verifyToken,
     tenantLimits: reader ? configuredTenantLimits(reader, env.MAX_BATCH_SIZE, log) : undefined,
+    replicaPool: pool,
+    sharedTenantBuckets: db && env.RATE_LIMIT_TENANT_SHARED ? sharedBuckets(db) : undefined,
   });
   const server = listen(app, env.PORT, "gateway", {
     hostname: env.HOST,
     trustedProxies: env.TRUSTED_PROXIES,
   });
   log.info("listening", { url: server.url, services });
-  const parts: Stoppable[] = [server, refusals.stoppable];
+  const parts: Stoppable[] = [
+    server,
+    { name: "replica probes", stop: async () => app.stop() },
+    refusals.stoppable,
+  ];
   if (reader) {
     parts.push({ name: "config reader", stop: () => reader.stop() });
   }
@@ -98,6 +121,9 @@ export async function bootGateway(
   }
   if (db && !shared.pglite) {
     parts.push({ name: "postgres", stop: () => db.close() });
+  }
+  if (tracing) {
+    parts.push(tracing);
   }
   return { name: "gateway", url: server.url, parts };
 }

@@ -4,6 +4,7 @@
  * still a JSON 404. Any other GET without a file behind it gets index.html (the app's router shows the
  * screen), except paths that look like a file (`/x.js`), which 404 so a missing asset is not HTML.
  */
+import { createHash } from "node:crypto";
 import { resolve, sep } from "node:path";
 
 /** Prefixes the console never answers (the API, health, metrics, docs, file content, the inbox stream). */
@@ -27,6 +28,23 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data: blob:; " +
   "connect-src 'self'; frame-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
+/** The page's own inline scripts (no `src`): each is allowed by its hash, nothing else inline. */
+const INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g;
+
+/**
+ * The CSP of one HTML page: CSP, plus the SHA-256 of each inline script the built page carries (the
+ * console's tiny "ask for the inbox's tasks first" script runs before any file is fetched that way).
+ */
+export function pagePolicy(html: string): string {
+  const hashes = [...html.matchAll(INLINE_SCRIPT)]
+    .map((m) => m[1] ?? "")
+    .filter((body) => body.trim() !== "")
+    .map((body) => `'sha256-${createHash("sha256").update(body).digest("base64")}'`);
+  return hashes.length === 0
+    ? CSP
+    : CSP.replace("script-src 'self'", `script-src 'self' ${hashes.join(" ")}`);
+}
+
 const isApiPath = (path: string) =>
   API_PREFIXES.some(
     (prefix) => path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`),
@@ -46,6 +64,18 @@ export function consoleFiles(dir: string): (request: Request) => Promise<Respons
     ...(html ? { "content-security-policy": CSP, "referrer-policy": "no-referrer" } : {}),
   });
 
+  /** An HTML page (a few hundred bytes): read, so its CSP can name its inline scripts' hashes. */
+  const page = async (file: ReturnType<typeof Bun.file>) => {
+    const html = await file.text();
+    return new Response(html, {
+      headers: {
+        ...headers(NO_CACHE, true),
+        "content-security-policy": pagePolicy(html),
+        "content-type": "text/html; charset=utf-8",
+      },
+    });
+  };
+
   return async (request) => {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return undefined;
@@ -63,10 +93,11 @@ export function consoleFiles(dir: string): (request: Request) => Promise<Respons
     if (target !== root && target.startsWith(`${root}${sep}`)) {
       const file = Bun.file(target);
       if (!target.endsWith(sep) && (await file.exists())) {
+        if (target.endsWith(".html")) {
+          return page(file);
+        }
         const hashed = target.startsWith(`${root}${sep}assets${sep}`);
-        return new Response(file, {
-          headers: headers(hashed ? IMMUTABLE : NO_CACHE, target.endsWith(".html")),
-        });
+        return new Response(file, { headers: headers(hashed ? IMMUTABLE : NO_CACHE, false) });
       }
     }
     const lastSegment = path.slice(path.lastIndexOf("/") + 1);
@@ -79,8 +110,6 @@ export function consoleFiles(dir: string): (request: Request) => Promise<Respons
         headers: { ...headers(NO_CACHE, true), "content-type": "text/html; charset=utf-8" },
       });
     }
-    return new Response(index, {
-      headers: { ...headers(NO_CACHE, true), "content-type": "text/html; charset=utf-8" },
-    });
+    return page(index);
   };
 }

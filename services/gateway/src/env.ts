@@ -1,22 +1,27 @@
 import { fileURLToPath } from "node:url";
-import { MAX_BATCH_CALLS, readEnvOrExit, ServiceEnv } from "@vextrus/platform";
+import { MAX_BATCH_CALLS, readEnvOrExit, ServiceEnv, TelemetryEnv } from "@vextrus/platform";
 import { z } from "zod";
 
 const SERVICE_NAME = /^[a-z][A-Za-z0-9-]{0,40}$/;
 
-/** `auth=http://127.0.0.1:3001,organization=http://127.0.0.1:3002` → `{ auth: "http://…", … }`. */
+/**
+ * `auth=http://127.0.0.1:3001,organization=http://127.0.0.1:3002` → `{ auth: "http://…", … }`. A name
+ * given more than once is a service with several replicas: `organization=http://a:3002,organization=http://b:3002`
+ * → `{ organization: ["http://a:3002", "http://b:3002"] }` (round robin, see replicas.ts).
+ */
 export const ServiceUrls = z
   .string()
   .trim()
   .transform((text, ctx) => {
-    const table: Record<string, string> = {};
+    const table: Record<string, string | string[]> = {};
     for (const entry of text.split(",").filter((part) => part.trim() !== "")) {
       const [name = "", url = ""] = entry.split("=", 2).map((part) => part.trim());
       if (!SERVICE_NAME.test(name) || !URL.canParse(url) || !/^https?:/.test(url)) {
         ctx.addIssue({ code: "custom", message: `"${entry}" is not name=http://host:port` });
         return z.NEVER;
       }
-      table[name] = url;
+      const known = table[name];
+      table[name] = known === undefined ? url : [...(typeof known === "string" ? [known] : known), url];
     }
     return table;
   });
@@ -39,9 +44,19 @@ export const GatewayEnv = ServiceEnv.pick({
   DATABASE_URL: true,
   MIGRATION_DATABASE_URL: true,
 })
+  .extend(TelemetryEnv.shape)
   .extend({
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
-    SERVICE_URLS: ServiceUrls.default({}).describe("name=url pairs; embedded start passes them in code"),
+    SERVICE_URLS: ServiceUrls.default({}).describe(
+      "name=url pairs (a name repeated: that service's replicas); embedded start passes them in code",
+    ),
+    REPLICA_PROBE_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(2_000)
+      .describe("how often each replica of a service with several is asked for /health/ready"),
     CORS_ORIGINS: z
       .string()
       .default("")
@@ -68,6 +83,13 @@ export const GatewayEnv = ServiceEnv.pick({
      * machine's queue; this bounds its share of the work in progress.
      */
     RATE_LIMIT_TENANT_IN_FLIGHT: count(0),
+    RATE_LIMIT_TENANT_SHARED: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((value) => value === "true")
+      .describe(
+        "true: the per-tenant budget is kept in PostgreSQL (DATABASE_URL), shared by every gateway replica; false: per replica",
+      ),
     MAX_BODY_BYTES: z.coerce
       .number()
       .int()
@@ -78,6 +100,13 @@ export const GatewayEnv = ServiceEnv.pick({
     MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(MAX_BATCH_CALLS).default(50),
   })
   .superRefine((env, ctx) => {
+    if (env.RATE_LIMIT_TENANT_SHARED && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RATE_LIMIT_TENANT_SHARED"],
+        message: "needs DATABASE_URL (the shared budget lives in PostgreSQL)",
+      });
+    }
     // A batch costs one token per call, so a full batch must fit in a bucket.
     for (const scope of ["TENANT", "IP"] as const) {
       const burst = env[`RATE_LIMIT_${scope}_BURST`];

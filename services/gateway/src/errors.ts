@@ -121,3 +121,7 @@ export const gatewayInternal = () =>
     en: "Something went wrong in the gateway. Quote the request id when you contact support.",
     bn: "গেটওয়েতে একটি সমস্যা হয়েছে। সহায়তার জন্য অনুরোধ আইডিটি উল্লেখ করুন।",
   });
+
+/** A refusal of the gateway's plain HTTP routes (file content, inbox stream, SMS reports). */
+export const plainRefusal = (status: number, code: string, message: string, requestId: string) =>
+  Response.json({ error: { code, message, requestId } }, { status, headers: { "x-request-id": requestId } });

@@ -1,4 +1,6 @@
 import type { Logger } from "@vextrus/platform";
+import { plainRefusal as refusal } from "./errors.ts";
+import { passedHeaders, relay } from "./relay.ts";
 import type { ServiceTable } from "./routing.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -6,9 +8,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PASSED = ["authorization", "content-length", "content-type", "accept-language", "traceparent"];
 /** A small upload may take a while on a site's mobile link; the body streams, so this bounds only time. */
 const UPLOAD_TIMEOUT_MS = 5 * 60_000;
-
-const refusal = (status: number, code: string, message: string, requestId: string) =>
-  Response.json({ error: { code, message, requestId } }, { status, headers: { "x-request-id": requestId } });
 
 /**
  * `PUT /files/<fileId>/content`: the bytes of a small pending upload, streamed on to the file-storage
@@ -24,40 +23,16 @@ export function forwardFileContent(table: ServiceTable, log: Logger) {
     if (!UUID.test(fileId)) {
       return refusal(400, "BAD_REQUEST", "fileId: not a file id", requestId);
     }
-    const headers = new Headers({ "x-request-id": requestId });
-    for (const name of PASSED) {
-      const value = request.headers.get(name);
-      if (value !== null) {
-        headers.set(name, value);
-      }
-    }
-    try {
-      const res = await fetch(`${base}/files/${fileId}/content`, {
+    return relay(
+      `${base}/files/${fileId}/content`,
+      {
         method: "PUT",
-        headers,
+        headers: passedHeaders(request.headers, PASSED, { "x-request-id": requestId }),
         body: request.body,
-        redirect: "manual",
         signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
         duplex: "half",
-      } as RequestInit);
-      return new Response(res.body, {
-        status: res.status,
-        headers: {
-          "content-type": res.headers.get("content-type") ?? "application/json",
-          "x-request-id": requestId,
-        },
-      });
-    } catch (error) {
-      log.info("file content not delivered", {
-        requestId,
-        message: error instanceof Error ? error.message : String(error),
-      });
-      return refusal(
-        503,
-        "SERVICE_UNAVAILABLE",
-        "file-storage is not answering; try again shortly",
-        requestId,
-      );
-    }
+      } as RequestInit,
+      { service: "file-storage", what: "file content", requestId, log },
+    );
   };
 }

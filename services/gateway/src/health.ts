@@ -1,5 +1,5 @@
 import { checkAll, type HealthCheck } from "@vextrus/platform";
-import type { ServiceTable } from "./routing.ts";
+import type { ReplicaTable } from "./replicas.ts";
 
 /** A service is ready when its own /health/ready says so (it checks its database and Kafka). */
 function serviceReady(baseUrl: string): HealthCheck {
@@ -12,7 +12,14 @@ function serviceReady(baseUrl: string): HealthCheck {
   };
 }
 
+/** Ready when any of a service's replicas is (the gateway sends each request to a ready one). */
+function anyReady(urls: readonly string[]): HealthCheck {
+  const checks = urls.map(serviceReady);
+  return () =>
+    checks.length === 1 ? (checks[0] as HealthCheck)() : Promise.any(checks.map((check) => check()));
+}
+
 /** Every service's readiness, checked in parallel; the answer takes at most the kit's check timeout. */
-export function checkServices(table: ServiceTable) {
-  return checkAll(Object.fromEntries(Object.entries(table).map(([name, url]) => [name, serviceReady(url)])));
+export function checkServices(replicas: ReplicaTable) {
+  return checkAll(Object.fromEntries(Object.entries(replicas).map(([name, urls]) => [name, anyReady(urls)])));
 }

@@ -1,12 +1,11 @@
 import type { Logger } from "@vextrus/platform";
+import { plainRefusal as refusal } from "./errors.ts";
+import { passedHeaders, passedQuery, relay } from "./relay.ts";
 import type { ServiceTable } from "./routing.ts";
 
 /** What the notification service needs from the caller to open a stream; nothing else is passed on. */
 const PASSED = ["authorization", "last-event-id", "accept-language", "traceparent"];
 const QUERY = ["ticket", "lastEventId"];
-
-const refusal = (status: number, code: string, message: string, requestId: string) =>
-  Response.json({ error: { code, message, requestId } }, { status, headers: { "x-request-id": requestId } });
 
 /**
  * `GET /notifications/stream`: the caller's in-app messages as server-sent events, streamed on from
@@ -19,43 +18,21 @@ export function forwardInboxStream(table: ServiceTable, log: Logger) {
     if (!base) {
       return refusal(404, "NOT_FOUND", "No notification service behind this gateway", requestId);
     }
-    const url = new URL(request.url);
-    const target = new URL(`${base}/inbox/stream`);
-    for (const name of QUERY) {
-      const value = url.searchParams.get(name);
-      if (value !== null) {
-        target.searchParams.set(name, value.slice(0, 200));
-      }
-    }
-    const headers = new Headers({ "x-request-id": requestId, accept: "text/event-stream" });
-    for (const name of PASSED) {
-      const value = request.headers.get(name);
-      if (value !== null) {
-        headers.set(name, value);
-      }
-    }
-    try {
-      const res = await fetch(target, { headers, redirect: "manual", signal: request.signal });
-      return new Response(res.body, {
-        status: res.status,
-        headers: {
-          "content-type": res.headers.get("content-type") ?? "application/json",
-          "cache-control": "no-store",
-          "x-accel-buffering": "no",
-          "x-request-id": requestId,
-        },
-      });
-    } catch (error) {
-      log.info("inbox stream not opened", {
+    const target = passedQuery(request, new URL(`${base}/inbox/stream`), QUERY, 200);
+    const headers = passedHeaders(request.headers, PASSED, {
+      "x-request-id": requestId,
+      accept: "text/event-stream",
+    });
+    return relay(
+      target,
+      { headers, signal: request.signal },
+      {
+        service: "notification",
+        what: "inbox stream",
         requestId,
-        message: error instanceof Error ? error.message : String(error),
-      });
-      return refusal(
-        503,
-        "SERVICE_UNAVAILABLE",
-        "notification is not answering; try again shortly",
-        requestId,
-      );
-    }
+        log,
+        answerHeaders: { "cache-control": "no-store", "x-accel-buffering": "no" },
+      },
+    );
   };
 }

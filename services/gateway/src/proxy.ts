@@ -1,5 +1,6 @@
 import {
   API_KEY_PREFIX,
+  type BucketLimits,
   clientAddress,
   type Locale,
   localeFromHeader,
@@ -8,6 +9,7 @@ import {
   type TokenVerifier,
 } from "@vextrus/platform";
 import type { RoutedCall } from "./batching.ts";
+import type { SharedBuckets } from "./db/shared-buckets.ts";
 import {
   batchTooLarge,
   bodyTooLarge,
@@ -18,18 +20,28 @@ import {
   unreadableRequest,
 } from "./errors.ts";
 import { type SendPart, splitAndMerge } from "./merge.ts";
+import type { ReplicaPool } from "./replicas.ts";
 import { routeCalls, type ServiceTable } from "./routing.ts";
 import type { TenantLimits } from "./tenant-limits.ts";
-import { callUpstream, type UpstreamOptions, type UpstreamResult } from "./upstream.ts";
+import { type UpstreamOptions, type UpstreamResult, withReplicas } from "./upstream.ts";
 
 export interface ProxyOptions {
   table: ServiceTable;
+  /** Each service's replicas: a request goes to a ready one (replicas.ts). */
+  replicas: Pick<ReplicaPool, "pick" | "markDown" | "count">;
   upstream: UpstreamOptions;
   maxBatchSize: number;
   maxBodyBytes: number;
   limits: { tenant: RateLimiter; ip: RateLimiter };
   /** At most this many requests of one verified tenant in flight; more are refused (429). 0: no cap. */
   tenantInFlight: number;
+  /**
+   * The tenant budget in PostgreSQL, shared by every gateway replica (RATE_LIMIT_TENANT_SHARED), with
+   * the default limits it applies; none: each replica's own bucket (`limits.tenant`).
+   */
+  sharedTenant?:
+    | { buckets: SharedBuckets; defaults: BucketLimits; onError: (error: unknown) => void }
+    | undefined;
   /**
    * Verifies access tokens (EdDSA, cached per token): only a verified token's tenant is charged.
    * Without one, every request is limited by its address only.
@@ -176,7 +188,7 @@ export function createProxy(options: ProxyOptions) {
       tenant && authorization && options.tenantLimits
         ? await options.tenantLimits(tenant, authorization, requestId)
         : undefined;
-    const retryTenant = tenant ? limits.tenant.take(tenant, cost, own) : 0;
+    const retryTenant = tenant ? await takeTenant(tenant, cost, own) : 0;
     if (retryTenant > 0) {
       limits.ip.refund(address, cost);
       options.onRateLimited("tenant", { address, tenant, services });
@@ -188,7 +200,7 @@ export function createProxy(options: ProxyOptions) {
       const busy = inFlight.get(tenant) ?? 0;
       if (busy >= options.tenantInFlight) {
         limits.ip.refund(address, cost);
-        limits.tenant.refund(tenant, cost);
+        refundTenant(tenant, cost, own);
         options.onRateLimited("tenant", { address, tenant, services });
         return { refused: rateLimited("tenant", 1) };
       }
@@ -196,6 +208,28 @@ export function createProxy(options: ProxyOptions) {
       return { holding: tenant };
     }
     return {};
+  }
+
+  /** The tenant's bucket: shared by the replicas in PostgreSQL when configured (a failing store admits). */
+  async function takeTenant(tenant: string, cost: number, own: BucketLimits | undefined): Promise<number> {
+    const shared = options.sharedTenant;
+    if (!shared) {
+      return limits.tenant.take(tenant, cost, own);
+    }
+    try {
+      return await shared.buckets.take(`tenant:${tenant}`, cost, own ?? shared.defaults);
+    } catch (error) {
+      shared.onError(error);
+      return 0;
+    }
+  }
+  function refundTenant(tenant: string, cost: number, own: BucketLimits | undefined) {
+    const shared = options.sharedTenant;
+    if (!shared) {
+      limits.tenant.refund(tenant, cost);
+      return;
+    }
+    shared.buckets.refund(`tenant:${tenant}`, cost, own ?? shared.defaults).catch(shared.onError);
   }
 
   /** Requests in progress per verified tenant (only while a cap is set). */
@@ -252,10 +286,9 @@ export function createProxy(options: ProxyOptions) {
       if (body === "too large") {
         return done(refuse(bodyTooLarge(options.maxBodyBytes)));
       }
-      const result = await callUpstream(
+      const result = await withReplicas(
         {
           service: call.service,
-          baseUrl: table[call.service] ?? "",
           path: call.procedure,
           search: url.search.slice(1),
           method: request.method,
@@ -266,6 +299,7 @@ export function createProxy(options: ProxyOptions) {
           endpoint: "api",
         },
         options.upstream,
+        options.replicas,
       );
       return done(result.ok ? passOn(result, requestId) : refuse(result.error));
     }
@@ -316,11 +350,10 @@ export function createProxy(options: ProxyOptions) {
       const base = { method: request.method, signal: request.signal };
       /** The whole request to one service: its answer (a stream too) is passed on as it arrives. */
       const forward = (service: string, path: string) =>
-        callUpstream(
+        withReplicas(
           {
             ...base,
             service,
-            baseUrl: table[service] ?? "",
             path,
             search: url.search.slice(1),
             body,
@@ -328,17 +361,17 @@ export function createProxy(options: ProxyOptions) {
             pass: true,
           },
           options.upstream,
+          options.replicas,
         );
       /** One service's part of a split batch: a plain JSON answer, read whole, which the gateway merges. */
       const sendPart: SendPart = (service, path, search, payload) => {
         const plain = new Headers(headers);
         plain.delete("trpc-accept");
         plain.delete("accept");
-        return callUpstream(
+        return withReplicas(
           {
             ...base,
             service,
-            baseUrl: table[service] ?? "",
             path,
             search,
             body: payload,
@@ -346,6 +379,7 @@ export function createProxy(options: ProxyOptions) {
             pass: false,
           },
           options.upstream,
+          options.replicas,
         );
       };
 

@@ -1,6 +1,9 @@
 import { type GatewayError, unknownProcedure, unknownService } from "./errors.ts";
 
-/** Service name → base URL (`http://127.0.0.1:3002`). The gateway's only knowledge of the services. */
+/**
+ * Service name → base URL (`http://127.0.0.1:3002`). The gateway's only knowledge of the services;
+ * with several replicas each read names the next ready one (replicas.ts).
+ */
 export type ServiceTable = Readonly<Record<string, string>>;
 
 /** One call of a request: `organization.departments.create` → service + the service's own path. */
@@ -11,12 +14,6 @@ export type Call =
 /** A service as callers name it: `auth`, `rules`, `masterData`. */
 const SERVICE = /^[a-z][A-Za-z0-9-]{0,40}$/;
 const PROCEDURE = /^[A-Za-z0-9_$-]{1,100}(\.[A-Za-z0-9_$-]{1,100}){0,9}$/;
-
-export function normalizeTable(table: Record<string, string>): ServiceTable {
-  return Object.freeze(
-    Object.fromEntries(Object.entries(table).map(([name, url]) => [name, url.replace(/\/+$/, "")])),
-  );
-}
 
 function routeOne(path: string, index: number, table: ServiceTable): Call {
   const dot = path.indexOf(".");

@@ -1,3 +1,4 @@
+import { currentTraceparent, endSpan, startSpan, traceparentOfSpan, tracingOn } from "@vextrus/platform";
 import { type GatewayError, serviceGarbled, serviceTimeout, serviceUnavailable } from "./errors.ts";
 
 /** One HTTP request to one service's /trpc (or /api) endpoint. */
@@ -25,7 +26,15 @@ export interface UpstreamRequest {
 export type UpstreamResult =
   | { ok: true; status: number; headers: Headers; text: string; body?: undefined }
   | { ok: true; status: number; headers: Headers; body: ReadableStream<Uint8Array>; text?: undefined }
-  | { ok: false; error: GatewayError };
+  | {
+      ok: false;
+      error: GatewayError;
+      /**
+       * Why nothing came back, when the service was not reached: `refused` (the connection was refused,
+       * so the request never left) or `failed` (the connection broke; a mutation may have run).
+       */
+      unreached?: "refused" | "failed" | undefined;
+    };
 
 export interface UpstreamOptions {
   timeoutMs: number;
@@ -54,7 +63,7 @@ function jsonHeaders(headers: Headers, text: string): Headers | undefined {
 /**
  * Sends the request and waits at most `timeoutMs` for the answer (its headers when it is passed on,
  * all of it when it is read). A refused connection or a timeout becomes UNAVAILABLE naming the
- * service; nothing is retried, because a mutation may have run.
+ * service; nothing is retried here (`withReplicas` decides what may go to another replica).
  */
 export async function callUpstream(
   request: UpstreamRequest,
@@ -70,12 +79,39 @@ export async function callUpstream(
   const signal = controller.signal;
   const url = `${request.baseUrl}/${request.endpoint ?? "trpc"}/${request.path}${request.search ? `?${request.search}` : ""}`;
   const started = performance.now();
-  const observe = (outcome: string) =>
+  // With tracing on, a client span (child of the gateway's request span) that the service continues.
+  const span = tracingOn()
+    ? startSpan(
+        {
+          service: "gateway",
+          name: `${request.method} ${request.service}`,
+          kind: "client",
+          attributes: {
+            "http.request.method": request.method,
+            "server.address": request.baseUrl,
+            "rpc.service": request.service,
+            "rpc.method": request.path.slice(0, 200),
+          },
+        },
+        currentTraceparent(),
+      )
+    : undefined;
+  let sent = request.headers;
+  if (span) {
+    sent = new Headers(sent);
+    sent.set("traceparent", traceparentOfSpan(span));
+  }
+  const observe = (outcome: string) => {
     options.observe(request.service, outcome, (performance.now() - started) / 1000);
+    if (span) {
+      span.setAttribute("vextrus.upstream.outcome", outcome);
+      endSpan(span, /^\d+$/.test(outcome) && Number(outcome) < 500 ? undefined : outcome);
+    }
+  };
   try {
     const res = await fetch(url, {
       method: request.method,
-      headers: request.headers,
+      headers: sent,
       body: request.body,
       signal,
       redirect: "manual",
@@ -95,14 +131,45 @@ export async function callUpstream(
       return { ok: false, error: serviceGarbled(request.service) };
     }
     return { ok: true, status: res.status, headers, text };
-  } catch {
+  } catch (error) {
     if (timedOut) {
       observe("timeout");
       return { ok: false, error: serviceTimeout(request.service, options.timeoutMs) };
     }
     observe("unavailable");
-    return { ok: false, error: serviceUnavailable(request.service) };
+    const refused = (error as { code?: unknown } | null)?.code === "ECONNREFUSED";
+    return {
+      ok: false,
+      error: serviceUnavailable(request.service),
+      unreached: request.signal.aborted ? undefined : refused ? "refused" : "failed",
+    };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * callUpstream on the service's next ready replica. When that replica could not be reached, it is
+ * skipped from then on (until its readiness returns) and the request goes to one other replica if
+ * the service has one and it is safe: a query (GET) whatever broke, a mutation only when the
+ * connection was refused (it never left, so it cannot have run). A mutation is never sent twice.
+ */
+export async function withReplicas(
+  request: Omit<UpstreamRequest, "baseUrl">,
+  options: UpstreamOptions,
+  replicas: {
+    pick(service: string, except?: string): string | undefined;
+    markDown(service: string, url: string, why: string): void;
+    count(service: string): number;
+  },
+): Promise<UpstreamResult> {
+  const first = replicas.pick(request.service) ?? "";
+  const result = await callUpstream({ ...request, baseUrl: first }, options);
+  if (result.ok || !result.unreached || replicas.count(request.service) < 2) {
+    return result;
+  }
+  replicas.markDown(request.service, first, `a request was not delivered (${result.unreached})`);
+  const safe = request.method === "GET" || request.method === "HEAD" || result.unreached === "refused";
+  const second = safe ? replicas.pick(request.service, first) : undefined;
+  return second && second !== first ? callUpstream({ ...request, baseUrl: second }, options) : result;
 }

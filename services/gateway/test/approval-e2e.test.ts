@@ -409,7 +409,8 @@ describe("notification", () => {
     const pmTaskId = pmTasks.tasks.find((t) => t.assigneeId === pm.userId)?.id ?? "";
     const aboutIt = pmInbox.items.filter((m) => m.body.includes(`/tasks/${pmTaskId}`));
     expect(aboutIt).toHaveLength(1);
-    expect(aboutIt[0]?.subject).toBe("একটি কাজ আপনার অনুমোদনের অপেক্ষায়");
+    // The process's subject, as workflow announced it when the process started.
+    expect(aboutIt[0]?.subject).toBe(`একটি কাজ আপনার অনুমোদনের অপেক্ষায়: ${pmTasks.process.subject}`);
     expect((await pm.api.notification.inbox.unreadCount.query()).unread).toBe(pmInbox.items.length);
   });
 });

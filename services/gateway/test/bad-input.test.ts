@@ -44,7 +44,7 @@ beforeAll(async () => {
   });
   clients.en = gateway.client({ token, batch: false });
   clients.bn = gateway.client({ token, batch: false, locale: "bn" });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await gateway.stop();
   await services.stop();

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "@vextrus/platform";
 import { createGateway } from "../src/app.ts";
+import { pagePolicy } from "../src/console.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "vextrus-console-"));
 mkdirSync(join(dir, "assets"));
@@ -40,6 +41,17 @@ describe("the console at /", () => {
       expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
       expect(await response.text()).toContain("<title>console</title>");
     }
+  });
+
+  test("a page's inline scripts are allowed by their SHA-256 and nothing else inline; no inline script, no hash", () => {
+    const body = "window.early = 1;";
+    const hash = new Bun.CryptoHasher("sha256").update(body).digest("base64");
+    const policy = pagePolicy(
+      `<html><head><script>${body}</script><script type="module" src="/a.js"></script>`,
+    );
+    expect(policy).toContain(`script-src 'self' 'sha256-${hash}';`);
+    expect(policy).not.toContain("unsafe-inline");
+    expect(pagePolicy('<html><script src="/a.js"></script>')).toContain("script-src 'self';");
   });
 
   test("hashed assets are immutable; other files revalidate; HEAD works", async () => {

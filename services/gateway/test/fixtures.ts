@@ -114,6 +114,12 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     schedule: { kind: "cron", cron: "0 2 * * *" },
     target: { kind: "event", data: { digest: marker } },
   });
+  // A webhook for auth's user events (the contact change below), delivered to a receiver that accepts it,
+  // so the delivery settles and the tenant's rows stay still while the suites compare them.
+  const webhook = await api.webhooks.create.mutate({
+    url: webhookReceiver(),
+    events: ["vextrus.auth.user.*"],
+  });
   // The admin adds a mobile number: notification tells them in-app (delivered through the event bus).
   await api.auth.changeContact.mutate({
     currentPassword: password,
@@ -121,8 +127,16 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     expectedVersion: (await api.auth.users.get.query({ id: registered.user.id })).version,
   });
   const message = await seedMessage(api, marker);
+  // Approved processes are also told to the role's holders.
+  const subscription = await api.notification.subscriptions.add.mutate({
+    templateKey: "process_approved",
+    kind: "role",
+    targetId: role.id,
+  });
+  const delivery = await seedWebhookDelivery(api, marker, webhook.id);
   const { imported, exported } = await seedSpreadsheets(api, marker);
   const document = await seedDocument(api, marker);
+  const batch = await seedBatch(api, marker);
   /** Entity name (as the input generator names them) → this tenant's id of one. */
   const ids: Record<string, string> = {
     tenant: registered.tenant.id,
@@ -154,6 +168,10 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     import: imported.id,
     export: exported.id,
     document: document.id,
+    batch: batch.id,
+    webhook: webhook.id,
+    delivery: delivery.id,
+    subscription: subscription.id,
   };
   return {
     marker,
@@ -165,6 +183,34 @@ export async function seedTenant(gateway: RunningGateway, marker: string) {
     adminToken: registered.accessToken,
     adminPermissions: registered.permissions,
   };
+}
+
+/** The outside world for the seeded webhooks: an endpoint that accepts every delivery. */
+let receiver: ReturnType<typeof Bun.serve> | undefined;
+function webhookReceiver(): string {
+  receiver ??= Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: () => new Response(null, { status: 204 }),
+  });
+  receiver.unref();
+  return `http://127.0.0.1:${receiver.port}/hooks`;
+}
+
+/** The webhook's first delivery, once every delivery of the tenant has reached the receiver. */
+async function seedWebhookDelivery(api: VextrusClient, marker: string, subscriptionId: string) {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const items = (await api.webhooks.deliveries.list.query({ subscriptionId })).items;
+    const [first] = items;
+    if (first && items.every((item) => item.status === "succeeded")) {
+      return first;
+    }
+    if (Date.now() > until) {
+      throw new Error(`${marker}: no webhook delivery succeeded within 30 s`);
+    }
+    await Bun.sleep(100);
+  }
 }
 
 /** The admin's first in-app message, once the event that causes it has reached notification. */
@@ -253,6 +299,39 @@ function seedDocument(api: VextrusClient, marker: string) {
       officer: { name: `${marker} Admin`, designation: "Accounts officer" },
     },
   });
+}
+
+/** A batch of one tax invoice, issued to the end (so nothing of it changes while the suites run). */
+async function seedBatch(api: VextrusClient, marker: string) {
+  const started = await api.documents.batch.mutate({
+    template: "mushak-6.3",
+    locale: "bn",
+    items: [
+      {
+        number: `${marker}-INV-2`,
+        seller: {
+          name: `${marker} Builders Ltd`,
+          bin: "0001234560101",
+          address: `${marker} Tower, Motijheel`,
+        },
+        buyer: { name: `${marker} Cement Ltd`, bin: "0009876540202", address: "Agrabad, Chattogram" },
+        destination: `${marker} Heights site`,
+        lines: [{ description: `${marker} OPC cement`, unit: "bag", quantity: 10, unitPrice: "540.00" }],
+        officer: { name: `${marker} Admin`, designation: "Accounts officer" },
+      },
+    ],
+  });
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const batch = await api.documents.batches.get.query({ id: started.id });
+    if (batch.status === "completed") {
+      return batch;
+    }
+    if (Date.now() > until) {
+      throw new Error(`${marker}: the seeded batch is still ${batch.status}`);
+    }
+    await Bun.sleep(100);
+  }
 }
 
 /** A signed work order uploaded through a presigned URL (to the test run's S3) and attached to the process. */

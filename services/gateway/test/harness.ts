@@ -59,10 +59,15 @@ function captureLog(lines: string[]) {
  * tenant transaction (reported), which would only slow the suite down.
  */
 async function stopAll(parts: readonly Stoppable[], db: TestDatabase) {
-  for (const part of parts) {
-    await Promise.race([part.stop(), Bun.sleep(1_000)]);
-  }
+  await stopParts(parts);
   await db.drop();
+}
+
+/** Stops a booted service's parts in order, giving each at most `ms` (see stopAll). */
+export async function stopParts(parts: readonly Stoppable[], ms = 1_000) {
+  for (const part of parts) {
+    await Promise.race([part.stop(), Bun.sleep(ms)]);
+  }
 }
 
 /** The organization service, trusting tokens signed by `signer` (or auth's JWKS when given). */
@@ -210,6 +215,10 @@ export async function startServices(
   // Auth's secret links (invitations, resets, verifications) go out through notification, as .eml
   // files in a folder of the suite's own (no SMTP_URL): tests read the tokens from there.
   const notificationPort = freePort();
+  // file-storage asks the document generator who may see an issued PDF, which stores PDFs there;
+  // notification reads both (attachments): their ports are chosen before any of them starts.
+  const documentsPort = freePort();
+  const filesPort = freePort();
   const notificationDataDir = mkdtempSync(join(tmpdir(), "gw-notification-"));
   const mailDir = join(notificationDataDir, "mail");
   const jwksUrl = `http://127.0.0.1:${authPort}/.well-known/jwks.json`;
@@ -234,13 +243,19 @@ export async function startServices(
     startDownstream("notification", label, jwksUrl, bus, {
       DATA_DIR: notificationDataDir,
       PORT: String(notificationPort),
+      // Webhook endpoints of the generated suites' inputs are not resolved (no DNS in tests).
+      WEBHOOKS_ALLOW_PRIVATE_TARGETS: "true",
+      // Attachments are read from file-storage and the document generator as their sender.
+      FILES_URL: `http://127.0.0.1:${filesPort}`,
+      DOCUMENTS_URL: `http://127.0.0.1:${documentsPort}`,
+      AUTH_URL: `http://127.0.0.1:${authPort}`,
+      SERVICE_TOKEN_SECRET,
       ...options.notificationEnv,
     }),
   ]);
-  // file-storage asks the document generator who may see an issued PDF, which stores PDFs there.
-  const documentsPort = freePort();
   const files = await startDownstream("files", label, jwksUrl, bus, {
     ...filesEnv(label),
+    PORT: String(filesPort),
     ORGANIZATION_URL: organization.url,
     WORKFLOW_URL: workflow.url,
     MASTER_DATA_URL: masterData.url,
@@ -250,6 +265,7 @@ export async function startServices(
     PORT: String(documentsPort),
     RULES_URL: rules.url,
     FILES_URL: files.url,
+    MASTER_DATA_URL: masterData.url,
     RENDER_WORKERS: "1",
   });
   // Imports and exports: master-data's records, files in file storage, job tokens from auth.
@@ -301,7 +317,9 @@ export async function startServices(
       workflow: workflow.url,
       audit: audit.url,
       masterData: masterData.url,
-      notification: notification.url,
+      // notification answers two names too: `notification.*` and `webhooks.*`.
+      notification: `${notification.url}/notification`,
+      webhooks: `${notification.url}/webhooks`,
       files: files.url,
       documents: documents.url,
       config: config.url,

@@ -11,7 +11,7 @@ import { documentGeneratorRouter } from "@vextrus/document-generator/router";
 import { fileStorageRouter } from "@vextrus/file-storage/router";
 import { exportsRouter, importsRouter } from "@vextrus/import-export/router";
 import { masterDataRouter } from "@vextrus/master-data/router";
-import { notificationRouter } from "@vextrus/notification/router";
+import { notificationRouter, webhooksRouter } from "@vextrus/notification/router";
 import { organizationRouter } from "@vextrus/organization/router";
 import { rulesEngineRouter } from "@vextrus/rules-engine/router";
 import { schedulerRouter } from "@vextrus/scheduler/router";
@@ -26,6 +26,7 @@ export const ROUTERS: Record<string, AnyTRPCRouter> = {
   audit: auditRouter,
   masterData: masterDataRouter,
   notification: notificationRouter,
+  webhooks: webhooksRouter,
   files: fileStorageRouter,
   documents: documentGeneratorRouter,
   config: configurationRouter,
@@ -149,6 +150,7 @@ const SINGULAR: Record<string, string> = {
   costCentres: "costCentre",
   series: "series",
   inbox: "message",
+  batches: "batch",
 };
 
 /** Fields whose name does not say their entity: master-data's units and item groups. */
@@ -159,7 +161,11 @@ const FIELD_ENTITY: Record<string, string> = {
   fromUnitId: "unit",
   toUnitId: "unit",
   groupId: "itemGroup",
-  managerUserId: "user",
+  managerMembershipId: "membership",
+  logoFileId: "file",
+  subscriptionId: "webhook",
+  // notification.subscriptions.add: a role's (or a department's) id, auth's own.
+  targetId: "role",
 };
 
 /** The entity a router key names: `companies` → company, `parties` → party, `tasks` → task. */

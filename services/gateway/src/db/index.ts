@@ -20,11 +20,11 @@ export async function openGatewayDatabase(
 ): Promise<Database | undefined> {
   if (env.DATABASE_URL) {
     await migrateService({ url: env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL }, "gateway", MIGRATIONS);
-    return postgresDatabase({ url: env.DATABASE_URL, appRole: APP_ROLE });
+    return postgresDatabase({ url: env.DATABASE_URL, appRole: APP_ROLE, service: "gateway" });
   }
   if (pglite) {
     await migrateService({ pglite }, "gateway", MIGRATIONS);
-    return pgliteDatabase({ client: pglite, appRole: APP_ROLE });
+    return pgliteDatabase({ client: pglite, appRole: APP_ROLE, service: "gateway" });
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { bucketColumns } from "@vextrus/platform/db";
 import { index, integer, jsonb, pgSchema, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 export const gatewaySchema = pgSchema("gateway");
@@ -27,3 +28,11 @@ export const idempotencyKeys = gatewaySchema.table(
     index("idempotency_keys_created_at_idx").on(t.createdAt),
   ],
 );
+
+/**
+ * Token buckets every gateway replica shares (RATE_LIMIT_TENANT_SHARED): one row per limited key
+ * (`tenant:<id>`), its tokens as of `at`. Refilled by arithmetic in the statement that takes from it.
+ */
+export const rateBuckets = gatewaySchema.table("rate_buckets", bucketColumns(), (t) => [
+  index("rate_buckets_at_idx").on(t.at),
+]);
