@@ -1,3 +1,4 @@
+import { VerifyResult } from "./domain/results.ts";
 import { VerifyInput, verifyChain } from "./domain/verify.ts";
 import { eventsRouter } from "./routers/events.ts";
 import { maintenanceRouter } from "./routers/maintenance.ts";
@@ -10,6 +11,7 @@ export const auditRouter = router({
   verify: tenantProcedure
     .meta({ permission: "audit:event:read" })
     .input(VerifyInput)
+    .output(VerifyResult)
     .query(({ ctx, input }) => verifyChain({ ctx, input })),
 });
 

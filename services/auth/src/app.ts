@@ -4,7 +4,6 @@ import {
   createService,
   type Logger,
   type Metrics,
-  RateLimiter,
 } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
@@ -13,6 +12,7 @@ import type { AuthDeps, AuthSettings } from "./deps.ts";
 import { introspectApiKey } from "./domain/api-keys.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { type Courier, notificationCourier, undeliveredCourier } from "./domain/courier.ts";
+import { hourlyAddressLimit } from "./domain/limits.ts";
 import { dummyPasswordHash } from "./domain/passwords.ts";
 import { authVerifier } from "./domain/principal.ts";
 import { SigningKeys } from "./domain/signing-keys.ts";
@@ -44,9 +44,6 @@ export interface AppOptions {
   /** The service's metrics registry, when boot shares it with the outbox relay. */
   metrics?: Metrics;
 }
-
-/** A budget of `perHour` per key: all of it at once, then refilled evenly over the hour. */
-const hourlyLimiter = (perHour: number) => new RateLimiter({ perSecond: perHour / 3_600, burst: perHour });
 
 /**
  * The auth service's HTTP app (tRPC, the JWKS document, API-key introspection) and its dependencies.
@@ -86,8 +83,13 @@ export function createApp(options: AppOptions) {
         : undeliveredCourier(options.log)),
     metrics: createAuthMetrics(metrics.registry),
     limits: {
-      registration: hourlyLimiter(options.settings.registrationsPerIpPerHour),
-      resetRequest: hourlyLimiter(options.settings.resetRequestsPerIpPerHour),
+      // In PostgreSQL: every auth replica draws on the same budget per address.
+      registration: hourlyAddressLimit(
+        options.db,
+        "registration",
+        options.settings.registrationsPerIpPerHour,
+      ),
+      resetRequest: hourlyAddressLimit(options.db, "reset", options.settings.resetRequestsPerIpPerHour),
     },
     dummyHash: dummyPasswordHash(),
   };

@@ -1,7 +1,8 @@
-import type { RateLimiter, ServiceContext, TenantContext } from "@vextrus/platform";
+import type { ServiceContext, TenantContext } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import type { Clock } from "./domain/clock.ts";
 import type { Courier } from "./domain/courier.ts";
+import type { AddressLimit } from "./domain/limits.ts";
 import type { SigningKeys } from "./domain/signing-keys.ts";
 import type { AuthMetrics } from "./metrics.ts";
 import type { OrganizationPort } from "./organization.ts";
@@ -34,7 +35,7 @@ export interface AuthDeps {
   courier: Courier;
   metrics: AuthMetrics;
   /** Per-address budgets of the public verbs that write or send something. */
-  limits: { registration: RateLimiter; resetRequest: RateLimiter };
+  limits: { registration: AddressLimit; resetRequest: AddressLimit };
   /** An argon2id hash of nothing anyone knows: verified against for unknown accounts. */
   dummyHash: Promise<string>;
 }

@@ -11,9 +11,9 @@ const Request = z.object({
   tenantId: z.uuid(),
   /** Whom the token acts for (a scheduled job's creator). */
   userId: z.uuid(),
-  permissions: z.array(z.string().min(1).max(120)).max(50),
-  /** The calling service: the scheduler (jobs), import-export (imports resumed after a restart). */
-  service: z.enum(["scheduler", "import-export"]),
+  permissions: z.array(z.string().min(1).max(120)).max(200),
+  /** The calling service: the scheduler (jobs), import-export (imports resumed after a restart), notification (attachments fetched as the user who sent them). */
+  service: z.enum(["scheduler", "import-export", "notification"]),
 });
 
 const same = (a: string, b: string) => {
@@ -25,7 +25,7 @@ const same = (a: string, b: string) => {
 /**
  * `POST /service-tokens` with `Authorization: Bearer <SERVICE_TOKEN_SECRET>`: a one-minute access
  * token for `{ tenantId, userId, permissions }`. Whoever holds the secret may act as any user of any
- * tenant, like whoever holds the signing keys: it is shared only with the scheduler and import-export. Without the
+ * tenant, like whoever holds the signing keys: it is shared only with the scheduler, import-export and notification. Without the
  * secret configured the route does not exist (404); a wrong secret is 401.
  */
 export function serviceTokenRoute(

@@ -71,4 +71,28 @@ describe("built-in roles grant what the other services check", () => {
     expect(can("manager", "master-data:party:merge")).toBe(true);
     expect(can("manager", "master-data:series:next")).toBe(true);
   });
+
+  test("documents: viewers and approvers read them and the letterhead; managers and admins render and issue", () => {
+    for (const role of ["viewer", "approver"] as const) {
+      for (const p of ["document-generator:document:read", "document-generator:letterhead:read"]) {
+        expect([role, p, can(role, p)]).toEqual([role, p, true]);
+      }
+      for (const p of [
+        "document-generator:document:render",
+        "document-generator:document:issue",
+        "document-generator:letterhead:update",
+      ]) {
+        expect([role, p, can(role, p)]).toEqual([role, p, false]);
+      }
+    }
+    for (const role of ["manager", "admin"] as const) {
+      for (const p of [
+        "document-generator:document:issue",
+        "document-generator:letterhead:update",
+        "master-data:series:next",
+      ]) {
+        expect([role, p, can(role, p)]).toEqual([role, p, true]);
+      }
+    }
+  });
 });

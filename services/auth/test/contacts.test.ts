@@ -86,6 +86,8 @@ describe("an admin changing another user's contact", () => {
       channel: "mobile",
       previous: "+88017******22",
       current: "+88018******33",
+      // In full for the notification service's contact list (the notice shows the masked one).
+      address: "+8801812000333",
       deliveryAddress: "+8801712000222",
       by: "admin",
     });

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type AuthHarness, failure, freshIp, startAuth, strongPassword } from "./harness.ts";
+import { createLogger } from "@vextrus/platform";
+import { APP_ROLE, postgresDatabase } from "@vextrus/platform/db";
+import { createApp } from "../src/app.ts";
+import { type AuthHarness, failure, freshIp, SETTINGS, startAuth, strongPassword } from "./harness.ts";
 
 let h: AuthHarness;
 beforeAll(async () => {
@@ -228,6 +231,34 @@ describe("anti-automation on the public verbs that write or send", () => {
     expect((await signUp(freshIp())).tenant.id).toBeString();
     const [row] = await h.authSql`select count(*)::int as n from auth.tenants where slug like 'burst-%'`;
     expect(row?.n).toBe(4);
+  });
+
+  test("the per-address budgets hold across auth replicas: they are kept in PostgreSQL", async () => {
+    // A second auth replica on the same database (what compose or a scaled deployment runs).
+    const db = postgresDatabase({ url: h.authDatabaseUrl, appRole: APP_ROLE });
+    try {
+      const { deps: other } = createApp({
+        db,
+        log: createLogger({ level: "error", write: () => {} }),
+        settings: SETTINGS,
+        organizationUrl: "http://127.0.0.1:9", // not called here
+      });
+      const ip = freshIp();
+      const replicas = [h.deps, other];
+      const waits: number[] = [];
+      for (let i = 0; i < SETTINGS.registrationsPerIpPerHour; i++) {
+        waits.push(await (replicas[i % 2]?.limits.registration.take(ip) ?? Promise.resolve(-1)));
+      }
+      expect(waits).toEqual(Array(SETTINGS.registrationsPerIpPerHour).fill(0));
+      for (const replica of replicas) {
+        expect(await replica.limits.registration.take(ip)).toBeGreaterThanOrEqual(1);
+      }
+      // Budgets are per address and per verb.
+      expect(await other.limits.registration.take(freshIp())).toBe(0);
+      expect(await other.limits.resetRequest.take(ip)).toBe(0);
+    } finally {
+      await db.close();
+    }
   });
 
   test("reset requests are limited per address (5 here), known account or not, and say nothing more", async () => {

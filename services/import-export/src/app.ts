@@ -5,13 +5,13 @@ import {
   type Fetch,
   type Logger,
   type Metrics,
+  mountNamespaces,
   type TokenVerifier,
 } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
 import type { ImportExportDeps, Settings } from "./deps.ts";
 import { createImportExportMetrics } from "./metrics.ts";
-import { mountNamespaces } from "./namespaces.ts";
 import { importExportRouter } from "./router.ts";
 import type { Credentials } from "./upstream/credentials.ts";
 import { filesApi } from "./upstream/files.ts";
@@ -60,7 +60,7 @@ export function createApp(options: AppOptions) {
     metrics,
     verifyToken: options.verifyToken,
     checks: { postgres: () => options.db.ping(), ...options.checks },
-    routes: (hono) => mountNamespaces(hono),
+    routes: (hono) => mountNamespaces(hono, { names: ["imports", "exports"] }),
   });
   return { app, deps };
 }

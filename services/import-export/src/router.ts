@@ -4,7 +4,7 @@ import { router } from "./trpc.ts";
 
 /**
  * The import-export service's procedures. Behind the gateway they are two names, `imports.*` and
- * `exports.*` (routed to this service's `/imports` and `/exports` prefixes, see namespaces.ts).
+ * `exports.*` (routed to this service's `/imports` and `/exports` prefixes, see mountNamespaces in @vextrus/platform).
  */
 export const importExportRouter = router({ imports: importsRouter, exports: exportsRouter });
 

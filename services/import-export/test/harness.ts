@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { bootAuth } from "@vextrus/auth/boot";
 import { AuthEnv } from "@vextrus/auth/env";
+import { createInProcessBus } from "@vextrus/events";
 import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
 import type { FileStorageRouter } from "@vextrus/file-storage/router";
@@ -9,6 +10,7 @@ import { bootMasterData } from "@vextrus/master-data/boot";
 import { MasterDataEnv } from "@vextrus/master-data/env";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
 import { createLogger, type Stoppable } from "@vextrus/platform";
+import { openPglite } from "@vextrus/platform/pglite";
 import { createTestDatabase, s3Settings, type TestDatabase } from "@vextrus/platform/testing";
 import postgres from "postgres";
 import superjson from "superjson";
@@ -36,7 +38,8 @@ export function freePort(): number {
  */
 export async function startStack(
   label: string,
-  options: { importExport?: boolean; env?: Record<string, string> } = {},
+  /** `embedded`: every service on one PGlite with the in-process bus, as `npm start` runs them. */
+  options: { importExport?: boolean; env?: Record<string, string>; embedded?: boolean } = {},
 ) {
   const dbs: TestDatabase[] = [];
   const db = async (name: string) => {
@@ -45,20 +48,23 @@ export async function startStack(
     return created;
   };
   const parts: Stoppable[][] = [];
+  const pglite = options.embedded ? await openPglite() : undefined;
+  const bus = options.embedded ? createInProcessBus({ log: quiet() }) : undefined;
+  const shared = () => ({ log: quiet(), pglite, bus });
   const authDb = await db("auth");
   const auth = await bootAuth(
     {
       ...AuthEnv.parse({ DATABASE_URL: authDb.url, SERVICE_TOKEN_SECRET: SECRET, LOG_LEVEL: "error" }),
       PORT: 0,
     },
-    { log: quiet() },
+    shared(),
   );
   parts.push(auth.parts);
   const jwksUrl = `${auth.url}/.well-known/jwks.json`;
   const mdDb = await db("md");
   const masterData = await bootMasterData(
     { ...MasterDataEnv.parse({ DATABASE_URL: mdDb.url, JWKS_URL: jwksUrl, LOG_LEVEL: "error" }), PORT: 0 },
-    { log: quiet() },
+    shared(),
   );
   parts.push(masterData.parts);
   const s3 = s3Settings();
@@ -77,7 +83,7 @@ export async function startStack(
       }),
       PORT: 0,
     },
-    { log: quiet() },
+    shared(),
   );
   parts.push(files.parts);
   const ieDb = await db("ie");
@@ -95,10 +101,11 @@ export async function startStack(
   };
   let importExportUrl = "";
   if (options.importExport !== false) {
-    const ie = await bootImportExport({ ...ImportExportEnv.parse(ieEnv), PORT: 0 }, { log: quiet() });
+    const ie = await bootImportExport({ ...ImportExportEnv.parse(ieEnv), PORT: 0 }, shared());
     parts.push(ie.parts);
     importExportUrl = ie.url;
   }
+  bus?.start();
   const mdSql = postgres(mdDb.url, { max: 2, onnotice: () => {} });
   const ieSql = postgres(ieDb.url, { max: 2, onnotice: () => {} });
 
@@ -169,6 +176,8 @@ export async function startStack(
           await Promise.race([part.stop(), Bun.sleep(1_000)]);
         }
       }
+      await bus?.close();
+      await pglite?.close();
       for (const d of dbs) {
         await d.drop();
       }

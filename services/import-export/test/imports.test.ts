@@ -186,6 +186,137 @@ describe("import a CSV: stage, preview, apply, errors, rollback", () => {
     });
   }, 60_000);
 
+  test("an upsert giving a party a BIN another party holds fails that row only, naming the column", async () => {
+    const t = await stack.tenant();
+    const other = await stack.tenant();
+    // Another tenant holding the same BIN is no collision (unique per tenant, never seen).
+    await other.md.parties.create.mutate({ name: "Elsewhere", roles: ["supplier"], bin: "000444999-0101" });
+    await t.md.parties.create.mutate({
+      name: "Holder Ltd",
+      roles: ["supplier"],
+      bin: "000444111-0101",
+    });
+    const mover = await t.md.parties.create.mutate({
+      name: "Mover Ltd",
+      roles: ["supplier"],
+      etin: "123456789012",
+    });
+    const file = csv([
+      "name,roles,etin,bin",
+      "Mover Ltd,supplier,123456789012,000444111-0101",
+      "New One Ltd,customer,123456789013,000444999-0101",
+      "Taken Twice Ltd,customer,123456789014,000444222-0101",
+      "Taken Again Ltd,customer,123456789015,000444222-0101",
+    ]);
+    const preview = await importFile(t, "taken.csv", file, { mode: "upsert", keyColumn: "etin" });
+    expect(preview.preview).toEqual({ create: 2, update: 0, unchanged: 0, error: 2 });
+    const rows = (await t.ie().imports.rows.query({ importId: preview.id })).items;
+    expect(rows.map((r) => r.action)).toEqual(["error", "create", "create", "error"]);
+    expect(rows[0]?.errors?.map((e) => [e.column, e.code])).toEqual([["bin", "import.unique.taken"]]);
+    expect(rows[0]?.errors?.[0]?.bn).toMatch(/[\u0980-\u09FF]/);
+    expect(rows[3]?.errors?.map((e) => e.column)).toEqual(["bin"]);
+
+    // The BIN is taken between the preview and the apply: that row fails alone, the batch applies.
+    await t.md.parties.create.mutate({ name: "Late Ltd", roles: ["customer"], bin: "000444222-0101" });
+    await t.ie().imports.commit.mutate({ id: preview.id, expectedVersion: preview.version });
+    const done = await applied(t, preview.id);
+    expect(done.progress).toMatchObject({ done: 4, failed: 3 });
+    const after = (await t.ie().imports.rows.query({ importId: preview.id })).items;
+    expect(after.map((r) => r.outcome)).toEqual(["failed", "applied", "failed", "failed"]);
+    expect(after[2]?.errors?.map((e) => e.column)).toEqual(["bin"]);
+    expect(await t.md.parties.get.query({ id: mover.id })).toMatchObject({ bin: null, version: 1 });
+    const names = (await t.md.parties.list.query({})).items.map((p) => p.name).sort();
+    expect(names).toEqual(["Holder Ltd", "Late Ltd", "Mover Ltd", "New One Ltd"]);
+    expect((await other.md.parties.list.query({})).items.map((p) => p.name)).toEqual(["Elsewhere"]);
+  }, 60_000);
+
+  test("address and bank-account columns: place names understood, merged into the party's lists on update", async () => {
+    const t = await stack.tenant();
+    const template = await t.ie().imports.template.query({ entity: "party", format: "csv" });
+    const names = template.columns.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(["addressLine1", "addressDistrictId", "bankAccountNo"]));
+    const first = await t.md.parties.create.mutate({
+      name: "Address Co",
+      roles: ["supplier"],
+      bin: "000222333-0101",
+      addresses: [
+        { kind: "registered", line1: "Old Road 1", divisionId: 6, districtId: 47, postcode: "1000" },
+      ],
+    });
+    const file = csv([
+      "name,roles,bin,Address kind,Address,Division,District,Postcode,Bank,Bank branch,Routing number,Bank account no.",
+      "Address Co,supplier,000222333-0101,billing,House 12,ঢাকা,Dhaka,১২০৫,Sonali Bank PLC,Motijheel,200274224,0123456789",
+      "Nowhere Ltd,customer,000222444-0101,billing,Road 1,Dhaka,Atlantis,1205,,,,",
+      "Plain Ltd,customer,000222555-0101,,,,,,,,,",
+    ]);
+    const preview = await importFile(t, "addr.csv", file, { mode: "upsert", keyColumn: "bin" });
+    expect(preview.preview).toEqual({ create: 1, update: 1, unchanged: 0, error: 1 });
+    const rows = (await t.ie().imports.rows.query({ importId: preview.id })).items;
+    expect(rows[0]?.diff?.map((d) => d.field)).toEqual(["addresses", "bankAccounts"]);
+    expect(rows[1]?.errors?.map((e) => e.column)).toEqual(["addressDistrictId"]);
+    await t.ie().imports.commit.mutate({ id: preview.id, expectedVersion: preview.version });
+    await applied(t, preview.id);
+    const party = await t.md.parties.get.query({ id: first.id });
+    expect(party.addresses.map((a) => [a.kind, a.line1, a.postcode])).toEqual([
+      ["registered", "Old Road 1", "1000"],
+      ["billing", "House 12", "1205"],
+    ]);
+    expect(party.bankAccounts).toEqual([
+      {
+        bankName: "Sonali Bank PLC",
+        branchName: "Motijheel",
+        routingNumber: "200274224",
+        accountNo: "0123456789",
+      },
+    ]);
+  }, 60_000);
+
+  test("a party changed between the preview and the apply is not overwritten; the batch's others are", async () => {
+    const t = await stack.tenant();
+    const moved = await t.md.parties.create.mutate({
+      name: "Moves Ltd",
+      roles: ["supplier"],
+      bin: "000333111-0101",
+    });
+    const stays = await t.md.parties.create.mutate({
+      name: "Stays Ltd",
+      roles: ["supplier"],
+      bin: "000333222-0101",
+    });
+    const file = csv([
+      "name,roles,bin,paymentTermsDays",
+      "Moves Ltd,supplier,000333111-0101,10",
+      "Stays Ltd,supplier,000333222-0101,20",
+    ]);
+    const preview = await importFile(t, "moved.csv", file, { mode: "upsert", keyColumn: "bin" });
+    expect(preview.preview).toMatchObject({ update: 2 });
+    await t.md.parties.update.mutate({
+      id: moved.id,
+      expectedVersion: moved.version,
+      email: "new@moves.com.bd",
+    });
+    await t.ie().imports.commit.mutate({ id: preview.id, expectedVersion: preview.version });
+    const done = await applied(t, preview.id);
+    expect(done.progress).toMatchObject({ done: 2, failed: 1 });
+    const rows = (await t.ie().imports.rows.query({ importId: preview.id })).items;
+    expect(rows.map((r) => r.outcome)).toEqual(["failed", "applied"]);
+    expect(rows[0]?.errors?.[0]?.code).toBe("import.target.moved");
+    expect(await t.md.parties.get.query({ id: moved.id })).toMatchObject({
+      email: "new@moves.com.bd",
+      paymentTermsDays: null,
+      version: 2,
+    });
+    expect(await t.md.parties.get.query({ id: stays.id })).toMatchObject({
+      paymentTermsDays: 20,
+      version: 2,
+    });
+    const events = await stack.mdSql`
+      select event->'data'->'after'->>'paymentTermsDays' as terms from master_data.outbox
+      where tenant_id = ${t.tenantId} and event->>'type' = 'vextrus.master_data.party.updated' order by id`;
+    // The hand edit's event, then the import's: one for the party it updated, none for the moved one.
+    expect(events.map((e) => e.terms)).toEqual([null, "20"]);
+  }, 60_000);
+
   test("rollback leaves alone a record changed since the import, and says so", async () => {
     const t = await stack.tenant();
     const preview = await importFile(

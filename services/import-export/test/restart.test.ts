@@ -55,10 +55,15 @@ test("SIGKILL mid-apply, start again: every row applied exactly once", async () 
     mode: "upsert",
     keyColumn: "bin",
   });
-  const ready = await until("the preview", async () => {
-    const got = await ie.imports.get.query({ id: created.id });
-    return got.status === "ready" ? got : undefined;
-  });
+  // 60 batches of 50 rows through master-data's preview: minutes on a loaded machine.
+  const ready = await until(
+    "the preview",
+    async () => {
+      const got = await ie.imports.get.query({ id: created.id });
+      return got.status === "ready" ? got : undefined;
+    },
+    180_000,
+  );
   expect(ready.preview).toEqual({ create: ROWS, update: 0, unchanged: 0, error: 0 });
   await ie.imports.commit.mutate({ id: created.id, expectedVersion: ready.version });
 

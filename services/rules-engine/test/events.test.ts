@@ -27,9 +27,10 @@ let topicNames: string[] = [];
 const TOPICS = ["vextrus.organization.tenant", "vextrus.rules.rule", "vextrus.rules.evaluation"];
 const parts: Stoppable[] = [];
 
+const prefix = `t-rules-${Bun.randomUUIDv7().slice(-8)}.`;
+
 beforeAll(async () => {
   h = await startRules("events");
-  const prefix = `t-rules-${Bun.randomUUIDv7().slice(-8)}.`;
   brokers = kafkaBrokers();
   // Topics under a unique prefix, so files sharing a broker never see each other's events.
   topicNames = await withKafkaAdmin(brokers, async (admin) =>
@@ -181,10 +182,11 @@ describe("events over real Kafka", () => {
     expect(first.seen).toEqual(["while.running"]);
     expect(second.seen).not.toContain("before.first.start");
     expect(second.seen).toContain("after.restart");
-    // One group for the replica across both starts (a random id per start left one behind each time).
+    // One group for the replica across both starts (a random id per start left one behind each time);
+    // the transport's topic prefix names its groups too.
     const { groups } = await withKafkaAdmin(brokers, (admin) => admin.listGroups());
     expect(groups.filter((g) => g.groupId.includes(replicaId)).map((g) => g.groupId)).toEqual([
-      cacheGroup(replicaId),
+      `${prefix}${cacheGroup(replicaId)}`,
     ]);
   }, 90_000);
 });

@@ -48,7 +48,14 @@ function downstream(
   log: ReturnType<typeof createLogger>,
 ) {
   const calls: Call[] = [];
-  const state = { failing: true, slowMs: 0, tenants: [] as string[] };
+  const state = {
+    failing: true,
+    slowMs: 0,
+    tenants: [] as string[],
+    /** `probe.slow` calls in progress per tenant now, and the most at once. */
+    running: new Map<string, number>(),
+    mostAtOnce: new Map<string, number>(),
+  };
   const t = initServiceTrpc<Record<string, never>>();
   const record = (path: string) =>
     t.tenantProcedure
@@ -105,7 +112,14 @@ function downstream(
           permissions: ctx.principal.permissions,
           input,
         });
-        await Bun.sleep(state.slowMs);
+        const now = (state.running.get(ctx.tenantId) ?? 0) + 1;
+        state.running.set(ctx.tenantId, now);
+        state.mostAtOnce.set(ctx.tenantId, Math.max(now, state.mostAtOnce.get(ctx.tenantId) ?? 0));
+        try {
+          await Bun.sleep(state.slowMs);
+        } finally {
+          state.running.set(ctx.tenantId, (state.running.get(ctx.tenantId) ?? 1) - 1);
+        }
         return { ok: true };
       }),
     }),

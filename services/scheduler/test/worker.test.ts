@@ -364,6 +364,45 @@ describe("fairness", () => {
   }, 60_000);
 });
 
+describe("the tenant quota across replicas", () => {
+  test("3 replicas never run more than a tenant's quota at once, and still run every job once", async () => {
+    const crowded = await h.tenant();
+    const other = await h.tenant();
+    const at = new Date(h.clock.read().getTime() + 1_000).toISOString();
+    const make = (t: typeof crowded, n: number) =>
+      Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          t.api.jobs.create.mutate({
+            name: `slow ${i}`,
+            schedule: { kind: "once", runAt: at },
+            target: { kind: "procedure", path: "probe.slow" },
+          }),
+        ),
+      );
+    await make(crowded, 24);
+    await make(other, 6);
+    h.target.state.slowMs = 150;
+    h.clock.advance(1_000);
+    const replicas = [1, 2, 3].map(() => h.worker({ tenantConcurrency: 2, concurrency: 10, pollMs: 10 }));
+    for (const r of replicas) {
+      r.start();
+    }
+    const ids = [crowded.tenantId, other.tenantId];
+    await until(async () => {
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from scheduler.runs where tenant_id = any(${ids}) and status = 'succeeded'`;
+      return (row?.n ?? 0) >= 30;
+    });
+    await Promise.all(replicas.map((r) => r.stop()));
+    h.target.state.slowMs = 0;
+    expect(h.target.state.mostAtOnce.get(crowded.tenantId)).toBe(2);
+    expect(h.target.state.mostAtOnce.get(other.tenantId)).toBe(2);
+    const runs = await sql<{ n: number; jobs: number }[]>`
+      select count(*)::int as n, count(distinct job_id)::int as jobs from scheduler.runs where tenant_id = any(${ids})`;
+    expect(runs[0]).toEqual({ n: 30, jobs: 30 });
+  }, 60_000);
+});
+
 describe("a replica that dies mid-run", () => {
   test("its run is taken back after the lease (timeout + 30 s) and runs on another replica; the dead claim cannot record", async () => {
     const t = await h.tenant();

@@ -1,4 +1,5 @@
 import { EscalateInput, escalateOverdue } from "./domain/escalation.ts";
+import { Escalated } from "./domain/results.ts";
 import { definitionsRouter } from "./routers/definitions.ts";
 import { maintenanceRouter } from "./routers/maintenance.ts";
 import { processesRouter } from "./routers/processes.ts";
@@ -14,6 +15,7 @@ export const workflowRouter = router({
   escalateOverdue: workflowProcedure
     .meta({ permission: "workflow:task:escalate" })
     .input(EscalateInput)
+    .output(Escalated)
     .mutation(({ ctx }) => escalateOverdue({ ctx })),
 });
 

@@ -1,4 +1,5 @@
 import { ListEntriesInput, listEntries } from "../domain/entries.ts";
+import { AuditEntryPage } from "../domain/results.ts";
 import { router, tenantProcedure } from "../trpc.ts";
 
 export const eventsRouter = router({
@@ -6,5 +7,6 @@ export const eventsRouter = router({
   list: tenantProcedure
     .meta({ permission: "audit:event:read" })
     .input(ListEntriesInput)
+    .output(AuditEntryPage)
     .query(({ ctx, input }) => listEntries({ ctx, input })),
 });

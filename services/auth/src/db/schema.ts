@@ -15,7 +15,14 @@ export {
   users,
 } from "./identity.ts";
 export { signingKeyStatus, signingKeys } from "./keys.ts";
-export { loginAttempts, loginOutcome, loginRefusals, refreshTokens, sessions } from "./sessions.ts";
+export {
+  loginAttempts,
+  loginOutcome,
+  loginRefusals,
+  rateBuckets,
+  refreshTokens,
+  sessions,
+} from "./sessions.ts";
 
 /** Events written in the same transaction as the change they describe; the relay publishes them. */
 export const outbox = outboxTable(auth);

@@ -1,4 +1,4 @@
-import { id, tenantId, tenantIsolation } from "@vextrus/platform/db";
+import { bucketColumns, id, tenantId, tenantIsolation } from "@vextrus/platform/db";
 import { sql } from "drizzle-orm";
 import {
   foreignKey,
@@ -133,3 +133,11 @@ export const loginRefusals = auth.table(
     }),
   ],
 );
+
+/**
+ * Per-address budgets of sign-ups and reset requests (`registration:<ip>`, `reset:<ip>`), token buckets
+ * shared by every auth replica (not tenant rows: a sign-up has no tenant yet).
+ */
+export const rateBuckets = auth.table("rate_buckets", bucketColumns(), (t) => [
+  index("rate_buckets_at_idx").on(t.at),
+]);

@@ -77,6 +77,7 @@ async function applyContactChange(
         channel,
         previous: previous ? maskAddress(channel, previous) : null,
         current: current ? maskAddress(channel, current) : null,
+        address: current,
         deliveryAddress: previous,
         by,
       },

@@ -39,7 +39,7 @@ export async function requestPasswordReset({
 }) {
   const { deps } = ctx;
   const identity = parseIdentifier(input.identifier);
-  const wait = deps.limits.resetRequest.take(client.ip, 1);
+  const wait = await deps.limits.resetRequest.take(client.ip);
   if (wait > 0) {
     throw addressBusy("reset", wait);
   }

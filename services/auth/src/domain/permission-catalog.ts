@@ -88,6 +88,16 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
   ...crud("configuration", "tax", "Tax settings", "করের সেটিংস", ["write"]),
   ...crud("configuration", "flag", "Feature flags", "ফিচার ফ্ল্যাগ", ["write"]),
   ...crud("notification", "template", "Message templates", "বার্তার টেমপ্লেট", ["read", "update"]),
+  ...crud(
+    "notification",
+    "subscription",
+    "Who else is told (roles, departments)",
+    "আর কাকে জানানো হয় (ভূমিকা, বিভাগ)",
+    ["read", "manage"],
+  ),
+  ...crud("notification", "webhook", "Outbound webhooks", "বহির্গামী ওয়েবহুক", ["read", "manage"]),
+  ...crud("notification", "message", "Messages with attachments", "সংযুক্তিসহ বার্তা", ["send"]),
+  ...crud("notification", "usage", "Message usage and SMS cost", "বার্তার ব্যবহার ও এসএমএস খরচ", ["read"]),
   ...crud("master-data", "party", "Parties", "পক্ষ", [
     "read",
     "create",
@@ -113,7 +123,14 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
       ["project", "Projects", "প্রকল্প"],
     ] as const
   ).flatMap(([entity, en, bn]) =>
-    crud("master-data", entity, en, bn, ["read", "create", "update", "archive"]),
+    crud("master-data", entity, en, bn, [
+      "read",
+      "create",
+      "update",
+      "archive",
+      // Items and the chart of accounts come from spreadsheets too (import-export; migration 0019).
+      ...(entity === "item" || entity === "account" ? ["import" as const] : []),
+    ]),
   ),
   ...crud("master-data", "flat", "Flats", "ফ্ল্যাট", ["read", "create", "update"]),
   ...crud("master-data", "series", "Numbering series", "নম্বর সিরিজ", [
@@ -123,6 +140,14 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
     "archive",
     "next",
   ]),
+  ...crud(
+    "document-generator",
+    "document",
+    "Documents (invoices, certificates, orders)",
+    "নথি (চালান, প্রত্যয়নপত্র, আদেশ)",
+    ["read", "render", "issue"],
+  ),
+  ...crud("document-generator", "letterhead", "Letterhead of documents", "নথির লেটারহেড", ["read", "update"]),
   ...crud("master-data", "geo", "Bangladesh administrative areas", "বাংলাদেশের প্রশাসনিক এলাকা", ["read"]),
 ];
 

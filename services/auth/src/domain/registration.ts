@@ -124,7 +124,7 @@ export async function registerTenant({
     name: admin.name,
     slug: tenant.slug,
   });
-  const wait = deps.limits.registration.take(client.ip, 1);
+  const wait = await deps.limits.registration.take(client.ip);
   if (wait > 0) {
     throw addressBusy("registration", wait);
   }
@@ -178,7 +178,9 @@ export async function registerTenant({
         data: {
           userId: user.id,
           email: user.email,
+          mobile: user.mobile,
           name: user.name,
+          roleIds: [adminRole.id],
           tenantCreated: true,
           version: user.version,
         },

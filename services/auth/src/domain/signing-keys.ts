@@ -93,7 +93,7 @@ class Sealer {
 
 /**
  * The keys that sign and verify access tokens, cached in memory and reloaded every 30 s (so replicas
- * pick up a rotation) or at once when a token names an unknown kid.
+ * pick up a rotation) or at once when a token names an unknown kid; the JWKS document is at most 1 s old.
  */
 export class SigningKeys {
   readonly #db: Database;
@@ -152,9 +152,16 @@ export class SigningKeys {
     return key?.publicKey;
   }
 
-  /** The JWKS document: the active key and every retired key whose tokens may still be valid. */
+  /**
+   * The JWKS document: the active key and every retired key whose tokens may still be valid. Never more
+   * than a second old, whatever the reload interval: a service asks whichever replica answers for the
+   * set when a new key's first token reaches it, and a replica that did not make the rotation must
+   * publish the key before the one that did signs with it (ACTIVATION_SECONDS).
+   */
   async jwks(): Promise<{ keys: JWK[] }> {
-    await this.#fresh();
+    if (Date.now() - this.#loadedAt > 1_000) {
+      await this.reload();
+    }
     return { keys: this.#keys.map((k) => k.publicJwk) };
   }
 

@@ -192,6 +192,7 @@ export async function inviteUser({
         data: {
           userId: user.id,
           email: user.email,
+          mobile: user.mobile,
           invitedBy,
           roleIds,
           resetId,

@@ -1,4 +1,4 @@
-import { MAINTENANCE_PERMISSION, MaintenanceInput } from "@vextrus/events";
+import { MAINTENANCE_PERMISSION, MaintenanceInput, PruneResult } from "@vextrus/events";
 import { pruneOutbox, pruneSignInAttempts } from "../domain/maintenance.ts";
 import { router, tenantProcedure } from "../trpc.ts";
 
@@ -10,9 +10,11 @@ export const maintenanceRouter = router({
   pruneOutbox: tenantProcedure
     .meta({ permission: MAINTENANCE_PERMISSION })
     .input(MaintenanceInput)
+    .output(PruneResult)
     .mutation(({ ctx }) => pruneOutbox({ ctx })),
   pruneSignInAttempts: tenantProcedure
     .meta({ permission: MAINTENANCE_PERMISSION })
     .input(MaintenanceInput)
+    .output(PruneResult)
     .mutation(({ ctx }) => pruneSignInAttempts({ ctx })),
 });

@@ -1,4 +1,11 @@
-import { definitionOf, evaluateFlag, FLAG_KEYS, type FlagEvaluation, FlagRule } from "@vextrus/config";
+import {
+  definitionOf,
+  evaluateFlag,
+  FLAG_KEYS,
+  type FlagEvaluation,
+  FlagRule,
+  type Provenance,
+} from "@vextrus/config";
 import { z } from "zod";
 import type { ConfigContext } from "../deps.ts";
 import { resolveKeys } from "./resolve.ts";
@@ -26,7 +33,7 @@ export async function evaluateFlags({
 }: {
   ctx: ConfigContext;
   input: z.infer<typeof EvaluateInput>;
-}): Promise<{ items: (FlagEvaluation & { source: unknown })[] }> {
+}): Promise<{ items: (FlagEvaluation & { source: Provenance })[] }> {
   const keys = [...new Set(input.keys)];
   const context = { ...input.context, userId: input.context.userId ?? ctx.principal.userId };
   const resolutions = await resolveKeys(ctx, keys, context, ctx.deps.clock());

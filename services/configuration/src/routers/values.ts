@@ -1,5 +1,12 @@
 import { EvaluateInput, evaluateFlags } from "../domain/flags.ts";
 import { ResolveInput, ResolveManyInput, resolve, resolveMany } from "../domain/resolve.ts";
+import {
+  FlagsResult,
+  ResolveManyResult,
+  ResolveResult,
+  VersionPage,
+  VersionResult,
+} from "../domain/results.ts";
 import { HistoryInput, history, ListValuesInput, listValues, SetInput, setValue } from "../domain/values.ts";
 import { router, tenantProcedure } from "../trpc.ts";
 
@@ -9,15 +16,23 @@ const READ = "configuration:value:read";
 export const valueProcedures = {
   // Every signed-in user of the tenant works under its settings (language, time zone, flags…), and
   // services resolve with the caller's own token: resolving needs no permission, changing does.
-  resolve: tenantProcedure.input(ResolveInput).query(({ ctx, input }) => resolve({ ctx, input })),
-  resolveMany: tenantProcedure.input(ResolveManyInput).query(({ ctx, input }) => resolveMany({ ctx, input })),
+  resolve: tenantProcedure
+    .input(ResolveInput)
+    .output(ResolveResult)
+    .query(({ ctx, input }) => resolve({ ctx, input })),
+  resolveMany: tenantProcedure
+    .input(ResolveManyInput)
+    .output(ResolveManyResult)
+    .query(({ ctx, input }) => resolveMany({ ctx, input })),
   set: tenantProcedure
     .meta({ permission: "configuration:value:write" })
     .input(SetInput)
+    .output(VersionResult)
     .mutation(({ ctx, input }) => setValue({ ctx, input })),
   history: tenantProcedure
     .meta({ permission: READ })
     .input(HistoryInput)
+    .output(VersionPage)
     .query(({ ctx, input }) => history({ ctx, input })),
 };
 
@@ -25,9 +40,13 @@ export const valuesRouter = router({
   list: tenantProcedure
     .meta({ permission: READ })
     .input(ListValuesInput)
+    .output(VersionPage)
     .query(({ ctx, input }) => listValues({ ctx, input })),
 });
 
 export const flagsRouter = router({
-  evaluate: tenantProcedure.input(EvaluateInput).query(({ ctx, input }) => evaluateFlags({ ctx, input })),
+  evaluate: tenantProcedure
+    .input(EvaluateInput)
+    .output(FlagsResult)
+    .query(({ ctx, input }) => evaluateFlags({ ctx, input })),
 });

@@ -15,7 +15,12 @@ const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
 const ZIP = starts([0x50, 0x4b, 0x03, 0x04]);
 const OLE = starts([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
-/** Text: valid UTF-8 (a cut last character allowed) without NUL or other binary control bytes. */
+/**
+ * Text: valid UTF-8 without NUL or other binary control bytes. The head may end inside a character
+ * (it is the first SNIFF_BYTES of a longer file, or the file ends there): a streaming decode accepts an
+ * incomplete last sequence and still refuses a broken one anywhere before it. (Dropping a fixed number
+ * of bytes instead cut Bengali text, three bytes a letter, in the middle of a letter and refused it.)
+ */
 const text: Check = (head) => {
   if (starts(ascii("MZ"), [0x7f, 0x45, 0x4c, 0x46])(head)) {
     return false;
@@ -26,7 +31,7 @@ const text: Check = (head) => {
     }
   }
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(head.subarray(0, Math.max(0, head.length - 4)));
+    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
     return true;
   } catch {
     return false;

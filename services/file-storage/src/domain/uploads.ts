@@ -313,7 +313,6 @@ async function markUploaded(ctx: FileContext, tx: Tx, file: FileRow) {
     throw new Error("the blob of a completed upload vanished");
   }
   const deduplicated = !inserted;
-  await adjust(tx, ctx.tenantId, { reserved: -file.reservedBytes, stored: deduplicated ? 0 : file.size });
   if (file.revision > 1) {
     await supersedeEarlier(ctx, tx, file, now);
   }
@@ -341,6 +340,9 @@ async function markUploaded(ctx: FileContext, tx: Tx, file: FileRow) {
     deduplicated,
     revision: row.revision,
   });
+  // Last: the tenant's usage row stays locked from here to COMMIT, and every upload of the tenant
+  // queues on it, so nothing else runs while it is held.
+  await adjust(tx, ctx.tenantId, { reserved: -file.reservedBytes, stored: deduplicated ? 0 : file.size });
   return { file: row, attached, deduplicated, removeKey: deduplicated ? file.key : null };
 }
 

@@ -100,8 +100,8 @@ export const importRows = importExport.table(
     tenantId: tenantId(),
     importId: uuid("import_id").notNull(),
     rowNo: integer("row_no").notNull(),
-    /** Header → cell text, as in the file (the errors file gives them back). */
-    raw: jsonb("raw").$type<Record<string, string>>().notNull(),
+    /** The row's cells as in the file, in the order of the import's `headers` (the errors file gives them back). */
+    raw: jsonb("raw").$type<string[]>().notNull(),
     values: jsonb("values").$type<Record<string, unknown>>().notNull(),
     /** The key column's value, normalised (duplicates within one file are refused). */
     key: text("key"),

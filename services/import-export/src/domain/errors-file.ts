@@ -31,7 +31,7 @@ export async function importErrors({ ctx, input }: { ctx: IeContext; input: Erro
         const errors = (r.errors ?? [])
           .map((e) => `${e.column}: ${ctx.locale === "bn" ? e.bn : e.en}`)
           .join("; ");
-        writer.row([...row.headers.map((h) => r.raw[h] ?? ""), errors]);
+        writer.row([...row.headers.map((_, i) => r.raw[i] ?? ""), errors]);
       }
       count += page.length;
       const last = page.at(-1);

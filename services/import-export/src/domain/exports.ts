@@ -42,8 +42,8 @@ export async function createExport({ ctx, input }: Call<CreateExportInput>) {
   const entity = ENTITIES[input.entity];
   const permissions = delegated(ctx, entity.exportPermissions);
   const spec = await ctx.deps.masterData.spec(entity, ctx);
-  const known = ["id", ...spec.columns.map((c) => c.name), "status", "createdAt", "updatedAt"];
-  const columns = input.columns ?? ["id", ...spec.columns.map((c) => c.name), "status"];
+  const known = ["id", ...spec.columns.map((c) => c.name), ...entity.state, "createdAt", "updatedAt"];
+  const columns = input.columns ?? ["id", ...spec.columns.map((c) => c.name), ...entity.state];
   const unknown = columns.find((c) => !known.includes(c));
   if (unknown) {
     throw invalidField("columns", "import_export.export.unknown_column", {

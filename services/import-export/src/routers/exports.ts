@@ -6,6 +6,7 @@ import {
   listExports,
 } from "../domain/exports.ts";
 import { ById } from "../domain/imports.ts";
+import { ExportPage, ExportResult, ExportWithLink } from "../domain/results.ts";
 import { router, tenantProcedure } from "../trpc.ts";
 
 const can = (action: string) => tenantProcedure.meta({ permission: `import-export:export:${action}` });
@@ -14,6 +15,7 @@ const can = (action: string) => tenantProcedure.meta({ permission: `import-expor
 export const exportsRouter = router({
   create: can("create")
     .input(CreateExportInput)
+    .output(ExportResult)
     .mutation(async ({ ctx, input }) => {
       const created = await createExport({ ctx, input });
       ctx.deps.poke();
@@ -21,9 +23,11 @@ export const exportsRouter = router({
     }),
   get: can("read")
     .input(ById)
+    .output(ExportWithLink)
     .query(({ ctx, input }) => getExport({ ctx, input })),
   list: can("read")
     .input(ListExportsInput)
+    .output(ExportPage)
     .query(({ ctx, input }) => listExports({ ctx, input })),
 });
 

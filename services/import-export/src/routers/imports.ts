@@ -14,6 +14,7 @@ import {
   TemplateInput,
   Versioned,
 } from "../domain/imports.ts";
+import { ErrorsFile, ImportPage, ImportResult, ImportRowsPage, ImportTemplate } from "../domain/results.ts";
 import { router, tenantProcedure } from "../trpc.ts";
 import { maintenanceRouter } from "./maintenance.ts";
 
@@ -25,9 +26,11 @@ export const importsRouter = router({
   maintenance: maintenanceRouter,
   template: can("read")
     .input(TemplateInput)
+    .output(ImportTemplate)
     .query(({ ctx, input }) => importTemplate({ ctx, input })),
   create: can("create")
     .input(CreateImportInput)
+    .output(ImportResult)
     .mutation(async ({ ctx, input }) => {
       const created = await createImport({ ctx, input });
       ctx.deps.poke();
@@ -35,16 +38,20 @@ export const importsRouter = router({
     }),
   get: can("read")
     .input(ById)
+    .output(ImportResult)
     .query(({ ctx, input }) => getImport({ ctx, input })),
   list: can("read")
     .input(ListImportsInput)
+    .output(ImportPage)
     .query(({ ctx, input }) => listImports({ ctx, input })),
   rows: can("read")
     .input(ListRowsInput)
+    .output(ImportRowsPage)
     .query(({ ctx, input }) => listRows({ ctx, input })),
   /** Applies a previewed import as a job (tRPC reserves the name `apply`). */
   commit: can("apply")
     .input(Versioned)
+    .output(ImportResult)
     .mutation(async ({ ctx, input }) => {
       const queued = await applyImport({ ctx, input });
       ctx.deps.poke();
@@ -52,6 +59,7 @@ export const importsRouter = router({
     }),
   rollback: can("rollback")
     .input(Versioned)
+    .output(ImportResult)
     .mutation(async ({ ctx, input }) => {
       const queued = await rollbackImport({ ctx, input });
       ctx.deps.poke();
@@ -60,6 +68,7 @@ export const importsRouter = router({
   /** A file of the failed rows with an error column (kept in file storage; a download link). */
   errors: can("read")
     .input(ErrorsInput)
+    .output(ErrorsFile)
     .mutation(({ ctx, input }) => importErrors({ ctx, input })),
 });
 

@@ -76,27 +76,3 @@ export function convertCell(column: ImportColumn, cell: string): unknown {
       return cell.trim();
   }
 }
-
-/** The text of a cell as read by exceljs (numbers, dates, rich text, formulas, hyperlinks). */
-export function cellText(value: unknown): string {
-  if (value === null || value === undefined) {
-    return "";
-  }
-  if (value instanceof Date) {
-    return value.toISOString().slice(0, 10);
-  }
-  if (typeof value === "object") {
-    const v = value as { richText?: { text: string }[]; text?: unknown; result?: unknown };
-    if (Array.isArray(v.richText)) {
-      return v.richText.map((part) => part.text).join("");
-    }
-    if (v.result !== undefined) {
-      return cellText(v.result);
-    }
-    if (v.text !== undefined) {
-      return cellText(v.text);
-    }
-    return "";
-  }
-  return String(value);
-}

@@ -42,6 +42,8 @@ const Rollback = z.object({
   reverted: z.number().int(),
   kept: z.array(z.number().int()),
   remaining: z.number().int(),
+  /** The last row this call went through: the next call starts after it. */
+  lastRow: z.number().int(),
 });
 const Page = z.object({
   items: z.array(z.record(z.string(), z.unknown())),
@@ -67,8 +69,11 @@ export function masterDataApi(client: ServiceClient) {
       },
       call: CallContext,
     ) => client.mutation(`${e.router}.importBatch`, input, z.array(RowOutcome), call),
-    rollback: (e: MasterDataEntity, input: { importId: string; limit: number }, call: CallContext) =>
-      client.mutation(`${e.router}.importRollback`, input, Rollback, call),
+    rollback: (
+      e: MasterDataEntity,
+      input: { importId: string; limit: number; afterRow: number },
+      call: CallContext,
+    ) => client.mutation(`${e.router}.importRollback`, input, Rollback, call),
     list: (e: MasterDataEntity, input: Record<string, unknown>, call: CallContext) =>
       client.query(`${e.router}.list`, input, Page, call),
   };

@@ -1,4 +1,5 @@
 import { ChainForUserInput, chainForUser } from "../domain/chain.ts";
+import { ChainResult } from "../domain/results.ts";
 import { orgProcedure, router } from "../trpc.ts";
 
 export const chainRouter = router({
@@ -6,5 +7,6 @@ export const chainRouter = router({
   forUser: orgProcedure
     .meta({ permission: "organization:chain:read" })
     .input(ChainForUserInput)
+    .output(ChainResult)
     .query(({ ctx, input }) => chainForUser({ ctx, input })),
 });

@@ -1,4 +1,4 @@
-import { MAINTENANCE_PERMISSION, MaintenanceInput } from "@vextrus/events";
+import { MAINTENANCE_PERMISSION, MaintenanceInput, PruneResult } from "@vextrus/events";
 import { pruneOutbox } from "../domain/maintenance.ts";
 import { router, tenantProcedure } from "../trpc.ts";
 
@@ -10,5 +10,6 @@ export const maintenanceRouter = router({
   pruneOutbox: tenantProcedure
     .meta({ permission: MAINTENANCE_PERMISSION })
     .input(MaintenanceInput)
+    .output(PruneResult)
     .mutation(({ ctx }) => pruneOutbox({ ctx })),
 });

@@ -1,3 +1,4 @@
+import { TenantDiscarded, TenantPage, TenantResult } from "../domain/results.ts";
 import {
   CreateTenantInput,
   createTenant,
@@ -18,28 +19,37 @@ export const tenantsRouter = router({
   create: tenantProcedure
     .meta({ permission: "platform:tenant:create" })
     .input(CreateTenantInput)
+    .output(TenantResult)
     .mutation(({ ctx, input }) => createTenant({ ctx, input })),
   /** Platform: undo a registration that failed half-way; only an empty tenant can be discarded. */
   discard: tenantProcedure
     .meta({ permission: "platform:tenant:create" })
     .input(DiscardTenantInput)
+    .output(TenantDiscarded)
     .mutation(({ ctx, input }) => discardTenant({ ctx, input })),
   list: tenantProcedure
     .meta({ permission: "platform:tenant:read" })
     .input(ListTenantsInput)
+    .output(TenantPage)
     .query(({ ctx, input }) => listTenants({ ctx, input })),
   suspend: tenantProcedure
     .meta({ permission: "platform:tenant:manage" })
     .input(SetTenantStatusInput)
+    .output(TenantResult)
     .mutation(({ ctx, input }) => setTenantStatus({ ctx, input, status: "suspended" })),
   activate: tenantProcedure
     .meta({ permission: "platform:tenant:manage" })
     .input(SetTenantStatusInput)
+    .output(TenantResult)
     .mutation(({ ctx, input }) => setTenantStatus({ ctx, input, status: "active" })),
   /** The caller's own organisation. */
-  get: orgProcedure.meta({ permission: "organization:tenant:read" }).query(({ ctx }) => getTenant({ ctx })),
+  get: orgProcedure
+    .meta({ permission: "organization:tenant:read" })
+    .output(TenantResult)
+    .query(({ ctx }) => getTenant({ ctx })),
   update: orgProcedure
     .meta({ permission: "organization:tenant:update" })
     .input(UpdateTenantInput)
+    .output(TenantResult)
     .mutation(({ ctx, input }) => updateTenant({ ctx, input })),
 });

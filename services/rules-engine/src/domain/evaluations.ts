@@ -89,11 +89,11 @@ export async function evaluate({
   const timer = ctx.deps.metrics.duration.startTimer({ rule_set: ruleSetLabel(input.ruleSet) });
   const at = input.at ?? new Date();
   const set = await setFor(ctx, input);
-  const { versionIds, ...result } = run(ctx, input.ruleSet, "evaluate", () =>
+  const { versionIds, fired, ...result } = run(ctx, input.ruleSet, "evaluate", () =>
     runSet(set.compiled, input.facts, at),
   );
   const evaluationId = Bun.randomUUIDv7();
-  const decision = storedDecisionOf(result);
+  const decision = storedDecisionOf({ ...result, fired });
   await ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
     await tx.insert(evaluations).values({
       id: evaluationId,
@@ -145,11 +145,14 @@ export async function replay({ ctx, input }: { ctx: RulesContext; input: { evalu
   );
   const { evaluation, ruleSet } = loaded;
   const compiled = compileVersions(ctx, ruleSet, loaded.versions);
-  const { versionIds: _, ...result } = run(ctx, ruleSet, "replay", () =>
-    runSet(compiled, evaluation.facts, evaluation.at),
-  );
+  const {
+    versionIds: _,
+    fired,
+    ...result
+  } = run(ctx, ruleSet, "replay", () => runSet(compiled, evaluation.facts, evaluation.at));
   // Deterministic by construction; a difference means the stored row was altered (or an engine bug).
-  const identical = canonicalJson(storedDecisionOf(result)) === canonicalJson(evaluation.result);
+  const identical =
+    canonicalJson(storedDecisionOf({ ...result, fired })) === canonicalJson(evaluation.result);
   if (!identical) {
     ctx.log.error("replay differs from the stored evaluation", { evaluationId: evaluation.id });
   }

@@ -28,6 +28,9 @@ export async function defineRuleSet({
         .insert(ruleSets)
         .values({ tenantId: ctx.tenantId, key: input.key, name: input.name, facts: input.facts })
         .returning();
+      if (!row) {
+        throw new Error("insert into rule_sets returned nothing");
+      }
       return row;
     }
     for (const [name, spec] of Object.entries(existing.facts)) {
@@ -50,6 +53,9 @@ export async function defineRuleSet({
       .set({ name: input.name, facts: input.facts, updatedAt: sql`now()` })
       .where(eq(ruleSets.id, existing.id))
       .returning();
+    if (!row) {
+      throw new Error("update of rule_sets returned nothing");
+    }
     return row;
   });
   // Its catalog changed: evaluations on this replica see the new facts at once.

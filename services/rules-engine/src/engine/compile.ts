@@ -1,9 +1,10 @@
 import { invalidField } from "@vextrus/platform";
 import { compileFormula, type Evaluator } from "./compile-formula.ts";
-import { type ConditionFn, compileCondition, operandOf } from "./conditions.ts";
+import { type CompiledLeaf, type ConditionShape, compileCondition, operandOf } from "./conditions.ts";
 import { type Dec, decToMoney, decToNumber, parseDec } from "./decimal.ts";
 import { parseFormula } from "./formula.ts";
 import { dhakaDay, type Runtime, type Value } from "./functions.ts";
+import { bitAt, generateConditions, type SetConditions, wordsFor } from "./generate.ts";
 import type { Action, EvaluationResult, FactType, OutputValue, RuleVersion, TraceEntry } from "./model.ts";
 import { literalKind, type OutputKind } from "./validate.ts";
 
@@ -12,13 +13,17 @@ interface Decisions {
   level: number;
   committees: Map<string, { required: number; of: number }>;
   blocks: Map<string, { en: string; bn: string }>;
-  flags: Set<string>;
+  /** In the order first raised (few per evaluation: an array beats a Set here). */
+  flags: string[];
   kinds: Map<string, OutputKind>;
 }
 
 type ActionFn = (rt: Runtime, decisions: Decisions) => void;
 
-/** One rule version compiled into closures (no generated code). Compiled once per version id. */
+/**
+ * One rule version compiled once per version id: its condition's leaves and shape (generated into
+ * the set's conditions function, generate.ts) and its actions as closures.
+ */
 export interface CompiledRule {
   versionId: string;
   ruleId: string;
@@ -27,16 +32,31 @@ export interface CompiledRule {
   priority: number;
   effectiveFrom: string;
   effectiveTo: string | null;
-  when: ConditionFn;
+  leaves: CompiledLeaf[];
+  shape: ConditionShape;
   actions: ActionFn[];
+  /** `key@version`, as a stored decision lists the rules that fired. */
+  label: string;
+}
+
+/** The rules in effect on a day, their version ids, and their conditions as one generated function. */
+interface InEffect {
+  rules: CompiledRule[];
+  versionIds: string[];
+  conditions: SetConditions;
+  /** Where the rules' bits start in what `conditions` answers. */
+  leafWords: number;
 }
 
 export interface CompiledSet {
   key: string;
   rules: CompiledRule[];
   factTypes: Record<string, FactType>;
+  /** The facts the set reads and their types, as lists (walked per evaluation, faster than `for in`). */
+  factNames: string[];
+  factTypeList: FactType[];
   /** The rules in effect on a day (and their version ids), worked out once per day. */
-  inEffect: Map<string, { rules: CompiledRule[]; versionIds: string[] }>;
+  inEffect: Map<string, InEffect>;
 }
 
 function compileAction(rule: RuleVersion, action: RuleVersion["actions"][number], index: number): ActionFn {
@@ -84,13 +104,16 @@ function compileAction(rule: RuleVersion, action: RuleVersion["actions"][number]
     case "flag": {
       const flag = action.flag;
       return (_rt, d) => {
-        d.flags.add(flag);
+        if (!d.flags.includes(flag)) {
+          d.flags.push(flag);
+        }
       };
     }
   }
 }
 
 export function compileRule(rule: RuleVersion): CompiledRule {
+  const { leaves, shape } = compileCondition(rule.when, "when", rule.factTypes);
   return {
     versionId: rule.id,
     ruleId: rule.ruleId,
@@ -99,8 +122,10 @@ export function compileRule(rule: RuleVersion): CompiledRule {
     priority: rule.priority,
     effectiveFrom: rule.effectiveFrom,
     effectiveTo: rule.effectiveTo ?? null,
-    when: compileCondition(rule.when, "when", rule.factTypes),
+    leaves,
+    shape,
     actions: rule.actions.map((action, i) => compileAction(rule, action, i)),
+    label: `${rule.key}@${rule.version}`,
   };
 }
 
@@ -113,10 +138,18 @@ export function assembleSet(
   rules: readonly CompiledRule[],
   factTypes: Record<string, FactType>,
 ): CompiledSet {
-  return { key, rules: [...rules].sort(byPriority), factTypes, inEffect: new Map() };
+  const factNames = Object.keys(factTypes);
+  return {
+    key,
+    rules: [...rules].sort(byPriority),
+    factTypes,
+    factNames,
+    factTypeList: factNames.map((name) => factTypes[name] ?? "string"),
+    inEffect: new Map(),
+  };
 }
 
-function inEffectOn(set: CompiledSet, day: string): { rules: CompiledRule[]; versionIds: string[] } {
+function inEffectOn(set: CompiledSet, day: string): InEffect {
   const known = set.inEffect.get(day);
   if (known) {
     return known;
@@ -124,7 +157,12 @@ function inEffectOn(set: CompiledSet, day: string): { rules: CompiledRule[]; ver
   const rules = set.rules.filter(
     (rule) => rule.effectiveFrom <= day && (rule.effectiveTo === null || rule.effectiveTo >= day),
   );
-  const found = { rules, versionIds: rules.map((rule) => rule.versionId) };
+  const found: InEffect = {
+    rules,
+    versionIds: rules.map((rule) => rule.versionId),
+    conditions: generateConditions(rules),
+    leafWords: wordsFor(rules.reduce((n, rule) => n + rule.leaves.length, 0)),
+  };
   if (set.inEffect.size >= 64) {
     set.inEffect.clear();
   }
@@ -135,12 +173,14 @@ function inEffectOn(set: CompiledSet, day: string): { rules: CompiledRule[]; ver
 /** Reads the facts the set uses as their types; a wrong type is a 400 naming `facts.<name>`. */
 function prepareFacts(set: CompiledSet, raw: Record<string, unknown>): Record<string, Value> {
   const facts: Record<string, Value> = {};
-  for (const name in set.factTypes) {
+  const names = set.factNames;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
     const value = raw[name];
     if (value === undefined || value === null) {
       continue;
     }
-    const type = set.factTypes[name] ?? "string";
+    const type = set.factTypeList[i] ?? "string";
     const operand = operandOf(type, value);
     if (operand === undefined) {
       throw invalidField(`facts.${name}`, "rules.fact.type", {
@@ -163,9 +203,52 @@ function outputValue(value: Value, kind: OutputKind): OutputValue {
 export interface SetRun extends EvaluationResult {
   /** The rule versions that were in effect and considered: stored so a replay runs exactly these. */
   versionIds: string[];
+  /** `key@version` of every rule that matched, in evaluation order. */
+  fired: string[];
 }
 
-/** Evaluates a compiled rule set. Pure: the same set, facts and `at` give the same result. */
+/**
+ * The trace of a run from what it recorded (every leaf's and rule's result): rendered into objects
+ * only when read, as most callers need the decision alone.
+ */
+function renderTrace(
+  rules: readonly CompiledRule[],
+  bits: readonly number[],
+  leafWords: number,
+  raw: Record<string, unknown>,
+): TraceEntry[] {
+  const trace: TraceEntry[] = new Array(rules.length);
+  let g = 0;
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r] as CompiledRule;
+    const conditions: TraceEntry["conditions"] = new Array(rule.leaves.length);
+    for (let i = 0; i < rule.leaves.length; i++, g++) {
+      const leaf = rule.leaves[i] as CompiledLeaf;
+      conditions[i] = {
+        path: leaf.path,
+        fact: leaf.fact,
+        op: leaf.op,
+        expected: leaf.expected,
+        actual: raw[leaf.fact] ?? null,
+        result: bitAt(bits, 0, g),
+      };
+    }
+    trace[r] = {
+      ruleId: rule.ruleId,
+      ruleKey: rule.key,
+      version: rule.version,
+      matched: bitAt(bits, leafWords, r),
+      conditions,
+    };
+  }
+  return trace;
+}
+
+/**
+ * Evaluates a compiled rule set. Pure: the same set, facts and `at` give the same result. The
+ * trace is an own, enumerable property computed on first read (spreading or serialising the result
+ * renders it), from the facts as they were.
+ */
 export function runSet(set: CompiledSet, raw: Record<string, unknown>, at: Date): SetRun {
   const day = dhakaDay(at);
   const rt: Runtime = { facts: prepareFacts(set, raw), outputs: new Map(), day };
@@ -173,16 +256,16 @@ export function runSet(set: CompiledSet, raw: Record<string, unknown>, at: Date)
     level: 0,
     committees: new Map(),
     blocks: new Map(),
-    flags: new Set(),
+    flags: [],
     kinds: new Map(),
   };
-  const trace: TraceEntry[] = [];
-  const { rules, versionIds } = inEffectOn(set, day);
-  for (const rule of rules) {
-    const conditions: TraceEntry["conditions"] = [];
-    const matched = rule.when(rt.facts, raw, conditions);
-    trace.push({ ruleId: rule.ruleId, ruleKey: rule.key, version: rule.version, matched, conditions });
-    if (matched) {
+  const { rules, versionIds, conditions, leafWords } = inEffectOn(set, day);
+  const bits = conditions(rt.facts);
+  const fired: string[] = [];
+  for (let r = 0; r < rules.length; r++) {
+    if (bitAt(bits, leafWords, r)) {
+      const rule = rules[r] as CompiledRule;
+      fired.push(rule.label);
       for (const action of rule.actions) {
         action(rt, decisions);
       }
@@ -205,5 +288,29 @@ export function runSet(set: CompiledSet, raw: Record<string, unknown>, at: Date)
   for (const flag of decisions.flags) {
     actions.push({ kind: "flag", flag });
   }
-  return { outputs, actions, trace, versionIds: [...versionIds] };
+  // The facts as they were (a caller may change its object later), by position in factNames.
+  const names = set.factNames;
+  const actual: unknown[] = new Array(names.length);
+  for (let i = 0; i < names.length; i++) {
+    actual[i] = raw[names[i] as string];
+  }
+  const result = { outputs, actions, versionIds: versionIds.slice(), fired } as SetRun;
+  let trace: TraceEntry[] | undefined;
+  Object.defineProperty(result, "trace", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      trace ??= renderTrace(
+        rules,
+        bits,
+        leafWords,
+        Object.fromEntries(names.map((name, i) => [name, actual[i]])),
+      );
+      return trace;
+    },
+    set: (value: TraceEntry[]) => {
+      trace = value;
+    },
+  });
+  return result;
 }

@@ -1,15 +1,8 @@
 import { cmpDec, type Dec, parseDec, parseMoney } from "./decimal.ts";
 import type { Value } from "./functions.ts";
-import type { ConditionInput, ConditionTrace, ConditionValue, FactType, Operator } from "./model.ts";
+import type { ConditionInput, ConditionValue, FactType, Operator } from "./model.ts";
 
-/** A compiled condition: reads prepared facts, records every leaf's result in `trace`, answers. */
-export type ConditionFn = (
-  facts: Record<string, Value>,
-  raw: Record<string, unknown>,
-  trace: ConditionTrace[],
-) => boolean;
-
-type Test = (value: Value) => boolean;
+export type Test = (value: Value) => boolean;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -83,49 +76,79 @@ function compileTest(type: FactType, op: Operator, value: ConditionValue | undef
   }
 }
 
-/** Compiles a checked condition tree. Every leaf runs (no short-circuit) so the trace is complete. */
+/** One leaf of a rule's condition: what its trace entry says, and its compiled test. */
+export interface CompiledLeaf {
+  path: string;
+  fact: string;
+  op: Operator;
+  expected: ConditionValue | null;
+  test: Test;
+  /** The literal as a decimal, for money and number comparisons (the generated fast path). */
+  decimal?: Dec;
+  /** The literal of a string, date or boolean `eq` / `ne`, when it is one of the fact's type. */
+  scalar?: string | boolean;
+  /** The list of a string or date `in` / `notIn`, when every item is one. */
+  strings?: string[];
+}
+
+/** The tree of a condition with its leaves replaced by their index in the rule's leaf list. */
+export type ConditionShape =
+  | { all: ConditionShape[] }
+  | { any: ConditionShape[] }
+  | { not: ConditionShape }
+  | { leaf: number };
+
+/**
+ * Flattens a checked condition tree into its leaves (in the order the trace lists them) and its
+ * shape; generate.ts turns a set's shapes into one function.
+ */
 export function compileCondition(
   node: ConditionInput,
   path: string,
   factTypes: Record<string, FactType>,
-): ConditionFn {
+  leaves: CompiledLeaf[] = [],
+): { leaves: CompiledLeaf[]; shape: ConditionShape } {
   if ("all" in node) {
-    const children = node.all.map((child, i) => compileCondition(child, `${path}.all.${i}`, factTypes));
-    const count = children.length;
-    return (facts, raw, trace) => {
-      let ok = true;
-      // Indexed loops: this is the hottest code of an evaluation.
-      for (let i = 0; i < count; i++) {
-        if (!(children[i] as ConditionFn)(facts, raw, trace)) {
-          ok = false;
-        }
-      }
-      return ok;
-    };
+    const all = node.all.map(
+      (child, i) => compileCondition(child, `${path}.all.${i}`, factTypes, leaves).shape,
+    );
+    return { leaves, shape: { all } };
   }
   if ("any" in node) {
-    const children = node.any.map((child, i) => compileCondition(child, `${path}.any.${i}`, factTypes));
-    const count = children.length;
-    return (facts, raw, trace) => {
-      let ok = false;
-      for (let i = 0; i < count; i++) {
-        if ((children[i] as ConditionFn)(facts, raw, trace)) {
-          ok = true;
-        }
-      }
-      return ok;
-    };
+    const any = node.any.map(
+      (child, i) => compileCondition(child, `${path}.any.${i}`, factTypes, leaves).shape,
+    );
+    return { leaves, shape: { any } };
   }
   if ("not" in node) {
-    const child = compileCondition(node.not, `${path}.not`, factTypes);
-    return (facts, raw, trace) => !child(facts, raw, trace);
+    return { leaves, shape: { not: compileCondition(node.not, `${path}.not`, factTypes, leaves).shape } };
   }
   const { fact, op } = node;
-  const expected = node.value ?? null;
-  const test = compileTest(factTypes[fact] ?? "string", op, node.value);
-  return (facts, raw, trace) => {
-    const result = test(facts[fact]);
-    trace.push({ path, fact, op, expected, actual: raw[fact] ?? null, result });
-    return result;
+  const type = factTypes[fact] ?? "string";
+  const operand = operandOf(type, node.value);
+  const leaf: CompiledLeaf = {
+    path,
+    fact,
+    op,
+    expected: node.value ?? null,
+    test: compileTest(type, op, node.value),
   };
+  if ((type === "money" || type === "number") && typeof operand === "object") {
+    leaf.decimal = operand;
+  }
+  if (
+    (type === "string" || type === "date" || type === "boolean") &&
+    operand !== undefined &&
+    typeof operand !== "object"
+  ) {
+    leaf.scalar = operand;
+  }
+  if ((type === "string" || type === "date") && Array.isArray(node.value)) {
+    const items = node.value.map((item) => operandOf(type, item));
+    if (items.every((item) => typeof item === "string")) {
+      leaf.strings = items as string[];
+    }
+  }
+  leaves.push(leaf);
+  return { leaves, shape: { leaf: leaves.length - 1 } };
 }

@@ -18,6 +18,8 @@ const POW10: bigint[] = Array.from({ length: 2 * MAX_SCALE + 2 }, (_, i) => 10n 
 const DECIMAL = /^([+-]?)(\d{1,30})(?:\.(\d{1,24}))?$/;
 
 const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
+/** 10^0 … 10^15 as numbers (exact). */
+const POW10_NUMBER: number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
 
 /** Parses `"1234.50"`, `"-7"` or a finite number (through its shortest decimal form); undefined if it is not one. */
 export function parseDec(value: unknown): Dec | undefined {
@@ -76,9 +78,14 @@ export function roundDec(a: Dec, places: number): Dec {
 
 /** -1, 0 or 1; equal scales (the common case: money against money) compare without scaling. */
 export function cmpDec(a: Dec, b: Dec): number {
-  if (a.s === b.s && a.n !== undefined && b.n !== undefined) {
-    // Safe integers compare exactly as numbers, and much faster than bigints.
-    return a.n < b.n ? -1 : a.n > b.n ? 1 : 0;
+  if (a.n !== undefined && b.n !== undefined) {
+    // Safe integers compare exactly as numbers, and much faster than bigints; at another scale, as
+    // long as the scaled mantissa stays a safe integer.
+    const x = a.s >= b.s ? a.n : a.n * (POW10_NUMBER[b.s - a.s] ?? Number.NaN);
+    const y = b.s >= a.s ? b.n : b.n * (POW10_NUMBER[a.s - b.s] ?? Number.NaN);
+    if (Number.isSafeInteger(x) && Number.isSafeInteger(y)) {
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
   }
   let x = a.m;
   let y = b.m;

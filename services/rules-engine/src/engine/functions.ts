@@ -150,5 +150,20 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
 };
 
+const DAY_MS = 86_400_000;
+/** Dhaka is UTC+6 all year (no daylight saving). */
+const DHAKA_OFFSET_MS = 6 * 3_600_000;
+/** The day worked out last and the instants it spans: most evaluations fall on the same day. */
+let lastDay = { from: 0, to: 0, day: "" };
+
 /** The evaluation's day in Dhaka time. */
-export const dhakaDay = (at: Date): string => isoDate(at);
+export function dhakaDay(at: Date): string {
+  const t = at.getTime();
+  if (t >= lastDay.from && t < lastDay.to) {
+    return lastDay.day;
+  }
+  const day = isoDate(at);
+  const from = Math.floor((t + DHAKA_OFFSET_MS) / DAY_MS) * DAY_MS - DHAKA_OFFSET_MS;
+  lastDay = { from, to: from + DAY_MS, day };
+  return day;
+}

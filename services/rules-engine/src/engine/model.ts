@@ -155,10 +155,10 @@ export interface StoredDecision {
   fired: string[];
 }
 
-export const storedDecisionOf = (result: EvaluationResult): StoredDecision => ({
+export const storedDecisionOf = (result: EvaluationResult & { fired?: string[] }): StoredDecision => ({
   outputs: result.outputs,
   actions: result.actions,
-  fired: result.trace.filter((t) => t.matched).map((t) => `${t.ruleKey}@${t.version}`),
+  fired: result.fired ?? result.trace.filter((t) => t.matched).map((t) => `${t.ruleKey}@${t.version}`),
 });
 
 /** One stored, immutable rule version: everything needed to compile it. */

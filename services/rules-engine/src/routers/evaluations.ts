@@ -1,4 +1,5 @@
 import { evaluate, replay } from "../domain/evaluations.ts";
+import { EvaluateResult, ReplayResult, SimulateResult } from "../domain/results.ts";
 import { simulate } from "../domain/simulate.ts";
 import { tenantProcedure } from "../trpc.ts";
 import { EvaluateInput, ReplayInput, SimulateInput } from "./schemas.ts";
@@ -8,15 +9,18 @@ export const evaluationProcedures = {
   evaluate: tenantProcedure
     .meta({ permission: "rules:evaluation:run" })
     .input(EvaluateInput)
+    .output(EvaluateResult)
     .mutation(({ ctx, input }) => evaluate({ ctx, input })),
   /** The same result again, from the stored inputs and exactly the rule versions used then. */
   replay: tenantProcedure
     .meta({ permission: "rules:evaluation:read" })
     .input(ReplayInput)
+    .output(ReplayResult)
     .query(({ ctx, input }) => replay({ ctx, input })),
   /** Which recent decisions draft rules would change; saves nothing. */
   simulate: tenantProcedure
     .meta({ permission: "rules:evaluation:read" })
     .input(SimulateInput)
+    .output(SimulateResult)
     .mutation(({ ctx, input }) => simulate({ ctx, input })),
 };

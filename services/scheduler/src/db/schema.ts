@@ -33,12 +33,25 @@ export type JobTarget =
     }
   | { kind: "event"; data: Record<string, unknown> };
 
-/** Workers read every tenant's due work in a privileged transaction; they claim it per tenant. */
+/** Workers read every tenant's due work in a privileged transaction. */
 const platformRead = () =>
   pgPolicy("platform_read", {
     as: "permissive",
     for: "select",
     using: sql`current_setting('app.platform', true) = 'on'`,
+  });
+
+/**
+ * The replicas plan, claim and record runs of many tenants in one privileged transaction (as the
+ * schema owner with `app.platform` on), never as the app role: a tenant transaction cannot use these.
+ */
+const PLATFORM_WORKER = sql`current_setting('app.platform', true) = 'on' and current_user <> 'vextrus_app'`;
+const platformWork = (name: string, command: "insert" | "update") =>
+  pgPolicy(name, {
+    as: "permissive",
+    for: command,
+    ...(command === "insert" ? {} : { using: PLATFORM_WORKER }),
+    withCheck: PLATFORM_WORKER,
   });
 
 /**
@@ -87,6 +100,7 @@ export const jobs = scheduler.table(
     ),
     tenantIsolation(),
     platformRead(),
+    platformWork("platform_plan", "update"),
   ],
 );
 
@@ -124,6 +138,8 @@ export const runs = scheduler.table(
     index("runs_job_id_idx").on(t.tenantId, t.jobId, t.id),
     tenantIsolation(),
     platformRead(),
+    platformWork("platform_plan", "insert"),
+    platformWork("platform_claim", "update"),
   ],
 );
 

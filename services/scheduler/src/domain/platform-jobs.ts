@@ -87,6 +87,15 @@ export const PLATFORM_JOBS: readonly PlatformJob[] = [
     permissions: [MAINTENANCE_PERMISSION],
     timeoutSeconds: 600,
   },
+  {
+    key: "platform:notification.maintenance.sendDigests",
+    name: "Send yesterday's notification digests",
+    scope: "platform",
+    schedule: { kind: "cron", cron: "0 8 * * *" },
+    target: call("notification.maintenance.sendDigests"),
+    permissions: [MAINTENANCE_PERMISSION],
+    timeoutSeconds: 600,
+  },
   ...OUTBOX_SERVICES.map(
     (service): PlatformJob => ({
       key: `platform:${service}.maintenance.pruneOutbox`,

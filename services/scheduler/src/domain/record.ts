@@ -1,8 +1,9 @@
+import { emitMany } from "@vextrus/events";
 import { rowsOf, type Tx } from "@vextrus/platform/db";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { jobs, runs } from "../db/schema.ts";
+import { and, eq, sql } from "drizzle-orm";
+import { jobs, outbox, runs } from "../db/schema.ts";
+import type { ClaimedRun } from "./claim.ts";
 import { publishJob } from "./common.ts";
-import type { ClaimedRun } from "./plan.ts";
 
 export type Outcome = { ok: true } | { ok: false; error: string };
 
@@ -98,40 +99,49 @@ export async function recordOutcome(
 }
 
 /**
- * Records several succeeded attempts of one tenant in one transaction (what a replica finished in
- * the same moment): each only if its claim still holds it, as `recordOutcome` does one. Answers how
- * many were recorded.
+ * Records succeeded attempts of any tenants in one statement (the worker's privileged transaction,
+ * before its next claim; the runs as one JSON parameter): each only if its claim still holds it, as `recordOutcome` does one, and
+ * clears their jobs' failure counts. Event targets publish `job.fired` for the ones recorded, in the
+ * same transaction. Answers how many were recorded.
  */
-export async function recordSuccesses(tx: Tx, done: readonly ClaimedRun[], now: Date): Promise<number> {
+export function recordSuccesses(tx: Tx, done: readonly ClaimedRun[], now: Date): Promise<number> {
   if (done.length === 0) {
-    return 0;
+    return Promise.resolve(0);
   }
-  const claims = done.map(
-    (run) => sql`(${run.id}::uuid, ${run.startedAt?.toISOString() ?? null}::timestamptz)`,
-  );
-  const recorded = await tx.execute(sql`
-    update ${runs} set status = 'succeeded', finished_at = ${now.toISOString()}::timestamptz, lease_until = null
-    from (values ${sql.join(claims, sql`, `)}) as v(id, started)
-    where ${runs.id} = v.id and ${runs.status} = 'running' and ${runs.startedAt} = v.started
-    returning ${runs.id} as id`);
-  const ids = new Set(rowsOf<{ id: string }>(recorded).map((r) => r.id));
-  const ours = done.filter((run) => ids.has(run.id));
-  for (const run of ours) {
-    if (run.job.target.kind === "event") {
-      await publishJob(tx, run.tenantId, null, "vextrus.scheduler.job.fired", {
-        id: run.job.id,
-        scheduledFor: run.scheduledFor.toISOString(),
-        firedAt: now.toISOString(),
-        data: run.job.target.data,
-      });
-    }
-  }
-  const jobIds = [...new Set(ours.map((r) => r.jobId))];
-  if (jobIds.length > 0) {
-    await tx
-      .update(jobs)
-      .set({ consecutiveFailures: 0 })
-      .where(and(inArray(jobs.id, jobIds), sql`${jobs.consecutiveFailures} > 0`));
-  }
-  return ours.length;
+  const claims = done.map((run) => ({ id: run.id, started: run.startedAt?.toISOString() ?? null }));
+  // Sent at once (not at an await), so it goes ahead of the claim that follows it on the connection.
+  const recorded = tx.execute(sql`
+    with done as (
+      update ${runs} set status = 'succeeded', finished_at = ${now.toISOString()}::timestamptz, lease_until = null
+      from json_to_recordset(${JSON.stringify(claims)}::json) as v(id uuid, started timestamptz)
+      where ${runs.id} = v.id and ${runs.status} = 'running' and ${runs.startedAt} = v.started
+      returning ${runs.id} as id, ${runs.jobId} as job_id
+    ), cleared as (
+      update ${jobs} set consecutive_failures = 0
+      where ${jobs.id} in (select job_id from done) and ${jobs.consecutiveFailures} > 0
+    )
+    select id from done`);
+  return recorded.then(async (result) => {
+    const ids = new Set(rowsOf<{ id: string }>(result).map((r) => r.id));
+    const fired = done.flatMap((run) =>
+      ids.has(run.id) && run.job.target.kind === "event"
+        ? [
+            {
+              type: "vextrus.scheduler.job.fired" as const,
+              subject: run.job.id,
+              tenantId: run.tenantId,
+              actorId: null,
+              data: {
+                id: run.job.id,
+                scheduledFor: run.scheduledFor.toISOString(),
+                firedAt: now.toISOString(),
+                data: run.job.target.data,
+              },
+            },
+          ]
+        : [],
+    );
+    await emitMany(tx, outbox, fired);
+    return ids.size;
+  });
 }

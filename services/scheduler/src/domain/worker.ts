@@ -5,12 +5,12 @@ import {
   type Logger,
   type ServiceClient,
 } from "@vextrus/platform";
-import { type Database, rowsOf } from "@vextrus/platform/db";
-import { sql } from "drizzle-orm";
+import type { Database } from "@vextrus/platform/db";
 import { z } from "zod";
 import type { Credentials } from "../deps.ts";
 import type { SchedulerMetrics } from "../metrics.ts";
-import { type ClaimedRun, claimDue, planDue, takeTenant } from "./plan.ts";
+import { beforeClaim, type ClaimedRun, claimDue, type NextDue } from "./claim.ts";
+import { dueJobs, planRuns } from "./plan.ts";
 import { type Outcome, recordOutcome, recordSuccesses } from "./record.ts";
 
 export interface WorkerOptions {
@@ -23,6 +23,7 @@ export interface WorkerOptions {
   /** The gateway's fetch when it runs in-process (tests); the network otherwise. */
   fetch?: Fetch | undefined;
   credentials: Credentials;
+  /** The longest a replica waits between passes (jobs made or freed elsewhere are seen by then). */
   pollMs: number;
   /** Runs this replica executes at once. */
   concurrency: number;
@@ -33,25 +34,44 @@ export interface WorkerOptions {
   random?: () => number;
 }
 
-/** Tenants with due work looked at per tick; the rest wait for the next one. */
-const TENANTS_PER_TICK = 500;
-/** How long after a run finishes the replica claims again (runs finishing together share one pass). */
+/** After a run finishes, how long the replica waits to record and claim (runs finishing together share one pass). */
 const WAKE_DELAY_MS = 2;
+/** The shortest wait for work falling due (a steady stream is claimed in batches, not one by one). */
+const MIN_GAP_MS = 10;
+/** How soon a replica looks again at due runs it could not take (tenants at quota on other replicas). */
+const BACKLOG_RETRY_MS = 25;
+const FIRST_TENANT = "00000000-0000-0000-0000-000000000000";
 
 /**
- * One scheduler replica: every `pollMs` it finds tenants with due work, and for each, in one tenant
- * transaction, plans due occurrences and claims runs; it executes them outside any transaction and
- * records each outcome in a transaction of its own. Any number of replicas share one database.
+ * One scheduler replica. A pass is one privileged transaction over every tenant's runs (the
+ * scheduler's own tables; the target runs as the job's tenant): it records the successes finished
+ * since the last pass, plans due occurrences into runs, and claims due runs in one statement (each
+ * tenant's quota across replicas, FOR UPDATE SKIP LOCKED, under per-tenant claim locks that other
+ * replicas skip, so replicas claim at once from different tenants). Targets
+ * run outside any transaction; a failure is recorded in a tenant transaction of its own. The next
+ * pass comes when a run finishes (a slot is free), when the claim says more work falls due, and at
+ * the latest after `pollMs` (jobs made on another replica). Any number of replicas share one database.
  */
 export function createWorker(options: WorkerOptions) {
   const { db, clock, log, metrics } = options;
   const random = options.random ?? Math.random;
   const graceMs = options.graceMs ?? Math.max(60_000, options.pollMs * 4);
+  /** Runs executing (one slot each), with the recording of a failure. */
   const inFlight = new Set<Promise<void>>();
+  /** Succeeded runs the next pass records. */
+  let succeeded: ClaimedRun[] = [];
   const clients = new Map<number, ServiceClient>();
   let stopped = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  /** A run finished while no one waited: the loop passes again at once. */
+  let wakeMissed = false;
+  /** What the last claim saw of the work to come; when jobs were last planned; where claims go on. */
+  let next: NextDue | undefined;
+  let plannedAt = { clock: Number.NEGATIVE_INFINITY, real: Number.NEGATIVE_INFINITY };
+  let fromTenant = FIRST_TENANT;
+  /** Passes run one at a time. */
+  let serial: Promise<unknown> = Promise.resolve();
 
   const gateway = (timeoutMs: number) => {
     let client = clients.get(timeoutMs);
@@ -101,35 +121,11 @@ export function createWorker(options: WorkerOptions) {
     }
   }
 
-  /** Successes waiting to be recorded, per tenant: recorded together in one transaction. */
-  const succeeded = new Map<string, { runs: ClaimedRun[]; recorded: Promise<void> }>();
-
-  /** Queues a success; resolves once the batch it joined is recorded (the next turn of the loop). */
-  function recordSuccess(run: ClaimedRun): Promise<void> {
-    let batch = succeeded.get(run.tenantId);
-    if (!batch) {
-      const runs: ClaimedRun[] = [];
-      const recorded = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        succeeded.delete(run.tenantId);
-        try {
-          const n = await db.tenant(run.tenantId, (tx) => recordSuccesses(tx, runs, clock()));
-          metrics.runsFinished.inc({ outcome: "succeeded" }, n);
-        } catch (error) {
-          // The leases run out and another claim runs them again.
-          log.error("could not record runs", { runs: runs.length, error: String(error) });
-        }
-      });
-      batch = { runs, recorded };
-      succeeded.set(run.tenantId, batch);
-    }
-    batch.runs.push(run);
-    return batch.recorded;
-  }
-
   async function runOne(run: ClaimedRun) {
     const outcome = await execute(run);
     if (outcome.ok) {
-      return recordSuccess(run);
+      succeeded.push(run);
+      return;
     }
     try {
       const result = await db.tenant(run.tenantId, (tx) => recordOutcome(tx, run, outcome, clock(), random));
@@ -148,98 +144,135 @@ export function createWorker(options: WorkerOptions) {
     }
   }
 
-  /** Tenants with something due now, in random order so no tenant always goes first. */
-  async function dueTenants(now: Date): Promise<string[]> {
-    const at = now.toISOString();
-    const result = await db.privileged((tx) =>
-      tx.execute(sql`
-        select tenant_id from scheduler.jobs where status = 'active' and next_run_at <= ${at}
-        union
-        select tenant_id from scheduler.runs
-          where (status = 'pending' and due_at <= ${at}) or (status = 'running' and lease_until < ${at})
-        limit ${TENANTS_PER_TICK}`),
+  /** Jobs are planned when the last claim saw one due, and at least every `pollMs` (clock or real time). */
+  function planningDue(now: Date): boolean {
+    const at = now.getTime();
+    return (
+      (next?.job !== null && next?.job !== undefined && next.job.getTime() <= at) ||
+      Math.abs(at - plannedAt.clock) >= options.pollMs ||
+      performance.now() - plannedAt.real >= options.pollMs
     );
-    const tenants = rowsOf<{ tenant_id: string }>(result).map((r) => r.tenant_id);
-    for (let i = tenants.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [tenants[i], tenants[j]] = [tenants[j] as string, tenants[i] as string];
-    }
-    return tenants;
   }
 
   /**
-   * Tenants with due work, served in turn. The list is read again when it runs out, or when `pollMs`
-   * has passed (by the server's clock or in real time): finding due tenants reads every due row, so
-   * it is done once per poll, not once per claim. A tenant that yields nothing leaves the list.
+   * One pass (`claim` false: only records the successes waiting). Answers how many runs it started
+   * and how long the loop may wait before the next pass.
    */
-  let candidates: string[] = [];
-  let readAt = { clock: 0, real: 0 };
-  async function tenantsInTurn(now: Date): Promise<string[]> {
-    const stale =
-      candidates.length === 0 ||
-      Math.abs(now.getTime() - readAt.clock) >= options.pollMs ||
-      performance.now() - readAt.real >= options.pollMs;
-    if (stale) {
-      candidates = await dueTenants(now);
-      readAt = { clock: now.getTime(), real: performance.now() };
-    }
-    return [...candidates];
-  }
-
-  /** One pass: plans and claims what is due, starts it, and answers how many runs it started. */
-  async function tick(): Promise<number> {
+  async function pass(claim: boolean): Promise<{ started: number; waitMs: number }> {
     const now = clock();
-    let started = 0;
-    for (const tenantId of await tenantsInTurn(now)) {
-      const free = options.concurrency - inFlight.size;
-      if (free <= 0 || stopped) {
-        break;
-      }
-      const claimed = await db.tenant(tenantId, async (tx) => {
-        if (!(await takeTenant(tx, tenantId))) {
-          return undefined;
-        }
-        await planDue(tx, now, graceMs);
-        return claimDue(tx, now, free, options.tenantConcurrency);
-      });
-      // Served (or empty): to the back of the line, or out of it. Held by another replica: stays.
-      if (claimed !== undefined) {
-        candidates = candidates.filter((t) => t !== tenantId);
-        if (claimed.length > 0) {
-          candidates.push(tenantId);
-        }
-      }
-      for (const run of claimed ?? []) {
-        metrics.lateness.observe(Math.max(0, now.getTime() - run.dueAt.getTime()) / 1000);
-        const running = runOne(run).finally(() => {
-          inFlight.delete(running);
-          wakeSoon();
-        });
-        inFlight.add(running);
-        started++;
-      }
+    const free = claim && !stopped ? options.concurrency - inFlight.size : 0;
+    const plan = free > 0 && planningDue(now);
+    const done = succeeded;
+    succeeded = [];
+    wakeMissed = false;
+    if (free <= 0 && done.length === 0) {
+      return { started: 0, waitMs: options.pollMs };
     }
-    return started;
+    let outcome: Awaited<ReturnType<typeof passTransaction>>;
+    try {
+      outcome = await passTransaction(now, done, plan, free);
+    } catch (error) {
+      succeeded = [...done, ...succeeded];
+      throw error;
+    }
+    metrics.runsFinished.inc({ outcome: "succeeded" }, outcome.recorded);
+    if (plan) {
+      plannedAt = { clock: now.getTime(), real: performance.now() };
+    }
+    if (!outcome.claim) {
+      return { started: 0, waitMs: options.pollMs };
+    }
+    const { claimed } = outcome.claim;
+    next = outcome.claim.next;
+    // The next claim goes on from the last tenant served (past 500 tenants with due work, in turns).
+    fromTenant = claimed.at(-1)?.tenantId ?? FIRST_TENANT;
+    for (const run of claimed) {
+      metrics.lateness.observe(Math.max(0, now.getTime() - run.dueAt.getTime()) / 1000);
+      const running = runOne(run).finally(() => {
+        inFlight.delete(running);
+        wakeSoon();
+      });
+      inFlight.add(running);
+    }
+    return { started: claimed.length, waitMs: waitAfter(now, free, claimed.length, next) };
   }
 
-  /** A finished run frees a slot: claim again shortly, once for the runs finishing together. */
+  function passTransaction(now: Date, done: ClaimedRun[], plan: boolean, free: number) {
+    return db.privileged(async (tx) => {
+      const due = plan ? await dueJobs(tx, now) : [];
+      // One round trip: each statement is sent as it is made, in this order, before any answer is
+      // awaited — the planned runs and the successes first (the claim sees them), then the leases
+      // taken back, then the claim (its tenants' locks, then a statement whose snapshot follows them).
+      const planning = planRuns(tx, due, now, graceMs);
+      const recording = recordSuccesses(tx, done, now);
+      const claiming =
+        free > 0
+          ? [
+              ...beforeClaim(tx, now),
+              claimDue(tx, { now, limit: free, tenantQuota: options.tenantConcurrency, from: fromTenant }),
+            ]
+          : [];
+      const [recorded, claim] = await Promise.all([
+        recording,
+        claiming.at(-1) as Promise<Awaited<ReturnType<typeof claimDue>>> | undefined,
+        ...planning,
+        ...claiming,
+      ]);
+      return { recorded, claim };
+    });
+  }
+
+  /** How long to wait after a claim: a finishing run wakes the loop sooner. */
+  function waitAfter(now: Date, free: number, started: number, seen: NextDue): number {
+    if (started >= free) {
+      return options.pollMs;
+    }
+    const at = now.getTime();
+    if (seen.job && seen.job.getTime() <= at) {
+      return MIN_GAP_MS;
+    }
+    if (seen.backlog) {
+      return BACKLOG_RETRY_MS;
+    }
+    const soonest = Math.min(
+      ...[seen.job, seen.run, seen.lease].flatMap((d) => (d ? [d.getTime() - at] : [])),
+      options.pollMs,
+    );
+    return Math.min(options.pollMs, Math.max(MIN_GAP_MS, soonest));
+  }
+
+  function serially<T>(fn: () => Promise<T>): Promise<T> {
+    const result = serial.then(fn);
+    serial = result.catch(() => undefined);
+    return result;
+  }
+
+  /** A finished run frees a slot: pass again shortly, once for the runs finishing together. */
   let soon: ReturnType<typeof setTimeout> | undefined;
   function wakeSoon() {
     soon ??= setTimeout(() => {
       soon = undefined;
-      wake?.();
+      if (wake) {
+        wake();
+      } else {
+        wakeMissed = true;
+      }
     }, WAKE_DELAY_MS);
   }
 
   async function forever() {
     while (!stopped) {
+      let waitMs = options.pollMs;
       try {
-        await tick();
+        waitMs = (await serially(() => pass(true))).waitMs;
       } catch (error) {
-        log.error("scheduler tick failed", { error: String(error) });
+        log.error("scheduler pass failed", { error: String(error) });
+      }
+      if (wakeMissed || stopped) {
+        continue;
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollMs);
+        const timer = setTimeout(resolve, waitMs);
         wake = () => {
           clearTimeout(timer);
           resolve();
@@ -249,14 +282,24 @@ export function createWorker(options: WorkerOptions) {
     }
   }
 
-  return {
-    tick,
-    /** Resolves when every run started so far has been recorded. */
-    async drain() {
+  /** Waits for every run executing, then records what succeeded. */
+  async function drain() {
+    for (;;) {
       while (inFlight.size > 0) {
         await Promise.all([...inFlight]);
       }
-    },
+      if (succeeded.length === 0) {
+        return;
+      }
+      await serially(() => pass(false));
+    }
+  }
+
+  return {
+    /** One pass: records, plans and claims; answers how many runs it started. */
+    tick: () => serially(() => pass(true)).then((r) => r.started),
+    /** Resolves when every run started so far has been recorded. */
+    drain,
     start() {
       loop ??= forever();
     },
@@ -265,9 +308,7 @@ export function createWorker(options: WorkerOptions) {
       clearTimeout(soon);
       wake?.();
       await loop;
-      while (inFlight.size > 0) {
-        await Promise.all([...inFlight]);
-      }
+      await drain();
     },
   };
 }

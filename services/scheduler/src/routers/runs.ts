@@ -1,3 +1,4 @@
+import { RunPage } from "../domain/results.ts";
 import { ListRunsInput, listRuns } from "../domain/runs.ts";
 import { router, tenantProcedure } from "../trpc.ts";
 
@@ -5,5 +6,6 @@ export const runsRouter = router({
   list: tenantProcedure
     .meta({ permission: "scheduler:job:read" })
     .input(ListRunsInput)
+    .output(RunPage)
     .query(({ ctx, input }) => listRuns({ ctx, input })),
 });

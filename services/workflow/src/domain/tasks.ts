@@ -129,6 +129,9 @@ export async function delegate({
         createdAt: now,
       })
       .returning();
+    if (!delegation) {
+      throw new Error("insert into delegations returned nothing");
+    }
     const processById = new Map<string, { round: number }>();
     for (const task of covered) {
       const process = processById.get(task.processId) ?? (await findProcess(tx, task.processId));

@@ -6,6 +6,7 @@ import {
   ListDefinitionsInput,
   listDefinitions,
 } from "../domain/definitions.ts";
+import { DefinitionPage, DefinitionResult } from "../domain/results.ts";
 import { router, workflowProcedure } from "../trpc.ts";
 
 export const definitionsRouter = router({
@@ -13,13 +14,16 @@ export const definitionsRouter = router({
   create: workflowProcedure
     .meta({ permission: "workflow:definition:create" })
     .input(CreateDefinitionInput)
+    .output(DefinitionResult)
     .mutation(({ ctx, input }) => createDefinition({ ctx, input })),
   get: workflowProcedure
     .meta({ permission: "workflow:definition:read" })
     .input(GetDefinitionInput)
+    .output(DefinitionResult)
     .query(({ ctx, input }) => getDefinition({ ctx, input })),
   list: workflowProcedure
     .meta({ permission: "workflow:definition:read" })
     .input(ListDefinitionsInput)
+    .output(DefinitionPage)
     .query(({ ctx, input }) => listDefinitions({ ctx, input })),
 });

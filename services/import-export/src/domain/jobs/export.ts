@@ -1,11 +1,8 @@
 import { rm } from "node:fs/promises";
-import { eq, sql } from "drizzle-orm";
-import { exportsTable } from "../../db/schema.ts";
 import { CONTENT_TYPES, sheetWriter, type XlsxCell } from "../../sheets/write.ts";
 import type { ImportColumn } from "../../upstream/master-data.ts";
 import type { ExportRow } from "../common.ts";
 import { ENTITIES, type EntityName } from "../entities.ts";
-import { publish } from "../events.ts";
 import type { Job } from "./job.ts";
 
 const PAGE = 100;
@@ -81,35 +78,11 @@ export async function runExport(job: Job, row: ExportRow) {
       },
       await job.call(),
     );
-    await job.tx(async (tx) => {
-      await tx
-        .update(exportsTable)
-        .set({
-          status: "done",
-          fileId: file.id,
-          rows,
-          leaseOwner: null,
-          leaseUntil: null,
-          version: sql`${exportsTable.version} + 1`,
-          updatedAt: deps.now(),
-        })
-        .where(eq(exportsTable.id, row.id));
-      await publish(
-        tx,
-        { tenantId: row.tenantId, actorId: row.createdBy },
-        "vextrus.import_export.job.completed",
-        row.id,
-        {
-          id: row.id,
-          kind: "export",
-          entity: row.entity,
-          rows,
-          rejected: 0,
-          fileId: file.id,
-        },
-      );
-    });
-    deps.metrics.jobsFinished.inc({ kind: "export", outcome: "done" });
+    await job.finish(
+      { status: "done", fileId: file.id, rows },
+      { id: row.id, kind: "export", entity: row.entity, rows, rejected: 0, fileId: file.id },
+      "export",
+    );
   } finally {
     await rm(writer.path, { force: true });
   }

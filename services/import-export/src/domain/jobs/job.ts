@@ -1,8 +1,10 @@
+import type { EventInput } from "@vextrus/events";
 import type { CallContext } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
 import { and, eq, sql } from "drizzle-orm";
 import { exportsTable, imports } from "../../db/schema.ts";
 import type { ImportExportDeps } from "../../deps.ts";
+import { publish } from "../events.ts";
 
 /** Another replica took the job over (this one stalled past its lease): stop without writing more. */
 export class LeaseLost extends Error {
@@ -24,6 +26,15 @@ export interface Job {
   /** Extends the lease; throws LeaseLost when another replica holds it now. */
   renew(): Promise<void>;
   progress(patch: Record<string, unknown>): Promise<void>;
+  /**
+   * Ends the job: its final state (`patch`), the lease released, the version bumped and
+   * `job.completed` written in one transaction; then the finished-jobs metric.
+   */
+  finish(
+    patch: Record<string, unknown>,
+    completed: EventInput<"vextrus.import_export.job.completed">,
+    metricKind: string,
+  ): Promise<void>;
 }
 
 export function jobFor(
@@ -31,6 +42,8 @@ export function jobFor(
   table: JobTable,
   row: { id: string; tenantId: string; createdBy: string; permissions: string[] },
 ): Job {
+  // One table or the other: drizzle's update() wants one table type, not their union.
+  const jobs = table as typeof imports;
   const tx = <T>(fn: (tx: Tx) => Promise<T>) => deps.db.tenant(row.tenantId, fn);
   const mine = and(eq(table.id, row.id), eq(table.leaseOwner, deps.settings.replicaId));
   return {
@@ -61,6 +74,28 @@ export function jobFor(
           .set({ ...patch, updatedAt: deps.now() })
           .where(mine),
       );
+    },
+    async finish(patch, completed, metricKind) {
+      await tx(async (t) => {
+        await t
+          .update(jobs)
+          .set({
+            ...patch,
+            leaseOwner: null,
+            leaseUntil: null,
+            version: sql`${jobs.version} + 1`,
+            updatedAt: deps.now(),
+          })
+          .where(eq(jobs.id, row.id));
+        await publish(
+          t,
+          { tenantId: row.tenantId, actorId: row.createdBy },
+          "vextrus.import_export.job.completed",
+          row.id,
+          completed,
+        );
+      });
+      deps.metrics.jobsFinished.inc({ kind: metricKind, outcome: "done" });
     },
   };
 }

@@ -7,7 +7,7 @@ import { publish } from "../events.ts";
 import { apply, rollback } from "./apply.ts";
 import { runExport } from "./export.ts";
 import { claimExport, claimImport, type JobTable, jobFor, LeaseLost } from "./job.ts";
-import { preview, stage } from "./stage.ts";
+import { finishPreview, stage } from "./stage.ts";
 
 /** Work a replica may take: an import to stage, apply or roll back, or an export to write. */
 export interface Work {
@@ -107,9 +107,9 @@ export async function runWork(deps: ImportExportDeps, work: Work) {
     if (row.status === "staging") {
       const entity = ENTITIES[row.entity as EntityName];
       const spec = await deps.masterData.spec(entity, await job.call());
-      await job.progress({ phase: "staging", done: 0, failed: 0, phaseTotal: 0, phaseStartedAt: deps.now() });
+      await job.progress({ phase: "preview", done: 0, failed: 0, phaseTotal: 0, phaseStartedAt: deps.now() });
       const total = await stage(job, row, spec);
-      await preview(job, { ...row, total });
+      await finishPreview(job, { ...row, total });
     } else if (row.status === "applying") {
       await apply(job, row);
     } else if (row.status === "rolling_back") {

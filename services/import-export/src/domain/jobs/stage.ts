@@ -1,6 +1,6 @@
 import { toLatinDigits } from "@vextrus/bd";
 import { AppError } from "@vextrus/platform";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { importMappings, importRows, imports } from "../../db/schema.ts";
 import { convertCell, normalizeHeader } from "../../sheets/cells.ts";
 import { readRows } from "../../sheets/read.ts";
@@ -8,9 +8,6 @@ import type { ImportColumn, ImportSpec, RowOutcome } from "../../upstream/master
 import type { ImportRow } from "../common.ts";
 import { ENTITIES, type EntityName } from "../entities.ts";
 import type { Job } from "./job.ts";
-
-/** Rows written to the staging table per insert. */
-const STAGE_BATCH = 1_000;
 
 const EMPTY_FILE = {
   en: "The file has no header row",
@@ -84,13 +81,58 @@ const keyOf = (value: unknown) =>
     ? toLatinDigits(String(value)).replace(/[\s-]/g, "").toLowerCase() || null
     : null;
 
+/** A row read from the file, converted, on its way to the preview and the staging table. */
+interface Staged {
+  rowNo: number;
+  /** The row's cells in the file's column order (the errors file writes them back). */
+  raw: string[];
+  values: Record<string, unknown>;
+  key: string | null;
+}
+
 /**
- * Reads the file as it streams from storage and writes its rows to the staging table a thousand at
- * a time (the file is never whole in memory). Starting again (a replica stopped mid-file) clears
- * what an earlier attempt staged.
+ * The statement that stages a batch with what the owning service said of each row: one insert of
+ * the whole batch, its rows sent as one JSON parameter (not six parameters a row; COPY is refused
+ * on a table under row-level security).
+ */
+function stageSql(row: ImportRow, rows: readonly Staged[], outcomes: readonly RowOutcome[]) {
+  const byRow = new Map(outcomes.map((o) => [o.rowNo, o]));
+  const json = JSON.stringify(
+    rows.map((r) => {
+      const o = byRow.get(r.rowNo);
+      return {
+        row_no: r.rowNo,
+        raw: r.raw,
+        values: r.values,
+        key: r.key,
+        action: o?.action ?? null,
+        target_id: o?.id ?? null,
+        target_version: o?.version ?? null,
+        diff: o?.diff ?? null,
+        errors: o?.errors ?? null,
+      };
+    }),
+  );
+  return sql`
+    insert into ${importRows}
+      (tenant_id, import_id, row_no, raw, "values", key, action, target_id, target_version, diff, errors)
+    select ${row.tenantId}, ${row.id}, v.row_no, v.raw, v."values", v.key, v.action::import_export.row_action,
+      v.target_id, v.target_version, v.diff, v.errors
+    from jsonb_to_recordset(${json}::jsonb) as v(
+      row_no int, raw jsonb, "values" jsonb, key text, action text, target_id uuid, target_version int,
+      diff jsonb, errors jsonb)`;
+}
+
+/**
+ * Reads the file as it streams from storage and previews it in one pass: each batch of rows goes to
+ * the owning service's dry run (its schema and its diff against the current records, one call a
+ * batch) and is then staged with the answer in one insert. Two batches are in flight while the next
+ * is read and converted, so none of the three waits for another; the file is never whole in memory.
+ * Starting again (a replica stopped mid-file) clears what an earlier attempt staged.
  */
 export async function stage(job: Job, row: ImportRow, spec: ImportSpec) {
   const { deps } = job;
+  const entity = ENTITIES[row.entity as EntityName];
   const [remembered] = await job.tx((tx) =>
     tx.select().from(importMappings).where(eq(importMappings.entity, row.entity)).limit(1),
   );
@@ -111,20 +153,56 @@ export async function stage(job: Job, row: ImportRow, spec: ImportSpec) {
     const field = mapping[h];
     return field ? columnsByName.get(field) : undefined;
   });
+  const started = deps.now().getTime();
   let rowNo = 0;
-  let batch: (typeof importRows.$inferInsert)[] = [];
+  let done = 0;
+  const previewBatch = async (batch: Staged[]) => {
+    const outcomes = await deps.masterData.batch(
+      entity,
+      {
+        importId: row.id,
+        mode: row.mode,
+        keyColumn: row.keyColumn ?? undefined,
+        dryRun: true,
+        rows: batch.map((r) => ({ rowNo: r.rowNo, values: r.values })),
+      },
+      await job.call(),
+    );
+    done += batch.length;
+    const seconds = Math.max(0.001, (deps.now().getTime() - started) / 1000);
+    await job.tx(async (tx) => {
+      await tx.execute(stageSql(row, batch, outcomes));
+      await tx
+        .update(imports)
+        .set({ done, rowsPerSecond: done / seconds, updatedAt: deps.now() })
+        .where(eq(imports.id, row.id));
+    });
+    deps.metrics.rowsStaged.inc(batch.length);
+    for (const o of outcomes) {
+      deps.metrics.rowsPreviewed.inc({ action: o.action });
+    }
+    await job.renew();
+  };
+  let batch: Staged[] = [];
+  // Two batches in flight while the next is read: one at the service while the other's answer is
+  // being staged here (the service, this process and PostgreSQL each busy, none waiting on another).
+  const inFlight: Promise<void>[] = [];
+  const settle = async () => {
+    await inFlight.shift();
+  };
   const flush = async () => {
     if (batch.length === 0) {
       return;
     }
-    const values = batch;
+    const next = batch;
     batch = [];
-    await job.tx(async (tx) => {
-      await tx.insert(importRows).values(values);
-      await tx.update(imports).set({ done: rowNo, updatedAt: deps.now() }).where(eq(imports.id, row.id));
-    });
-    deps.metrics.rowsStaged.inc(values.length);
-    await job.renew();
+    if (inFlight.length >= 2) {
+      await settle();
+    }
+    const sent = previewBatch(next);
+    // Its failure surfaces at the next await of it, not as an unhandled rejection meanwhile.
+    sent.catch(() => undefined);
+    inFlight.push(sent);
   };
   let leading = true;
   for await (const cells of rows) {
@@ -137,27 +215,28 @@ export async function stage(job: Job, row: ImportRow, spec: ImportSpec) {
     }
     rowNo++;
     if (rowNo > deps.settings.maxRows) {
+      await Promise.allSettled(inFlight);
       throw new AppError("VALIDATION", "import_export.file.too_many_rows", TOO_MANY(deps.settings.maxRows));
     }
-    const raw: Record<string, string> = {};
+    const raw = headers.map((_, i) => cells[i] ?? "");
     const values: Record<string, unknown> = {};
-    headers.forEach((header, i) => {
-      const cell = cells[i] ?? "";
-      if (header.trim() !== "") {
-        raw[header] = cell;
-      }
+    for (let i = 0; i < byIndex.length; i++) {
       const column = byIndex[i];
+      const cell = raw[i] ?? "";
       if (column && cell.trim() !== "") {
         values[column.name] = convertCell(column, cell);
       }
-    });
+    }
     const key = row.keyColumn ? keyOf(values[row.keyColumn]) : null;
-    batch.push({ tenantId: row.tenantId, importId: row.id, rowNo, raw, values, key });
-    if (batch.length >= STAGE_BATCH) {
+    batch.push({ rowNo, raw, values, key });
+    if (batch.length >= deps.settings.batchRows) {
       await flush();
     }
   }
   await flush();
+  while (inFlight.length > 0) {
+    await settle();
+  }
   await job.tx(async (tx) => {
     await tx
       .update(imports)
@@ -181,84 +260,12 @@ const DUPLICATE_IN_FILE = (key: string) => ({
   bn: `এই ফাইলের আগের একটি সারিতে একই ${key} আছে`,
 });
 
-/** The statement that writes what the owning service said of each row of a batch. */
-export function outcomesSql(importId: string, outcomes: readonly RowOutcome[], applied: boolean) {
-  const rowNos = outcomes.map((o) => o.rowNo);
-  // The batch's row range, so the join reads those rows by the primary key (not the whole import).
-  const range = sql`r.row_no between ${Math.min(...rowNos)} and ${Math.max(...rowNos)}`;
-  const json = JSON.stringify(
-    outcomes.map((o) => ({
-      row_no: o.rowNo,
-      action: o.action,
-      target_id: o.id ?? null,
-      target_version: o.version ?? null,
-      diff: o.diff ?? null,
-      errors: o.errors ?? null,
-      outcome: o.applied ? "applied" : "failed",
-    })),
-  );
-  return applied
-    ? sql`
-        update ${importRows} r set
-          outcome = v.outcome, record_id = v.target_id, errors = coalesce(v.errors, r.errors)
-        from jsonb_to_recordset(${json}::jsonb) as v(row_no int, target_id uuid, errors jsonb, outcome text)
-        where r.import_id = ${importId} and ${range} and r.row_no = v.row_no`
-    : sql`
-        update ${importRows} r set
-          action = v.action::import_export.row_action, target_id = v.target_id,
-          target_version = v.target_version, diff = v.diff, errors = v.errors
-        from jsonb_to_recordset(${json}::jsonb)
-          as v(row_no int, action text, target_id uuid, target_version int, diff jsonb, errors jsonb)
-        where r.import_id = ${importId} and ${range} and r.row_no = v.row_no`;
-}
-
 /**
- * Asks the owning service what each staged row would do (a dry run, in batches), then refuses
- * rows repeating an earlier row's key, and counts. The import is then `ready` to apply.
+ * Ends the preview once every row is staged with its answer: rows repeating an earlier row's key are
+ * refused (one set-based update), the actions counted, and the import is `ready` to apply.
  */
-export async function preview(job: Job, row: ImportRow) {
+export async function finishPreview(job: Job, row: ImportRow) {
   const { deps } = job;
-  const entity = ENTITIES[row.entity as EntityName];
-  const started = deps.now();
-  await job.progress({
-    phase: "preview",
-    done: 0,
-    failed: 0,
-    phaseTotal: row.total,
-    phaseStartedAt: started,
-  });
-  let after = 0;
-  let done = 0;
-  for (;;) {
-    const batch = await job.tx((tx) =>
-      tx
-        .select({ rowNo: importRows.rowNo, values: importRows.values })
-        .from(importRows)
-        .where(and(eq(importRows.importId, row.id), gt(importRows.rowNo, after)))
-        .orderBy(asc(importRows.rowNo))
-        .limit(deps.settings.batchRows),
-    );
-    const last = batch.at(-1);
-    if (!last) {
-      break;
-    }
-    const outcomes = await deps.masterData.batch(
-      entity,
-      { importId: row.id, mode: row.mode, keyColumn: row.keyColumn ?? undefined, dryRun: true, rows: batch },
-      await job.call(),
-    );
-    await job.tx((tx) => tx.execute(outcomesSql(row.id, outcomes, false)));
-    for (const o of outcomes) {
-      deps.metrics.rowsPreviewed.inc({ action: o.action });
-    }
-    after = last.rowNo;
-    done += batch.length;
-    await job.progress({
-      done,
-      rowsPerSecond: done / Math.max(0.001, (deps.now().getTime() - started.getTime()) / 1000),
-    });
-    await job.renew();
-  }
   const key = row.keyColumn;
   await job.tx(async (tx) => {
     if (key) {
@@ -280,6 +287,8 @@ export async function preview(job: Job, row: ImportRow) {
       .update(imports)
       .set({
         status: "ready",
+        done: row.total,
+        phaseTotal: row.total,
         creates: n("create"),
         updates: n("update"),
         unchanged: n("unchanged"),

@@ -1,0 +1,3 @@
+CREATE POLICY "platform_plan" ON "scheduler"."jobs" AS PERMISSIVE FOR UPDATE TO public USING (current_setting('app.platform', true) = 'on' and current_user <> 'vextrus_app') WITH CHECK (current_setting('app.platform', true) = 'on' and current_user <> 'vextrus_app');--> statement-breakpoint
+CREATE POLICY "platform_plan" ON "scheduler"."runs" AS PERMISSIVE FOR INSERT TO public WITH CHECK (current_setting('app.platform', true) = 'on' and current_user <> 'vextrus_app');--> statement-breakpoint
+CREATE POLICY "platform_claim" ON "scheduler"."runs" AS PERMISSIVE FOR UPDATE TO public USING (current_setting('app.platform', true) = 'on' and current_user <> 'vextrus_app') WITH CHECK (current_setting('app.platform', true) = 'on' and current_user <> 'vextrus_app');
