@@ -6,7 +6,7 @@
  * Keys are the procedure path plus the input; `refreshReads` (components/mutate.ts) refreshes every
  * read under a path prefix after a change.
  */
-import { queryOptions } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import type { RouterInputs, VextrusClient } from "@vextrus/client";
 
 /**
@@ -14,6 +14,22 @@ import type { RouterInputs, VextrusClient } from "@vextrus/client";
  * (components/live.ts) refreshes them the moment a message arrives.
  */
 export const LIVE_MS = 60_000;
+
+/** Rows per page of a master-data list; "Load more" asks for the next page with the list's cursor. */
+export const PAGE = 20;
+
+/** A keyset-paginated list read page by page (`nextCursor` null on the last page). */
+function pages<P extends { nextCursor: string | null }>(
+  key: unknown[],
+  read: (cursor?: string) => Promise<P>,
+) {
+  return infiniteQueryOptions({
+    queryKey: key,
+    queryFn: ({ pageParam }) => read(pageParam || undefined),
+    initialPageParam: "",
+    getNextPageParam: (page: P) => page.nextCursor ?? undefined,
+  });
+}
 
 export function queries(api: VextrusClient) {
   return {
@@ -30,6 +46,11 @@ export function queries(api: VextrusClient) {
         queryKey: ["notification.preferences.get"],
         queryFn: () => api.notification.preferences.get.query(),
         staleTime: Number.POSITIVE_INFINITY,
+      }),
+    subscriptions: () =>
+      queryOptions({
+        queryKey: ["notification.subscriptions.list"],
+        queryFn: () => api.notification.subscriptions.list.query(),
       }),
     unreadCount: () =>
       queryOptions({
@@ -100,11 +121,23 @@ export function queries(api: VextrusClient) {
         queryKey: ["masterData.parties.list", search],
         queryFn: () => api.masterData.parties.list.query({ limit: 20, ...(search ? { search } : {}) }),
       }),
-    items: (search: string) =>
-      queryOptions({
-        queryKey: ["masterData.items.list", search],
-        queryFn: () => api.masterData.items.list.query({ limit: 20, ...(search ? { search } : {}) }),
-      }),
+    /** Parties page by page (the master-data screen); a key of its own, since its data are pages. */
+    partyPages: (search: string) =>
+      pages(["masterData.parties.list", "pages", search], (cursor) =>
+        api.masterData.parties.list.query({
+          limit: PAGE,
+          ...(search ? { search } : {}),
+          ...(cursor ? { cursor } : {}),
+        }),
+      ),
+    itemPages: (search: string) =>
+      pages(["masterData.items.list", "pages", search], (cursor) =>
+        api.masterData.items.list.query({
+          limit: PAGE,
+          ...(search ? { search } : {}),
+          ...(cursor ? { cursor } : {}),
+        }),
+      ),
     units: () =>
       queryOptions({
         queryKey: ["masterData.units.list"],
@@ -115,6 +148,42 @@ export function queries(api: VextrusClient) {
       queryOptions({
         queryKey: ["audit.events.list", filter],
         queryFn: () => api.audit.events.list.query(filter),
+      }),
+    documents: () =>
+      queryOptions({
+        queryKey: ["documents.list", "mushak-6.3"],
+        queryFn: () => api.documents.list.query({ template: "mushak-6.3", limit: 20 }),
+      }),
+    imports: () =>
+      queryOptions({
+        queryKey: ["imports.list"],
+        queryFn: () => api.imports.list.query({ limit: 20 }),
+      }),
+    importJob: (id: string) =>
+      queryOptions({ queryKey: ["imports.get", id], queryFn: () => api.imports.get.query({ id }) }),
+    importRows: (importId: string, action: string) =>
+      queryOptions({
+        queryKey: ["imports.rows", importId, action],
+        queryFn: () =>
+          api.imports.rows.query({
+            importId,
+            limit: 100,
+            ...(action ? { action: action as "create" | "update" | "unchanged" | "error" } : {}),
+          }),
+      }),
+    branches: () =>
+      queryOptions({
+        queryKey: ["organization.branches.list"],
+        queryFn: () => api.organization.branches.list.query({ limit: 100 }),
+      }),
+    attachments: (processId: string) =>
+      queryOptions({
+        queryKey: ["files.list", processId],
+        queryFn: () =>
+          api.files.list.query({
+            attachedTo: { service: "workflow", type: "process", id: processId },
+            limit: 50,
+          }),
       }),
   };
 }

@@ -1,15 +1,22 @@
-import { createRootRoute, createRoute, createRouter, redirect, useRouter } from "@tanstack/react-router";
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  redirect,
+  useRouter,
+} from "@tanstack/react-router";
 import { useEffect, useSyncExternalStore } from "react";
 import { Layout } from "./components/layout.tsx";
 import { useI18n } from "./i18n/index.tsx";
-import { AuditScreen } from "./screens/audit.tsx";
-import { AcceptInviteScreen, LoginScreen, ResetPasswordScreen, SignUpScreen } from "./screens/auth.tsx";
+import {
+  AcceptInviteScreen,
+  LoginScreen,
+  ResetPasswordScreen,
+  SignUpScreen,
+  VerifyContactScreen,
+} from "./screens/auth.tsx";
 import { InboxScreen } from "./screens/inbox.tsx";
-import { MasterDataScreen } from "./screens/master-data.tsx";
-import { NewRequestScreen } from "./screens/new-request.tsx";
-import { OrganizationScreen } from "./screens/organization.tsx";
-import { ProcessScreen } from "./screens/process.tsx";
-import { SettingsScreen } from "./screens/settings.tsx";
 import { sessionStore } from "./session.ts";
 
 function NotFound() {
@@ -56,6 +63,22 @@ const signedIn = createRoute({
   },
 });
 
+/**
+ * A signed-in screen whose code loads when it is first visited (or hovered: `defaultPreload`), so
+ * the first page (sign-in or the inbox) carries only its own code.
+ */
+function screen<M extends Record<string, unknown>>(
+  path: string,
+  load: () => Promise<M>,
+  name: keyof M & string,
+) {
+  return createRoute({
+    getParentRoute: () => signedIn,
+    path,
+    component: lazyRouteComponent(load, name as never),
+  });
+}
+
 const home = createRoute({
   getParentRoute: () => rootRoute,
   path: "/",
@@ -70,14 +93,18 @@ const routeTree = rootRoute.addChildren([
   publicRoute("/signup", SignUpScreen),
   publicRoute("/accept-invite", AcceptInviteScreen),
   publicRoute("/reset-password", ResetPasswordScreen),
+  // Verifying needs no session: the link is the proof.
+  publicRoute("/verify-contact", VerifyContactScreen),
   signedIn.addChildren([
     createRoute({ getParentRoute: () => signedIn, path: "/inbox", component: InboxScreen }),
-    createRoute({ getParentRoute: () => signedIn, path: "/processes/$processId", component: ProcessScreen }),
-    createRoute({ getParentRoute: () => signedIn, path: "/requests/new", component: NewRequestScreen }),
-    createRoute({ getParentRoute: () => signedIn, path: "/organization", component: OrganizationScreen }),
-    createRoute({ getParentRoute: () => signedIn, path: "/master-data", component: MasterDataScreen }),
-    createRoute({ getParentRoute: () => signedIn, path: "/audit", component: AuditScreen }),
-    createRoute({ getParentRoute: () => signedIn, path: "/settings", component: SettingsScreen }),
+    screen("/processes/$processId", () => import("./screens/process.tsx"), "ProcessScreen"),
+    screen("/requests/new", () => import("./screens/new-request.tsx"), "NewRequestScreen"),
+    screen("/organization", () => import("./screens/organization.tsx"), "OrganizationScreen"),
+    screen("/master-data", () => import("./screens/master-data.tsx"), "MasterDataScreen"),
+    screen("/documents", () => import("./screens/documents.tsx"), "DocumentsScreen"),
+    screen("/imports", () => import("./screens/imports.tsx"), "ImportsScreen"),
+    screen("/audit", () => import("./screens/audit.tsx"), "AuditScreen"),
+    screen("/settings", () => import("./screens/settings.tsx"), "SettingsScreen"),
   ]),
 ]);
 

@@ -27,6 +27,8 @@ export const SCREENS_DIR = join(import.meta.dir, "..", "test-output", "screens")
 
 export interface Product {
   url: string;
+  /** file-storage's own origin: its short-lived download links (`/objects/<token>`) point there. */
+  filesUrl: string;
   /** Where notification writes mail in the embedded default (invitation links land here). */
   mailDir: string;
   /** The built console's files and their sizes (bytes, raw and gzip). */
@@ -93,7 +95,13 @@ export async function startProduct(): Promise<Product> {
       () => 0,
     );
     if (ready === 200) {
-      return { url, mailDir: join(dataDir, "mail"), bundle: bundleSize(consoleDir), stop };
+      return {
+        url,
+        filesUrl: `http://127.0.0.1:${ports.FILE_STORAGE_PORT}`,
+        mailDir: join(dataDir, "mail"),
+        bundle: bundleSize(consoleDir),
+        stop,
+      };
     }
     if (proc.exitCode !== null) {
       break;
@@ -160,4 +168,17 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENS_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENS_DIR, `${name}.png`), fullPage: true });
+}
+
+/** The text of a PDF as poppler's pdftotext reads it (`apt-get install poppler-utils`; .ci/run installs it). */
+export function pdfText(path: string): string {
+  const tool = Bun.which("pdftotext");
+  if (!tool) {
+    throw new Error("pdftotext is missing: install poppler-utils (.ci/run does this on CI)");
+  }
+  const out = Bun.spawnSync([tool, path, "-"], { stdout: "pipe", stderr: "pipe" });
+  if (out.exitCode !== 0) {
+    throw new Error(`pdftotext failed: ${out.stderr.toString()}`);
+  }
+  return out.stdout.toString();
 }

@@ -1,4 +1,10 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from "react";
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
 import { shownError } from "../errors.ts";
 import { useI18n } from "../i18n/index.tsx";
 
@@ -47,6 +53,42 @@ export function InputField({ label, hint, error, optional, ...input }: InputFiel
   return (
     <Field label={label} hint={hint} error={error} optional={optional ?? false}>
       {(a11y) => <input {...input} {...a11y} />}
+    </Field>
+  );
+}
+
+/** A record's name in English and, optionally, in Bengali, with the API's message for each. */
+export function NameFields({
+  fields,
+  name,
+  nameBn,
+}: {
+  fields: Record<string, string>;
+  name?: string;
+  nameBn?: string | null;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <InputField label={t("common.name")} name="name" defaultValue={name ?? ""} error={fields.name} />
+      <InputField
+        label={t("common.nameBn")}
+        name="nameBn"
+        lang="bn"
+        optional
+        defaultValue={nameBn ?? ""}
+        error={fields.nameBn}
+      />
+    </>
+  );
+}
+
+type TextAreaFieldProps = Omit<FieldProps, "children"> & TextareaHTMLAttributes<HTMLTextAreaElement>;
+
+export function TextAreaField({ label, hint, error, optional, ...textarea }: TextAreaFieldProps) {
+  return (
+    <Field label={label} hint={hint} error={error} optional={optional ?? false}>
+      {(a11y) => <textarea rows={3} {...textarea} {...a11y} />}
     </Field>
   );
 }

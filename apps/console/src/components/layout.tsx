@@ -4,8 +4,9 @@ import { useEffect } from "react";
 import { useApi } from "../api.tsx";
 import { useI18n } from "../i18n/index.tsx";
 import { queries } from "../queries.ts";
-import { useRememberLanguage } from "../screens/settings.tsx";
 import { sessionStore } from "../session.ts";
+import { useSecondaryReads } from "./critical.ts";
+import { useRememberLanguage } from "./language.ts";
 import { useLiveInbox } from "./live.ts";
 
 /** Header (name, navigation, language, sign-out), a skip link, and the screen. */
@@ -13,9 +14,10 @@ export function Layout() {
   const { t, num, locale, setLocale } = useI18n();
   const { api, session } = useApi();
   const q = queries(api);
-  useLiveInbox();
-  const unread = useQuery({ ...q.unreadCount(), enabled: session !== null });
-  const preferences = useQuery({ ...q.preferences(), enabled: session !== null });
+  const secondary = useSecondaryReads();
+  useLiveInbox(secondary);
+  const unread = useQuery({ ...q.unreadCount(), enabled: session !== null && secondary });
+  const preferences = useQuery({ ...q.preferences(), enabled: session !== null && secondary });
   // The language remembered for this user (notification preferences) wins once, after sign-in.
   const remembered = preferences.data?.locale;
   useEffect(() => {
@@ -50,6 +52,8 @@ export function Layout() {
             <Link to="/requests/new">{t("nav.newRequest")}</Link>
             <Link to="/organization">{t("nav.organization")}</Link>
             <Link to="/master-data">{t("nav.masterData")}</Link>
+            <Link to="/documents">{t("nav.documents")}</Link>
+            <Link to="/imports">{t("nav.imports")}</Link>
             <Link to="/audit">{t("nav.audit")}</Link>
             <Link to="/settings">{t("nav.settings")}</Link>
           </nav>

@@ -15,11 +15,11 @@ const RETRY_MS = 5_000;
  * ticket, asking for what it missed since the last message id. Polling (queries.ts) stays as the
  * fallback when the stream is unavailable.
  */
-export function useLiveInbox(): void {
+export function useLiveInbox(enabled = true): void {
   const { api, session } = useApi();
   const client = useQueryClient();
   useEffect(() => {
-    if (!session || typeof EventSource === "undefined") {
+    if (!enabled || !session || typeof EventSource === "undefined") {
       return;
     }
     let source: EventSource | undefined;
@@ -55,5 +55,5 @@ export function useLiveInbox(): void {
       clearTimeout(timer);
       source?.close();
     };
-  }, [api, session, client]);
+  }, [api, session, client, enabled]);
 }

@@ -18,14 +18,14 @@ export function refreshReads(client: QueryClient, prefixes: readonly string[]): 
 export function useApiMutation<TInput, TResult>(
   mutationFn: (input: TInput) => Promise<TResult>,
   invalidates: string[],
-  onSuccess?: (result: TResult, input: TInput) => void,
+  onSuccess?: (result: TResult, input: TInput) => void | Promise<void>,
 ) {
   const client = useQueryClient();
   const mutation = useMutation({
     mutationFn,
     onSuccess: async (result, input) => {
       await refreshReads(client, invalidates);
-      onSuccess?.(result, input);
+      await onSuccess?.(result, input);
     },
   });
   return { ...mutation, fields: shownError(mutation.error)?.fields ?? {} };

@@ -1,4 +1,6 @@
-import { formatBDT, toBengaliDigits } from "@vextrus/bd";
+// The zod-free subpaths: the package's index brings zod (its schemas) into the page's first script.
+import { toBengaliDigits } from "@vextrus/bd/digits";
+import { formatBDT } from "@vextrus/bd/money";
 
 export type Locale = "en" | "bn";
 

@@ -1,7 +1,9 @@
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import type { RouterInputs, RouterOutputs } from "@vextrus/client";
 import { useState } from "react";
 import { useApi } from "../api.tsx";
+import { DataTable } from "../components/data-table.tsx";
+import { downloadWithToken } from "../components/files.ts";
 import { ErrorBanner, formValues, InputField } from "../components/form.tsx";
 import { usePeople } from "../components/people.ts";
 import { useI18n } from "../i18n/index.tsx";
@@ -48,6 +50,18 @@ export function AuditScreen() {
     enabled: false,
   });
   const entries = log.data?.pages.flatMap((page) => page.items) ?? [];
+  // Every row the filter matches, as audit's own streamed export writes it (through the gateway).
+  const exportAll = useMutation({
+    mutationFn: () => {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(filter)) {
+        if (value !== undefined) {
+          query.set(key, value instanceof Date ? value.toISOString() : String(value));
+        }
+      }
+      return downloadWithToken(api, `/audit/export.csv?${query}`, "audit.csv");
+    },
+  });
   const fields: Record<string, string> = {};
   return (
     <>
@@ -102,33 +116,18 @@ export function AuditScreen() {
             <button type="submit">{t("audit.filter")}</button>
           </div>
         </form>
-        <ErrorBanner error={log.error} />
-        <table className="wide">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t("common.when")}</th>
-              <th scope="col">{t("audit.type")}</th>
-              <th scope="col">{t("audit.actor")}</th>
-              <th scope="col">{t("audit.subject")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => (
-              <tr key={entry.seq}>
-                <td>{num(entry.seq)}</td>
-                <td>{date(entry.time)}</td>
-                <td>
-                  <code>{entry.type}</code>
-                </td>
-                <td>{entry.actorId ? person(entry.actorId) : "—"}</td>
-                <td>
-                  <code>{entry.subjectId}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ErrorBanner error={log.error ?? exportAll.error} />
+        <DataTable
+          rows={log.data ? entries : undefined}
+          rowKey={(entry) => entry.seq}
+          columns={[
+            { header: "#", cell: (entry) => num(entry.seq) },
+            { header: t("common.when"), cell: (entry) => date(entry.time) },
+            { header: t("audit.type"), cell: (entry) => <code>{entry.type}</code> },
+            { header: t("audit.actor"), cell: (entry) => (entry.actorId ? person(entry.actorId) : "—") },
+            { header: t("audit.subject"), cell: (entry) => <code>{entry.subjectId}</code> },
+          ]}
+        />
         <div className="buttons">
           {log.hasNextPage ? (
             <button type="button" onClick={() => void log.fetchNextPage()} disabled={log.isFetchingNextPage}>
@@ -137,6 +136,9 @@ export function AuditScreen() {
           ) : null}
           <button type="button" onClick={() => downloadCsv(entries)} disabled={entries.length === 0}>
             {t("audit.export")}
+          </button>
+          <button type="button" onClick={() => exportAll.mutate()} disabled={exportAll.isPending}>
+            {t("audit.exportAll")}
           </button>
         </div>
       </section>

@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { useApi } from "../api.tsx";
 import { ErrorBanner, formValues, InputField, Notice } from "../components/form.tsx";
 import { shownError } from "../errors.ts";
@@ -267,6 +267,36 @@ export function ResetPasswordScreen() {
             {t("auth.resetRequest")}
           </button>
         </form>
+      )}
+    </section>
+  );
+}
+
+/** Where a contact-verification link lands (`?token=`): verifies at once and says which address. */
+export function VerifyContactScreen() {
+  const { t } = useI18n();
+  const { api } = useApi();
+  const { token } = useSearch({ strict: false }) as { token?: string };
+  const verify = useMutation({
+    mutationFn: (value: string) => api.auth.verifyContact.mutate({ token: value }),
+  });
+  const { mutate } = verify;
+  useEffect(() => {
+    if (token) {
+      mutate(token);
+    }
+  }, [token, mutate]);
+  return (
+    <section className="card narrow" aria-labelledby="verify-title">
+      <h1 id="verify-title">{t("auth.verifyTitle")}</h1>
+      {!token ? (
+        <p>{t("auth.missingToken")}</p>
+      ) : verify.isSuccess ? (
+        <Notice>{t("auth.verified", { channel: t(`auth.channel.${verify.data.channel}`) })}</Notice>
+      ) : verify.isError ? (
+        <ErrorBanner error={verify.error} />
+      ) : (
+        <p aria-busy="true">{t("auth.verifying")}</p>
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi } from "../api.tsx";
+import { DataTable } from "../components/data-table.tsx";
 import { ErrorBanner } from "../components/form.tsx";
 import { refreshReads } from "../components/mutate.ts";
 import { useI18n } from "../i18n/index.tsx";
@@ -30,51 +31,43 @@ function TaskTable({
 }) {
   const { t, num, date } = useI18n();
   return (
-    <table className="tasks">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t("inbox.subject")}</th>
-          <th scope="col">{t("inbox.amount")}</th>
-          <th scope="col">{t("inbox.step")}</th>
-          <th scope="col">{t("inbox.due")}</th>
-          <th scope="col">
-            <span className="visually-hidden">{t("common.actions")}</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {tasks.map((task) => (
-          <tr key={task.id} aria-current={task.id === selected ? "true" : undefined}>
-            <td data-label={t("inbox.subject")}>{task.process.subject}</td>
-            <td data-label={t("inbox.amount")}>
-              <Amount amount={task.process.amount} />
-            </td>
-            <td data-label={t("inbox.step")}>{num(task.step)}</td>
-            <td data-label={t("inbox.due")}>{date(task.dueAt)}</td>
-            <td>
-              <button
-                type="button"
-                onClick={() => onOpen(task)}
-                aria-label={`${t("inbox.open")}: ${task.process.subject}`}
-              >
-                {t("inbox.open")}
-              </button>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      className="tasks"
+      caption={caption}
+      rows={tasks}
+      rowKey={(task) => task.id}
+      current={(task) => task.id === selected}
+      columns={[
+        { header: t("inbox.subject"), cell: (task) => task.process.subject },
+        { header: t("inbox.amount"), cell: (task) => <Amount amount={task.process.amount} /> },
+        { header: t("inbox.step"), cell: (task) => num(task.step) },
+        { header: t("inbox.due"), cell: (task) => date(task.dueAt) },
+        {
+          header: t("common.actions"),
+          hideHeader: true,
+          cell: (task) => (
+            <button
+              type="button"
+              onClick={() => onOpen(task)}
+              aria-label={`${t("inbox.open")}: ${task.process.subject}`}
+            >
+              {t("inbox.open")}
+            </button>
+          ),
+        },
+      ]}
+    />
   );
 }
 
-function Messages() {
+/** My in-app messages: read once the tasks have answered (`enabled`), never before them. */
+function Messages({ enabled }: { enabled: boolean }) {
   const { t, date, num } = useI18n();
   const { api } = useApi();
   const client = useQueryClient();
   const q = queries(api);
-  const messages = useQuery(q.messages());
-  const unread = useQuery(q.unreadCount());
+  const messages = useQuery({ ...q.messages(), enabled });
+  const unread = useQuery({ ...q.unreadCount(), enabled });
   const markAll = useMutation({
     mutationFn: () => api.notification.inbox.markAllRead.mutate(),
     onSuccess: () => refreshReads(client, ["notification.inbox"]),
@@ -150,7 +143,7 @@ export function InboxScreen() {
           <ProcessDetail processId={open.processId} task={open.task} />
         </section>
       ) : null}
-      <Messages />
+      <Messages enabled={tasks.isFetched} />
     </div>
   );
 }

@@ -1,17 +1,60 @@
-import { useQuery } from "@tanstack/react-query";
+import { type UseInfiniteQueryResult, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import type { RouterOutputs } from "@vextrus/client";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../api.tsx";
-import { ErrorBanner, formValues, InputField, Notice, SelectField } from "../components/form.tsx";
+import { type Column, DataTable } from "../components/data-table.tsx";
+import { ErrorBanner, formValues, InputField, NameFields, Notice, SelectField } from "../components/form.tsx";
 import { useApiMutation } from "../components/mutate.ts";
 import { useI18n } from "../i18n/index.tsx";
 import { queries } from "../queries.ts";
 
 type Party = RouterOutputs["masterData"]["parties"]["list"]["items"][number];
+
+/** "Load more": the next page of a keyset-paginated list, shown while the API says there is one. */
+function More({ list, of }: { list: UseInfiniteQueryResult<unknown>; of: string }) {
+  const { t } = useI18n();
+  return list.hasNextPage ? (
+    <div className="buttons">
+      <button
+        type="button"
+        onClick={() => void list.fetchNextPage()}
+        disabled={list.isFetchingNextPage}
+        aria-label={`${t("common.more")}: ${of}`}
+      >
+        {t("common.more")}
+      </button>
+    </div>
+  ) : null;
+}
+/** The last column of an editable list: an Edit button, named for screen readers by the row's `name`. */
+function editColumn<T>(
+  text: { header: string; edit: string },
+  name: (row: T) => string,
+  edit: (row: T) => void,
+): Column<T> {
+  return {
+    header: text.header,
+    hideHeader: true,
+    cell: (row) => (
+      <button type="button" onClick={() => edit(row)} aria-label={`${text.edit}: ${name(row)}`}>
+        {text.edit}
+      </button>
+    ),
+  };
+}
+
 const ROLES = ["supplier", "contractor", "subcontractor", "customer", "consultant", "landowner"] as const;
 
 /** Create or edit a party; BIN, e-TIN and mobile are checked by the API, whose messages show here. */
-function PartyForm({ party, onDone }: { party: Party | null; onDone: () => void }) {
+function PartyForm({
+  party,
+  onDone,
+  onCancel,
+}: {
+  party: Party | null;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
   const { api } = useApi();
   const save = useApiMutation(
@@ -52,15 +95,7 @@ function PartyForm({ party, onDone }: { party: Party | null; onDone: () => void 
     <form noValidate aria-label={title} onSubmit={submit} key={party?.id ?? "new"}>
       <h3>{title}</h3>
       <div className="row">
-        <InputField label={t("common.name")} name="name" defaultValue={party?.name ?? ""} error={f.name} />
-        <InputField
-          label={t("common.nameBn")}
-          name="nameBn"
-          lang="bn"
-          optional
-          defaultValue={party?.nameBn ?? ""}
-          error={f.nameBn}
-        />
+        <NameFields fields={f} name={party?.name ?? ""} nameBn={party?.nameBn ?? null} />
       </div>
       <fieldset>
         <legend>{t("md.kind")}</legend>
@@ -109,7 +144,7 @@ function PartyForm({ party, onDone }: { party: Party | null; onDone: () => void 
           {t("common.save")}
         </button>
         {party ? (
-          <button type="button" onClick={onDone}>
+          <button type="button" onClick={onCancel}>
             {t("common.cancel")}
           </button>
         ) : null}
@@ -124,7 +159,7 @@ function Parties() {
   const [search, setSearch] = useState("");
   const [editing, setEditing] = useState<Party | null>(null);
   const [saved, setSaved] = useState(0);
-  const parties = useQuery(queries(api).parties(search.trim()));
+  const parties = useInfiniteQuery(queries(api).partyPages(search.trim()));
   return (
     <section className="card" aria-labelledby="parties-title">
       <h2 id="parties-title">{t("md.parties")}</h2>
@@ -135,21 +170,14 @@ function Parties() {
         onChange={(e) => setSearch(e.target.value)}
       />
       <ErrorBanner error={parties.error} />
-      <table className="wide">
-        <thead>
-          <tr>
-            <th scope="col">{t("common.name")}</th>
-            <th scope="col">{t("auth.bin")}</th>
-            <th scope="col">{t("md.etin")}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t("common.actions")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {(parties.data?.items ?? []).map((p) => (
-            <tr key={p.id}>
-              <td>
+      <DataTable
+        rows={parties.data?.pages.flatMap((page) => page.items)}
+        rowKey={(p) => p.id}
+        columns={[
+          {
+            header: t("common.name"),
+            cell: (p) => (
+              <>
                 {locale === "bn" && p.nameBn ? p.nameBn : p.name}
                 {p.nameBn && locale !== "bn" ? (
                   <span className="muted" lang="bn">
@@ -157,23 +185,19 @@ function Parties() {
                     · {p.nameBn}
                   </span>
                 ) : null}
-              </td>
-              <td>{p.bin ?? "—"}</td>
-              <td>{p.etin ?? "—"}</td>
-              <td>
-                <button
-                  type="button"
-                  onClick={() => setEditing(p)}
-                  aria-label={`${t("common.edit")}: ${p.name}`}
-                >
-                  {t("common.edit")}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {parties.data && parties.data.items.length === 0 ? <p>{t("common.none")}</p> : null}
+              </>
+            ),
+          },
+          { header: t("auth.bin"), cell: (p) => p.bin ?? "—" },
+          { header: t("md.etin"), cell: (p) => p.etin ?? "—" },
+          editColumn<Party>(
+            { header: t("common.actions"), edit: t("common.edit") },
+            (p) => p.name,
+            setEditing,
+          ),
+        ]}
+      />
+      <More list={parties} of={t("md.parties")} />
       {saved > 0 ? <Notice>{t("common.saved")}</Notice> : null}
       <PartyForm
         key={editing ? `${editing.id}-${editing.version}` : `new-${saved}`}
@@ -182,8 +206,95 @@ function Parties() {
           setEditing(null);
           setSaved((n) => n + 1);
         }}
+        onCancel={() => setEditing(null)}
       />
     </section>
+  );
+}
+
+type Item = RouterOutputs["masterData"]["items"]["list"]["items"][number];
+
+/**
+ * Create or edit an item. The base unit is fixed once the item exists (quantities were recorded in
+ * it, as `items.update` has it): editing shows it, disabled.
+ */
+function ItemForm({
+  item,
+  units,
+  onDone,
+  onCancel,
+}: {
+  item: Item | null;
+  units: { value: string; label: string }[];
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  const { api } = useApi();
+  const save = useApiMutation(
+    (v: Record<string, string>) =>
+      item
+        ? api.masterData.items.update.mutate({
+            id: item.id,
+            expectedVersion: item.version,
+            code: v.code ?? "",
+            name: v.name ?? "",
+            nameBn: v.nameBn || null,
+            hsCode: v.hsCode || null,
+          })
+        : api.masterData.items.create.mutate({
+            code: v.code ?? "",
+            name: v.name ?? "",
+            baseUnitId: v.baseUnitId ?? "",
+            ...(v.nameBn ? { nameBn: v.nameBn } : {}),
+            ...(v.hsCode ? { hsCode: v.hsCode } : {}),
+          }),
+    ["masterData.items.list"],
+    onDone,
+  );
+  const f = save.fields;
+  const title = item ? t("md.editItem") : t("md.newItem");
+  return (
+    <form
+      noValidate
+      aria-label={title}
+      onSubmit={(event) => {
+        event.preventDefault();
+        save.mutate(formValues(event.currentTarget));
+      }}
+    >
+      <h3>{title}</h3>
+      <div className="row">
+        <InputField label={t("md.code")} name="code" defaultValue={item?.code ?? ""} error={f.code} />
+        <NameFields fields={f} name={item?.name ?? ""} nameBn={item?.nameBn ?? null} />
+        <SelectField
+          label={t("md.unit")}
+          name="baseUnitId"
+          defaultValue={item?.baseUnitId}
+          disabled={item !== null}
+          error={f.baseUnitId}
+          options={units}
+        />
+        <InputField
+          label={t("md.hsCode")}
+          name="hsCode"
+          optional
+          defaultValue={item?.hsCode ?? ""}
+          error={f.hsCode}
+        />
+      </div>
+      <ErrorBanner error={save.error} />
+      <div className="buttons">
+        <button type="submit" className={item ? "primary" : undefined} disabled={save.isPending}>
+          {item ? t("common.save") : t("common.create")}
+        </button>
+        {item ? (
+          <button type="button" onClick={onCancel}>
+            {t("common.cancel")}
+          </button>
+        ) : null}
+      </div>
+    </form>
   );
 }
 
@@ -192,18 +303,14 @@ function Items() {
   const { api } = useApi();
   const q = queries(api);
   const [search, setSearch] = useState("");
-  const items = useQuery(q.items(search.trim()));
+  const [editing, setEditing] = useState<Item | null>(null);
+  const [saved, setSaved] = useState(0);
+  const items = useInfiniteQuery(q.itemPages(search.trim()));
   const units = useQuery(q.units());
-  const create = useApiMutation(
-    (v: Record<string, string>) =>
-      api.masterData.items.create.mutate({
-        code: v.code ?? "",
-        name: v.name ?? "",
-        baseUnitId: v.baseUnitId ?? "",
-        ...(v.nameBn ? { nameBn: v.nameBn } : {}),
-        ...(v.hsCode ? { hsCode: v.hsCode } : {}),
-      }),
-    ["masterData.items.list"],
+  // A new company has no units until it takes the standard ones (an item cannot be made without one).
+  const installUnits = useApiMutation(
+    () => api.masterData.units.installDefaults.mutate(),
+    ["masterData.units"],
   );
   const unitName = new Map(
     (units.data?.items ?? []).map((u) => [u.id, locale === "bn" && u.nameBn ? u.nameBn : u.name]),
@@ -218,57 +325,48 @@ function Items() {
         onChange={(e) => setSearch(e.target.value)}
       />
       <ErrorBanner error={items.error} />
-      <table className="wide">
-        <thead>
-          <tr>
-            <th scope="col">{t("md.code")}</th>
-            <th scope="col">{t("common.name")}</th>
-            <th scope="col">{t("md.unit")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(items.data?.items ?? []).map((item) => (
-            <tr key={item.id}>
-              <td>{item.code}</td>
-              <td>{locale === "bn" && item.nameBn ? item.nameBn : item.name}</td>
-              <td>{unitName.get(item.baseUnitId) ?? "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <form
-        noValidate
-        aria-label={t("md.newItem")}
-        onSubmit={(event) => {
-          event.preventDefault();
-          const form = event.currentTarget;
-          create.mutate(formValues(form), { onSuccess: () => form.reset() });
-        }}
-      >
-        <h3>{t("md.newItem")}</h3>
-        <div className="row">
-          <InputField label={t("md.code")} name="code" error={create.fields.code} />
-          <InputField label={t("common.name")} name="name" error={create.fields.name} />
-          <InputField
-            label={t("common.nameBn")}
-            name="nameBn"
-            lang="bn"
-            optional
-            error={create.fields.nameBn}
-          />
-          <SelectField
-            label={t("md.unit")}
-            name="baseUnitId"
-            error={create.fields.baseUnitId}
-            options={[...unitName].map(([value, label]) => ({ value, label }))}
-          />
-          <InputField label={t("md.hsCode")} name="hsCode" optional error={create.fields.hsCode} />
+      <DataTable
+        rows={items.data?.pages.flatMap((page) => page.items)}
+        rowKey={(item) => item.id}
+        columns={[
+          { header: t("md.code"), cell: (item) => item.code },
+          {
+            header: t("common.name"),
+            cell: (item) => (locale === "bn" && item.nameBn ? item.nameBn : item.name),
+          },
+          { header: t("md.unit"), cell: (item) => unitName.get(item.baseUnitId) ?? "—" },
+          editColumn<Item>(
+            { header: t("common.actions"), edit: t("common.edit") },
+            (item) => item.code,
+            setEditing,
+          ),
+        ]}
+      />
+      <More list={items} of={t("md.items")} />
+      {units.data && units.data.items.length === 0 ? (
+        <div className="hint">
+          <p>{t("md.noUnits")}</p>
+          <ErrorBanner error={installUnits.error} />
+          <button
+            type="button"
+            onClick={() => installUnits.mutate(undefined)}
+            disabled={installUnits.isPending}
+          >
+            {t("md.installUnits")}
+          </button>
         </div>
-        <ErrorBanner error={create.error} />
-        <button type="submit" disabled={create.isPending}>
-          {t("common.create")}
-        </button>
-      </form>
+      ) : null}
+      {saved > 0 ? <Notice>{t("common.saved")}</Notice> : null}
+      <ItemForm
+        key={editing ? `${editing.id}-${editing.version}` : `new-${saved}`}
+        item={editing}
+        units={[...unitName].map(([value, label]) => ({ value, label }))}
+        onDone={() => {
+          setEditing(null);
+          setSaved((n) => n + 1);
+        }}
+        onCancel={() => setEditing(null)}
+      />
     </section>
   );
 }

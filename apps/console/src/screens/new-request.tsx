@@ -1,10 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
-import { toLatinDigits } from "@vextrus/bd";
+import { toLatinDigits } from "@vextrus/bd/digits";
 import type { RouterInputs } from "@vextrus/client";
 import { useState } from "react";
 import { useApi } from "../api.tsx";
-import { ErrorBanner, Field, InputField, SelectField } from "../components/form.tsx";
+import { uploadFile } from "../components/files.ts";
+import { ErrorBanner, InputField, SelectField, TextAreaField } from "../components/form.tsx";
 import { useApiMutation } from "../components/mutate.ts";
 import { usePeople } from "../components/people.ts";
 import { shownError } from "../errors.ts";
@@ -146,10 +147,16 @@ export function NewRequestScreen() {
       ...(vendor ? { vendorId: vendor.id, vendor: vendor.name } : {}),
     },
   };
+  const [files, setFiles] = useState<File[]>([]);
   const start = useApiMutation(
     (i: StartInput) => api.workflow.processes.start.mutate(i),
     ["workflow.processes.list"],
-    (started) => void navigate({ to: "/processes/$processId", params: { processId: started.process.id } }),
+    async (started) => {
+      const attachTo = { service: "workflow", type: "process", id: started.process.id } as const;
+      // The request exists now: its page lists what was attached, so a file that failed can be added there.
+      await Promise.allSettled(files.map((file) => uploadFile(api, file, attachTo)));
+      await navigate({ to: "/processes/$processId", params: { processId: started.process.id } });
+    },
   );
   const fields = { ...(shownError(start.error)?.fields ?? {}) };
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => {
@@ -202,9 +209,19 @@ export function NewRequestScreen() {
           onChange={set("subject")}
           error={fields.subject}
         />
-        <Field label={t("request.description")} optional>
-          {(a11y) => <textarea {...a11y} rows={3} value={form.description} onChange={set("description")} />}
-        </Field>
+        <TextAreaField
+          label={t("request.description")}
+          optional
+          value={form.description}
+          onChange={set("description")}
+        />
+        <InputField
+          label={t("request.attachment")}
+          optional
+          type="file"
+          multiple
+          onChange={(e) => setFiles([...(e.target.files ?? [])])}
+        />
         <VendorPicker
           value={vendor?.id ?? ""}
           onChange={(id, name) => {

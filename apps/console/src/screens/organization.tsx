@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { type DragEvent, type FormEvent, useState } from "react";
 import { useApi } from "../api.tsx";
-import { ErrorBanner, formValues, InputField, SelectField } from "../components/form.tsx";
+import { DataTable } from "../components/data-table.tsx";
+import { ErrorBanner, formValues, InputField, NameFields, SelectField } from "../components/form.tsx";
 import { useApiMutation } from "../components/mutate.ts";
 import { usePeople } from "../components/people.ts";
 import { useI18n } from "../i18n/index.tsx";
@@ -53,20 +54,79 @@ function Companies() {
         onSubmit={onSubmit((v, form) => create.mutate(v, { onSuccess: () => form.reset() }))}
       >
         <div className="row">
-          <InputField label={t("common.name")} name="name" error={create.fields.name} />
-          <InputField
-            label={t("common.nameBn")}
-            name="nameBn"
-            lang="bn"
-            optional
-            error={create.fields.nameBn}
-          />
+          <NameFields fields={create.fields} />
           <InputField
             label={t("auth.bin")}
             name="bin"
             optional
             inputMode="numeric"
             error={create.fields.bin}
+          />
+        </div>
+        <ErrorBanner error={create.error} />
+        <button type="submit" disabled={create.isPending}>
+          {t("common.create")}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** Branches of the companies (site offices, regional offices) with their address. */
+function Branches() {
+  const { t, locale } = useI18n();
+  const { api } = useApi();
+  const q = queries(api);
+  const branches = useQuery(q.branches());
+  const companies = useQuery(q.companies());
+  const companyName = new Map(
+    (companies.data?.items ?? []).map((c) => [c.id, named(c.name, c.nameBn, locale)]),
+  );
+  const create = useApiMutation(
+    (v: Record<string, string>) =>
+      api.organization.branches.create.mutate({
+        companyId: v.companyId ?? "",
+        name: v.name ?? "",
+        ...(v.nameBn ? { nameBn: v.nameBn } : {}),
+        ...(v.address ? { address: v.address } : {}),
+        ...(v.district ? { district: v.district } : {}),
+        ...(v.postcode ? { postcode: v.postcode } : {}),
+      }),
+    ["organization.branches.list"],
+  );
+  return (
+    <section className="card" aria-labelledby="branches-title">
+      <h2 id="branches-title">{t("org.branches")}</h2>
+      <DataTable
+        rows={branches.data?.items}
+        rowKey={(b) => b.id}
+        columns={[
+          { header: t("common.name"), cell: (b) => named(b.name, b.nameBn, locale) },
+          { header: t("org.company"), cell: (b) => companyName.get(b.companyId) ?? "—" },
+          { header: t("org.district"), cell: (b) => b.district ?? "—" },
+        ]}
+      />
+      <form
+        noValidate
+        aria-label={t("org.branches")}
+        onSubmit={onSubmit((v, form) => create.mutate(v, { onSuccess: () => form.reset() }))}
+      >
+        <div className="row">
+          <SelectField
+            label={t("org.company")}
+            name="companyId"
+            error={create.fields.companyId}
+            options={[...companyName].map(([value, label]) => ({ value, label }))}
+          />
+          <NameFields fields={create.fields} />
+          <InputField label={t("org.branchAddress")} name="address" optional error={create.fields.address} />
+          <InputField label={t("org.district")} name="district" optional error={create.fields.district} />
+          <InputField
+            label={t("org.postcode")}
+            name="postcode"
+            optional
+            inputMode="numeric"
+            error={create.fields.postcode}
           />
         </div>
         <ErrorBanner error={create.error} />
@@ -195,14 +255,7 @@ function Departments() {
             }))}
           />
           <SelectField label={t("org.parent")} name="parentId" options={departmentOptions} optional />
-          <InputField label={t("common.name")} name="name" error={create.fields.name} />
-          <InputField
-            label={t("common.nameBn")}
-            name="nameBn"
-            lang="bn"
-            optional
-            error={create.fields.nameBn}
-          />
+          <NameFields fields={create.fields} />
         </div>
         <ErrorBanner error={create.error} />
         <button type="submit" disabled={create.isPending}>
@@ -230,40 +283,22 @@ function Designations() {
   return (
     <section className="card" aria-labelledby="designations-title">
       <h2 id="designations-title">{t("org.designations")}</h2>
-      <table className="wide">
-        <thead>
-          <tr>
-            <th scope="col">{t("common.name")}</th>
-            <th scope="col">{t("org.rank")}</th>
-            <th scope="col">{t("org.limit")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(designations.data?.items ?? []).map((d) => (
-            <tr key={d.id}>
-              <td>{named(d.name, d.nameBn, locale)}</td>
-              <td>{num(d.rank)}</td>
-              <td>
-                <Amount amount={d.approvalLimit} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={designations.data?.items}
+        rowKey={(d) => d.id}
+        columns={[
+          { header: t("common.name"), cell: (d) => named(d.name, d.nameBn, locale) },
+          { header: t("org.rank"), cell: (d) => num(d.rank) },
+          { header: t("org.limit"), cell: (d) => <Amount amount={d.approvalLimit} /> },
+        ]}
+      />
       <form
         noValidate
         aria-label={t("org.designations")}
         onSubmit={onSubmit((v, form) => create.mutate(v, { onSuccess: () => form.reset() }))}
       >
         <div className="row">
-          <InputField label={t("common.name")} name="name" error={create.fields.name} />
-          <InputField
-            label={t("common.nameBn")}
-            name="nameBn"
-            lang="bn"
-            optional
-            error={create.fields.nameBn}
-          />
+          <NameFields fields={create.fields} />
           <InputField label={t("org.rank")} name="rank" inputMode="numeric" error={create.fields.rank} />
           <InputField
             label={t("org.limit")}
@@ -379,24 +414,18 @@ function Memberships() {
   return (
     <section className="card" aria-labelledby="memberships-title">
       <h2 id="memberships-title">{t("org.memberships")}</h2>
-      <table className="wide">
-        <thead>
-          <tr>
-            <th scope="col">{t("org.user")}</th>
-            <th scope="col">{t("org.designation")}</th>
-            <th scope="col">{t("org.reportsTo")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(memberships.data?.items ?? []).map((m) => (
-            <tr key={m.id}>
-              <td>{person(m.userId)}</td>
-              <td>{designationName.get(m.designationId) ?? "—"}</td>
-              <td>{m.reportsToUserId ? person(m.reportsToUserId) : t("org.nobody")}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        rows={memberships.data?.items}
+        rowKey={(m) => m.id}
+        columns={[
+          { header: t("org.user"), cell: (m) => person(m.userId) },
+          { header: t("org.designation"), cell: (m) => designationName.get(m.designationId) ?? "—" },
+          {
+            header: t("org.reportsTo"),
+            cell: (m) => (m.reportsToUserId ? person(m.reportsToUserId) : t("org.nobody")),
+          },
+        ]}
+      />
       <form
         noValidate
         aria-label={t("org.memberships")}
@@ -483,6 +512,7 @@ export function OrganizationScreen() {
       <h1>{t("org.title")}</h1>
       <div className="grid">
         <Companies />
+        <Branches />
         <Departments />
         <Designations />
         <People />

@@ -2,8 +2,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useParams } from "@tanstack/react-router";
 import { useState } from "react";
 import { useApi } from "../api.tsx";
-import { ErrorBanner, Field, Notice } from "../components/form.tsx";
-import { refreshReads } from "../components/mutate.ts";
+import { Attachments } from "../components/attachments.tsx";
+import { DataTable } from "../components/data-table.tsx";
+import { ErrorBanner, InputField, Notice, SelectField, TextAreaField } from "../components/form.tsx";
+import { refreshReads, useApiMutation } from "../components/mutate.ts";
 import { usePeople } from "../components/people.ts";
 import { type MessageKey, useI18n } from "../i18n/index.tsx";
 import { queries } from "../queries.ts";
@@ -51,11 +53,12 @@ function Decide({ task }: { task: OpenTask }) {
   }
   return (
     <form className="decide" onSubmit={(e) => e.preventDefault()} aria-label={t("task.title")}>
-      <Field label={t("task.comment")} optional>
-        {(a11y) => (
-          <textarea {...a11y} rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
-        )}
-      </Field>
+      <TextAreaField
+        label={t("task.comment")}
+        optional
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+      />
       <ErrorBanner error={decide.error} />
       <div className="buttons">
         <button
@@ -78,6 +81,61 @@ function Decide({ task }: { task: OpenTask }) {
           {t("task.reject")}
         </button>
       </div>
+    </form>
+  );
+}
+
+/** Hands the task to someone else until a date (they see it under "Delegated to me"). */
+function Delegate({ task }: { task: OpenTask }) {
+  const { t } = useI18n();
+  const { api } = useApi();
+  const users = useQuery({ ...queries(api).users(), retry: false });
+  const me = useQuery(queries(api).me());
+  const [to, setTo] = useState("");
+  const [until, setUntil] = useState("");
+  const delegate = useApiMutation(
+    () =>
+      api.workflow.tasks.delegate.mutate({
+        taskId: task.id,
+        toUserId: to,
+        // The end of the chosen day in Dhaka; an empty date is sent as invalid for the API to name.
+        until: new Date(until ? `${until}T23:59:59+06:00` : Number.NaN),
+      }),
+    ["workflow.tasks.inbox", "workflow.processes"],
+  );
+  if (delegate.isSuccess) {
+    return <Notice>{t("task.delegated")}</Notice>;
+  }
+  const others = (users.data?.items ?? []).filter((u) => u.id !== me.data?.user.id);
+  return (
+    <form
+      noValidate
+      aria-label={t("task.delegate")}
+      onSubmit={(e) => {
+        e.preventDefault();
+        delegate.mutate(undefined);
+      }}
+    >
+      <div className="row">
+        <SelectField
+          label={t("task.delegateTo")}
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          error={delegate.fields.toUserId}
+          options={others.map((u) => ({ value: u.id, label: u.name }))}
+        />
+        <InputField
+          label={t("task.delegateUntil")}
+          type="date"
+          value={until}
+          onChange={(e) => setUntil(e.target.value)}
+          error={delegate.fields.until}
+        />
+        <button type="submit" disabled={delegate.isPending}>
+          {t("task.delegate")}
+        </button>
+      </div>
+      <ErrorBanner error={delegate.error} />
     </form>
   );
 }
@@ -129,7 +187,12 @@ export function ProcessDetail({ processId, task }: { processId: string; task?: O
           <StatusBadge status={process.status} />
         </dd>
       </dl>
-      {task ? <Decide task={task} /> : null}
+      {task ? (
+        <>
+          <Decide task={task} />
+          <Delegate task={task} />
+        </>
+      ) : null}
       <h3>{t("process.steps")}</h3>
       <ol className="steps">
         {tasks.map((step) => (
@@ -140,27 +203,19 @@ export function ProcessDetail({ processId, task }: { processId: string; task?: O
           </li>
         ))}
       </ol>
+      <Attachments processId={process.id} />
       <h3>{t("process.history")}</h3>
-      <table className="history">
-        <thead>
-          <tr>
-            <th scope="col">{t("common.when")}</th>
-            <th scope="col">{t("common.who")}</th>
-            <th scope="col">{t("common.actions")}</th>
-            <th scope="col">{t("task.comment")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {history.map((entry) => (
-            <tr key={entry.id}>
-              <td>{date(entry.at)}</td>
-              <td>{entry.actorId ? person(entry.actorId) : "—"}</td>
-              <td>{t(`action.${entry.action}` as MessageKey)}</td>
-              <td>{entry.comment ?? ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        className="history"
+        rows={history}
+        rowKey={(entry) => entry.id}
+        columns={[
+          { header: t("common.when"), cell: (entry) => date(entry.at) },
+          { header: t("common.who"), cell: (entry) => (entry.actorId ? person(entry.actorId) : "—") },
+          { header: t("common.actions"), cell: (entry) => t(`action.${entry.action}` as MessageKey) },
+          { header: t("task.comment"), cell: (entry) => entry.comment ?? "" },
+        ]}
+      />
     </article>
   );
 }
