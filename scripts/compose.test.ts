@@ -60,6 +60,7 @@ const CLIENT_ROUTER_KEYS: Record<keyof VextrusServices, true> = {
   audit: true,
   masterData: true,
   notification: true,
+  webhooks: true,
   files: true,
   documents: true,
   config: true,

@@ -74,7 +74,8 @@ beforeAll(async () => {
   });
   stderrText = new Response(proc.stderr).text();
   gatewayUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}`;
-  for (let i = 0; i < 600; i++) {
+  // Up to 150 s: on a loaded 2-core machine thirteen services migrating one PGlite took over 60 s.
+  for (const deadline = performance.now() + 150_000; performance.now() < deadline; ) {
     if ((await readiness()).status === 200) {
       return;
     }
@@ -82,7 +83,7 @@ beforeAll(async () => {
   }
   proc.kill("SIGKILL");
   throw new Error(`npm start did not become ready: ${await stderrText}`);
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   if (proc && proc.exitCode === null) {

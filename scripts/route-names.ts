@@ -16,6 +16,7 @@ export const ROUTE_NAMES: Readonly<Record<string, string>> = {
  */
 export const SERVICE_NAMESPACES: Readonly<Record<string, readonly string[]>> = {
   "import-export": ["imports", "exports"],
+  notification: ["notification", "webhooks"],
 };
 
 /** The gateway's table entries of a service folder at `url`: `[name, base URL]` for each name it answers. */

@@ -16,7 +16,7 @@ import { bootConfiguration } from "@vextrus/configuration/boot";
 import { ConfigurationEnv } from "@vextrus/configuration/env";
 import { bootDocumentGenerator } from "@vextrus/document-generator/boot";
 import { DocumentGeneratorEnv } from "@vextrus/document-generator/env";
-import { createInProcessBus } from "@vextrus/events";
+import { createInProcessBus, runCreateTopics } from "@vextrus/events";
 import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
 import { bootGateway } from "@vextrus/gateway/boot";
@@ -83,6 +83,16 @@ if (!common.DATABASE_URL) {
   pglite = await openPglite(dir);
 }
 const bus = common.KAFKA_BROKERS ? undefined : createInProcessBus({ log });
+if (common.KAFKA_BROKERS) {
+  // A fresh broker has no topics and services refuse to create them: do what `npm run topics:create`
+  // does (only what is missing; KAFKA_REPLICATION_FACTOR and KAFKA_PARTITIONS apply).
+  const report: string[] = [];
+  if ((await runCreateTopics(process.env, (line) => report.push(line))) !== 0) {
+    console.error(report.join("\n"));
+    process.exit(1);
+  }
+  log.info("kafka topics", { summary: report.at(-1)?.trim() });
+}
 const shared = { pglite, log, bus };
 
 const services = [
@@ -136,7 +146,8 @@ const services = [
     ),
     shared,
   ),
-  // PDFs by Typst in worker threads; taxes from rules-engine, issued PDFs kept by file-storage.
+  // PDFs by Typst in worker threads; taxes from rules-engine, numbers from master-data's series,
+  // issued PDFs kept by file-storage.
   await bootDocumentGenerator(
     readEnvOrExit(
       DocumentGeneratorEnv,
@@ -144,6 +155,7 @@ const services = [
         JWKS_URL: jwksUrl,
         RULES_URL: process.env.RULES_URL ?? local(rulesPort),
         FILES_URL: process.env.FILES_URL ?? local(filesPort),
+        MASTER_DATA_URL: process.env.MASTER_DATA_URL ?? local(masterDataPort),
       }),
     ),
     shared,
@@ -193,7 +205,36 @@ const gateway = await bootGateway(readEnvOrExit(GatewayEnv, envFor("gateway", { 
 bus?.start();
 
 // The front door stops first, then each service (HTTP, relays, consumers, database), then PGlite.
-const parts: Stoppable[] = [gateway, ...services].flatMap((s) => s.parts);
+/** Stops each part in turn, going on past a failure; fails at the end naming what did not stop. */
+const inOrder = (name: string, list: readonly Stoppable[]): Stoppable => ({
+  name,
+  async stop() {
+    const failures: string[] = [];
+    for (const part of list) {
+      await part.stop().catch((error: unknown) => failures.push(`${part.name}: ${String(error)}`));
+    }
+    if (failures.length > 0) {
+      throw new Error(failures.join("; "));
+    }
+  },
+});
+// The gateway first (no new calls), then the services side by side: one after another, thirteen
+// consumer groups leaving Kafka outlasted SHUTDOWN_TIMEOUT_MS and Ctrl-C ended with exit code 1.
+const parts: Stoppable[] = [
+  inOrder(gateway.name, gateway.parts),
+  {
+    name: "services",
+    stop: async () => {
+      const outcomes = await Promise.allSettled(services.map((s) => inOrder(s.name, s.parts).stop()));
+      const failed = outcomes.flatMap((o, i) =>
+        o.status === "rejected" ? [`${services[i]?.name}: ${o.reason}`] : [],
+      );
+      if (failed.length > 0) {
+        throw new Error(failed.join("; "));
+      }
+    },
+  },
+];
 if (bus) {
   parts.push({ name: "event bus", stop: () => bus.close() });
 }

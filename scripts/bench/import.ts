@@ -5,7 +5,7 @@
  * PostgreSQL `COPY` of the same rows, already canonical, into the same table (master_data.parties,
  * its search-terms trigger included): the floor. import-export runs in a process of its own, whose
  * peak RSS is sampled from /proc; auth, master-data and file-storage (on S3Proxy) run in this one.
- * Upload time is not counted (the user's). BENCH_ROWS (100000) and BENCH_ROUNDS (1) change the size;
+ * Upload time is not counted (the user's). BENCH_ROWS (100000), BENCH_ROUNDS (1) and BENCH_FORMATS (xlsx,csv) change the size;
  * rounds interleave XLSX, CSV and COPY, and medians are printed.
  */
 import { createHash } from "node:crypto";
@@ -30,6 +30,8 @@ import { startServer } from "./servers.ts";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+/** BENCH_FORMATS=csv measures one format only. */
+const FORMATS = (process.env.BENCH_FORMATS ?? "xlsx,csv").split(",") as ("xlsx" | "csv")[];
 const SECRET = "bench-import-service-token-secret-0123456789abcdef";
 const HEADERS = [
   "Legal name",
@@ -174,18 +176,40 @@ const ie = await startServer(
 );
 const superuser = postgres(mdDb.url, { max: 1, onnotice: () => {} });
 
-async function token(tenantId: string) {
-  const res = await fetch(`${auth.url}/service-tokens`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" },
-    body: JSON.stringify({
-      tenantId,
-      userId: tenantId,
-      permissions: ["import-export:*", "master-data:*", "file-storage:*"],
-      service: "import-export",
-    }),
-  });
-  return ((await res.json()) as { token: string }).token;
+const tokens = new Map<string, { token: string; until: number }>();
+
+/**
+ * A token for the tenant's bench user, kept for 30 s (they last a minute): polling minted one per
+ * request before, and a loaded machine's auth answering one of them 500 (a PostgreSQL connect
+ * timeout) ended the run. A failed mint is retried.
+ */
+async function token(tenantId: string): Promise<string> {
+  const kept = tokens.get(tenantId);
+  if (kept && kept.until > Date.now()) {
+    return kept.token;
+  }
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${auth.url}/service-tokens`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        tenantId,
+        userId: tenantId,
+        permissions: ["import-export:*", "master-data:*", "file-storage:*"],
+        service: "import-export",
+      }),
+    }).catch(() => undefined);
+    if (res?.ok) {
+      const { token } = (await res.json()) as { token: string };
+      tokens.set(tenantId, { token, until: Date.now() + 30_000 });
+      return token;
+    }
+    await res?.body?.cancel();
+    if (attempt >= 10) {
+      throw new Error(`auth did not mint a token: ${res?.status ?? "no answer"}`);
+    }
+    await Bun.sleep(1_000);
+  }
 }
 
 async function call(base: string, path: string, tenantId: string, input: unknown, mutation: boolean) {
@@ -242,6 +266,8 @@ interface Result {
 async function importOnce(format: "csv" | "xlsx", round: string): Promise<Result> {
   const tenantId = Bun.randomUUIDv7();
   const path = join(tmpdir(), `bench-import-${round}.${format}`);
+  // A file left by an interrupted run is removed first (Bun's file writer does not truncate it).
+  rmSync(path, { force: true });
   await (format === "csv" ? writeCsv(path, round) : writeXlsx(path, round));
   const type =
     format === "csv" ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -323,9 +349,16 @@ async function copyOnce(round: string): Promise<number> {
 const runs = { xlsx: [] as Result[], csv: [] as Result[], copy: [] as number[] };
 try {
   for (let r = 0; r < ROUNDS; r++) {
-    runs.xlsx.push(await importOnce("xlsx", `x${r}`));
-    runs.csv.push(await importOnce("csv", `c${r}`));
+    // Each measurement printed as it is made: a failure later in a long run keeps the earlier ones.
+    for (const format of FORMATS) {
+      const result = await importOnce(format, `${format[0]}${r}`);
+      runs[format].push(result);
+      console.log(
+        `${format}: ${result.seconds.toFixed(1)} s, preview ${result.previewSeconds.toFixed(1)} s, peak RSS ${Math.round(result.peakRssMb)} MB`,
+      );
+    }
     runs.copy.push(await copyOnce(`p${r}`));
+    console.log(`copy: ${(runs.copy.at(-1) ?? 0).toFixed(1)} s`);
     console.log(`round ${r + 1}/${ROUNDS} done`);
   }
   const copySeconds = median(runs.copy);
@@ -341,7 +374,7 @@ try {
   console.log(
     `\n${ROWS.toLocaleString("en")} parties, ${ROUNDS} round(s), medians (target ≥ 0.3 of COPY; preview < 30 s)`,
   );
-  for (const format of ["xlsx", "csv"] as const) {
+  for (const format of FORMATS) {
     const list = runs[format];
     line(
       `import ${format.toUpperCase()} (stage+preview+apply)`,

@@ -34,14 +34,52 @@ export async function load(
   };
   const began = performance.now();
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const elapsed = (performance.now() - began) / 1000;
+  return summarise(latencies, errors, (performance.now() - began) / 1000);
+}
+
+/**
+ * Open-loop load: requests started at `rate` per second for `seconds` whatever the answers' speed, so
+ * a slow answer does not hold back the next request (no coordinated omission). Each latency counts
+ * from the moment its request was due, not from when a busy client got round to sending it.
+ */
+export async function paced(
+  request: () => Request,
+  options: { rate: number; seconds: number },
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const interval = 1000 / options.rate;
+  const total = Math.max(1, Math.round(options.rate * options.seconds));
+  const began = performance.now();
+  const one = async (due: number) => {
+    const wait = due - performance.now();
+    if (wait > 0) {
+      await Bun.sleep(wait);
+    }
+    try {
+      const res = await fetch(request());
+      await res.arrayBuffer();
+      if (res.ok) {
+        latencies.push(performance.now() - due);
+      } else {
+        errors++;
+      }
+    } catch {
+      errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: total }, (_, i) => one(began + i * interval)));
+  return summarise(latencies, errors, (performance.now() - began) / 1000);
+}
+
+function summarise(latencies: number[], errors: number, elapsedSeconds: number): LoadResult {
   latencies.sort((a, b) => a - b);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   return {
     requests: latencies.length,
     errors,
-    perSecond: latencies.length / elapsed,
+    perSecond: latencies.length / elapsedSeconds,
     p50: at(0.5),
     p99: at(0.99),
   };

@@ -5,18 +5,27 @@
 //   burst  — every job due at the same moment, 1 and 3 replicas: jobs/s (jobs ÷ time from the due
 //            moment to the last finish) and p99 lateness (start − due);
 //   paced  — jobs due evenly at half the target rate (BENCH_PACED_RATE, default 500/s), 3 replicas:
-//            p99 lateness.
+//            p99 lateness;
+//   PGlite — the embedded default: one worker in this process on an in-memory PGlite (as `npm start`
+//            runs it), burst, the same target (pg-boss needs a PostgreSQL server, so it has no figure).
 // Rounds interleave the systems (scheduler, pg-boss, scheduler, …); medians are reported.
 // The procedure target's credential comes from a stand-in of auth's POST /service-tokens (the
 // scheduler's production path: one token per tenant and job permissions, cached while it is fresh).
 //   BENCH_JOBS=10000  BENCH_ROUNDS=3  BENCH_TENANTS=100  BENCH_PACED_RATE=500
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { createLogger, createMetrics, createService, initServiceTrpc } from "@vextrus/platform";
-import { migrateService } from "@vextrus/platform/db";
+import { APP_ROLE, migrateService, pgliteDatabase } from "@vextrus/platform/db";
+import { openPglite } from "@vextrus/platform/pglite";
 import { createTestDatabase } from "@vextrus/platform/testing";
 import { MIGRATIONS } from "@vextrus/scheduler/boot";
 import { PgBoss } from "pg-boss";
 import postgres from "postgres";
+import { Registry } from "prom-client";
+import { authCredentials } from "../../services/scheduler/src/credentials.ts";
+import { createWorker } from "../../services/scheduler/src/domain/worker.ts";
+import { SchedulerEnv } from "../../services/scheduler/src/env.ts";
+import { createSchedulerMetrics } from "../../services/scheduler/src/metrics.ts";
 import { ensurePostgres } from "../test-infra/postgres.ts";
 import { repoRoot } from "../test-infra/process.ts";
 import { median } from "./load.ts";
@@ -65,6 +74,23 @@ const actor = Bun.randomUUIDv7();
 const dueTimes = (at: number, rate?: number) =>
   Array.from({ length: JOBS }, (_, i) => new Date(rate ? at + (i * 1000) / rate : at));
 
+/** A one-off job calling the no-op procedure, as `jobs.create` stores it. */
+const jobRow = (at: Date, i: number) => ({
+  id: Bun.randomUUIDv7(),
+  tenant_id: tenants[i % tenants.length] as string,
+  name: `bench ${i}`,
+  schedule_kind: "once",
+  run_at: at,
+  next_run_at: at,
+  target: { kind: "procedure", path: "noop.ping", type: "mutation" },
+  timeout_ms: 30_000,
+  max_attempts: 3,
+  backoff_ms: 1_000,
+  disable_after: 5,
+  catch_up: "all",
+  created_by: actor,
+});
+
 interface System {
   name: string;
   reset(): Promise<void>;
@@ -81,21 +107,7 @@ const schedulerSystem: System = {
     await sql`truncate scheduler.runs, scheduler.jobs, scheduler.outbox`;
   },
   async enqueue(due) {
-    const rows = due.map((at, i) => ({
-      id: Bun.randomUUIDv7(),
-      tenant_id: tenants[i % tenants.length] as string,
-      name: `bench ${i}`,
-      schedule_kind: "once",
-      run_at: at,
-      next_run_at: at,
-      target: { kind: "procedure", path: "noop.ping", type: "mutation" },
-      timeout_ms: 30_000,
-      max_attempts: 3,
-      backoff_ms: 1_000,
-      disable_after: 5,
-      catch_up: "all",
-      created_by: actor,
-    }));
+    const rows = due.map((at, i) => jobRow(at, i));
     for (let i = 0; i < rows.length; i += 1_000) {
       await sql`insert into scheduler.jobs ${sql(rows.slice(i, i + 1_000))}`;
     }
@@ -186,8 +198,10 @@ const pgBossSystem: System = {
   },
 };
 
+/** A replica's boot (Bun start, migrations, platform jobs) can take tens of seconds on the loaded machine. */
 async function untilReady(url: string) {
-  for (let attempt = 0; attempt < 200; attempt++) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
     const ready = await fetch(`${url}/health/ready`).catch(() => undefined);
     if (ready?.ok) {
       return;
@@ -231,6 +245,62 @@ async function scenario(system: System, replicas: number, rate?: number): Promis
   return { jobsPerSecond: (ran / (lastFinish - at)) * 1000, p99: p99(lateness), ran };
 }
 
+/** The embedded default: one worker in this process on an in-memory PGlite, every job due at once. */
+async function pgliteScenario(): Promise<Result> {
+  const pglite = await openPglite();
+  try {
+    await migrateService({ pglite }, "scheduler", MIGRATIONS);
+    const db = pgliteDatabase({ client: pglite, appRole: APP_ROLE });
+    const at = Date.now() + 1_000;
+    const rows = dueTimes(at).map((due, i) => jobRow(due, i));
+    for (let i = 0; i < rows.length; i += 500) {
+      await pglite.query(
+        `insert into scheduler.jobs (id, tenant_id, name, schedule_kind, run_at, next_run_at, target, timeout_ms,
+           max_attempts, backoff_ms, disable_after, catch_up, created_by)
+         select id, tenant_id, name, schedule_kind::scheduler.schedule_kind, run_at, next_run_at, target, timeout_ms,
+           max_attempts, backoff_ms, disable_after, catch_up::scheduler.catch_up, created_by
+         from jsonb_to_recordset($1::jsonb) as v(id uuid, tenant_id uuid, name text, schedule_kind text,
+           run_at timestamptz, next_run_at timestamptz, target jsonb, timeout_ms int, max_attempts int,
+           backoff_ms int, disable_after int, catch_up text, created_by uuid)`,
+        [JSON.stringify(rows.slice(i, i + 500))],
+      );
+    }
+    const clock = () => new Date();
+    const worker = createWorker({
+      db,
+      clock,
+      log: createLogger({ level: "error", write: () => {} }),
+      metrics: createSchedulerMetrics(new Registry(), db, clock),
+      gatewayUrl: targetUrl,
+      credentials: authCredentials({ authUrl: targetUrl, secret: SECRET, timeoutMs: 10_000 }),
+      pollMs: SchedulerEnv.shape.SCHEDULER_POLL_MS.parse(undefined),
+      concurrency: SchedulerEnv.shape.SCHEDULER_CONCURRENCY.parse(undefined),
+      tenantConcurrency: SchedulerEnv.shape.SCHEDULER_TENANT_CONCURRENCY.parse(undefined),
+    });
+    worker.start();
+    const count = async (query: string) => (await pglite.query<{ n: number }>(query)).rows[0]?.n ?? 0;
+    const deadline = Date.now() + 300_000;
+    let ran = 0;
+    while (Date.now() < deadline && ran < JOBS) {
+      await Bun.sleep(100);
+      ran = await count("select count(*)::int as n from scheduler.runs where status = 'succeeded'");
+    }
+    await worker.stop();
+    const late = await pglite.query<{ late: number }>(
+      "select extract(epoch from started_at - due_at)::float8 as late from scheduler.runs where status = 'succeeded'",
+    );
+    const last = await pglite.query<{ at: Date }>("select max(finished_at) as at from scheduler.runs");
+    const lastFinish = last.rows[0]?.at.getTime() ?? Number.NaN;
+    return {
+      jobsPerSecond: (ran / (lastFinish - at)) * 1000,
+      p99: p99(late.rows.map((r) => r.late)),
+      ran,
+    };
+  } finally {
+    await pglite.close();
+  }
+}
+
 const SCENARIOS = [
   { label: "burst, 1 replica", replicas: 1 },
   { label: "burst, 3 replicas", replicas: 3 },
@@ -254,6 +324,16 @@ try {
         );
       }
     }
+    const embedded = await pgliteScenario();
+    results.set("pglite", [...(results.get("pglite") ?? []), embedded]);
+    console.log(
+      `  round ${round} ${"burst, 1 worker, PGlite".padEnd(26)} ${"scheduler".padEnd(9)} ${fmt(embedded.jobsPerSecond).padStart(6)} jobs/s  p99 lateness ${secs(embedded.p99)}  (${fmt(embedded.ran)} ran)`,
+    );
+    console.log(
+      `  round ${round} load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(" ")}`,
+    );
   }
   console.log(
     "\nmedians                      scheduler                 pg-boss                  ratio (jobs/s)",
@@ -272,6 +352,15 @@ try {
       `  ${s.label.padEnd(26)} ${`${fmt(a.rate)} jobs/s, p99 ${secs(a.p99)}`.padEnd(25)} ${`${fmt(b.rate)} jobs/s, p99 ${secs(b.p99)}`.padEnd(25)} ${(a.rate / b.rate).toFixed(2)}×`,
     );
   }
+  const embedded = results.get("pglite") ?? [];
+  console.log(
+    `  ${"burst, 1 worker, PGlite".padEnd(26)} ${`${fmt(median(embedded.map((r) => r.jobsPerSecond)))} jobs/s, p99 ${secs(median(embedded.map((r) => r.p99)))}`.padEnd(25)} (pg-boss needs a PostgreSQL server)`,
+  );
+  console.log(
+    `  load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(" ")} at the end`,
+  );
 } finally {
   await boss?.stop({ graceful: false }).catch(() => undefined);
   await sql.end();

@@ -9,7 +9,8 @@ export function freePort(): number {
 
 /** Starts `entry` with `env` in its own process and waits until its /health/ready answers 200. */
 export async function startServer(name: string, entry: string, env: Record<string, string>) {
-  const port = freePort();
+  // A port chosen beforehand (a peer had to be told it), else a free one.
+  const port = env.PORT ? Number(env.PORT) : freePort();
   const proc = Bun.spawn([process.execPath, entry], {
     env: {
       ...process.env,
@@ -24,7 +25,8 @@ export async function startServer(name: string, entry: string, env: Record<strin
     stderr: "inherit",
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt++) {
+  // Up to a minute: on a loaded machine a service's migrations alone can take longer than 10 s.
+  for (let attempt = 0; attempt < 600; attempt++) {
     const ready = await fetch(`${url}/health/ready`).catch(() => undefined);
     if (ready?.ok) {
       return { url, proc };

@@ -6,10 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { describeKafka, KAFKA_VERSION, startLocalKafka } from "../test-infra/kafka.ts";
-import { freePort, repoRoot, stopProcess } from "../test-infra/process.ts";
+import { freePort, repoRoot, stopProcess, tailOf } from "../test-infra/process.ts";
 
 const libsDir = join(repoRoot, ".cache/kafka", KAFKA_VERSION, "libs");
 const log4jConfig = join(repoRoot, "scripts/kafka/log4j2.properties");
+/**
+ * How long a (re)started broker may take to answer. A JVM start on a loaded 2-core CI machine took
+ * over 60 s (the crash suite failed there on a 60 s wait); the shared broker is given 120 s too.
+ */
+const START_TIMEOUT_MS = 180_000;
 
 export interface RestartableKafka {
   brokers: string;
@@ -87,14 +92,29 @@ export async function startRestartableKafka(): Promise<RestartableKafka> {
   }
   const brokers = `127.0.0.1:${port}`;
   let proc: Subprocess | undefined;
+  let starts = 0;
   const start = async () => {
-    proc = Bun.spawn(java("kafka.Kafka", [properties], ["-Xms256m", "-Xmx512m", "-XX:+UseG1GC"]), {
+    // One log per start: a restart writing into the first start's file overwrote it from the top.
+    const logFile = join(runDir, `broker-${++starts}.log`);
+    const started = Bun.spawn(java("kafka.Kafka", [properties], ["-Xms256m", "-Xmx512m", "-XX:+UseG1GC"]), {
       cwd: runDir,
       stdin: "ignore",
-      stdout: Bun.file(join(runDir, "broker.log")),
+      stdout: Bun.file(logFile),
       stderr: "inherit",
     });
-    await describeKafka(brokers, 60_000);
+    proc = started;
+    const answered = describeKafka(brokers, START_TIMEOUT_MS).then(
+      () => "answered" as const,
+      (error: unknown) => error,
+    );
+    const outcome = await Promise.race([answered, started.exited.then((code) => `exited with ${code}`)]);
+    if (outcome !== "answered") {
+      await stopProcess(started, "SIGKILL", 0);
+      const why = outcome instanceof Error ? outcome.message : String(outcome);
+      throw new Error(
+        `the crash suite's broker did not come up (${why}); last lines of ${logFile}:\n${tailOf(logFile)}`,
+      );
+    }
   };
   const stop = async () => {
     if (proc) {

@@ -23,6 +23,8 @@ export interface TestSmtp {
   url: string;
   /** GreenMail's REST API (`GET /api/user/{email}/messages/`, `POST /api/mail/purge`). */
   api: string;
+  /** `imap://127.0.0.1:<port>` (any user and password): a mailbox read as a bounce mailbox. */
+  imap?: string | undefined;
   description: string;
   stop(): Promise<void>;
 }
@@ -31,6 +33,7 @@ export interface TestSmtp {
 export const smtpEnv = (smtp: TestSmtp): Record<string, string> => ({
   TEST_SMTP_URL: smtp.url,
   TEST_MAIL_API: smtp.api,
+  ...(smtp.imap ? { TEST_IMAP_URL: smtp.imap } : {}),
 });
 
 async function ready(api: string, timeoutMs: number): Promise<void> {
@@ -64,7 +67,8 @@ export async function ensureSmtp(): Promise<TestSmtp> {
       );
     }
     await ready(api, 10_000);
-    return { url: given, api, description: `TEST_SMTP_URL=${given}`, stop: async () => {} };
+    const imap = process.env.TEST_IMAP_URL;
+    return { url: given, api, imap, description: `TEST_SMTP_URL=${given}`, stop: async () => {} };
   }
   const missing = missingJarTools(JAR);
   if (missing) {
@@ -130,6 +134,7 @@ export async function startGreenMail(): Promise<TestSmtp> {
   return {
     url: `smtp://127.0.0.1:${smtpPort}`,
     api,
+    imap: `imap://127.0.0.1:${imapPort}`,
     description: `GreenMail ${GREENMAIL_VERSION} (SMTP ${smtpPort}, API ${apiPort}) started from its Maven jar in ${seconds(started)} (${jar})`,
     stop,
   };

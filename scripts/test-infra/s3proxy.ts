@@ -86,7 +86,9 @@ export async function startS3Proxy(): Promise<TestS3> {
   const started = performance.now();
   const jar = await ensureJar(JAR);
   const runDir = mkdtempSync(join(tmpdir(), "vextrus-s3proxy-"));
-  const port = freePort(18_080);
+  // A random first choice, as for GreenMail: two runs that both found a fixed port free started two
+  // proxies, and the second run's requests reached the first's (403 InvalidAccessKeyId).
+  const port = freePort(20_000 + Math.floor(Math.random() * 20_000));
   const endpoint = `http://127.0.0.1:${port}`;
   const accessKey = `test-${crypto.randomUUID().slice(0, 8)}`;
   const secretKey = crypto.randomUUID();
