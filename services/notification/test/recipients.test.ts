@@ -349,6 +349,152 @@ describe("recipients resolved from events (real Kafka, real SMTP)", () => {
     expect(await deliveriesOf(h, second)).toEqual([]);
   }, 120_000);
 
+  test("a department's members and a designation's holders are told; a moved or removed member stops; another tenant's department names nobody", async () => {
+    const tenantId = uuid();
+    const site = uuid();
+    const office = uuid();
+    const engineer = uuid();
+    const clerk = uuid();
+    const people = {
+      rahim: { id: uuid(), email: mail("rahim"), membership: uuid() },
+      karim: { id: uuid(), email: mail("karim"), membership: uuid() },
+      salma: { id: uuid(), email: mail("salma"), membership: uuid() },
+    };
+    const place = { rahim: [site, engineer], karim: [site, clerk], salma: [office, engineer] } as const;
+    await bus.publish(
+      ...Object.values(people).map((p) => ({
+        type: "vextrus.auth.user.invited" as const,
+        tenantId,
+        subject: p.id,
+        data: { userId: p.id, email: p.email, roleIds: [], version: 1 },
+      })),
+      ...(Object.keys(people) as (keyof typeof people)[]).map((name) => ({
+        type: "vextrus.organization.membership.created" as const,
+        tenantId,
+        subject: people[name].membership,
+        data: {
+          id: people[name].membership,
+          after: {
+            userId: people[name].id,
+            departmentId: place[name][0],
+            designationId: place[name][1],
+            archivedAt: null,
+          },
+        },
+      })),
+    );
+    const directory = () =>
+      h.db.tenant(tenantId, async (tx) =>
+        rowsOf<{ user_id: string; department_id: string; designation_id: string; archived: boolean }>(
+          await tx.execute(sql`select m.user_id, m.department_id, m.designation_id, m.archived
+            from notification.memberships m join notification.contacts c using (tenant_id, user_id)
+            order by m.user_id`),
+        ),
+      );
+    expect(await eventually(directory, (rows) => rows.length === 3)).toHaveLength(3);
+    const admin = await h.user(tenantId, uuid(), ["notification:subscription:manage"]);
+    await admin.api.subscriptions.add.mutate({
+      templateKey: "task_assigned",
+      kind: "department",
+      targetId: site,
+    });
+    await admin.api.subscriptions.add.mutate({
+      templateKey: "task_escalated",
+      kind: "designation",
+      targetId: engineer,
+    });
+    // Someone outside the directory holds the task: only their in-app message besides the subscribers'.
+    const assignee = uuid();
+    const mailed = async (type: "assigned" | "escalated", tenant = tenantId, expected = 0) => {
+      const id = uuid();
+      const data =
+        type === "assigned"
+          ? { id, instanceId: uuid(), assigneeId: assignee }
+          : { id, instanceId: uuid(), fromUserId: uuid(), toUserId: assignee };
+      const [eventId = ""] = await bus.publish({
+        type: `vextrus.workflow.task.${type}`,
+        tenantId: tenant,
+        subject: id,
+        data,
+      } as Parameters<typeof bus.publish>[0]);
+      // The assignee's in-app message, plus an e-mail and an in-app message per subscriber.
+      const rows = await eventually(
+        () => deliveriesOf(h, eventId),
+        (r) => r.length === 1 + 2 * expected,
+      );
+      return rows
+        .filter((r) => r.channel === "email")
+        .map((r) => r.address)
+        .sort();
+    };
+    const { rahim, karim, salma } = people;
+    expect(await mailed("assigned", tenantId, 2)).toEqual([rahim.email, karim.email].sort());
+    expect(await mailed("escalated", tenantId, 2)).toEqual([rahim.email, salma.email].sort());
+
+    // Rahim moves to the office (still an engineer), Karim's membership is archived.
+    await bus.publish(
+      {
+        type: "vextrus.organization.membership.updated",
+        tenantId,
+        subject: rahim.membership,
+        data: {
+          id: rahim.membership,
+          before: {},
+          after: { userId: rahim.id, departmentId: office, designationId: engineer, archivedAt: null },
+        },
+      },
+      {
+        type: "vextrus.organization.membership.archived",
+        tenantId,
+        subject: karim.membership,
+        data: {
+          id: karim.membership,
+          before: {},
+          after: {
+            userId: karim.id,
+            departmentId: site,
+            designationId: clerk,
+            archivedAt: new Date().toISOString(),
+          },
+        },
+      },
+    );
+    await eventually(directory, (rows) =>
+      rows.every((r) => r.department_id === office || (r.user_id === karim.id && r.archived)),
+    );
+    expect(await mailed("assigned", tenantId, 0)).toEqual([]);
+    expect(await mailed("escalated", tenantId, 2)).toEqual([rahim.email, salma.email].sort());
+
+    // Salma leaves: only Rahim holds the designation now.
+    await bus.publish({
+      type: "vextrus.organization.membership.archived",
+      tenantId,
+      subject: salma.membership,
+      data: {
+        id: salma.membership,
+        before: {},
+        after: { userId: salma.id, departmentId: office, designationId: engineer, archivedAt: "2026-06-15" },
+      },
+    });
+    await eventually(directory, (rows) => rows.find((r) => r.user_id === salma.id)?.archived === true);
+    expect(await mailed("escalated", tenantId, 1)).toEqual([rahim.email]);
+
+    // Another tenant subscribing the same department and designation ids resolves none of these people.
+    const stranger = await h.user(uuid(), uuid(), ["notification:subscription:manage"]);
+    await stranger.api.subscriptions.add.mutate({
+      templateKey: "task_assigned",
+      kind: "department",
+      targetId: office,
+    });
+    await stranger.api.subscriptions.add.mutate({
+      templateKey: "task_escalated",
+      kind: "designation",
+      targetId: engineer,
+    });
+    expect(await mailed("assigned", stranger.tenantId, 0)).toEqual([]);
+    expect(await mailed("escalated", stranger.tenantId, 0)).toEqual([]);
+  }, 120_000);
+
   test("subscriptions: permission needed, bad input named, removal", async () => {
     const reader = await h.user(undefined, undefined, ["notification:subscription:read"]);
     await expect(

@@ -228,8 +228,10 @@ describe("an SMS is the template's SMS part, with its cost", () => {
     expect(await accountant.api.usage.sms.query({ from: "2026-06-14", to: "2026-06-16" })).toEqual({
       from: "2026-06-14",
       to: "2026-06-16",
-      days: [{ day: "2026-06-15", messages: 2, segments: 5, cost: "2.00" }],
-      total: { messages: 2, segments: 5, cost: "2.00" },
+      days: [{ day: "2026-06-15", messages: 2, segments: 5, cost: "2.00", perSegment: ["0.40"] }],
+      total: { messages: 2, segments: 5, cost: "2.00", perSegment: ["0.40"] },
+      // This app was built without a price: the default ৳0.35 applies to what is recorded now.
+      price: { perSegment: "0.35", source: "default", defaultPerSegment: "0.35" },
     });
     expect((await accountant.api.usage.sms.query({ from: "2026-06-16", to: "2026-06-16" })).days).toEqual([]);
     await expect(
@@ -243,6 +245,7 @@ describe("an SMS is the template's SMS part, with its cost", () => {
       messages: 0,
       segments: 0,
       cost: "0.00",
+      perSegment: [],
     });
     await expect(user.api.usage.sms.query({ from: "2026-06-14", to: "2026-06-16" })).rejects.toMatchObject({
       data: { code: "FORBIDDEN" },

@@ -179,7 +179,7 @@ export const en = {
   "settings.account": "Signed in as",
   "subs.title": "Company subscriptions",
   "subs.hint":
-    "Also send a kind of message to everyone holding a role or working in a department (for the whole company).",
+    "Also send a kind of message to everyone holding a role, working in a department or holding a designation (for the whole company).",
   "subs.template": "Message",
   "subs.template.task_assigned": "A task assigned",
   "subs.template.task_escalated": "A task escalated",
@@ -190,6 +190,7 @@ export const en = {
   "subs.kind": "Send to",
   "subs.kind.role": "Role",
   "subs.kind.department": "Department",
+  "subs.kind.designation": "Designation",
   "subs.add": "Add a subscription",
   "subs.remove": "Remove",
   "prefs.title": "Notifications",

@@ -11,7 +11,7 @@ import { queries } from "../queries.ts";
 
 type AddInput = RouterInputs["notification"]["subscriptions"]["add"];
 type Kind = AddInput["kind"];
-/** The messages notification lets a role or department subscribe to (its SUBSCRIBABLE). */
+/** The messages notification lets a role, department or designation subscribe to (its SUBSCRIBABLE). */
 const TEMPLATES = [
   "task_assigned",
   "task_escalated",
@@ -21,10 +21,12 @@ const TEMPLATES = [
 ] as const satisfies readonly AddInput["templateKey"][];
 const isTemplate = (value: string): value is AddInput["templateKey"] =>
   (TEMPLATES as readonly string[]).includes(value);
+const KINDS = ["role", "department", "designation"] as const satisfies readonly Kind[];
+const isKind = (value: string): value is Kind => (KINDS as readonly string[]).includes(value);
 
 /**
  * The company's subscriptions (`notification.subscriptions.*`): a kind of message also sent to
- * everyone holding a role or working in a department. Shown to whoever may read them; a user
+ * everyone holding a role, working in a department or holding a designation. Shown to whoever may read them; a user
  * without `notification:subscription:read` does not see the section at all.
  */
 export function SubscriptionsSettings() {
@@ -34,6 +36,7 @@ export function SubscriptionsSettings() {
   const list = useQuery(q.subscriptions());
   const roles = useQuery({ ...q.roles(), enabled: list.isSuccess });
   const departments = useQuery({ ...q.departments(), enabled: list.isSuccess });
+  const designations = useQuery({ ...q.designations(), enabled: list.isSuccess });
   const [templateKey, setTemplateKey] = useState<AddInput["templateKey"]>("process_approved");
   const [kind, setKind] = useState<Kind>("role");
   const [targetId, setTargetId] = useState("");
@@ -53,9 +56,13 @@ export function SubscriptionsSettings() {
   const departmentName = new Map(
     (departments.data?.items ?? []).map((d) => [d.id, locale === "bn" && d.nameBn ? d.nameBn : d.name]),
   );
-  const names = kind === "role" ? roleName : departmentName;
+  const designationName = new Map(
+    (designations.data?.items ?? []).map((d) => [d.id, locale === "bn" && d.nameBn ? d.nameBn : d.name]),
+  );
+  const namesOf = { role: roleName, department: departmentName, designation: designationName };
+  const names = namesOf[kind];
   const targetOf = (k: Kind, id: string) =>
-    `${t(`subs.kind.${k}`)}: ${(k === "role" ? roleName : departmentName).get(id) ?? `${id.slice(0, 8)}…`}`;
+    `${t(`subs.kind.${k}`)}: ${namesOf[k].get(id) ?? `${id.slice(0, 8)}…`}`;
   const f = add.fields;
   return (
     <section className="card narrow" aria-labelledby="subs-title">
@@ -112,16 +119,16 @@ export function SubscriptionsSettings() {
             value={kind}
             error={f.kind}
             onChange={(e) => {
-              setKind(e.target.value === "department" ? "department" : "role");
+              setKind(isKind(e.target.value) ? e.target.value : "role");
               setTargetId("");
             }}
-            options={(["role", "department"] as const).map((value) => ({
+            options={KINDS.map((value) => ({
               value,
               label: t(`subs.kind.${value}`),
             }))}
           />
           <SelectField
-            label={t(kind === "role" ? "subs.kind.role" : "subs.kind.department")}
+            label={t(`subs.kind.${kind}`)}
             value={targetId}
             error={f.targetId}
             onChange={(e) => setTargetId(e.target.value)}

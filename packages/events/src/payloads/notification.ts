@@ -37,6 +37,14 @@ export const notificationSubscriptionEvents = {
   "vextrus.notification.subscription.removed": v1(Removed),
 } as const;
 
+/**
+ * A tenant set (or reset) its own price of one SMS segment (`id` is the tenant; `after.perSegment` is
+ * decimal taka, or null for the deployment's price).
+ */
+export const notificationSmsPriceEvents = {
+  "vextrus.notification.sms_price.updated": v1(Changed),
+} as const;
+
 /** A tenant's outbound webhook endpoints (snapshots never hold the secret). */
 export const notificationWebhookEvents = {
   "vextrus.notification.webhook.created": v1(Created),

@@ -97,7 +97,10 @@ export const PERMISSIONS: readonly PermissionEntry[] = [
   ),
   ...crud("notification", "webhook", "Outbound webhooks", "বহির্গামী ওয়েবহুক", ["read", "manage"]),
   ...crud("notification", "message", "Messages with attachments", "সংযুক্তিসহ বার্তা", ["send"]),
-  ...crud("notification", "usage", "Message usage and SMS cost", "বার্তার ব্যবহার ও এসএমএস খরচ", ["read"]),
+  ...crud("notification", "usage", "Message usage and SMS cost", "বার্তার ব্যবহার ও এসএমএস খরচ", [
+    "read",
+    "manage",
+  ]),
   ...crud("master-data", "party", "Parties", "পক্ষ", [
     "read",
     "create",

@@ -53,7 +53,10 @@ export const userRoles = notification.table(
   ],
 );
 
-/** Where a user sits, from organization's membership events (one membership per user). */
+/**
+ * Where a user sits and the job title they hold there, from organization's membership events (one
+ * membership per user; `designation_id` is null for rows recorded before it was kept).
+ */
 export const memberships = notification.table(
   "memberships",
   {
@@ -61,11 +64,13 @@ export const memberships = notification.table(
     id: uuid("id").notNull(),
     userId: uuid("user_id").notNull(),
     departmentId: uuid("department_id").notNull(),
+    designationId: uuid("designation_id"),
     archived: boolean("archived").notNull().default(false),
   },
   (t) => [
     primaryKey({ name: "memberships_pkey", columns: [t.tenantId, t.id] }),
     index("memberships_department_idx").on(t.tenantId, t.departmentId),
+    index("memberships_designation_idx").on(t.tenantId, t.designationId),
     tenantIsolation(),
   ],
 );
@@ -83,8 +88,9 @@ export const processes = notification.table(
 );
 
 /**
- * A tenant's standing order "also tell this role / the members of this department" for one kind of
- * message (e.g. every approved process to the accounts department).
+ * A tenant's standing order "also tell this role's holders / the members of this department / the
+ * holders of this designation" for one kind of message (e.g. every approved process to the accounts
+ * department).
  */
 export const subscriptions = notification.table(
   "subscriptions",
@@ -92,7 +98,7 @@ export const subscriptions = notification.table(
     id: id(),
     tenantId: tenantId(),
     templateKey: text("template_key").notNull(),
-    kind: text("kind", { enum: ["role", "department"] }).notNull(),
+    kind: text("kind", { enum: ["role", "department", "designation"] }).notNull(),
     targetId: uuid("target_id").notNull(),
     createdBy: uuid("created_by").notNull(),
     createdAt: at("created_at").notNull().defaultNow(),

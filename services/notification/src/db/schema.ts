@@ -165,6 +165,22 @@ export const preferences = notification.table(
 );
 
 /**
+ * The tenant's own price of one SMS segment, in poisha (`segment_poisha` null: the deployment's
+ * `SMS_SEGMENT_COST_POISHA`). One row per tenant, versioned (optimistic updates).
+ */
+export const smsPrices = notification.table(
+  "sms_prices",
+  {
+    tenantId: tenantId(),
+    segmentPoisha: bigint("segment_poisha", { mode: "number" }),
+    version: integer("version").notNull().default(1),
+    updatedBy: uuid("updated_by").notNull(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "sms_prices_pkey", columns: [t.tenantId] }), tenantIsolation()],
+);
+
+/**
  * A tenant's versions of a template's text in one language, append-only: the newest is what messages
  * use (`built_in`: back to the built-in text). `version` counts from 1 per (key, locale).
  */

@@ -67,16 +67,17 @@ export async function setUserRoles(tx: Tx, tenantId: string, userId: string, rol
 export async function upsertMembership(tx: Tx, tenantId: string, id: string, after: Record<string, unknown>) {
   const userId = typeof after.userId === "string" ? after.userId : undefined;
   const departmentId = typeof after.departmentId === "string" ? after.departmentId : undefined;
+  const designationId = typeof after.designationId === "string" ? after.designationId : null;
   const archived = after.archivedAt !== null && after.archivedAt !== undefined;
   if (!userId || !departmentId) {
     return;
   }
   await tx
     .insert(memberships)
-    .values({ tenantId, id, userId, departmentId, archived })
+    .values({ tenantId, id, userId, departmentId, designationId, archived })
     .onConflictDoUpdate({
       target: [memberships.tenantId, memberships.id],
-      set: { userId, departmentId, archived },
+      set: { userId, departmentId, designationId, archived },
     });
 }
 
@@ -99,29 +100,18 @@ export async function findProcess(tx: Tx, id: string) {
   return row;
 }
 
-/** The users a role or a department names (a department: its members with a live membership). */
-export async function membersOf(tx: Tx, target: { kind: "role" | "department"; id: string }) {
-  const rows =
-    target.kind === "role"
-      ? await tx.select({ userId: userRoles.userId }).from(userRoles).where(eq(userRoles.roleId, target.id))
-      : await tx
-          .select({ userId: memberships.userId })
-          .from(memberships)
-          .where(and(eq(memberships.departmentId, target.id), eq(memberships.archived, false)));
-  return rows.map((r) => r.userId);
-}
+export type TargetKind = "role" | "department" | "designation";
 
-/** Everyone the tenant's subscriptions add to a message of `templateKey`. */
-export async function subscribersOf(tx: Tx, templateKey: string): Promise<string[]> {
-  const subs = await tx
-    .select({ kind: subscriptions.kind, targetId: subscriptions.targetId })
-    .from(subscriptions)
-    .where(eq(subscriptions.templateKey, templateKey));
-  const roleIds = subs.filter((s) => s.kind === "role").map((s) => s.targetId);
-  const departmentIds = subs.filter((s) => s.kind === "department").map((s) => s.targetId);
-  if (roleIds.length === 0 && departmentIds.length === 0) {
-    return [];
-  }
+/**
+ * The users subscribed targets name: a role's holders (auth), the members of a department or the holders
+ * of a designation with a live membership (organization). Only the tenant of `tx` is read (RLS): another
+ * tenant's department or role id names nobody.
+ */
+export async function membersOf(tx: Tx, targets: readonly { kind: TargetKind; id: string }[]) {
+  const ids = (kind: TargetKind) => [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.id))];
+  const roleIds = ids("role");
+  const departmentIds = ids("department");
+  const designationIds = ids("designation");
   const byRole =
     roleIds.length > 0
       ? await tx
@@ -129,14 +119,24 @@ export async function subscribersOf(tx: Tx, templateKey: string): Promise<string
           .from(userRoles)
           .where(inArray(userRoles.roleId, roleIds))
       : [];
-  const byDepartment =
-    departmentIds.length > 0
-      ? await tx
-          .select({ userId: memberships.userId })
-          .from(memberships)
-          .where(and(inArray(memberships.departmentId, departmentIds), eq(memberships.archived, false)))
-      : [];
-  return [...new Set([...byRole, ...byDepartment].map((r) => r.userId))];
+  const live = (column: typeof memberships.departmentId | typeof memberships.designationId, of: string[]) =>
+    tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(inArray(column, of), eq(memberships.archived, false)));
+  const byDepartment = departmentIds.length > 0 ? await live(memberships.departmentId, departmentIds) : [];
+  const byDesignation =
+    designationIds.length > 0 ? await live(memberships.designationId, designationIds) : [];
+  return [...new Set([...byRole, ...byDepartment, ...byDesignation].map((r) => r.userId))];
+}
+
+/** Everyone the tenant's subscriptions add to a message of `templateKey`. */
+export async function subscribersOf(tx: Tx, templateKey: string): Promise<string[]> {
+  const subs = await tx
+    .select({ kind: subscriptions.kind, id: subscriptions.targetId })
+    .from(subscriptions)
+    .where(eq(subscriptions.templateKey, templateKey));
+  return subs.length === 0 ? [] : membersOf(tx, subs);
 }
 
 /** The addresses of `userIds` that may be told anything (deactivated users are left out). */

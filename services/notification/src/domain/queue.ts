@@ -7,6 +7,7 @@ import { afterQuietHours } from "./quiet-hours.ts";
 import { CATEGORY_OF } from "./recipients.ts";
 import type { Locale } from "./render.ts";
 import { DEFAULT_SMS_SEGMENT_POISHA } from "./segments.ts";
+import { segmentPriceOf } from "./sms-price.ts";
 import { tenantText } from "./template-versions.ts";
 import { renderFor, type TemplateKey, type TemplateText } from "./templates.ts";
 
@@ -84,7 +85,17 @@ const CHUNK = 500;
  */
 export async function enqueueMany(tx: Tx, requested: readonly Requested[], settings: QueueSettings) {
   const now = settings.clock();
-  const price = settings.smsSegmentPoisha ?? DEFAULT_SMS_SEGMENT_POISHA;
+  // The tenant's own price of an SMS segment when it set one, else the deployment's: read once per tenant.
+  const fallback = settings.smsSegmentPoisha ?? DEFAULT_SMS_SEGMENT_POISHA;
+  const prices = new Map<string, number>();
+  const priceOf = async (tenantId: string) => {
+    let price = prices.get(tenantId);
+    if (price === undefined) {
+      price = (await segmentPriceOf(tx, tenantId, fallback)).poisha;
+      prices.set(tenantId, price);
+    }
+    return price;
+  };
   const recipients = [
     ...new Set(requested.flatMap((r) => r.wanted.flatMap((w) => (w.recipientId ? [w.recipientId] : [])))),
   ];
@@ -152,7 +163,7 @@ export async function enqueueMany(tx: Tx, requested: readonly Requested[], setti
         requestedPermissions: want.requestedPermissions ?? null,
         sentAt: inApp ? now : null,
         segments,
-        costPoisha: segments === null ? null : segments * price,
+        costPoisha: segments === null ? null : segments * (await priceOf(event.tenantid)),
       });
     }
   }

@@ -27,7 +27,7 @@ export const StreamTicket = z.object({
 export const SubscriptionResult = z.object({
   id: z.uuid(),
   templateKey: z.string(),
-  kind: z.enum(["department", "role"]),
+  kind: z.enum(["role", "department", "designation"]),
   targetId: z.uuid(),
   createdBy: z.uuid(),
   createdAt: z.date(),
@@ -97,13 +97,42 @@ export const Rendered = z.object({
 });
 
 const Taka = z.string().describe("exact decimal taka, e.g. 12.25");
+const PricesApplied = z
+  .array(Taka)
+  .describe("the per-segment prices (taka) the costs were recorded at, lowest first");
+const PriceSource = z
+  .enum(["tenant", "default"])
+  .describe("tenant: the tenant's own price; default: the deployment's SMS_SEGMENT_COST_POISHA");
 export const SmsUsage = z.object({
   from: z.iso.date(),
   to: z.iso.date(),
   days: z.array(
-    z.object({ day: z.iso.date(), messages: z.number().int(), segments: z.number().int(), cost: Taka }),
+    z.object({
+      day: z.iso.date(),
+      messages: z.number().int(),
+      segments: z.number().int(),
+      cost: Taka,
+      perSegment: PricesApplied,
+    }),
   ),
-  total: z.object({ messages: z.number().int(), segments: z.number().int(), cost: Taka }),
+  total: z.object({
+    messages: z.number().int(),
+    segments: z.number().int(),
+    cost: Taka,
+    perSegment: PricesApplied,
+  }),
+  price: z
+    .object({ perSegment: Taka, source: PriceSource, defaultPerSegment: Taka })
+    .describe("the per-segment price that applies to SMS recorded now"),
+});
+
+export const SmsPrice = z.object({
+  perSegment: Taka.describe("the per-segment price that applies now, taka"),
+  source: PriceSource,
+  defaultPerSegment: Taka.describe("the deployment's per-segment price, taka"),
+  version: z.number().int().describe("0 when the tenant never set a price"),
+  updatedBy: z.uuid().nullable(),
+  updatedAt: z.date().nullable(),
 });
 
 export const DocumentsSent = z.object({

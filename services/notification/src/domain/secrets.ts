@@ -7,6 +7,7 @@ import type { NotifyContext } from "../deps.ts";
 import { type ChannelName, channelOfAddress, localeOf } from "./queue.ts";
 import { dhakaTime, type Locale } from "./render.ts";
 import { DEFAULT_SMS_SEGMENT_POISHA } from "./segments.ts";
+import { segmentPriceOf } from "./sms-price.ts";
 import { tenantText } from "./template-versions.ts";
 import { renderFor, type TemplateKey } from "./templates.ts";
 
@@ -152,6 +153,9 @@ export async function deliverSecret({ ctx, input }: { ctx: NotifyContext; input:
       });
       return;
     }
+    const fallback = deps.settings.smsSegmentPoisha ?? DEFAULT_SMS_SEGMENT_POISHA;
+    const price =
+      outcome.segments === undefined ? undefined : await segmentPriceOf(tx, ctx.tenantId, fallback);
     await tx
       .update(deliveries)
       .set({
@@ -160,9 +164,7 @@ export async function deliverSecret({ ctx, input }: { ctx: NotifyContext; input:
         providerId: outcome.providerId,
         segments: outcome.segments ?? null,
         costPoisha:
-          outcome.segments === undefined
-            ? null
-            : outcome.segments * (deps.settings.smsSegmentPoisha ?? DEFAULT_SMS_SEGMENT_POISHA),
+          outcome.segments === undefined || price === undefined ? null : outcome.segments * price.poisha,
         lastError: null,
       })
       .where(eq(deliveries.id, claimed.id));

@@ -16,10 +16,17 @@ export const SUBSCRIBABLE = [
 
 export const AddSubscriptionInput = z.strictObject({
   templateKey: z.enum(SUBSCRIBABLE),
-  kind: z.enum(["role", "department"]),
-  /** auth's role id, or organization's department id. */
+  /**
+   * `role`: the holders of an auth role (what people may do, e.g. "Accounts approver");
+   * `department`: the live members of an organization department; `designation`: the people whose
+   * membership holds an organization designation (their job title, e.g. "Site Engineer").
+   */
+  kind: z.enum(["role", "department", "designation"]),
+  /** auth's role id, or organization's department or designation id. */
   targetId: z.uuid(),
 });
+const KIND_BN = { role: "ভূমিকা", department: "বিভাগ", designation: "পদবি" } as const;
+
 export const RemoveSubscriptionInput = z.strictObject({ id: z.uuid() });
 
 type Row = typeof subscriptions.$inferSelect;
@@ -43,7 +50,10 @@ export function listSubscriptions({ ctx }: { ctx: NotifyContext }) {
   );
 }
 
-/** Also sends every message of `templateKey` to the role's holders or the department's members. */
+/**
+ * Also sends every message of `templateKey` to the role's holders, the department's members or the
+ * designation's holders (resolved when each message is recorded, from the directory kept from events).
+ */
 export function addSubscription({
   ctx,
   input,
@@ -61,7 +71,7 @@ export function addSubscription({
     if (!row) {
       throw conflict("notification.subscription.exists", {
         en: `That ${input.kind} already receives these messages`,
-        bn: `এই ${input.kind === "role" ? "ভূমিকা" : "বিভাগ"} ইতিমধ্যে এই বার্তাগুলো পায়`,
+        bn: `এই ${KIND_BN[input.kind]} ইতিমধ্যে এই বার্তাগুলো পায়`,
       });
     }
     const after = view(row);
