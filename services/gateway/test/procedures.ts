@@ -305,7 +305,10 @@ export function sample(
       return firstValid(schema, STRING_CANDIDATES(unique));
     case "pipe": {
       const from = isZod(d.in) ? sample(d.in, fill, path, field, entity, p) : undefined;
-      return schema.safeParse(from).success ? from : firstValid(schema, STRING_CANDIDATES(unique));
+      // A checked pipe (money with bounds, e.g. an SMS price of at most ৳10): a string, else a number.
+      return schema.safeParse(from).success
+        ? from
+        : firstValid(schema, [...STRING_CANDIDATES(unique), ...NUMBER_CANDIDATES]);
     }
     case "number":
       return firstValid(schema, NUMBER_CANDIDATES);
