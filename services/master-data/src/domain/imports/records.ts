@@ -16,6 +16,7 @@ import {
   type RowOutcome,
   rowError,
 } from "./common.ts";
+import { insertJson } from "./insert-json.ts";
 import { coerceCells, prefetchReferences } from "./references.ts";
 import type { ImportableRecord, Rec } from "./spec.ts";
 
@@ -355,19 +356,18 @@ async function apply(tx: Tx, spec: ImportableRecord, ctx: MdContext, importId: s
   const [inserted, updated] = await Promise.all([
     creates.length === 0
       ? []
-      : (tx
-          .insert(spec.table)
-          .values(
-            creates.map((d) => ({
-              ...d.data,
-              id: d.newId,
-              tenantId: ctx.tenantId,
-              createdAt: now,
-              updatedAt: now,
-            })) as never,
-          )
-          .onConflictDoNothing()
-          .returning() as unknown as Promise<Rec[]>),
+      : insertJson(
+          tx,
+          spec.table,
+          creates.map((d) => ({
+            ...d.data,
+            id: d.newId,
+            tenantId: ctx.tenantId,
+            createdAt: now,
+            updatedAt: now,
+          })),
+          { onConflictDoNothing: true, returning: true },
+        ),
     updateRecords(
       tx,
       spec,
@@ -428,9 +428,6 @@ async function apply(tx: Tx, spec: ImportableRecord, ctx: MdContext, importId: s
       record(d, String(d.current.id), "unchanged", Number(d.current.version));
     }
   }
-  await Promise.all([
-    emitMany(tx, outbox, events),
-    applied.length > 0 ? tx.insert(importedRows).values(applied) : undefined,
-  ]);
+  await Promise.all([emitMany(tx, outbox, events), insertJson(tx, importedRows, applied)]);
   ctx.deps.metrics.recordsCreated.inc({ entity: spec.key }, created.size);
 }
