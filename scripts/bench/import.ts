@@ -5,6 +5,8 @@
  * PostgreSQL `COPY` of the same rows, already canonical, into the same table (master_data.parties,
  * its search-terms trigger included): the floor. import-export runs in a process of its own, whose
  * peak RSS is sampled from /proc; auth, master-data and file-storage (on S3Proxy) run in this one.
+ * Each import also prints the CPU time spent meanwhile by import-export, by this process and by the
+ * PostgreSQL backends of the bench's databases (/proc): where the time goes, on a shared machine.
  * Upload time is not counted (the user's). BENCH_ROWS (100000), BENCH_ROUNDS (1) and BENCH_FORMATS (xlsx,csv) change the size;
  * rounds interleave XLSX, CSV and COPY, and medians are printed.
  */
@@ -113,6 +115,16 @@ function rssMb(pid: number): number {
     return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
   } catch {
     return Number.NaN;
+  }
+}
+
+/** A process's CPU time so far (user + system), in ms, from /proc (0 when it is gone). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+  } catch {
+    return 0;
   }
 }
 
@@ -261,7 +273,15 @@ interface Result {
   seconds: number;
   previewSeconds: number;
   peakRssMb: number;
+  /** CPU seconds spent meanwhile: import-export's process, this one (master-data, auth, files), PostgreSQL's backends. */
+  cpu: { importExport: number; here: number; postgres: number };
 }
+
+/** The PostgreSQL backends serving the bench's databases (their pools keep them for the run). */
+const backends = async () =>
+  (await superuser`select pid from pg_stat_activity where datname = any(${dbs.map((d) => d.name)})`).map(
+    (r) => Number(r.pid),
+  );
 
 async function importOnce(format: "csv" | "xlsx", round: string): Promise<Result> {
   const tenantId = Bun.randomUUIDv7();
@@ -277,6 +297,9 @@ async function importOnce(format: "csv" | "xlsx", round: string): Promise<Result
   const sampler = setInterval(() => {
     peak = Math.max(peak, rssMb(ie.proc.pid));
   }, 100);
+  const pgBefore = new Map((await backends()).map((pid) => [pid, cpuMs(pid)]));
+  const ieBefore = cpuMs(ie.proc.pid);
+  const hereBefore = process.cpuUsage();
   const begin = performance.now();
   const created = await call(
     ie.url,
@@ -308,12 +331,22 @@ async function importOnce(format: "csv" | "xlsx", round: string): Promise<Result
   await waitFor("applied");
   const seconds = (performance.now() - begin) / 1000;
   clearInterval(sampler);
+  const here = process.cpuUsage(hereBefore);
+  let postgresMs = 0;
+  for (const pid of await backends()) {
+    postgresMs += cpuMs(pid) - (pgBefore.get(pid) ?? 0);
+  }
+  const cpu = {
+    importExport: (cpuMs(ie.proc.pid) - ieBefore) / 1000,
+    here: (here.user + here.system) / 1e6,
+    postgres: postgresMs / 1000,
+  };
   const [row] =
     await superuser`select count(*)::int as n from master_data.parties where tenant_id = ${tenantId}`;
   if (row?.n !== ROWS) {
     throw new Error(`applied ${row?.n} parties, expected ${ROWS}`);
   }
-  return { seconds, previewSeconds, peakRssMb: peak };
+  return { seconds, previewSeconds, peakRssMb: peak, cpu };
 }
 
 async function copyOnce(round: string): Promise<number> {
@@ -354,7 +387,7 @@ try {
       const result = await importOnce(format, `${format[0]}${r}`);
       runs[format].push(result);
       console.log(
-        `${format}: ${result.seconds.toFixed(1)} s, preview ${result.previewSeconds.toFixed(1)} s, peak RSS ${Math.round(result.peakRssMb)} MB`,
+        `${format}: ${result.seconds.toFixed(1)} s, preview ${result.previewSeconds.toFixed(1)} s, peak RSS ${Math.round(result.peakRssMb)} MB; CPU s: import-export ${result.cpu.importExport.toFixed(1)}, master-data+auth+files+bench ${result.cpu.here.toFixed(1)}, PostgreSQL backends ${result.cpu.postgres.toFixed(1)}`,
       );
     }
     runs.copy.push(await copyOnce(`p${r}`));
