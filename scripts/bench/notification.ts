@@ -18,6 +18,7 @@ import { smtpChannel } from "@vextrus/notification/email";
 import { createLogger } from "@vextrus/platform";
 import { migrateService } from "@vextrus/platform/db";
 import postgres from "postgres";
+import { render } from "../../services/notification/src/domain/templates.ts";
 import { startGreenMail } from "../test-infra/greenmail.ts";
 import { startLocalKafka } from "../test-infra/kafka.ts";
 import { ensurePostgres } from "../test-infra/postgres.ts";
@@ -160,14 +161,19 @@ try {
     };
   };
 
-  /** The floor: the same messages, prepared, sent by nodemailer over a pooled SMTP transport. */
+  /**
+   * The floor: the same messages, prepared (the built-in task_assigned mail rendered as the pipeline
+   * renders it: subject, text and HTML parts), sent by nodemailer over the same pooled SMTP transport.
+   */
   const floor = async (n: number) => {
     const prepared = Array.from({ length: n }, (_, i) => ({
       id: Bun.randomUUIDv7(),
       to: approvers[i % APPROVERS]?.email ?? "",
-      subject: "A task is waiting for your approval",
-      text: `A task was assigned to you. Open it: https://erp.example.com.bd/tasks/${Bun.randomUUIDv7()}`,
-      html: null,
+      ...render("task_assigned", "en", {
+        link: `http://localhost:5173/tasks/${Bun.randomUUIDv7()}`,
+        due: "",
+        subject: "",
+      }),
     }));
     const direct = smtpChannel(smtp.url, FROM);
     const started = performance.now();

@@ -100,6 +100,18 @@ export async function findProcess(tx: Tx, id: string) {
   return row;
 }
 
+/** The processes of `ids` this service knows, by id (one query). */
+export async function processesOf(tx: Tx, ids: readonly string[]) {
+  if (ids.length === 0) {
+    return new Map<string, typeof processes.$inferSelect>();
+  }
+  const rows = await tx
+    .select()
+    .from(processes)
+    .where(inArray(processes.id, [...ids]));
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
 export type TargetKind = "role" | "department" | "designation";
 
 /**

@@ -80,33 +80,38 @@ class Final extends Error {}
 const FINAL_KINDS = new Set(["VALIDATION", "FORBIDDEN", "NOT_FOUND", "PRECONDITION_FAILED", "UNAUTHORIZED"]);
 
 /**
- * Records what the channel answered for each message, with its events: one transaction per tenant of
- * the pass, the accepted ones set-based (one UPDATE and one outbox insert for all of them), refusals one
- * by one (rare). A failed record leaves its messages to be sent again after the lease: at-least-once.
+ * Records what the channel answered for each message, with its events: the accepted ones of every
+ * tenant set-based in one transaction (one UPDATE and one outbox insert for all of them, each event in
+ * its message's tenant), refusals one by one in their tenant's transaction (rare). A failed record
+ * leaves its messages to be sent again after the lease: at-least-once.
  */
 async function recordAll(d: Dispatcher, done: readonly { row: Claimed; outcome: Outcome }[]) {
-  const byTenant = new Map<string, { row: Claimed; outcome: Outcome }[]>();
-  for (const item of done) {
-    byTenant.set(item.row.tenant_id, [...(byTenant.get(item.row.tenant_id) ?? []), item]);
+  const accepted = done.flatMap(({ row, outcome }) => (outcome instanceof Error ? [] : [{ row, outcome }]));
+  if (accepted.length > 0) {
+    await d.db
+      .privileged((tx) => recordSent(d, tx, accepted))
+      .catch((error: unknown) =>
+        d.log.warn("outcomes not recorded", { messages: accepted.length, error: String(error) }),
+      );
   }
-  for (const [tenantId, items] of byTenant) {
+  const refusedBy = new Map<string, { row: Claimed; outcome: Error }[]>();
+  for (const { row, outcome } of done) {
+    if (outcome instanceof Error) {
+      refusedBy.set(row.tenant_id, [...(refusedBy.get(row.tenant_id) ?? []), { row, outcome }]);
+    }
+  }
+  for (const [tenantId, items] of refusedBy) {
     await d.db
       .tenant(tenantId, async (tx) => {
-        const accepted = items.flatMap(({ row, outcome }) =>
-          outcome instanceof Error ? [] : [{ row, outcome }],
-        );
-        await recordSent(d, tx, accepted);
         for (const { row, outcome } of items) {
-          if (outcome instanceof Error) {
-            await record(d, tx, row, outcome);
-          }
+          await record(d, tx, row, outcome);
         }
       })
       .catch((error: unknown) => d.log.warn("outcomes not recorded", { tenantId, error: String(error) }));
   }
 }
 
-/** The accepted messages of one tenant: `sent` with the provider's ids, and their events, in two statements. */
+/** The accepted messages: `sent` with the provider's ids, and their events, in two statements. */
 async function recordSent(
   d: Dispatcher,
   tx: Tx,
@@ -170,6 +175,13 @@ async function record(d: Dispatcher, tx: Tx, row: Claimed, outcome: Error) {
  * outcomes (one transaction per tenant). Returns how many were claimed.
  */
 export async function dispatchOnce(d: Dispatcher): Promise<number> {
+  const { claimed, done } = await claimAndSend(d);
+  await recordAll(d, done);
+  return claimed.length;
+}
+
+/** A pass without its recording: claims due messages and sends them; answers what each send answered. */
+async function claimAndSend(d: Dispatcher) {
   const claimed = await claimDue(d);
   const queue = [...claimed];
   const done: { row: Claimed; outcome: Outcome }[] = [];
@@ -180,8 +192,7 @@ export async function dispatchOnce(d: Dispatcher): Promise<number> {
   };
   // Up to `concurrency` sends in flight (a pooled SMTP transport keeps several connections open).
   await Promise.all(Array.from({ length: Math.min(d.concurrency ?? CONCURRENCY, queue.length) }, worker));
-  await recordAll(d, done);
-  return claimed.length;
+  return { claimed, done };
 }
 
 /** The files a mail carries, read as the user who asked for it; a refusal no retry can change is Final. */
@@ -237,17 +248,28 @@ async function sendOne(d: Dispatcher, row: Claimed): Promise<Outcome> {
 
 /**
  * Runs passes every `intervalMs` (at once again while a pass finds a full batch) in `lanes` loops
- * (default 2): while one lane waits for its pass's slowest send or records its outcomes, the other
- * claims and sends the next batch (claims skip rows another lane or replica holds). stop() waits for
- * the passes under way.
+ * (default 2): while one lane waits for its pass's slowest send, the other claims and sends the next
+ * batch (claims skip rows another lane or replica holds). A lane records a pass's outcomes while it
+ * claims and sends its next one (the claimed rows stay leased until recorded, so nothing is claimed
+ * twice), one recording at a time per lane; the SMTP pool is not left idle while PostgreSQL records.
+ * stop() waits for the passes and recordings under way.
  */
 export function startDispatcher(d: Dispatcher, intervalMs: number) {
   let stopped = false;
   const lane = () => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let running: Promise<void> = Promise.resolve();
+    let recording: Promise<void> = Promise.resolve();
+    const pass = async () => {
+      const { claimed, done } = await claimAndSend(d);
+      await recording;
+      recording = recordAll(d, done).catch((error: unknown) =>
+        d.log.warn("outcomes not recorded", { error: String(error) }),
+      );
+      return claimed.length;
+    };
     const tick = () => {
-      running = dispatchOnce(d)
+      running = pass()
         .catch((error: unknown) => {
           d.log.warn("dispatch pass failed", { error: String(error) });
           return 0;
@@ -262,6 +284,7 @@ export function startDispatcher(d: Dispatcher, intervalMs: number) {
     return async () => {
       clearTimeout(timer);
       await running;
+      await recording;
     };
   };
   const lanes = Array.from({ length: d.lanes ?? 2 }, lane);

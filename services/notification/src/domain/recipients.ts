@@ -1,6 +1,6 @@
 import type { Tx } from "@vextrus/platform/db";
 import { inArray } from "drizzle-orm";
-import { type AttachmentRef, preferences } from "../db/schema.ts";
+import { type AttachmentRef, type contacts, preferences } from "../db/schema.ts";
 import { contactsOf } from "./directory.ts";
 import type { Values } from "./engine.ts";
 import type { Wanted } from "./queue.ts";
@@ -32,6 +32,29 @@ export const DEFAULT_CHANNELS: Record<Category, ("email" | "sms")[]> = {
   security: ["email"],
 };
 
+type Contact = typeof contacts.$inferSelect;
+type Prefs = typeof preferences.$inferSelect;
+
+/** Where toUsers reads users' contacts and preferences (a consumer batch reads them once for all its events). */
+export type { Contact, Prefs };
+
+export interface UserLookup {
+  contactsOf(tx: Tx, ids: readonly string[]): Promise<ReadonlyMap<string, Contact>>;
+  preferencesOf(tx: Tx, ids: readonly string[]): Promise<ReadonlyMap<string, Prefs>>;
+}
+
+/** Straight from the tables, each call. */
+export const directLookup: UserLookup = {
+  contactsOf,
+  async preferencesOf(tx, ids) {
+    const rows = await tx
+      .select()
+      .from(preferences)
+      .where(inArray(preferences.userId, [...ids]));
+    return new Map(rows.map((p) => [p.userId, p]));
+  },
+};
+
 /**
  * The messages `template` sends to `userIds` (deduplicated): an in-app message each (the inbox is the
  * record), plus e-mail and/or SMS as each user's preferences for the category choose (default: e-mail),
@@ -43,16 +66,15 @@ export async function toUsers(
   template: TemplateKey,
   values: (locale: Locale) => Values,
   attachments?: AttachmentRef[],
+  lookup: UserLookup = directLookup,
 ): Promise<Wanted[]> {
   const ids = [...new Set(userIds)];
   if (ids.length === 0) {
     return [];
   }
   const category = CATEGORY_OF[template];
-  const known = await contactsOf(tx, ids);
-  const prefs = new Map(
-    (await tx.select().from(preferences).where(inArray(preferences.userId, ids))).map((p) => [p.userId, p]),
-  );
+  const known = await lookup.contactsOf(tx, ids);
+  const prefs = await lookup.preferencesOf(tx, ids);
   const wanted: Wanted[] = [];
   for (const userId of ids) {
     const contact = known.get(userId);
