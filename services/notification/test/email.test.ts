@@ -16,7 +16,8 @@ import { sql } from "drizzle-orm";
 import { Registry } from "prom-client";
 import { folderChannel, smtpChannel } from "../src/channels/email.ts";
 import type { Channel } from "../src/channels/types.ts";
-import { type Dispatcher, dispatchOnce } from "../src/domain/dispatch.ts";
+import { type Dispatcher, dispatchOnce, startDispatcher } from "../src/domain/dispatch.ts";
+import { enqueueMany } from "../src/domain/queue.ts";
 import { CONSUMED_TOPICS, startNotificationEvents } from "../src/events.ts";
 import { createNotificationMetrics } from "../src/metrics.ts";
 import { mailbox, type NotificationHarness, smtpUrl, startNotification } from "./harness.ts";
@@ -280,6 +281,67 @@ describe("delivery outcomes", () => {
     expect(eml).toContain(`Message-ID: <${id}@vextrus.local>`);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  test("the dispatcher loop: several passes over two tenants, each mail sent once, every one recorded `sent` with one event by stop()", async () => {
+    // A lane records a pass's outcomes while it sends the next: stop() must wait for those recordings.
+    const tenants = [(await h.user()).tenantId, (await h.user()).tenantId];
+    const addresses = tenants.map((t) => `loop-${t.slice(-8)}@example.com`);
+    const perTenant = 150; // three passes of 100 between the two lanes
+    const settings = { defaultLocale: "en" as const, clock: h.clock.read };
+    for (const [i, tenantId] of tenants.entries()) {
+      const requested = Array.from({ length: perTenant }, () => ({
+        event: { id: Bun.randomUUIDv7(), tenantid: tenantId },
+        wanted: [
+          {
+            channel: "email" as const,
+            recipientId: null,
+            address: addresses[i] ?? "",
+            template: "task_assigned" as const,
+            values: () => ({ link: "https://erp.example.com.bd/tasks/1" }),
+          },
+        ],
+      }));
+      await h.db.tenant(tenantId, (tx) => enqueueMany(tx, requested, settings));
+    }
+    // The real SMTP channel, telling when the server accepted the last mail: stop() is called at once.
+    let accepted = 0;
+    let allAccepted = () => {};
+    const everyOne = new Promise<void>((resolve) => {
+      allAccepted = resolve;
+    });
+    const counting: Channel = {
+      name: "smtp",
+      async send(message) {
+        const answer = await smtp.send(message);
+        accepted += 1;
+        if (accepted === 2 * perTenant) {
+          allAccepted();
+        }
+        return answer;
+      },
+    };
+    const loop = startDispatcher(dispatcher(counting), 20);
+    await everyOne;
+    await loop.stop();
+    const rows = await h.db.privileged(async (tx) =>
+      rowsOf<{ status: string; n: number; events: number }>(
+        await tx.execute(sql`select d.status, count(*)::int as n,
+            sum((select count(*) from notification.outbox o where o.event->>'subject' = d.id::text
+              and o.event->>'type' = 'vextrus.notification.delivery.sent'))::int as events
+          from notification.deliveries d where d.tenant_id in (${tenants[0]}, ${tenants[1]})
+          group by d.status`),
+      ),
+    );
+    expect(rows).toEqual([{ status: "sent", n: 2 * perTenant, events: 2 * perTenant }]);
+    expect(accepted).toBe(2 * perTenant);
+    for (const address of addresses) {
+      const mails = await eventually(
+        () => mailbox(address),
+        (list) => list.length >= perTenant,
+      );
+      expect(mails).toHaveLength(perTenant);
+    }
+  }, 90_000);
 });
 
 describe("attachments", () => {
