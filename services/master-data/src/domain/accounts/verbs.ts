@@ -4,7 +4,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { accounts } from "../../db/schema.ts";
 import type { MdContext } from "../../deps.ts";
-import { Code, ExpectedVersion, ListInput, Name, NameBn } from "../common.ts";
+import { Code, ExpectedVersion, ListInput, Name, NameBn, recordTermsOf } from "../common.ts";
 import { publishCreated } from "../events.ts";
 import { recordVerbs } from "../records.ts";
 import { assertNoCycle } from "../tree.ts";
@@ -92,7 +92,7 @@ const verbs = recordVerbs<Account, z.infer<typeof CreateAccountInput>, z.infer<t
     table: accounts,
     id: accounts.id,
     version: accounts.version,
-    terms: "accounts",
+    terms: recordTermsOf("accounts"),
     archivedAt: accounts.archivedAt,
   },
   unique: { accounts_tenant_id_company_id_code_key: "code" },

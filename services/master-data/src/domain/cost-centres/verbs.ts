@@ -4,7 +4,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { costCentres } from "../../db/schema.ts";
 import type { MdContext } from "../../deps.ts";
-import { Code, ExpectedVersion, ListInput, Name, NameBn } from "../common.ts";
+import { Code, ExpectedVersion, ListInput, Name, NameBn, recordTermsOf } from "../common.ts";
 import { recordVerbs } from "../records.ts";
 import { assertNoCycle } from "../tree.ts";
 
@@ -59,7 +59,7 @@ const verbs = recordVerbs<
     table: costCentres,
     id: costCentres.id,
     version: costCentres.version,
-    terms: "cost_centres",
+    terms: recordTermsOf("cost_centres"),
     archivedAt: costCentres.archivedAt,
   },
   unique: { cost_centres_tenant_id_company_id_code_key: "code" },

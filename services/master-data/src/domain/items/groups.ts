@@ -4,7 +4,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { itemGroups, items } from "../../db/schema.ts";
 import type { MdContext } from "../../deps.ts";
-import { Code, ExpectedVersion, ListInput, Name, NameBn } from "../common.ts";
+import { Code, ExpectedVersion, ListInput, Name, NameBn, recordTermsOf } from "../common.ts";
 import { recordVerbs } from "../records.ts";
 import { assertNoCycle } from "../tree.ts";
 
@@ -57,7 +57,7 @@ const verbs = recordVerbs<
     table: itemGroups,
     id: itemGroups.id,
     version: itemGroups.version,
-    terms: "item_groups",
+    terms: recordTermsOf("item_groups"),
     archivedAt: itemGroups.archivedAt,
   },
   unique: { item_groups_tenant_id_code_key: "code" },

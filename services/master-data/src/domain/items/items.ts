@@ -13,7 +13,15 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { items } from "../../db/schema.ts";
 import type { MdContext } from "../../deps.ts";
-import { Code, ExpectedVersion, ListInput, Name, NameBn, NonNegativeMoney } from "../common.ts";
+import {
+  Code,
+  ExpectedVersion,
+  ListInput,
+  Name,
+  NameBn,
+  NonNegativeMoney,
+  recordTermsOf,
+} from "../common.ts";
 import { recordVerbs } from "../records.ts";
 import { decimalSchema } from "../units/decimal.ts";
 import { unitFor } from "../units/verbs.ts";
@@ -243,7 +251,7 @@ const verbs = recordVerbs<Item, z.infer<typeof CreateItemInput>, z.infer<typeof 
     table: items,
     id: items.id,
     version: items.version,
-    terms: "items",
+    terms: recordTermsOf("items"),
     archivedAt: items.archivedAt,
   },
   unique: { items_tenant_id_code_key: "code" },

@@ -1,10 +1,9 @@
 import { AppError, invalidField } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
-import { arrayContains, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { arrayContains, eq, inArray } from "drizzle-orm";
 import { parties, partyStatus, partyTerms } from "../../db/schema.ts";
 import type { MdContext } from "../../deps.ts";
 import {
-  above,
   definedOnly,
   type Entity,
   findRecord,
@@ -20,8 +19,19 @@ import type { CreatePartyInput, ListPartiesInput, MergePartiesInput, UpdateParty
 export type Party = typeof parties.$inferSelect;
 
 const PARTY: Entity = { key: "party", label: { en: "Party", bn: "পক্ষ" } };
-/** No `names`: a party search goes through its terms (searchTerms), not ILIKE. */
-const TABLE: RecordTable = { table: parties, id: parties.id, version: parties.version };
+/** A party search goes through party_terms, its own table of words (migrations 0013/0014). */
+const TABLE: RecordTable = {
+  table: parties,
+  id: parties.id,
+  version: parties.version,
+  terms: {
+    table: partyTerms,
+    recordId: partyTerms.partyId,
+    term: partyTerms.term,
+    /** Lowercased, split at spaces (as party_terms_sync splits names). */
+    words: (search) => [...new Set(search.toLowerCase().split(/\s+/).filter(Boolean))],
+  },
+};
 /** Unique indexes → the field a duplicate names. */
 const UNIQUE = { parties_tenant_id_bin_key: "bin", parties_tenant_id_etin_key: "etin" };
 
@@ -58,20 +68,6 @@ export const getParty = ({ ctx, input }: Call<{ id: string }>) =>
   ctx.deps.db.tenant(ctx.tenantId, (tx) => findRecord<Party>(tx, TABLE, PARTY, input.id), { readOnly: true });
 
 /**
- * Parties with, for each word of `search`, a word of their English or Bengali name that starts with
- * it (case-insensitive): one index range per word on party_terms, intersected.
- */
-function searchTerms(search: string | undefined): SQL | undefined {
-  const words = [...new Set((search ?? "").toLowerCase().split(/\s+/).filter(Boolean))].slice(0, 8);
-  if (words.length === 0) {
-    return undefined;
-  }
-  const startingWith = (word: string) =>
-    sql`select ${partyTerms.partyId} from ${partyTerms} where ${partyTerms.term} ~>=~ ${word} and ${partyTerms.term} ~<~ ${above(word)}`;
-  return sql`${parties.id} in (${sql.join(words.map(startingWith), sql` intersect `)})`;
-}
-
-/**
  * "Not archived", said as the statuses it keeps. Under FORCE row-level security the planner may not
  * read a column's value statistics through a non-LEAKPROOF operator (enum comparison is one), so it
  * estimates `status <> 'archived'` as 1 - 1/ndistinct: zero rows when every party is active. With
@@ -85,7 +81,6 @@ export const listParties = ({ ctx, input }: Call<ListPartiesInput>) =>
     ctx.tenantId,
     (tx) =>
       listPage<Party>(tx, TABLE, input, [
-        searchTerms(input.search),
         input.role ? arrayContains(parties.roles, [input.role]) : undefined,
         input.status ? eq(parties.status, input.status) : undefined,
         input.includeArchived || input.status ? undefined : inArray(parties.status, LIVE_STATUSES),

@@ -4,7 +4,15 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { projects } from "../../db/schema.ts";
 import type { MdContext } from "../../deps.ts";
-import { Code, ExpectedVersion, ListInput, Name, NameBn, NonNegativeMoney } from "../common.ts";
+import {
+  Code,
+  ExpectedVersion,
+  ListInput,
+  Name,
+  NameBn,
+  NonNegativeMoney,
+  recordTermsOf,
+} from "../common.ts";
 import { Address } from "../parties/values.ts";
 import { recordVerbs } from "../records.ts";
 import { decimalSchema } from "../units/decimal.ts";
@@ -109,7 +117,7 @@ const verbs = recordVerbs<Project, z.infer<typeof CreateProjectInput>, z.infer<t
     table: projects,
     id: projects.id,
     version: projects.version,
-    terms: "projects",
+    terms: recordTermsOf("projects"),
     archivedAt: projects.archivedAt,
   },
   unique: { projects_tenant_id_code_key: "code" },

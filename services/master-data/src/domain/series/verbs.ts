@@ -4,7 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { series, seriesCounters } from "../../db/schema.ts";
 import type { MdContext } from "../../deps.ts";
-import { Code, ExpectedVersion, ListInput, Name } from "../common.ts";
+import { Code, ExpectedVersion, ListInput, Name, recordTermsOf } from "../common.ts";
 import { publish } from "../events.ts";
 import { recordVerbs } from "../records.ts";
 
@@ -88,7 +88,7 @@ const verbs = recordVerbs<Series, z.infer<typeof CreateSeriesInput>, z.infer<typ
     table: series,
     id: series.id,
     version: series.version,
-    terms: "series",
+    terms: recordTermsOf("series"),
     archivedAt: series.archivedAt,
   },
   unique: { series_tenant_id_company_id_key_key: "key" },

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { units } from "../../db/schema.ts";
 import type { MdContext } from "../../deps.ts";
-import { Code, ExpectedVersion, findRecord, ListInput, Name, NameBn } from "../common.ts";
+import { Code, ExpectedVersion, findRecord, ListInput, Name, NameBn, recordTermsOf } from "../common.ts";
 import { publishCreated } from "../events.ts";
 import { recordVerbs } from "../records.ts";
 import { convertExactly, decimalSchema, readDecimal } from "./decimal.ts";
@@ -45,7 +45,7 @@ const TABLE = {
   table: units,
   id: units.id,
   version: units.version,
-  terms: "units",
+  terms: recordTermsOf("units"),
   archivedAt: units.archivedAt,
 };
 
