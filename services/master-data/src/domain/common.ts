@@ -1,10 +1,11 @@
 import { Money } from "@vextrus/bd";
 import { AppError, type Bilingual, notFound, type Page, pageInput, pageOf } from "@vextrus/platform";
-import { keyset, type Tx } from "@vextrus/platform/db";
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { keyset, rowsOf, type Tx } from "@vextrus/platform/db";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { recordTerms } from "../db/terms.ts";
+import { rowMapper } from "./imports/insert-json.ts";
 
 export const Name = z.string().trim().min(1).max(200);
 export const NameBn = z.string().trim().min(1).max(200);
@@ -100,30 +101,22 @@ export function above(word: string): string {
  * The range operators are LEAKPROOF, so the index applies ahead of the tenant policy; ILIKE would only
  * ever filter a scan of the tenant's rows.
  */
-function matchingIds(tx: Tx, terms: TermsIndex, search: string, cursor: string | undefined) {
+function matchingIds(terms: TermsIndex, search: string, cursor: string | undefined): SQL | undefined {
   const [first, ...rest] = terms.words(search).slice(0, 8);
   if (first === undefined) {
     return undefined;
   }
   const startingWith = (word: string) =>
     and(terms.of, sql`${terms.term} ~>=~ ${word}`, sql`${terms.term} ~<~ ${above(word)}`);
-  return tx
-    .selectDistinct({ id: terms.recordId })
-    .from(terms.table)
-    .where(
-      and(
-        startingWith(first),
-        keyset({ id: terms.recordId }, cursor).where,
-        ...rest.map((word) =>
-          inArray(
-            terms.recordId,
-            tx.select({ id: terms.recordId }).from(terms.table).where(startingWith(word)),
-          ),
-        ),
-      ),
-    )
-    .orderBy(terms.recordId)
-    .as("matches");
+  const where = and(
+    startingWith(first),
+    keyset({ id: terms.recordId }, cursor).where,
+    ...rest.map(
+      (word) =>
+        sql`${terms.recordId} in (select ${terms.recordId} from ${terms.table} where ${startingWith(word)})`,
+    ),
+  );
+  return sql`select distinct ${terms.recordId} as id from ${terms.table} where ${where} order by 1`;
 }
 
 export async function findRecord<Row>(tx: Tx, t: RecordTable, entity: Entity, id: string): Promise<Row> {
@@ -159,22 +152,17 @@ export async function listPage<Row extends { id: string }>(
   input: ListInput,
   filters: (SQL | undefined)[],
 ): Promise<Page<Row>> {
-  const matches = input.search && t.terms ? matchingIds(tx, t.terms, input.search, input.cursor) : undefined;
+  const matches = input.search && t.terms ? matchingIds(t.terms, input.search, input.cursor) : undefined;
   if (matches) {
-    const row = tx
-      .select()
-      .from(t.table)
-      .where(and(eq(t.id, matches.id), ...filters))
-      .limit(1)
-      .as("row");
-    const rows = await tx
-      .select()
-      .from(matches)
-      .crossJoinLateral(row)
-      .orderBy(matches.id)
-      .limit(input.limit + 1);
+    // Written as one statement rather than drizzle's builder: building the builder form (a lateral
+    // join over an aliased subquery, every column through selection proxies) cost ~0.8 ms of CPU per
+    // search, this ~0.07 ms; the rows are mapped by the table's own columns as the builder maps them.
+    const result = await tx.execute(sql`
+      select r.* from (${matches}) matches
+      cross join lateral (select * from ${t.table} where ${and(sql`${t.id} = matches.id`, ...filters)} limit 1) r
+      order by matches.id limit ${input.limit + 1}`);
     return pageOf(
-      rows.map((r) => r.row as unknown as Row),
+      rowsOf<Record<string, unknown>>(result).map(rowMapper(t.table)) as Row[],
       input.limit,
       (r) => r.id,
     );
