@@ -185,6 +185,8 @@ describe("chart of accounts", () => {
         `${company},4000,Sales,income,no,1000`,
         `${company},1130,Ghost parent,asset,no,9999`,
         `${company},1110,Cash again,asset,no,1100`,
+        // A malformed company is the row's error (the key lookup is scoped only by a well-formed one).
+        "not-a-company,2000,Bad company,asset,no,",
       ],
       { mode: "create" },
     );
@@ -196,7 +198,9 @@ describe("chart of accounts", () => {
       "error",
       "error",
       "error",
+      "error",
     ]);
+    expect(rows[7]?.errors?.map((e) => e.column)).toEqual(["companyId"]);
     expect(rows[3]?.errors?.map((e) => [e.column, e.code])).toEqual([
       ["parentId", "master_data.account.parent"],
     ]);

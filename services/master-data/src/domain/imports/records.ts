@@ -1,7 +1,7 @@
 import { emitMany } from "@vextrus/events";
 import { notFound } from "@vextrus/platform";
-import type { Tx } from "@vextrus/platform/db";
-import { and, between, eq, getTableColumns, inArray, or, type SQL, sql } from "drizzle-orm";
+import { rowsOf, type Tx } from "@vextrus/platform/db";
+import { and, between, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import { importedRows, outbox } from "../../db/schema.ts";
@@ -16,7 +16,7 @@ import {
   type RowOutcome,
   rowError,
 } from "./common.ts";
-import { insertJson } from "./insert-json.ts";
+import { insertJson, rowMapper } from "./insert-json.ts";
 import { coerceCells, prefetchReferences } from "./references.ts";
 import type { ImportableRecord, Rec } from "./spec.ts";
 
@@ -40,30 +40,48 @@ interface Decided {
 const scopeKey = (spec: ImportableRecord, data: Rec, value: unknown) =>
   `${spec.scope ? String(data[spec.scope] ?? "") : ""}|${String(value)}`;
 
-/** The records holding any of the batch's key and unique values now (one query), by field, scope and value. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The records holding any of the batch's key and unique values now, by field, scope and value: one
+ * statement per field, each value (with its scope, when the field is unique within one) probed
+ * through the table's unique index by a LATERAL lookup. `column = any(values)` let the planner, under
+ * the tenant policy and without fresh statistics of a table an import is filling, read every record
+ * of the tenant and filter them (what made party imports slow down batch after batch).
+ */
 async function holdersOf(tx: Tx, spec: ImportableRecord, rows: readonly Rec[]) {
   const fields = [...new Set([...spec.keys, ...spec.unique])];
-  const conditions = fields.flatMap((f) => {
-    const values = [
-      ...new Set(rows.flatMap((r) => (typeof r[f] === "string" && r[f] ? [String(r[f]).trim()] : []))),
-    ];
-    const column = spec.columns[f];
-    return values.length > 0 && column ? [inArray(column, values)] : [];
-  });
+  const scopeColumn = spec.scope ? spec.columns[spec.scope] : undefined;
+  const toRecord = rowMapper(spec.table);
   const found = new Map<string, Rec[]>();
-  if (conditions.length === 0) {
-    return found;
-  }
-  const records = (await tx
-    .select()
-    .from(spec.table)
-    .where(or(...conditions))) as Rec[];
-  for (const record of records) {
-    for (const f of fields) {
-      if (record[f]) {
-        const k = `${f}:${scopeKey(spec, record, record[f])}`;
-        found.set(k, [...(found.get(k) ?? []), record]);
+  for (const f of fields) {
+    const column = spec.columns[f];
+    const probes = new Map<string, { s: unknown; v: string }>();
+    for (const r of rows) {
+      if (typeof r[f] === "string" && r[f]) {
+        const v = String(r[f]).trim();
+        const scope = spec.scope ? r[spec.scope] : undefined;
+        // Only a well-formed scope narrows the probe: a malformed cell is the row's error, not the statement's.
+        const s = scopeColumn && typeof scope === "string" && UUID.test(scope) ? scope : null;
+        probes.set(`${String(s)}|${v}`, { s, v });
       }
+    }
+    if (!column || probes.size === 0) {
+      continue;
+    }
+    // A row without its scope value matches the value in any scope, as `column = any(values)` did.
+    const inScope = scopeColumn ? sql` and (k.s is null or ${scopeColumn} = k.s::uuid)` : sql``;
+    const result = await tx.execute(sql`
+      select t.* from jsonb_to_recordset(${JSON.stringify([...probes.values()])}::jsonb) as k(s text, v text)
+      cross join lateral (select * from ${spec.table} where ${column} = k.v${inScope}) t`);
+    const seen = new Set<unknown>();
+    for (const record of rowsOf<Rec>(result).map(toRecord)) {
+      if (seen.has(record.id) || !record[f]) {
+        continue;
+      }
+      seen.add(record.id);
+      const k = `${f}:${scopeKey(spec, record, record[f])}`;
+      found.set(k, [...(found.get(k) ?? []), record]);
     }
   }
   return found;

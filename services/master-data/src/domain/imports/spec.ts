@@ -37,6 +37,7 @@ export interface ImportableRecord {
   keys: readonly [string, ...string[]];
   /** Fields no two records share (within `scope`). */
   unique: readonly string[];
+  /** The uuid field `unique` is scoped by (an account's company). */
   scope?: string;
   /** Fields an update may not change (given, they must equal the record's). */
   fixed: readonly string[];
