@@ -83,10 +83,17 @@ export async function insertJson(
   return rowsOf<Rec>(result).map(rowMapper(table));
 }
 
+/** One mapper per table, made once (a search maps its page with it on every call). */
+const mappers = new WeakMap<PgTable, (raw: Rec) => Rec>();
+
 /** Turns a row as the driver answers a raw statement (columns by database name) into drizzle's row. */
-export function rowMapper(table: PgTable) {
+export function rowMapper(table: PgTable): (raw: Rec) => Rec {
+  const made = mappers.get(table);
+  if (made) {
+    return made;
+  }
   const columns = Object.entries(getTableColumns(table)) as [string, Column][];
-  return (raw: Rec): Rec => {
+  const map = (raw: Rec): Rec => {
     const row: Rec = {};
     for (const [field, column] of columns) {
       const value = raw[column.name];
@@ -94,6 +101,8 @@ export function rowMapper(table: PgTable) {
     }
     return row;
   };
+  mappers.set(table, map);
+  return map;
 }
 
 const isSql = (value: unknown): value is SQL =>

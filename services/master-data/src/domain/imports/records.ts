@@ -17,7 +17,7 @@ import {
   rowError,
 } from "./common.ts";
 import { insertJson, rowMapper } from "./insert-json.ts";
-import { coerceCells, prefetchReferences } from "./references.ts";
+import { coerceCells, isUuid, prefetchReferences } from "./references.ts";
 import type { ImportableRecord, Rec } from "./spec.ts";
 
 type BatchInput = z.infer<ReturnType<typeof importBatchInput>>;
@@ -40,8 +40,6 @@ interface Decided {
 const scopeKey = (spec: ImportableRecord, data: Rec, value: unknown) =>
   `${spec.scope ? String(data[spec.scope] ?? "") : ""}|${String(value)}`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The records holding any of the batch's key and unique values now, by field, scope and value: one
  * statement per field, each value (with its scope, when the field is unique within one) probed
@@ -62,7 +60,7 @@ async function holdersOf(tx: Tx, spec: ImportableRecord, rows: readonly Rec[]) {
         const v = String(r[f]).trim();
         const scope = spec.scope ? r[spec.scope] : undefined;
         // Only a well-formed scope narrows the probe: a malformed cell is the row's error, not the statement's.
-        const s = scopeColumn && typeof scope === "string" && UUID.test(scope) ? scope : null;
+        const s = scopeColumn && typeof scope === "string" && isUuid(scope) ? scope : null;
         probes.set(`${String(s)}|${v}`, { s, v });
       }
     }

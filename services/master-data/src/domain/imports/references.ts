@@ -4,7 +4,7 @@ import { z } from "zod";
 import { jsonSchemaOf, type RowError, rowError } from "./common.ts";
 import type { ImportableRecord, Rec, Reference } from "./spec.ts";
 
-const isUuid = (value: string) => z.uuid().safeParse(value).success;
+export const isUuid = (value: string) => z.uuid().safeParse(value).success;
 const YES = new Set(["true", "yes", "y", "1", "হ্যাঁ", "হা"]);
 const NO = new Set(["false", "no", "n", "0", "না"]);
 
