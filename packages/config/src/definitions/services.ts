@@ -57,6 +57,31 @@ export const serviceSettings = [
     scopes: ["platform", "tenant"],
   }),
   defineSetting({
+    key: "files.tenantQuotaBytes",
+    schema: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    // file-storage's TENANT_QUOTA_BYTES applies while the key is not set.
+    default: 10 * 1024 ** 3,
+    description: {
+      en: "Bytes of files an organisation may store (pending uploads included)",
+      bn: "একটি প্রতিষ্ঠান যত বাইট ফাইল রাখতে পারে (অপেক্ষমাণ আপলোডসহ)",
+    },
+    // A tenant never raises its own quota: only platform operators set it.
+    permission: "platform:config:write",
+    scopes: ["platform", "tenant"],
+  }),
+  defineSetting({
+    key: "files.maxFileBytes",
+    schema: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    // file-storage's MAX_FILE_BYTES applies while the key is not set.
+    default: 200 * 1024 ** 2,
+    description: {
+      en: "Largest file, in bytes, an organisation may upload",
+      bn: "একটি প্রতিষ্ঠান সর্বোচ্চ যত বাইটের ফাইল আপলোড করতে পারে",
+    },
+    permission: "platform:config:write",
+    scopes: ["platform", "tenant"],
+  }),
+  defineSetting({
     key: "gateway.rateLimit.perSecond",
     schema: z.number().int().min(1).max(100_000),
     default: 100,
