@@ -142,6 +142,7 @@ const services = [
         WORKFLOW_URL: process.env.WORKFLOW_URL ?? local(workflowPort),
         MASTER_DATA_URL: process.env.MASTER_DATA_URL ?? local(masterDataPort),
         DOCUMENTS_URL: process.env.DOCUMENTS_URL ?? local(documentsPort),
+        CONFIGURATION_URL: process.env.CONFIGURATION_URL ?? local(configPort),
       }),
     ),
     shared,

@@ -1,3 +1,4 @@
+import type { ConfigReader } from "@vextrus/config/reader";
 import {
   createMetrics,
   createService,
@@ -36,6 +37,8 @@ export interface AppOptions {
   /** The services owning the records files attach to. */
   recordServices: Readonly<Record<Entity["service"], string>>;
   limits?: Partial<Limits>;
+  /** The configuration reader for tenants' own quota and file-size limit (boot starts it). */
+  config?: ConfigReader | undefined;
   upstreamTimeoutMs?: number;
   /** How long a record owner's yes or no is reused. */
   accessCacheMs?: number;
@@ -55,6 +58,7 @@ export function createApp(options: AppOptions) {
     store: options.store,
     metrics: createFileMetrics(metrics.registry, options.db),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    config: options.config,
     now,
     records: recordAccess({
       clients: {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createConfigReader } from "@vextrus/config/reader";
 import { type Booted, openRuntime, type SharedResources } from "@vextrus/events";
 import { createApp } from "./app.ts";
 import { outbox } from "./db/schema.ts";
@@ -40,6 +41,22 @@ export async function bootFileStorage(env: FileStorageEnv, shared: SharedResourc
   }
   const store = storeFromEnv(env);
   await store.prepare();
+  // Tenants' own quota and largest file; the env values apply while a tenant has none set (and to
+  // every tenant without CONFIGURATION_URL).
+  const config = env.CONFIGURATION_URL
+    ? createConfigReader({
+        service: "file-storage",
+        url: env.CONFIGURATION_URL,
+        log: rt.log,
+        transport: rt.transport,
+        timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+        replicaId: env.REPLICA_ID,
+      })
+    : undefined;
+  await config?.start();
+  if (!config) {
+    rt.log.warn("no CONFIGURATION_URL: MAX_FILE_BYTES and TENANT_QUOTA_BYTES apply to every tenant");
+  }
   const app = createApp({
     db: rt.db,
     log: rt.log,
@@ -54,6 +71,7 @@ export async function bootFileStorage(env: FileStorageEnv, shared: SharedResourc
       documents: env.DOCUMENTS_URL,
     },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    config,
     limits: {
       maxFileBytes: env.MAX_FILE_BYTES,
       tenantQuotaBytes: env.TENANT_QUOTA_BYTES,
@@ -63,5 +81,8 @@ export async function bootFileStorage(env: FileStorageEnv, shared: SharedResourc
     },
   });
   rt.log.info("storage", { kind: store.kind, ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}) });
-  return rt.serve(app, { outbox });
+  return rt.serve(app, {
+    outbox,
+    parts: config ? [{ name: "config reader", stop: () => config.stop() }] : [],
+  });
 }

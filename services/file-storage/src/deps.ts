@@ -1,3 +1,4 @@
+import type { ConfigReader } from "@vextrus/config/reader";
 import type { TenantContext } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import type { FileMetrics } from "./metrics.ts";
@@ -5,6 +6,7 @@ import type { ObjectStore } from "./storage/types.ts";
 import type { RecordAccess } from "./upstream/records.ts";
 
 export interface Limits {
+  /** Defaults: a tenant's own `files.maxFileBytes` / `files.tenantQuotaBytes` (configuration) win. */
   maxFileBytes: number;
   tenantQuotaBytes: number;
   uploadTtlSeconds: number;
@@ -23,6 +25,8 @@ export interface FileDeps {
   records: RecordAccess;
   metrics: FileMetrics;
   limits: Limits;
+  /** Per-tenant settings (quota, largest file); without one, `limits` applies to every tenant. */
+  config: ConfigReader | undefined;
   /** The server's clock; tests move it. */
   now: () => Date;
 }

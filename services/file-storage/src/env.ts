@@ -22,6 +22,7 @@ export const FileStorageEnv = ServiceEnv.extend({
   FILES_LINK_SECRET: z.string().min(32).optional(),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
   DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3_600).default(120),
+  /** Defaults: a tenant's own `files.maxFileBytes` / `files.tenantQuotaBytes` (configuration) win. */
   MAX_FILE_BYTES: z.coerce
     .number()
     .int()
@@ -44,6 +45,13 @@ export const FileStorageEnv = ServiceEnv.extend({
   WORKFLOW_URL: HttpUrl.default("http://127.0.0.1:3004"),
   MASTER_DATA_URL: HttpUrl.default("http://127.0.0.1:3003"),
   DOCUMENTS_URL: HttpUrl.default("http://127.0.0.1:3009"),
+  /**
+   * Where tenants' own `files.tenantQuotaBytes` and `files.maxFileBytes` are read (`npm start` and
+   * compose set it); unset, MAX_FILE_BYTES and TENANT_QUOTA_BYTES apply to every tenant.
+   */
+  CONFIGURATION_URL: HttpUrl.optional().describe(
+    "configuration service (per-tenant quota and largest file); unset = the env limits for all",
+  ),
 }).superRefine((env, ctx) => {
   if (env.S3_ENDPOINT && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
     ctx.addIssue({

@@ -1,4 +1,5 @@
 import { createTRPCClient, httpLink } from "@trpc/client";
+import type { ConfigReader } from "@vextrus/config/reader";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
 import type { OrganizationRouter } from "@vextrus/organization/router";
@@ -23,6 +24,7 @@ export const FILES_ONLY = [
 ];
 export const WITH_COMPANIES = [...FILES_ONLY, "organization:company:read"];
 
+type TestSigner = Awaited<ReturnType<typeof createTestSigner>>;
 type Fetcher = { fetch(request: Request): Response | Promise<Response> };
 
 export const sha256 = (bytes: Uint8Array) => new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
@@ -35,9 +37,13 @@ export const pdf = (body = Bun.randomUUIDv7()) => new TextEncoder().encode(`%PDF
  * bucket on the real S3 server of the test run (S3Proxy), a real organization service over HTTP
  * (the owner of the records files attach to), and a clock the test can move.
  */
-export async function startFiles(label: string, limits: Partial<Limits> = {}) {
+export async function startFiles(
+  label: string,
+  limits: Partial<Limits> = {},
+  options: { signer?: TestSigner; config?: ConfigReader } = {},
+) {
   const testDb = await createTestDatabase(`files_${label}`);
-  const signer = await createTestSigner();
+  const signer = options.signer ?? (await createTestSigner());
   const quiet = createLogger({ level: "error", write: () => {} });
   const orgEnv = OrganizationEnv.parse({ DATABASE_URL: testDb.url, JWT_PUBLIC_KEY: signer.publicKey });
   const organization = await bootOrganization({ ...orgEnv, PORT: 0 }, { log: quiet });
@@ -62,6 +68,7 @@ export async function startFiles(label: string, limits: Partial<Limits> = {}) {
       documents: "http://127.0.0.1:9",
     },
     limits,
+    config: options.config,
     accessCacheMs: 0,
     now: () => new Date(Date.now() + clock.offsetMs),
   });

@@ -20,6 +20,7 @@ import {
 } from "./common.ts";
 import { CONTENT_TYPES, matchesType, SNIFF_BYTES } from "./content-types.ts";
 import { fileFacts, publish } from "./events.ts";
+import { tenantLimits } from "./limits.ts";
 import { adjust, reserve } from "./quota.ts";
 
 export const CreateUploadInput = z.object({
@@ -68,8 +69,9 @@ async function previousRevision(ctx: FileContext, id: string): Promise<FileRow> 
  */
 export async function createUpload({ ctx, input }: { ctx: FileContext; input: CreateUploadInput }) {
   const { limits, store, db } = ctx.deps;
-  if (input.size > limits.maxFileBytes) {
-    throw invalidField("size", "files.file.too_large", TOO_LARGE(limits.maxFileBytes));
+  const own = await tenantLimits(ctx);
+  if (input.size > own.maxFileBytes) {
+    throw invalidField("size", "files.file.too_large", TOO_LARGE(own.maxFileBytes));
   }
   if (input.attachTo && !(await canReadRecord(ctx, input.attachTo))) {
     throw entityNotReadable("attachTo");
@@ -127,7 +129,7 @@ export async function createUpload({ ctx, input }: { ctx: FileContext; input: Cr
         });
       }
       await publish(tx, ctx, "vextrus.file.object.upload_started", fileId, fileFacts(row));
-      await reserve(tx, ctx.tenantId, reserved, limits.tenantQuotaBytes);
+      await reserve(tx, ctx.tenantId, reserved, own.tenantQuotaBytes);
       return row;
     });
   } catch (error) {
