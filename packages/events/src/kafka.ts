@@ -1,5 +1,5 @@
 import type { Logger } from "@vextrus/platform";
-import { type Consumer, Kafka, type LogEntry, logLevel, type Producer } from "kafkajs";
+import { type Consumer, type ISocketFactory, Kafka, type LogEntry, logLevel, type Producer } from "kafkajs";
 import { whileRetriable } from "./errors.ts";
 import type {
   DeliveredMessage,
@@ -23,6 +23,8 @@ export interface KafkaTransportOptions {
   topicPrefix?: string;
   /** Partitions a consumer handles at the same time (default 3). */
   partitionsConsumedConcurrently?: number;
+  /** How kafkajs opens its connections (tests put a fault-injecting proxy in between). */
+  socketFactory?: ISocketFactory;
 }
 
 const KAFKA_LEVEL: Record<number, "error" | "warn" | "info" | "debug"> = {
@@ -61,6 +63,7 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
   });
   // Readiness must answer within the kit's 1.5 s budget: no retries, short timeouts.
   const probe = new Kafka({
@@ -105,33 +108,47 @@ export function kafkaTransport(options: KafkaTransportOptions): Transport {
       await reset();
     };
     closers.add(close);
+    /**
+     * One send at a time per producer. kafkajs numbers an idempotent producer's batches per partition
+     * and, when a request fails, gives its numbers back for the retry; a second send in between takes
+     * those same numbers. If the failed request had in fact been written (its answer lost, as when a
+     * broker stops), the broker takes the second batch for a duplicate of it, answers success and
+     * drops it: an event marked published that no consumer ever sees (packages/events/test/
+     * publisher-lost-answer.test.ts). kafkajs sends one request per broker at a time anyway.
+     */
+    let queue: Promise<unknown> = Promise.resolve();
+    const sendAlone = async (messages: readonly OutgoingMessage[]) => {
+      const byTopic = new Map<string, OutgoingMessage[]>();
+      for (const message of messages) {
+        const list = byTopic.get(message.topic) ?? [];
+        list.push(message);
+        byTopic.set(message.topic, list);
+      }
+      const active = producer ?? (await connect());
+      try {
+        await active.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, list]) => ({
+            topic: prefix + topic,
+            messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+          })),
+        });
+      } catch (error) {
+        // A fresh producer (new producer id) after a failure, before the next send: kafkajs'
+        // idempotent state can be stale after a broker restart. Consumers dedupe whatever is sent twice.
+        log.warn("publish failed; reconnecting the producer", { clientId, message: String(error) });
+        await reset();
+        throw error;
+      }
+    };
     return {
       async send(messages: readonly OutgoingMessage[]) {
         if (messages.length === 0) {
           return;
         }
-        const byTopic = new Map<string, OutgoingMessage[]>();
-        for (const message of messages) {
-          const list = byTopic.get(message.topic) ?? [];
-          list.push(message);
-          byTopic.set(message.topic, list);
-        }
-        const active = producer ?? (await connect());
-        try {
-          await active.sendBatch({
-            acks: -1,
-            topicMessages: [...byTopic].map(([topic, list]) => ({
-              topic: prefix + topic,
-              messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-            })),
-          });
-        } catch (error) {
-          // A fresh producer (new producer id) after a failure: kafkajs' idempotent state can be stale
-          // after a broker restart. Consumers dedupe whatever is sent twice.
-          log.warn("publish failed; reconnecting the producer", { clientId, message: String(error) });
-          await reset();
-          throw error;
-        }
+        const turn = queue.then(() => sendAlone(messages));
+        queue = turn.catch(() => undefined);
+        await turn;
       },
       close,
     };

@@ -6,6 +6,8 @@ interface Pair {
   client: Socket<Pair>;
   upstream?: Socket<Pair>;
   pending: Uint8Array[];
+  /** The server's next answer on this connection is swallowed and the connection dropped. */
+  loseAnswer?: boolean;
 }
 
 /**
@@ -15,6 +17,7 @@ interface Pair {
 export function startTcpProxy(target: { host: string; port: number }) {
   let mode: ProxyMode = "pass";
   let dropOn: string | undefined;
+  let loseAnswerTo: string | undefined;
   const pairs = new Set<Pair>();
 
   const listener: TCPSocketListener<Pair> = Bun.listen<Pair>({
@@ -44,7 +47,13 @@ export function startTcpProxy(target: { host: string; port: number }) {
               }
               pair.pending = [];
             },
-            data(_upstream, chunk) {
+            data(upstream, chunk) {
+              if (pair.loseAnswer) {
+                pair.client.end();
+                upstream.end();
+                pairs.delete(pair);
+                return;
+              }
               pair.client.write(chunk);
             },
             close() {
@@ -68,6 +77,10 @@ export function startTcpProxy(target: { host: string; port: number }) {
           pair.upstream?.end();
           pairs.delete(pair);
           return;
+        }
+        if (loseAnswerTo !== undefined && Buffer.from(chunk).includes(loseAnswerTo)) {
+          loseAnswerTo = undefined;
+          pair.loseAnswer = true;
         }
         if (pair.upstream) {
           pair.upstream.write(chunk);
@@ -98,6 +111,13 @@ export function startTcpProxy(target: { host: string; port: number }) {
     /** Drops the next connection whose client sends `text`, before the server sees it (once). */
     dropWhenClientSends(text: string) {
       dropOn = text;
+    },
+    /**
+     * Lets the server receive the next request containing `text`, then drops that connection instead
+     * of relaying the answer (once): the server did the work, the client never hears it did.
+     */
+    loseAnswerTo(text: string) {
+      loseAnswerTo = text;
     },
     stop() {
       listener.stop(true);
