@@ -98,7 +98,7 @@ describe("the collector", () => {
     expect(await h.store.stat(await keyOf(held.id))).toBeDefined();
     expect(await eventsOf(loose.id)).toContain("vextrus.file.object.collected");
     const [usage] = await h.sql<{ reserved: string }[]>`
-      select reserved_bytes::text as reserved from file_storage.usage where tenant_id = ${t.tenantId}`;
+      select sum(reserved_bytes)::text as reserved from file_storage.usage where tenant_id = ${t.tenantId}`;
     expect(usage?.reserved).toBe("0");
     h.clock.offsetMs = 0;
   });

@@ -179,6 +179,30 @@ describe("per-tenant limits from configuration", () => {
     expect(await failure(ask(userA.api, 500_001))).toMatchObject({ code: "BAD_REQUEST", paths: ["size"] });
   });
 
+  test("many concurrent uploads against a quota spread over slots take exactly what fits", async () => {
+    const c = await h.newTenant("quota-c");
+    const userC = await c.user(WITH_COMPANIES);
+    const setC = await operator(c.tenantId);
+    const size = 918;
+    await setC("files.tenantQuotaBytes", 40 * size + 500);
+    const call = { tenantId: c.tenantId, requestId: "test", authorization: `Bearer ${userC.token}` };
+    await eventually(async () => (await reader.get("files.tenantQuotaBytes", call)) === 40 * size + 500);
+    // Each slot holds room for two or three of them: the later ones need the whole tenant recounted.
+    const outcomes = await Promise.allSettled(Array.from({ length: 60 }, () => ask(userC.api, size)));
+    expect(outcomes.filter((o) => o.status === "fulfilled").length).toBe(40);
+    for (const o of outcomes) {
+      if (o.status === "rejected") {
+        expect((o.reason as { data?: { appCode?: string } }).data?.appCode).toBe("files.quota.exceeded");
+      }
+    }
+    const [slots] = await h.sql<{ reserved: string; free: string; n: number }[]>`
+      select sum(reserved_bytes)::text as reserved, sum(free_bytes)::text as free, count(*)::int as n
+      from file_storage.usage where tenant_id = ${c.tenantId}`;
+    expect(Number(slots?.reserved)).toBe(40 * size);
+    expect(Number(slots?.free)).toBe(500);
+    expect(slots?.n).toBe(16);
+  });
+
   test("a tenant's own quota holds under concurrent uploads near it; others keep the default", async () => {
     const a = await h.newTenant("quota-a");
     const b = await h.newTenant("quota-b");

@@ -261,7 +261,7 @@ describe("dedupe and limits", () => {
       (
         await h.sql<
           { stored: string }[]
-        >`select stored_bytes::text as stored from file_storage.usage where tenant_id = ${tenant.tenantId}`
+        >`select sum(stored_bytes)::text as stored from file_storage.usage where tenant_id = ${tenant.tenantId}`
       )[0]?.stored;
     const first = await upload(me.api, bytes, { name: "first.pdf" });
     const before = Number(await usage());

@@ -9,6 +9,8 @@ import {
   integer,
   pgPolicy,
   pgSchema,
+  primaryKey,
+  smallint,
   text,
   timestamp,
   unique,
@@ -122,16 +124,25 @@ export const attachments = fileStorage.table(
   ],
 );
 
-/** Bytes a tenant stores and has reserved for pending uploads: one row, locked by every change. */
+/**
+ * A tenant's quota in slots (see domain/quota.ts): each holds part of the tenant's free bytes, so
+ * concurrent uploads take room from different rows instead of queueing on one. The sums of
+ * `stored_bytes` and `reserved_bytes` over a tenant's slots are its stored and reserved bytes.
+ */
 export const usage = fileStorage.table(
   "usage",
   {
-    tenantId: uuid("tenant_id").primaryKey(),
+    tenantId: uuid("tenant_id").notNull(),
+    slot: smallint("slot").notNull().default(0),
     storedBytes: bytes("stored_bytes").notNull().default(0),
     reservedBytes: bytes("reserved_bytes").notNull().default(0),
+    /** This slot's share of the free bytes, balanced for `quota_bytes` (-1: not balanced yet). */
+    freeBytes: bytes("free_bytes").notNull().default(0),
+    quotaBytes: bytes("quota_bytes").notNull().default(-1),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
-  () => [
+  (t) => [
+    primaryKey({ name: "usage_pkey", columns: [t.tenantId, t.slot] }),
     tenantIsolation(),
     // The stored-bytes gauge sums every tenant in a privileged transaction.
     pgPolicy("platform_read", {

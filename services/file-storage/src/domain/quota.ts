@@ -1,36 +1,24 @@
 import { AppError } from "@vextrus/platform";
-import type { Tx } from "@vextrus/platform/db";
-import { and, eq, sql } from "drizzle-orm";
-import { usage } from "../db/schema.ts";
+import { rowsOf, type Tx } from "@vextrus/platform/db";
+import { sql } from "drizzle-orm";
 
 /**
- * Reserves `size` bytes of the tenant's quota for a pending upload, in one conditional UPDATE: the
- * usage row is locked from it to COMMIT, so concurrent uploads of one tenant are counted one after
- * another. Call it last in the transaction, so the lock is held as briefly as possible.
+ * A tenant's quota, held in SLOTS rows of `file_storage.usage` so that concurrent uploads of one
+ * tenant do not queue on one row (a row lock is held to COMMIT, and a commit waits for the WAL
+ * flush). The invariant, kept by every statement below under the locks it takes:
+ *
+ *   for the slots balanced for quota Q:  Σ free_bytes = Q − Σ (stored_bytes + reserved_bytes)
+ *
+ * An upload takes its bytes from one slot that has them and that no one else holds (FOR UPDATE SKIP
+ * LOCKED): free never goes below zero there, so the tenant's use never exceeds Q. When no free slot
+ * has the room (or the quota changed), every slot of the tenant is locked, the free bytes are
+ * counted from the use again, and spread evenly over the slots: the upload fits only if the whole
+ * tenant has the room. Releases (a completed duplicate, a collected file) give bytes back to any slot.
  */
-export async function reserve(tx: Tx, tenantId: string, size: number, quota: number): Promise<void> {
-  const take = () =>
-    tx
-      .update(usage)
-      .set({ reservedBytes: sql`${usage.reservedBytes} + ${size}`, updatedAt: sql`now()` })
-      .where(
-        and(
-          eq(usage.tenantId, tenantId),
-          sql`${usage.storedBytes} + ${usage.reservedBytes} + ${size} <= ${quota}`,
-        ),
-      )
-      .returning({ tenantId: usage.tenantId });
-  if ((await take()).length > 0) {
-    return;
-  }
-  // The tenant's first upload has no row yet (a concurrent first upload may be adding it).
-  await tx.insert(usage).values({ tenantId }).onConflictDoNothing();
-  if ((await take()).length > 0) {
-    return;
-  }
-  const [row] = await tx.select().from(usage).where(eq(usage.tenantId, tenantId));
-  const used = (row?.storedBytes ?? 0) + (row?.reservedBytes ?? 0);
-  throw new AppError(
+export const SLOTS = 16;
+
+const exceeded = (used: number, quota: number) =>
+  new AppError(
     "PRECONDITION_FAILED",
     "files.quota.exceeded",
     {
@@ -39,16 +27,95 @@ export async function reserve(tx: Tx, tenantId: string, size: number, quota: num
     },
     "size",
   );
+
+/**
+ * Reserves `size` bytes of the tenant's `quota` for a pending upload (nothing for 0 bytes: known
+ * content takes no more room). PRECONDITION_FAILED on `size` when the tenant has not the room.
+ */
+export async function reserve(tx: Tx, tenantId: string, size: number, quota: number): Promise<void> {
+  if (size === 0) {
+    return;
+  }
+  const taken = rowsOf(
+    await tx.execute(sql`
+      update file_storage.usage u
+      set free_bytes = u.free_bytes - ${size}::bigint, reserved_bytes = u.reserved_bytes + ${size}::bigint, updated_at = now()
+      from (
+        select slot from file_storage.usage
+        where tenant_id = ${tenantId} and quota_bytes = ${quota}::bigint and free_bytes >= ${size}::bigint
+        order by random() limit 1
+        for update skip locked
+      ) pick
+      where u.tenant_id = ${tenantId} and u.slot = pick.slot and u.free_bytes >= ${size}::bigint
+      returning u.slot`),
+  );
+  if (taken.length === 0) {
+    await rebalance(tx, tenantId, size, quota);
+  }
 }
 
-/** Moves bytes between reserved and stored (negative to release). */
+/** Locks every slot of the tenant (creating missing ones), counts its use, and spreads what is free. */
+async function rebalance(tx: Tx, tenantId: string, size: number, quota: number): Promise<void> {
+  await tx.execute(sql`
+    insert into file_storage.usage (tenant_id, slot)
+    select ${tenantId}, n from generate_series(0, ${SLOTS - 1}) n
+    on conflict do nothing`);
+  const [row] = rowsOf<{ used: string }>(
+    await tx.execute(sql`
+      select coalesce(sum(stored_bytes + reserved_bytes), 0)::text as used from (
+        select stored_bytes, reserved_bytes from file_storage.usage
+        where tenant_id = ${tenantId} order by slot for update
+      ) locked`),
+  );
+  const used = Number(row?.used ?? 0);
+  const free = quota - used - size;
+  if (free < 0) {
+    throw exceeded(used, quota);
+  }
+  await tx.execute(sql`
+    update file_storage.usage
+    set free_bytes = ${Math.floor(free / SLOTS)}::bigint + (case when slot < ${free % SLOTS} then 1 else 0 end),
+        quota_bytes = ${quota}::bigint,
+        reserved_bytes = reserved_bytes + (case when slot = 0 then ${size}::bigint else 0 end),
+        updated_at = now()
+    where tenant_id = ${tenantId}`);
+}
+
+/**
+ * Moves bytes between reserved and stored (negative to release); what the tenant's use changes by
+ * leaves or joins its free bytes. Any slot does: one no one holds, else one at random (waiting).
+ */
 export async function adjust(tx: Tx, tenantId: string, change: { reserved?: number; stored?: number }) {
-  await tx
-    .update(usage)
-    .set({
-      reservedBytes: sql`greatest(${usage.reservedBytes} + ${change.reserved ?? 0}, 0)`,
-      storedBytes: sql`greatest(${usage.storedBytes} + ${change.stored ?? 0}, 0)`,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(usage.tenantId, tenantId));
+  const reserved = change.reserved ?? 0;
+  const stored = change.stored ?? 0;
+  if (reserved === 0 && stored === 0) {
+    return;
+  }
+  const set = sql`
+    reserved_bytes = u.reserved_bytes + ${reserved}::bigint,
+    stored_bytes = u.stored_bytes + ${stored}::bigint,
+    free_bytes = u.free_bytes - ${reserved + stored}::bigint,
+    updated_at = now()`;
+  const unheld = rowsOf(
+    await tx.execute(sql`
+      update file_storage.usage u set ${set}
+      from (
+        select slot from file_storage.usage where tenant_id = ${tenantId}
+        order by random() limit 1
+        for update skip locked
+      ) pick
+      where u.tenant_id = ${tenantId} and u.slot = pick.slot
+      returning u.slot`),
+  );
+  if (unheld.length > 0) {
+    return;
+  }
+  // Every slot is held by another upload (or the tenant has none yet): wait for one.
+  await tx.execute(sql`
+    insert into file_storage.usage (tenant_id, slot)
+    select ${tenantId}, n from generate_series(0, ${SLOTS - 1}) n
+    on conflict do nothing`);
+  await tx.execute(sql`
+    update file_storage.usage u set ${set}
+    where u.tenant_id = ${tenantId} and u.slot = ${Math.floor(Math.random() * SLOTS)}`);
 }

@@ -342,8 +342,7 @@ async function markUploaded(ctx: FileContext, tx: Tx, file: FileRow) {
     deduplicated,
     revision: row.revision,
   });
-  // Last: the tenant's usage row stays locked from here to COMMIT, and every upload of the tenant
-  // queues on it, so nothing else runs while it is held.
+  // Last: the quota slot it takes stays locked from here to COMMIT (other uploads skip it).
   await adjust(tx, ctx.tenantId, { reserved: -file.reservedBytes, stored: deduplicated ? 0 : file.size });
   return { file: row, attached, deduplicated, removeKey: deduplicated ? file.key : null };
 }
