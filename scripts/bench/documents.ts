@@ -191,12 +191,20 @@ async function main() {
   }
 
   let n = 0;
+  let m = 0;
   const scenarios: Record<string, () => Request> = {
     "render, service": () =>
       post(`${documents.url}/trpc/render`, {
         template: "mushak-6.3",
         locale: "bn",
         data: invoice("INV-B-1"),
+      }),
+    // A new number each time: Typst lays the page out afresh (the same data again is mostly its cache).
+    "render, service, new numbers": () =>
+      post(`${documents.url}/trpc/render`, {
+        template: "mushak-6.3",
+        locale: "bn",
+        data: invoice(`INV-R-${++m}`),
       }),
     "render, gateway": () =>
       post(`${gateway.url}/trpc/documents.render`, {
@@ -255,8 +263,11 @@ async function main() {
     };
   };
 
+  // BENCH_PATHS=issue,Chromium (substrings of the paths' names) runs only the matching paths.
+  const only = process.env.BENCH_PATHS;
+  const wanted = (name: string) => !only || only.split(",").some((part) => name.includes(part));
   // Warm-up: each path once (and checked), then a second of load.
-  for (const [name, make] of Object.entries(scenarios)) {
+  for (const [name, make] of Object.entries(scenarios).filter(([name]) => wanted(name))) {
     const res = await fetch(make());
     const body = await res.text();
     if (!res.ok || !body.includes("sha256")) {
@@ -280,7 +291,7 @@ async function main() {
     };
   };
 
-  const names = [...Object.keys(scenarios), "Chromium (playwright-core)"];
+  const names = [...Object.keys(scenarios), "Chromium (playwright-core)"].filter(wanted);
   const results: Record<string, LoadResult[]> = Object.fromEntries(names.map((name) => [name, []]));
   const typstMs: number[] = [];
   const cpu: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));

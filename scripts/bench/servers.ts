@@ -11,7 +11,11 @@ export function freePort(): number {
 export async function startServer(name: string, entry: string, env: Record<string, string>) {
   // A port chosen beforehand (a peer had to be told it), else a free one.
   const port = env.PORT ? Number(env.PORT) : freePort();
-  const proc = Bun.spawn([process.execPath, entry], {
+  // BENCH_PROFILE=<service>[,<service>…] writes each named service's CPU profile under
+  // /tmp/bench-profile-<service>/ when it exits (bun --cpu-prof), to see where its time goes.
+  const profiled = (process.env.BENCH_PROFILE ?? "").split(",").includes(name);
+  const profile = profiled ? ["--cpu-prof", "--cpu-prof-dir", `/tmp/bench-profile-${name}`] : [];
+  const proc = Bun.spawn([process.execPath, ...profile, entry], {
     env: {
       ...process.env,
       ...env,

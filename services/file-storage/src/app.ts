@@ -9,7 +9,7 @@ import {
 } from "@vextrus/platform";
 import type { Database } from "@vextrus/platform/db";
 import pkg from "../package.json" with { type: "json" };
-import { contentRoute } from "./content-route.ts";
+import { contentRoute, generatedRoute } from "./content-route.ts";
 import type { FileDeps, Limits } from "./deps.ts";
 import { createFileMetrics } from "./metrics.ts";
 import { fileStorageRouter } from "./router.ts";
@@ -103,6 +103,7 @@ export function createApp(options: AppOptions) {
         app.on(["GET", "PUT"], "/objects/:token", (c) => serve(c.req.param("token"), c.req.raw));
       }
       app.put("/files/:fileId/content", contentRoute(deps, options.verifyToken, options.log));
+      app.post("/files/generated", generatedRoute(deps, options.verifyToken, options.log));
     },
   });
 }

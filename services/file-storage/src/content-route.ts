@@ -8,7 +8,11 @@ import {
 } from "@vextrus/platform";
 import type { Context } from "hono";
 import type { FileContext, FileDeps } from "./deps.ts";
+import { FileName, Sha256 } from "./domain/common.ts";
+import { CONTENT_TYPES, isAllowedType } from "./domain/content-types.ts";
+import { storeGenerated } from "./domain/generated.ts";
 import { receiveContent } from "./domain/uploads.ts";
+import { Entity } from "./upstream/records.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -21,6 +25,105 @@ const refuse = (kind: keyof typeof ERROR_KINDS, code: string, en: string, bn: st
  * Bearer token and `file-storage:file:upload` as for `files.createUpload`; answers the completed file.
  */
 export function contentRoute(deps: FileDeps, verifyToken: TokenVerifier | undefined, log: Logger) {
+  return uploaderRoute(deps, verifyToken, log, "content upload failed", async (c, ctx) => {
+    const fileId = c.req.param("fileId") ?? "";
+    if (!UUID.test(fileId)) {
+      throw new AppError(
+        "VALIDATION",
+        "files.file.id",
+        { en: "fileId: not a file id", bn: "fileId: ফাইল আইডি নয়" },
+        "fileId",
+      );
+    }
+    const { body, length } = streamedBody(c, deps);
+    return receiveContent({ ctx, input: { fileId, body, length } });
+  });
+}
+
+/**
+ * `POST /files/generated`: a file a service generated for the record it is creating (an issued
+ * document's PDF), stored, verified and attached in one request — see `storeGenerated`. The body is
+ * the bytes (at most the multipart threshold); `content-type` their type; `x-file-name` the name
+ * (percent-encoded); `x-sha256` their SHA-256 (hex); `x-attach-to` the record, `<service>/<type>/<id>`.
+ * Bearer token, `file-storage:file:upload` and the record's own permission to make one.
+ */
+export function generatedRoute(deps: FileDeps, verifyToken: TokenVerifier | undefined, log: Logger) {
+  return uploaderRoute(deps, verifyToken, log, "generated file failed", async (c, ctx) => {
+    const [service, type, id] = (c.req.header("x-attach-to") ?? "").split("/");
+    const entity = Entity.safeParse({ service, type, id });
+    if (!entity.success) {
+      throw headerInvalid("x-attach-to", "<service>/<type>/<id> of the record the file belongs to");
+    }
+    let name: string | undefined;
+    try {
+      name = decodeURIComponent(c.req.header("x-file-name") ?? "");
+    } catch {
+      name = undefined;
+    }
+    const fileName = FileName.safeParse(name);
+    if (!fileName.success) {
+      throw headerInvalid("x-file-name", "the file's name, percent-encoded (1 to 255 characters)");
+    }
+    const contentType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
+    if (!isAllowedType(contentType)) {
+      throw headerInvalid("content-type", `one of ${Object.keys(CONTENT_TYPES).join(", ")}`);
+    }
+    const sha256 = Sha256.safeParse(c.req.header("x-sha256"));
+    if (!sha256.success) {
+      throw headerInvalid("x-sha256", "the bytes' SHA-256, lowercase hex");
+    }
+    const { body, length } = streamedBody(c, deps);
+    return storeGenerated({
+      ctx,
+      input: {
+        fileName: fileName.data,
+        contentType,
+        size: length,
+        sha256: sha256.data,
+        attachTo: entity.data,
+        body,
+      },
+    });
+  });
+}
+
+const headerInvalid = (header: string, what: string) =>
+  new AppError(
+    "VALIDATION",
+    "files.upload.header",
+    { en: `${header}: ${what}`, bn: `${header}: ${what}` },
+    header,
+  );
+
+/** The request's body and its declared length: 1 byte to the multipart threshold (16 MB). */
+function streamedBody(c: Context, deps: FileDeps) {
+  const length = Number(c.req.header("content-length"));
+  const body = c.req.raw.body;
+  if (!body || !Number.isSafeInteger(length) || length < 1 || length > deps.limits.multipartThreshold) {
+    throw new AppError(
+      "VALIDATION",
+      "files.upload.length",
+      {
+        en: `Content-Length must be 1 to ${deps.limits.multipartThreshold} bytes; larger files use the presigned parts`,
+        bn: `Content-Length ১ থেকে ${deps.limits.multipartThreshold} বাইট হতে হবে; বড় ফাইল প্রিসাইনড অংশে পাঠান`,
+      },
+      "content-length",
+    );
+  }
+  return { body, length };
+}
+
+/**
+ * A route that takes bytes from an uploader: the bearer token checked, `file-storage:file:upload`
+ * required, the verb's answer as JSON and its refusals in the error shape of the tRPC routes.
+ */
+function uploaderRoute(
+  deps: FileDeps,
+  verifyToken: TokenVerifier | undefined,
+  log: Logger,
+  failure: string,
+  handle: (c: Context, ctx: FileContext) => Promise<unknown>,
+) {
   return async (c: Context): Promise<Response> => {
     const locale = localeFromHeader(c.req.header("accept-language"));
     const requestId = (c.get("requestId") as string | undefined) ?? Bun.randomUUIDv7();
@@ -44,28 +147,6 @@ export function contentRoute(deps: FileDeps, verifyToken: TokenVerifier | undefi
           "আপনার ফাইল আপলোডের অনুমতি নেই",
         );
       }
-      const fileId = c.req.param("fileId") ?? "";
-      const length = Number(c.req.header("content-length"));
-      const body = c.req.raw.body;
-      if (!UUID.test(fileId)) {
-        throw new AppError(
-          "VALIDATION",
-          "files.file.id",
-          { en: "fileId: not a file id", bn: "fileId: ফাইল আইডি নয়" },
-          "fileId",
-        );
-      }
-      if (!body || !Number.isSafeInteger(length) || length < 1 || length > deps.limits.multipartThreshold) {
-        throw new AppError(
-          "VALIDATION",
-          "files.upload.length",
-          {
-            en: `Content-Length must be 1 to ${deps.limits.multipartThreshold} bytes; larger files use the presigned parts`,
-            bn: `Content-Length ১ থেকে ${deps.limits.multipartThreshold} বাইট হতে হবে; বড় ফাইল প্রিসাইনড অংশে পাঠান`,
-          },
-          "content-length",
-        );
-      }
       const ctx: FileContext = {
         deps,
         principal,
@@ -77,11 +158,11 @@ export function contentRoute(deps: FileDeps, verifyToken: TokenVerifier | undefi
         authorization: header,
         traceparent: c.req.header("traceparent") ?? "",
       };
-      return c.json(await receiveContent({ ctx, input: { fileId, body, length } }));
+      return c.json(await handle(c, ctx));
     } catch (error) {
       const app = error instanceof AppError ? error : undefined;
       if (!app) {
-        log.error("content upload failed", {
+        log.error(failure, {
           requestId,
           message: error instanceof Error ? error.message : String(error),
         });
