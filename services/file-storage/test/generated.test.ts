@@ -46,8 +46,9 @@ const refusal = async (res: Response) => ({
 async function rowsOf(tenantId: string) {
   const files = await h.sql<{ id: string; status: string; key: string }[]>`
     select id, status, key from file_storage.files where tenant_id = ${tenantId}`;
+  // The quota's slots together.
   const [usage] = await h.sql<{ stored: string }[]>`
-    select stored_bytes::text as stored from file_storage.usage where tenant_id = ${tenantId}`;
+    select coalesce(sum(stored_bytes), 0)::text as stored from file_storage.usage where tenant_id = ${tenantId}`;
   return { files: [...files], stored: Number(usage?.stored ?? 0) };
 }
 

@@ -8,6 +8,7 @@ import type { Entity } from "../upstream/records.ts";
 import { fileView } from "./common.ts";
 import { matchesType, SNIFF_BYTES } from "./content-types.ts";
 import { fileFacts, publish } from "./events.ts";
+import { tenantLimits } from "./limits.ts";
 import { adjust, reserve } from "./quota.ts";
 
 /**
@@ -41,7 +42,7 @@ const mismatch = (field: string, en: string, bn: string) =>
  * Nothing is visible unless all of it holds; a refusal after the bytes were written removes them.
  */
 export async function storeGenerated({ ctx, input }: { ctx: FileContext; input: StoreGeneratedInput }) {
-  const { limits, store, db } = ctx.deps;
+  const { store, db } = ctx.deps;
   const entityName = `${input.attachTo.service}.${input.attachTo.type}`;
   const required = GENERATED_FOR[entityName];
   if (!required) {
@@ -56,6 +57,8 @@ export async function storeGenerated({ ctx, input }: { ctx: FileContext; input: 
       bn: `আপনার ${entityName} রেকর্ড তৈরির অনুমতি নেই`,
     });
   }
+  // The tenant's own limits (configuration keys), as for any upload.
+  const limits = await tenantLimits(ctx);
   if (input.size > limits.maxFileBytes) {
     throw invalidField("size", "files.file.too_large", {
       en: `The file is larger than the ${limits.maxFileBytes} bytes allowed`,
