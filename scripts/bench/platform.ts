@@ -7,6 +7,7 @@
  * b/d is the kit's share of the machine's limit (target ≥ 0.5).
  *   BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONCURRENCY  shorten or lengthen the run
  *   KIT_BUN_OPTIONS="--cpu-prof-md --cpu-prof-dir=.cache"  Bun flags for the kit's server (profiling)
+ *   BENCH_ONLY=b  run only the scenarios whose letters are given (e.g. `b` to profile one path)
  */
 
 import { createTestSigner } from "@vextrus/platform/testing";
@@ -55,7 +56,7 @@ const base = kit.url;
 
 const input = encodeURIComponent(JSON.stringify(superjson.serialize({ id: companyId })));
 const headers = { authorization: `Bearer ${token}` };
-const scenarios: Record<string, { pid: number; make: () => Request }> = {
+const allScenarios: Record<string, { pid: number; make: () => Request }> = {
   "(a) GET /health/live": { pid: kit.proc.pid, make: () => new Request(`${base}/health/live`) },
   "(b) tRPC read in tenant tx": {
     pid: kit.proc.pid,
@@ -70,6 +71,10 @@ const scenarios: Record<string, { pid: number; make: () => Request }> = {
     make: () => new Request(`${floor.url}/?id=${companyId}`),
   },
 };
+const only = process.env.BENCH_ONLY;
+const scenarios = Object.fromEntries(
+  Object.entries(allScenarios).filter(([name]) => !only || only.includes(name.charAt(1))),
+);
 
 for (const [name, { make }] of Object.entries(scenarios)) {
   const res = await fetch(make());

@@ -14,6 +14,7 @@ import { createRestHandler } from "./rest.ts";
 import { endSpan, startSpan, traceparentOfSpan, tracingOn } from "./telemetry.ts";
 import { currentTraceparent, runInTrace, traceparentOf } from "./trace.ts";
 import { logUnmappedFailures } from "./trpc.ts";
+import { createDirectCaller } from "./trpc-direct.ts";
 import { batchTooLargeText, MAX_BATCH_CALLS, wireError } from "./wire-error.ts";
 
 export interface ServiceOptions<Deps> {
@@ -29,6 +30,11 @@ export interface ServiceOptions<Deps> {
   verifyToken?: TokenVerifier | undefined;
   /** Extra HTTP routes (e.g. a JWKS document) added before tRPC. */
   routes?: (app: Hono<ServiceEnv>) => void;
+  /**
+   * Whether a single query or mutation is called directly (trpc-direct.ts, the default) instead of
+   * through tRPC's fetch handler; both answer alike (test/trpc-direct.test.ts compares them).
+   */
+  directCalls?: boolean;
   /** The most calls a tRPC batch may carry (default MAX_BATCH_CALLS); more is refused before tRPC runs. */
   maxBatchSize?: number;
 }
@@ -84,6 +90,20 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
   const app = new Hono<ServiceEnv>();
   const started = Date.now();
   const known = new Set(Object.keys(options.router._def.procedures));
+  // The request line is info: with the level above it, its fields are never built.
+  const logRequests = options.log.enabled?.("info") ?? true;
+  // One histogram child per method, route and status, bound once: prom-client otherwise hashes the
+  // label object on every observation. (Routes are the app's own names, so the map stays small.)
+  const durations = new Map<string, { observe(seconds: number): void }>();
+  const observe = (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${status} ${route}`;
+    let child = durations.get(key);
+    if (!child) {
+      child = options.metrics.httpDuration.labels({ method, route, status: String(status) });
+      durations.set(key, child);
+    }
+    child.observe(seconds);
+  };
 
   app.use(async (c, next) => {
     const begin = performance.now();
@@ -120,10 +140,7 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
         ? procedureLabel(`/trpc/${restName(c.req.path)}`, known)
         : undefined;
     const route = isTrpc ? `/trpc/${procedure}` : isRest ? `/api/${procedure}` : c.req.routePath;
-    options.metrics.httpDuration.observe(
-      { method: c.req.method, route, status: String(c.res.status) },
-      seconds,
-    );
+    observe(c.req.method, route, c.res.status, seconds);
     if (span) {
       span.updateName(`${c.req.method} ${route}`);
       span.setAttributes({
@@ -133,7 +150,7 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
       });
       endSpan(span, c.res.status >= 500 ? `HTTP ${c.res.status}` : undefined);
     }
-    if (isTrpc || isRest) {
+    if ((isTrpc || isRest) && logRequests) {
       options.log.info("request", {
         requestId,
         tenant: c.get("tenantId") ?? null,
@@ -168,30 +185,15 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
 
   options.routes?.(app);
 
-  // A batch is refused before tRPC parses a byte of it: thousands of calls in one request would
-  // otherwise hold the process for seconds, whoever sent them.
-  const maxBatch = options.maxBatchSize ?? MAX_BATCH_CALLS;
-  app.use("/trpc/*", async (c, next) => {
-    if (callCount(c.req.path) > maxBatch) {
-      const refusal = {
-        kind: "VALIDATION" as const,
-        appCode: "request.batch.too_large",
-        text: batchTooLargeText(maxBatch),
-      };
-      const locale = localeFromHeader(c.req.header("accept-language"));
-      return c.json(wireError(refusal, locale, c.get("requestId")), 400);
-    }
-    await next();
-  });
-
   async function createContext(c: Context<ServiceEnv>): Promise<ServiceContext<Deps>> {
     const requestId = c.get("requestId") as string;
     const locale = localeFromHeader(c.req.header("accept-language"));
     const log = options.log.child({ requestId });
+    const authorization = c.req.header("authorization");
     let principal: Principal | null = null;
     let authError: AppError | null = null;
     try {
-      principal = await principalFrom(c.req.header("authorization"), options.verifyToken);
+      principal = await principalFrom(authorization, options.verifyToken);
     } catch (error) {
       authError = error instanceof AppError ? error : null;
     }
@@ -204,22 +206,38 @@ export function createService<Deps>(options: ServiceOptions<Deps>): Hono<Service
       log,
       principal,
       authError,
-      authorization: c.req.header("authorization"),
+      authorization,
       traceparent: currentTraceparent() ?? traceparentOf(c.req.header("traceparent")),
       deps: options.deps,
     };
   }
   const onError = logUnmappedFailures(options.log);
+  const direct = options.directCalls === false ? undefined : createDirectCaller(options.router, onError);
+  const viaTrpc = trpcServer({
+    router: options.router,
+    endpoint: "/trpc",
+    onError,
+    createContext: (_opts, c) => createContext(c as Context<ServiceEnv>),
+  });
 
-  app.use(
-    "/trpc/*",
-    trpcServer({
-      router: options.router,
-      endpoint: "/trpc",
-      onError,
-      createContext: (_opts, c) => createContext(c as Context<ServiceEnv>),
-    }),
-  );
+  // A batch is refused before tRPC parses a byte of it: thousands of calls in one request would
+  // otherwise hold the process for seconds, whoever sent them. A single query or mutation is called
+  // directly (trpc-direct.ts); everything else goes through tRPC's own handler.
+  const maxBatch = options.maxBatchSize ?? MAX_BATCH_CALLS;
+  app.use("/trpc/*", async (c, next) => {
+    const path = c.req.path.slice("/trpc/".length);
+    if (callCount(path) > maxBatch) {
+      const refusal = {
+        kind: "VALIDATION" as const,
+        appCode: "request.batch.too_large",
+        text: batchTooLargeText(maxBatch),
+      };
+      const locale = localeFromHeader(c.req.header("accept-language"));
+      return c.json(wireError(refusal, locale, c.get("requestId")), 400);
+    }
+    const answer = direct && (await direct(c.req.raw, path, () => createContext(c)));
+    return answer ?? viaTrpc(c, next);
+  });
 
   // The same procedures as plain JSON over HTTP, described by /openapi.json (see rest.ts, openapi.ts).
   // Read from the router on first use: most test apps never serve them.

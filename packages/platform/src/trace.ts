@@ -8,8 +8,18 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ZERO_TRACE = "0".repeat(32);
 const ZERO_SPAN = "0".repeat(16);
 
-const randomHex = (bytes: number) =>
-  Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");
+/** Random bytes drawn in blocks (one getRandomValues per 4 KiB instead of per id). */
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+
+const randomHex = (bytes: number) => {
+  if (used + bytes > pool.length) {
+    crypto.getRandomValues(pool);
+    used = 0;
+  }
+  used += bytes;
+  return pool.toString("hex", used - bytes, used);
+};
 
 /** The incoming header when it is a valid version-00 traceparent, else a new sampled trace. */
 export function traceparentOf(header: string | undefined): string {
