@@ -148,7 +148,7 @@ async function main() {
     }
   };
 
-  /** The service's way: createUpload → PUT part(s) → completeUpload → downloadUrl → GET. */
+  /** The service's way: createUpload → PUT part(s) → completeUpload (with its download link) → GET. */
   const viaService = async (bytes: Uint8Array<ArrayBuffer>) => {
     const sha256 = await step("sha256", async () =>
       new Bun.CryptoHasher("sha256").update(bytes).digest("hex"),
@@ -175,11 +175,19 @@ async function main() {
       }
       offset += part.size;
     }
-    await step("completeUpload", () => trpc("completeUpload", { fileId: granted.file.id }, true));
-    const link = await step("downloadUrl", () =>
-      trpc<{ url: string }>("downloadUrl", { id: granted.file.id }, false),
+    // completeUpload answers the download link too (download: true), as files.downloadUrl would.
+    const done = await step("completeUpload", () =>
+      trpc<{ download?: { url: string } }>(
+        "completeUpload",
+        { fileId: granted.file.id, download: true },
+        true,
+      ),
     );
-    const got = await step("GET", async () => drain(await fetch(link.url)));
+    const link = done.download?.url;
+    if (!link) {
+      throw new Error("completeUpload answered no download link");
+    }
+    const got = await step("GET", async () => drain(await fetch(link)));
     if (got !== bytes.length) {
       throw new Error(`downloaded ${got} of ${bytes.length} bytes`);
     }

@@ -69,6 +69,47 @@ describe("presigned PUT, complete, presigned GET", () => {
     expect(link.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(120_000);
   });
 
+  test("completeUpload with download: true answers the download link too (read permission needed)", async () => {
+    const bytes = pdf();
+    const granted = await me.api.createUpload.mutate({
+      fileName: "হিসাব.pdf",
+      contentType: "application/pdf",
+      size: bytes.length,
+      sha256: sha256(bytes),
+    });
+    expect(await putBytes(granted.upload, bytes)).toEqual([200]);
+    const done = await me.api.completeUpload.mutate({ fileId: granted.file.id, download: true });
+    expect(done.status).toBe("available");
+    const res = await fetch(done.download?.url ?? "");
+    expect(res.status).toBe(200);
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
+    expect(res.headers.get("content-disposition")).toContain(
+      `filename*=UTF-8''${encodeURIComponent("হিসাব.pdf")}`,
+    );
+    // Again, once completed: the same file and a fresh link; without asking, no link.
+    const again = await me.api.completeUpload.mutate({ fileId: granted.file.id, download: true });
+    expect(again.download?.url).toStartWith(`${h.s3.endpoint}/${h.bucket}/`);
+    expect((await me.api.completeUpload.mutate({ fileId: granted.file.id })).download).toBeUndefined();
+
+    // An uploader who may not read files gets no link (and the upload is not completed for it).
+    const writer = await tenant.user(["file-storage:file:upload"]);
+    const other = pdf();
+    const mine = await writer.api.createUpload.mutate({
+      fileName: "w.pdf",
+      contentType: "application/pdf",
+      size: other.length,
+      sha256: sha256(other),
+    });
+    await putBytes(mine.upload, other);
+    expect(
+      await failure(writer.api.completeUpload.mutate({ fileId: mine.file.id, download: true })),
+    ).toMatchObject({
+      code: "FORBIDDEN",
+      appCode: "files.download.forbidden",
+    });
+    expect((await writer.api.completeUpload.mutate({ fileId: mine.file.id })).status).toBe("available");
+  });
+
   test("a presigned URL with one changed character of its signature is refused by S3 (403)", async () => {
     const bytes = pdf();
     const granted = await me.api.createUpload.mutate({

@@ -55,6 +55,11 @@ const notDownloadable = () =>
 /** A short-lived GET URL that answers the bytes with the original name (RFC 6266) and type. */
 export async function downloadUrl({ ctx, input }: { ctx: FileContext; input: z.infer<typeof ById> }) {
   const { file } = await visibleFile(ctx, input.id);
+  return signDownload(ctx, file);
+}
+
+/** The GET link of a file the caller is known to may see (checked by the caller of this). */
+export async function signDownload(ctx: FileContext, file: FileRow) {
   if (file.status === "pending") {
     throw notDownloadable();
   }

@@ -55,6 +55,10 @@ export const DownloadLink = z.object({
   expiresAt: z.date(),
 });
 
+export const UploadCompleted = FileResult.extend({
+  download: DownloadLink.optional().describe("with `download: true`: the file's download link"),
+});
+
 export const Collected = z.object({
   collected: z.number().int().describe("files collected"),
   objectsRemoved: z.number().int().describe("stored objects no file shares any more"),

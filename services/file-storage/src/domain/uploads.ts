@@ -1,4 +1,4 @@
-import { AppError, invalidField } from "@vextrus/platform";
+import { AppError, hasPermission, invalidField } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
 import { and, eq, isNull, lt, ne, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -20,6 +20,7 @@ import {
 } from "./common.ts";
 import { CONTENT_TYPES, matchesType, SNIFF_BYTES } from "./content-types.ts";
 import { fileFacts, publish } from "./events.ts";
+import { signDownload, visibleFile } from "./files.ts";
 import { tenantLimits } from "./limits.ts";
 import { adjust, reserve } from "./quota.ts";
 
@@ -35,7 +36,18 @@ export const CreateUploadInput = z.object({
 });
 export type CreateUploadInput = z.infer<typeof CreateUploadInput>;
 
-export const CompleteUploadInput = z.object({ fileId: z.uuid() });
+export const CompleteUploadInput = z.object({
+  fileId: z.uuid(),
+  /**
+   * Also answer a download link (as `files.downloadUrl` would), so showing the file just uploaded
+   * takes no second call. Needs `file-storage:file:read`; access follows the parent record as for
+   * any download.
+   */
+  download: z.boolean().default(false),
+});
+export type CompleteUploadInput = z.input<typeof CompleteUploadInput>;
+
+const READ = "file-storage:file:read";
 
 const TOO_LARGE = (max: number) => ({
   en: `The file is larger than the ${max} bytes allowed`,
@@ -268,14 +280,29 @@ async function verifyStored(ctx: FileContext, file: FileRow) {
  * type. The same bytes already stored for the tenant are kept once (the new copy is removed and the
  * quota counts them once). Completing a completed file answers it again.
  */
-export async function completeUpload({ ctx, input }: { ctx: FileContext; input: { fileId: string } }) {
+export async function completeUpload({ ctx, input }: { ctx: FileContext; input: CompleteUploadInput }) {
   const { db, store } = ctx.deps;
+  if (input.download && !hasPermission(ctx.principal.permissions, READ)) {
+    throw new AppError(
+      "FORBIDDEN",
+      "files.download.forbidden",
+      {
+        en: "A download link needs the permission to read files",
+        bn: "ডাউনলোড লিংকের জন্য ফাইল পড়ার অনুমতি প্রয়োজন",
+      },
+      "download",
+    );
+  }
   const file = await db.tenant(ctx.tenantId, (tx) => findFile(tx, input.fileId), { readOnly: true });
   if (file.createdBy !== ctx.principal.userId) {
     throw fileNotFound();
   }
   if (file.status !== "pending") {
-    return fileView(file);
+    if (!input.download) {
+      return fileView(file);
+    }
+    const visible = await visibleFile(ctx, file.id);
+    return { ...fileView(visible.file, visible.attached), download: await signDownload(ctx, visible.file) };
   }
   if (file.uploadExpiresAt.getTime() < ctx.deps.now().getTime()) {
     throw new AppError("PRECONDITION_FAILED", "files.upload.expired", {
@@ -290,7 +317,13 @@ export async function completeUpload({ ctx, input }: { ctx: FileContext; input: 
   }
   ctx.deps.metrics.uploadsCompleted.inc({ deduplicated: String(done.deduplicated) });
   ctx.deps.metrics.bytesUploaded.inc(file.size);
-  return fileView(done.file, done.attached);
+  const view = fileView(done.file, done.attached);
+  if (!input.download) {
+    return view;
+  }
+  // As files.downloadUrl: access follows the parent record (asked outside any transaction).
+  await assertCanSee(ctx, done.file, done.attached);
+  return { ...view, download: await signDownload(ctx, done.file) };
 }
 
 async function markUploaded(ctx: FileContext, tx: Tx, file: FileRow) {

@@ -17,6 +17,7 @@ import {
   FileHistory,
   FilePage,
   FileResult,
+  UploadCompleted,
   UploadCreated,
 } from "../domain/results.ts";
 import { CompleteUploadInput, CreateUploadInput, completeUpload, createUpload } from "../domain/uploads.ts";
@@ -34,7 +35,7 @@ export const fileProcedures = {
     .mutation(({ ctx, input }) => createUpload({ ctx, input })),
   completeUpload: upload
     .input(CompleteUploadInput)
-    .output(FileResult)
+    .output(UploadCompleted)
     .mutation(({ ctx, input }) => completeUpload({ ctx, input })),
   get: read
     .input(ById)
