@@ -1,5 +1,6 @@
 import { AwsClient } from "aws4fetch";
 import { isObjectKey } from "./keys.ts";
+import { createPresigner } from "./presign.ts";
 import { type ObjectStore, type ResponseHeaders, type SignedTarget, StoreError } from "./types.ts";
 
 export interface S3Options {
@@ -56,20 +57,14 @@ export function s3Store(options: S3Options): ObjectStore {
     return res;
   }
 
-  async function presign(
+  // Presigned URLs are signed in process, synchronously (presign.ts); aws4fetch signs our own calls.
+  const presigner = createPresigner(options);
+  const presign = async (
     target: string,
     method: string,
     ttlSeconds: number,
-    headers: Record<string, string> = {},
-  ): Promise<string> {
-    const join = target.includes("?") ? "&" : "?";
-    const signed = await aws.sign(`${target}${join}X-Amz-Expires=${ttlSeconds}`, {
-      method,
-      headers,
-      aws: { signQuery: true },
-    });
-    return signed.url;
-  }
+    headers?: Record<string, string>,
+  ) => presigner(method, target, ttlSeconds, headers);
 
   return {
     kind: "s3",
