@@ -34,6 +34,19 @@ interface Run {
   seconds: number;
   latencies: number[];
   peakRssMb: number;
+  /** CPU time (user + system) the service process spent, in ms: what a file costs it, whatever the load. */
+  serviceCpuMs: number;
+}
+
+/** CPU time of `pid` so far (utime + stime from /proc, ms), NaN where there is no /proc. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // After "pid (comm) ": state is field 0, utime 11, stime 12 (clock ticks of 10 ms).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Resident memory of `pid` in MB (VmRSS), NaN where there is no /proc. */
@@ -77,6 +90,7 @@ async function run(
       }, 25)
     : undefined;
   const began = performance.now();
+  const cpuBefore = servicePid ? cpuMs(servicePid) : Number.NaN;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < count; i = next++) {
@@ -88,7 +102,8 @@ async function run(
   );
   const seconds = (performance.now() - began) / 1000;
   clearInterval(sampler);
-  return { seconds, latencies: latencies.sort((a, b) => a - b), peakRssMb: peak };
+  const serviceCpuMs = servicePid ? cpuMs(servicePid) - cpuBefore : Number.NaN;
+  return { seconds, latencies: latencies.sort((a, b) => a - b), peakRssMb: peak, serviceCpuMs };
 }
 
 const p99 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? 0;
@@ -242,9 +257,12 @@ async function main() {
           "p99 ms": median(runs.map((r) => p99(r.latencies))).toFixed(1),
           "service peak RSS MB":
             path === "service" ? Math.max(...runs.map((r) => r.peakRssMb)).toFixed(0) : "",
+          "service CPU ms/file":
+            path === "service" ? median(runs.map((r) => r.serviceCpuMs / workload.count)).toFixed(2) : "",
         });
       }
     }
+    console.log(`load average at the end: ${readFileSync("/proc/loadavg", "utf8").trim()}`);
     console.log(
       `\nbench:files — upload + complete + download through presigned URLs vs the S3 client, S3Proxy, ${ROUNDS} rounds, medians`,
     );
