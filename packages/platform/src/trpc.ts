@@ -1,9 +1,10 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { getTRPCErrorFromUnknown } from "@trpc/server/unstable-core-do-not-import";
 import { bdMessage, issueCode, toBengaliDigits } from "@vextrus/bd";
 import superjson from "superjson";
 import type { z } from "zod";
-import { hasPermission } from "./auth.ts";
-import type { ServiceContext, TenantContext } from "./context.ts";
+import { hasPermission, type Principal } from "./auth.ts";
+import type { ServiceContext } from "./context.ts";
 import { AppError, ERROR_KINDS, type FieldIssue, fromDatabaseError, INTERNAL_TEXT } from "./errors.ts";
 import { type InputFault, inputFault, withoutForbiddenKeys } from "./input.ts";
 import type { Locale } from "./locale.ts";
@@ -231,15 +232,13 @@ export function initServiceTrpc<Deps>() {
       },
     });
 
-  /** Maps thrown errors to the taxonomy once, for every procedure. */
-  const errorMapping = t.middleware(async ({ ctx, next, path }) => {
-    const result = await next();
-    if (result.ok) {
-      return result;
-    }
-    const { error } = result;
+  /**
+   * Maps a procedure's failure to the taxonomy, once for every procedure: always throws (a schema's
+   * refusal as it is, anything else as the TRPCError of its kind).
+   */
+  function mapFailure(ctx: ServiceContext<Deps>, path: string, error: TRPCError): never {
     if (error.code === "BAD_REQUEST" && hasZodIssues(error.cause)) {
-      return result;
+      throw error;
     }
     if (
       (error.code === "BAD_REQUEST" || error.code === "PARSE_ERROR") &&
@@ -261,14 +260,14 @@ export function initServiceTrpc<Deps>() {
       });
     }
     throw new TRPCError({ code: ERROR_KINDS[mapped.kind].trpc, message: mapped.message, cause: mapped });
-  });
+  }
 
   /**
    * Every procedure's raw input, before its schema: no NUL in any string or key, no `__proto__` /
    * `constructor` / `prototype` key, at most MAX_INPUT_DEPTH levels. A 400 naming the field, so
    * no procedure (present or future) can turn these into a 500 in the database or the response.
    */
-  const inputGuard = t.middleware(async ({ getRawInput, next }) => {
+  async function checkRawInput(getRawInput: () => Promise<unknown>): Promise<void> {
     const raw = await getRawInput();
     if (raw instanceof RefusedInput) {
       throw new TRPCError({
@@ -277,13 +276,10 @@ export function initServiceTrpc<Deps>() {
         cause: new InputFaultError(raw.fault),
       });
     }
-    return next();
-  });
+  }
 
-  const publicProcedure = t.procedure.use(errorMapping).use(inputGuard);
-
-  /** Requires a verified token and the permission named in `.meta({ permission })`, if any. */
-  const requireSignIn = t.middleware(({ ctx, meta, next }) => {
+  /** A verified token granting the permission named in `.meta({ permission })`, if any. */
+  function signedIn(ctx: ServiceContext<Deps>, meta: ProcedureMeta | undefined): Principal {
     if (ctx.authError) {
       throw ctx.authError;
     }
@@ -299,18 +295,39 @@ export function initServiceTrpc<Deps>() {
         bn: `এর জন্য ${meta.permission} অনুমতি প্রয়োজন`,
       });
     }
-    const tenantCtx: TenantContext<Deps> = {
-      ...ctx,
-      principal: ctx.principal,
-      tenantId: ctx.principal.tenantId,
-    };
-    return next({ ctx: tenantCtx });
+    return ctx.principal;
+  }
+
+  // The error mapping, the raw-input check and (for tenantProcedure) the sign-in check are one
+  // middleware: each level of tRPC's middleware chain copies the call's options twice.
+  const publicGuard = t.middleware(async ({ ctx, path, getRawInput, next }) => {
+    try {
+      await checkRawInput(getRawInput);
+    } catch (cause) {
+      return mapFailure(ctx, path, getTRPCErrorFromUnknown(cause));
+    }
+    const result = await next();
+    return result.ok ? result : mapFailure(ctx, path, result.error);
+  });
+  const publicProcedure = t.procedure.use(publicGuard);
+
+  /** publicGuard, then requires a verified token and the permission named in `.meta({ permission })`. */
+  const tenantGuard = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
+    let principal: Principal;
+    try {
+      await checkRawInput(getRawInput);
+      principal = signedIn(ctx, meta);
+    } catch (cause) {
+      return mapFailure(ctx, path, getTRPCErrorFromUnknown(cause));
+    }
+    const result = await next({ ctx: { principal, tenantId: principal.tenantId } });
+    return result.ok ? result : mapFailure(ctx, path, result.error);
   });
   // Marked, so the OpenAPI document can tell which procedures need a token (openapi.ts).
-  for (const fn of requireSignIn._middlewares) {
+  for (const fn of tenantGuard._middlewares) {
     Object.defineProperty(fn, REQUIRES_SIGN_IN, { value: true });
   }
-  const tenantProcedure = publicProcedure.use(requireSignIn);
+  const tenantProcedure = t.procedure.use(tenantGuard);
 
   return {
     t,

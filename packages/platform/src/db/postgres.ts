@@ -22,6 +22,9 @@ export interface PostgresOptions {
 
 const ignore = () => {};
 
+/** Text that can stand between single quotes in SQL as it is: no quote, backslash or space. */
+const SAFE_LITERAL = /^[A-Za-z0-9_-]{1,64}$/;
+
 /**
  * `sql.reserve()`, given up after `ms` with UNAVAILABLE. postgres.js 3.4.9 strands a queued reserve
  * for good when the server ends the connection it was waiting for (a PostgreSQL restart;
@@ -143,16 +146,22 @@ export function postgresDatabase(options: PostgresOptions): Database {
     ) as unknown as Tx;
 
   const timeoutMs = options.reserveTimeoutMs ?? 10_000;
+  const roleLiteral = SAFE_LITERAL.test(options.appRole) ? options.appRole : undefined;
 
-  /** A transaction on one reserved connection: `settings` goes right after BEGIN, both unawaited. */
+  /**
+   * A transaction on one reserved connection: BEGIN and `settings` go out unawaited, ahead of the
+   * verb's first statement. Settings given as SQL text ride in BEGIN's own simple-protocol message
+   * (one statement object, no Bind/Execute of their own); a statement is sent after it.
+   */
   async function transaction<T>(
-    settings: (conn: postgres.ReservedSql) => postgres.PendingQuery<postgres.Row[]>,
+    settings: string | ((conn: postgres.ReservedSql) => postgres.PendingQuery<postgres.Row[]>),
     fn: (tx: Tx) => Promise<T>,
     opts: TenantTxOptions = {},
   ): Promise<T> {
     const conn = await reserveWithin(sql, timeoutMs);
-    const begin = conn.unsafe(opts.readOnly ? "begin read only" : "begin").execute();
-    const setup = settings(conn).execute();
+    const beginSql = opts.readOnly ? "begin read only" : "begin";
+    const begin = conn.unsafe(typeof settings === "string" ? `${beginSql}; ${settings}` : beginSql).execute();
+    const setup = typeof settings === "string" ? begin : settings(conn).execute();
     begin.catch(ignore);
     setup.catch(ignore);
     const work = (async () => {
@@ -183,6 +192,11 @@ export function postgresDatabase(options: PostgresOptions): Database {
       if (beginError !== undefined) {
         // The connection failed before the transaction began: nothing to roll back, and a
         // ROLLBACK could wait as long as the server is away. (Connection errors answer UNAVAILABLE.)
+        // When the server answered with an error instead (a setting riding with BEGIN refused), a
+        // transaction may be open: roll it back before the connection goes back.
+        if (beginError instanceof postgres.PostgresError) {
+          await conn.unsafe("rollback").catch(ignore);
+        }
         conn.release();
         throw beginError;
       }
@@ -190,11 +204,12 @@ export function postgresDatabase(options: PostgresOptions): Database {
         () => undefined,
         (e: unknown) => e,
       );
-      await conn`rollback`.catch(ignore);
+      await conn.unsafe("rollback").catch(ignore);
       conn.release();
       throw setupError ?? error;
     }
-    const commit = conn`commit`.execute();
+    // Simple protocol (one message, no Parse/Describe/Bind of its own), as BEGIN.
+    const commit = conn.unsafe("commit").execute();
     if (opts.readOnly) {
       const release = () => conn.release();
       const settled: Promise<void> = commit.then(release, release).finally(() => inFlight.delete(settled));
@@ -214,15 +229,19 @@ export function postgresDatabase(options: PostgresOptions): Database {
     tenant: (tenantId, fn, opts) =>
       asTransaction("tenant transaction", () =>
         transaction(
-          (conn) =>
-            conn`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${options.appRole}, true)`,
+          // A tenant id of letters, digits and dashes (every UUID) is written into BEGIN's message
+          // as a literal; anything else goes as a bound parameter, as before.
+          SAFE_LITERAL.test(tenantId) && roleLiteral !== undefined
+            ? `select set_config('app.tenant_id', '${tenantId}', true), set_config('role', '${roleLiteral}', true)`
+            : (conn) =>
+                conn`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${options.appRole}, true)`,
           fn,
           opts,
         ),
       ),
     privileged: (fn) =>
       asTransaction("privileged transaction", () =>
-        transaction((conn) => conn`select set_config('app.platform', 'on', true)`, fn),
+        transaction("select set_config('app.platform', 'on', true)", fn),
       ),
     async ping() {
       assertNoOpenTransaction("A database ping");
