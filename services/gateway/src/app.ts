@@ -22,6 +22,7 @@ import { docsApp } from "./docs.ts";
 import { errorItem, gatewayInternal } from "./errors.ts";
 import { forwardFileContent } from "./file-content.ts";
 import { checkServices } from "./health.ts";
+import { createHttp1Client } from "./http1.ts";
 import { type IdempotencyStore, withIdempotency } from "./idempotency.ts";
 import { forwardInboxStream } from "./inbox-stream.ts";
 import { createGatewayMetrics } from "./metrics.ts";
@@ -46,6 +47,11 @@ export interface GatewayOptions {
    */
   replicaPool?: ReplicaPool | undefined;
   log: Logger;
+  /**
+   * Whether the logger writes debug lines (LOG_LEVEL=debug): only then is a forwarded answer's line
+   * built at all. Default true (the logger decides).
+   */
+  logForwarded?: boolean;
   /** Allowed browser origins (`*` for any); empty: no CORS headers. */
   corsOrigins?: readonly string[];
   upstreamTimeoutMs?: number;
@@ -104,14 +110,19 @@ export function createGateway(options: GatewayOptions) {
   const cors = createCors(options.corsOrigins ?? []);
   const metrics = createGatewayMetrics();
   const started = Date.now();
+  /** Whether a forwarded answer's debug line is written (the logger's level allows it). */
+  const logForwarded = options.logForwarded ?? true;
   const limits = { tenant: options.rateLimits?.tenant ?? OFF, ip: options.rateLimits?.ip ?? OFF };
   const idempotent = withIdempotency(options.idempotency);
+  /** Keep-alive connections to the services for forwarded plain-JSON requests. */
+  const client = createHttp1Client();
   const proxy = createProxy({
     table,
     replicas: pool,
     upstream: {
       timeoutMs: options.upstreamTimeoutMs ?? 10_000,
-      observe: (service, status, seconds) => metrics.upstreamDuration.observe({ service, status }, seconds),
+      observe: (service, status, seconds) => metrics.observeUpstream(seconds, service, status),
+      client,
     },
     maxBatchSize: options.maxBatchSize ?? 50,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
@@ -184,11 +195,14 @@ export function createGateway(options: GatewayOptions) {
     const status = outcome.response.status;
     const route = routeLabel(outcome.services, prefix);
     const seconds = (performance.now() - begin) / 1000;
-    metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, seconds);
+    metrics.observeRequest(seconds, request.method, route, String(status));
     if (span) {
       span.updateName(`${request.method} ${route}`);
       span.setAttributes({ "http.route": route, "http.response.status_code": status });
       endSpan(span, status >= 500 ? `HTTP ${status}` : undefined);
+    }
+    if (status < 400 && !logForwarded) {
+      return outcome.response;
     }
     const level = status < 400 ? "debug" : "info";
     options.log[level]("request", {
@@ -292,7 +306,10 @@ export function createGateway(options: GatewayOptions) {
       isTrpc(request.url) ? handleTrpc(request, connection) : app.fetch(request, connection),
     /** Bun's router hands /trpc/* to the same handler before `fetch` runs (no Hono on the hot path). */
     bunRoutes: { "/trpc/*": handleTrpc },
-    /** Stops probing replicas' readiness. */
-    stop: () => pool.stop(),
+    /** Stops probing replicas' readiness and closes idle connections to the services. */
+    stop: () => {
+      pool.stop();
+      client.close();
+    },
   };
 }

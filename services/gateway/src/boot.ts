@@ -84,6 +84,8 @@ export async function bootGateway(
     idempotency: db ? idempotencyStore(db) : undefined,
     services,
     log,
+    // Our own logger has LOG_LEVEL; a shared one (embedded start) decides for itself.
+    logForwarded: shared.log ? true : env.LOG_LEVEL === "debug",
     corsOrigins: env.CORS_ORIGINS,
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     rateLimits: {

@@ -17,7 +17,43 @@ export function createGatewayMetrics() {
     labelNames: ["scope"] as const,
     registers: [base.registry],
   });
-  return { ...base, upstreamDuration, rateLimited };
+  return {
+    ...base,
+    upstreamDuration,
+    rateLimited,
+    /** observe() of the upstream histogram, its child per (service, status) bound once. */
+    observeUpstream: boundObserver(upstreamDuration, (service: string, status: string) => ({
+      service,
+      status,
+    })),
+    /** observe() of the request histogram, its child per (method, route, status) bound once. */
+    observeRequest: boundObserver(base.httpDuration, (method: string, route: string, status: string) => ({
+      method,
+      route,
+      status,
+    })),
+  };
+}
+
+/**
+ * An observer that binds each label combination's child once (prom-client's `observe(labels, v)`
+ * validates and hashes the labels on every call). Label values are bounded (services, routes,
+ * statuses), so the map is too.
+ */
+function boundObserver<L extends string, A extends string[]>(
+  histogram: Histogram<L>,
+  labels: (...values: A) => Partial<Record<L, string>>,
+) {
+  const children = new Map<string, { observe(value: number): void }>();
+  return (seconds: number, ...values: A) => {
+    const key = values.join("\u0000");
+    let child = children.get(key);
+    if (!child) {
+      child = histogram.labels(labels(...values));
+      children.set(key, child);
+    }
+    child.observe(seconds);
+  };
 }
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

@@ -21,7 +21,7 @@ import {
 } from "./errors.ts";
 import { type SendPart, splitAndMerge } from "./merge.ts";
 import type { ReplicaPool } from "./replicas.ts";
-import { routeCalls, type ServiceTable } from "./routing.ts";
+import { type Call, routeCalls, type ServiceTable } from "./routing.ts";
 import type { TenantLimits } from "./tenant-limits.ts";
 import { type UpstreamOptions, type UpstreamResult, withReplicas } from "./upstream.ts";
 
@@ -73,7 +73,7 @@ export interface ProxyOutcome {
 }
 
 /** Request headers a service needs; nothing else (cookies, hop-by-hop headers) is passed on. */
-const FORWARDED = [
+const FORWARDED = new Set([
   "authorization",
   "accept-language",
   "content-type",
@@ -81,7 +81,7 @@ const FORWARDED = [
   "accept",
   "user-agent",
   "traceparent",
-];
+]);
 /** Response headers passed back to the caller. */
 const RETURNED = ["content-type", "vary", "cache-control", "retry-after", "allow"];
 
@@ -93,6 +93,21 @@ function jsonResponse(body: BodyInit, status: number, requestId: string, extra: 
     status,
     headers: { "content-type": "application/json", "x-request-id": requestId, ...extra },
   });
+}
+
+const TRPC = "/trpc/";
+
+/** The services a request's calls go to, each once, in first-seen order. */
+function distinctServices(routed: readonly RoutedCall[]): string[] {
+  if (routed.length === 1) {
+    return [routed[0]?.service ?? ""];
+  }
+  return [...new Set(routed.map((call) => call.service))];
+}
+
+/** A /trpc refusal, worded in the caller's language (read only when there is something to word). */
+function trpcRefusal(error: GatewayError, request: Request, requestId: string): Response {
+  return refusal(error, localeFromHeader(request.headers.get("accept-language")), requestId);
 }
 
 /** A whole request refused by the gateway: one error object, which tRPC's links apply to every call. */
@@ -107,20 +122,49 @@ function refusal(error: GatewayError, locale: Locale, requestId: string): Respon
 }
 
 function passOn(result: Extract<UpstreamResult, { ok: true }>, requestId: string): Response {
-  const headers = new Headers({ "x-request-id": requestId });
+  const headers: Record<string, string> = { "x-request-id": requestId };
   for (const name of RETURNED) {
     const value = result.headers.get(name);
     if (value) {
-      headers.set(name, value);
+      headers[name] = value;
     }
   }
   return new Response(result.body ?? result.text, { status: result.status, headers });
 }
 
-async function readBody(request: Request, limit: number): Promise<ArrayBuffer | null | "too large"> {
+/** What the limits decided: refused (and why), or admitted (holding a tenant's in-flight slot, if capped). */
+interface Admission {
+  refused?: GatewayError;
+  holding?: string;
+}
+const ADMITTED: Admission = {};
+
+/** How long a verified token's tenant is remembered at most (and never past the token's expiry). */
+const TENANT_CACHE_MS = 60_000;
+const TENANT_CACHE_SIZE = 10_000;
+
+/** A JWT's `exp` in ms (read after its signature was verified), or undefined when it has none. */
+function expiryOf(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+    return typeof payload?.exp === "number" ? payload.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request's body within `limit` bytes; null for GET and HEAD (no promise then). */
+function readBody(
+  request: Request,
+  limit: number,
+): ArrayBuffer | null | "too large" | Promise<ArrayBuffer | "too large"> {
   if (request.method === "GET" || request.method === "HEAD") {
     return null;
   }
+  return readWhole(request, limit);
+}
+
+async function readWhole(request: Request, limit: number): Promise<ArrayBuffer | "too large"> {
   if (Number(request.headers.get("content-length") ?? 0) > limit) {
     return "too large";
   }
@@ -136,65 +180,136 @@ async function readBody(request: Request, limit: number): Promise<ArrayBuffer | 
 export function createProxy(options: ProxyOptions) {
   const { table, limits } = options;
 
-  function upstreamHeaders(request: Request, requestId: string, address: string): Headers {
-    const headers = new Headers();
-    for (const name of FORWARDED) {
-      const value = request.headers.get(name);
-      if (value) {
-        headers.set(name, value);
+  /** The headers a service gets, in one pass over the caller's. */
+  function upstreamHeaders(request: Request, requestId: string, address: string): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of request.headers) {
+      if (value && FORWARDED.has(name)) {
+        headers[name] = value;
       }
     }
-    headers.set("x-request-id", requestId);
+    headers["x-request-id"] = requestId;
     // Only the address the gateway resolved: a caller cannot choose what services see.
-    headers.set("x-forwarded-for", address);
+    headers["x-forwarded-for"] = address;
     return headers;
   }
 
   /**
+   * Verified tenants by the raw Authorization header, until the token expires (at most
+   * TENANT_CACHE_MS): after its first request a token costs the limiter one Map lookup.
+   */
+  const tenants = new Map<string, { tenant: string; until: number }>();
+
+  /** The bearer token of an Authorization header the gateway may verify itself (a JWT), or "". */
+  const jwtOf = (authorization: string | null) => {
+    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
+    return !token || !options.verifyToken || token.startsWith(API_KEY_PREFIX) ? "" : token;
+  };
+
+  /**
    * The tenant of a bearer JWT the gateway verified itself; none for no token, a bad one or an API key
    * (keys are checked by calling auth, too costly here: their requests pay the address limit only).
+   * null: a token not verified yet (`verifiedTenant`).
    */
-  async function verifiedTenant(authorization: string | null): Promise<string | undefined> {
-    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : "";
-    if (!token || !options.verifyToken || token.startsWith(API_KEY_PREFIX)) {
+  function knownTenant(authorization: string | null): string | undefined | null {
+    if (!jwtOf(authorization) || authorization === null) {
       return undefined;
     }
+    const known = tenants.get(authorization);
+    return known && known.until > Date.now() ? known.tenant : null;
+  }
+
+  async function verifiedTenant(authorization: string | null): Promise<string | undefined> {
+    const token = jwtOf(authorization);
+    if (!token || !options.verifyToken || authorization === null) {
+      return undefined;
+    }
+    let tenant: string;
     try {
-      return (await options.verifyToken(token)).tenantId;
+      tenant = (await options.verifyToken(token)).tenantId;
     } catch {
       return undefined;
     }
+    const expires = expiryOf(token);
+    if (expires !== undefined) {
+      if (tenants.size >= TENANT_CACHE_SIZE) {
+        const oldest = tenants.keys().next().value;
+        if (oldest !== undefined) {
+          tenants.delete(oldest);
+        }
+      }
+      tenants.set(authorization, { tenant, until: Math.min(expires, Date.now() + TENANT_CACHE_MS) });
+    }
+    return tenant;
   }
 
   /**
    * Takes `cost` tokens from the address's bucket, then, when the request carries a token the gateway
    * verified, from its tenant's: a forged tenant claim only ever spends the forger's address budget.
+   * Synchronous once the token is known and the tenant's limits are the gateway's own.
    */
-  async function rateLimit(
+  function rateLimit(
     request: Request,
     address: string,
     cost: number,
     services: string[],
     requestId: string,
-  ) {
+  ): Admission | Promise<Admission> {
     const retryIp = limits.ip.take(address, cost);
     if (retryIp > 0) {
       options.onRateLimited("ip", { address, tenant: undefined, services });
       return { refused: rateLimited("ip", retryIp) };
     }
+    if (!limits.tenant.enabled) {
+      return ADMITTED;
+    }
     const authorization = request.headers.get("authorization");
-    const tenant = limits.tenant.enabled ? await verifiedTenant(authorization) : undefined;
+    const known = knownTenant(authorization);
+    const charge = { authorization, address, cost, services, requestId };
+    return known === null
+      ? verifiedTenant(authorization).then((tenant) => chargeTenant(tenant, charge))
+      : chargeTenant(known, charge);
+  }
+
+  interface Charge {
+    authorization: string | null;
+    address: string;
+    cost: number;
+    services: string[];
+    requestId: string;
+  }
+
+  function chargeTenant(tenant: string | undefined, charge: Charge): Admission | Promise<Admission> {
+    if (!tenant) {
+      return ADMITTED;
+    }
+    if (options.tenantLimits || options.sharedTenant) {
+      return chargeOwnTenant(tenant, charge);
+    }
+    return afterTenant(tenant, limits.tenant.take(tenant, charge.cost), undefined, charge);
+  }
+
+  /** The tenant's own limits (configuration) or the shared budget (PostgreSQL): asynchronous. */
+  async function chargeOwnTenant(tenant: string, charge: Charge): Promise<Admission> {
     const own =
-      tenant && authorization && options.tenantLimits
-        ? await options.tenantLimits(tenant, authorization, requestId)
+      charge.authorization && options.tenantLimits
+        ? await options.tenantLimits(tenant, charge.authorization, charge.requestId)
         : undefined;
-    const retryTenant = tenant ? await takeTenant(tenant, cost, own) : 0;
+    return afterTenant(tenant, await takeTenant(tenant, charge.cost, own), own, charge);
+  }
+
+  function afterTenant(
+    tenant: string,
+    retryTenant: number,
+    own: BucketLimits | undefined,
+    { address, cost, services }: Charge,
+  ): Admission {
     if (retryTenant > 0) {
       limits.ip.refund(address, cost);
       options.onRateLimited("tenant", { address, tenant, services });
       return { refused: rateLimited("tenant", retryTenant) };
     }
-    if (tenant && options.tenantInFlight > 0) {
+    if (options.tenantInFlight > 0) {
       // Fair share of a busy machine: a tenant within its rate may not hold more than its share of
       // the requests in progress; the rest are refused at once, as cheap as a refusal can be.
       const busy = inFlight.get(tenant) ?? 0;
@@ -207,7 +322,7 @@ export function createProxy(options: ProxyOptions) {
       inFlight.set(tenant, busy + 1);
       return { holding: tenant };
     }
-    return {};
+    return ADMITTED;
   }
 
   /** The tenant's bucket: shared by the replicas in PostgreSQL when configured (a failing store admits). */
@@ -306,100 +421,120 @@ export function createProxy(options: ProxyOptions) {
   }
 
   async function trpc({ request, connection, requestId }: ProxyRequest): Promise<ProxyOutcome> {
-    /** Only a refusal is worded, so the caller's language is read only then. */
-    const refuse = (error: GatewayError) =>
-      refusal(error, localeFromHeader(request.headers.get("accept-language")), requestId);
     const url = new URL(request.url);
-    const isBatch = url.searchParams.get("batch") === "1";
-    const calls = routeCalls(url.pathname.slice("/trpc/".length), isBatch, table) ?? [];
+    const { pathname, search } = url;
+    // URLSearchParams only when the query may name `batch` (a plain call's query is its input).
+    const isBatch =
+      (search.includes("batch") || search.includes("%")) && url.searchParams.get("batch") === "1";
+    const calls = routeCalls(pathname.slice(TRPC.length), isBatch, table) ?? [];
     const routed = calls.filter((call): call is RoutedCall => call.error === undefined);
-    const services = [...new Set(routed.map((call) => call.service))];
-    const done = (response: Response): ProxyOutcome => ({
-      response,
+    const services = distinctServices(routed);
+    const outcome: ProxyOutcome = {
+      response: undefined as unknown as Response,
       services,
       calls: calls.length,
-      procedure: url.pathname.slice("/trpc/".length, 206),
-    });
+      procedure: pathname.slice(TRPC.length, TRPC.length + 200),
+    };
     if (calls.length === 0) {
-      return done(refuse(unreadableRequest()));
+      outcome.response = trpcRefusal(unreadableRequest(), request, requestId);
+      return outcome;
     }
     if (calls.length > options.maxBatchSize) {
-      return done(refuse(batchTooLarge(options.maxBatchSize)));
+      outcome.response = trpcRefusal(batchTooLarge(options.maxBatchSize), request, requestId);
+      return outcome;
     }
     const address = clientAddress(connection);
-    const limit = await rateLimit(request, address, calls.length, services, requestId);
+    const admission = rateLimit(request, address, calls.length, services, requestId);
+    const limit = admission instanceof Promise ? await admission : admission;
     if (limit.refused) {
-      return done(refuse(limit.refused));
+      outcome.response = trpcRefusal(limit.refused, request, requestId);
+      return outcome;
     }
     try {
-      return await admitted();
+      outcome.response = await admittedTrpc(
+        request,
+        requestId,
+        address,
+        url,
+        calls,
+        routed,
+        services,
+        isBatch,
+      );
+      return outcome;
     } finally {
       if (limit.holding) {
         release(limit.holding);
       }
     }
+  }
 
-    /** The request once the limits let it through. */
-    async function admitted(): Promise<ProxyOutcome> {
-      const body = await readBody(request, options.maxBodyBytes);
-      if (body === "too large") {
-        return done(refuse(bodyTooLarge(options.maxBodyBytes)));
-      }
-      const stream = isStreamRequest(request.headers);
-      const headers = upstreamHeaders(request, requestId, address);
-      const base = { method: request.method, signal: request.signal };
-      /** The whole request to one service: its answer (a stream too) is passed on as it arrives. */
-      const forward = (service: string, path: string) =>
-        withReplicas(
-          {
-            ...base,
-            service,
-            path,
-            search: url.search.slice(1),
-            body,
-            headers,
-            pass: true,
-          },
-          options.upstream,
-          options.replicas,
-        );
-      /** One service's part of a split batch: a plain JSON answer, read whole, which the gateway merges. */
-      const sendPart: SendPart = (service, path, search, payload) => {
-        const plain = new Headers(headers);
-        plain.delete("trpc-accept");
-        plain.delete("accept");
-        return withReplicas(
-          {
-            ...base,
-            service,
-            path,
-            search,
-            body: payload,
-            headers: plain,
-            pass: false,
-          },
-          options.upstream,
-          options.replicas,
-        );
-      };
-
-      let response: Response;
-      const only = services.length === 1 && routed.length === calls.length ? services[0] : undefined;
-      if (only) {
-        const path = routed.map((call) => call.procedure).join(",");
-        const result = await forward(only, path);
-        response = result.ok ? passOn(result, requestId) : refuse(result.error);
-      } else if (!isBatch) {
-        response = refuse(calls[0]?.error ?? unknownProcedure());
-      } else {
-        const locale = localeFromHeader(request.headers.get("accept-language"));
-        const merged = await splitAndMerge({ calls, url, body, stream, locale, requestId }, sendPart);
-        response = merged.ok
-          ? jsonResponse(merged.body, merged.status, requestId, { vary: "trpc-accept, accept" })
-          : refuse(merged.error);
-      }
-      return done(response);
+  /** A /trpc request once the limits let it through. */
+  async function admittedTrpc(
+    request: Request,
+    requestId: string,
+    address: string,
+    url: URL,
+    calls: Call[],
+    routed: RoutedCall[],
+    services: string[],
+    isBatch: boolean,
+  ): Promise<Response> {
+    const reading = readBody(request, options.maxBodyBytes);
+    const body = reading instanceof Promise ? await reading : reading;
+    if (body === "too large") {
+      return trpcRefusal(bodyTooLarge(options.maxBodyBytes), request, requestId);
     }
+    const headers = upstreamHeaders(request, requestId, address);
+    const only = services.length === 1 && routed.length === calls.length ? services[0] : undefined;
+    if (only) {
+      // The whole request to one service, as it came but for the path: its answer (a stream too) is
+      // passed on as it arrives.
+      const result = await withReplicas(
+        {
+          service: only,
+          path:
+            routed.length === 1
+              ? (routed[0]?.procedure ?? "")
+              : routed.map((call) => call.procedure).join(","),
+          search: url.search.slice(1),
+          method: request.method,
+          signal: request.signal,
+          body,
+          headers,
+          pass: true,
+        },
+        options.upstream,
+        options.replicas,
+      );
+      return result.ok ? passOn(result, requestId) : trpcRefusal(result.error, request, requestId);
+    }
+    if (!isBatch) {
+      return trpcRefusal(calls[0]?.error ?? unknownProcedure(), request, requestId);
+    }
+    /** One service's part of a split batch: a plain JSON answer, read whole, which the gateway merges. */
+    const { "trpc-accept": _streamed, accept: _accept, ...plain } = headers;
+    const sendPart: SendPart = (service, path, search, payload) =>
+      withReplicas(
+        {
+          service,
+          path,
+          search,
+          method: request.method,
+          signal: request.signal,
+          body: payload,
+          headers: plain,
+          pass: false,
+        },
+        options.upstream,
+        options.replicas,
+      );
+    const locale = localeFromHeader(request.headers.get("accept-language"));
+    const stream = isStreamRequest(request.headers);
+    const merged = await splitAndMerge({ calls, url, body, stream, locale, requestId }, sendPart);
+    return merged.ok
+      ? jsonResponse(merged.body, merged.status, requestId, { vary: "trpc-accept, accept" })
+      : trpcRefusal(merged.error, request, requestId);
   }
 
   return { trpc, rest };

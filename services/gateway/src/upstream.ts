@@ -1,5 +1,6 @@
 import { currentTraceparent, endSpan, startSpan, traceparentOfSpan, tracingOn } from "@vextrus/platform";
 import { type GatewayError, serviceGarbled, serviceTimeout, serviceUnavailable } from "./errors.ts";
+import { type Http1Client, Http1Error } from "./http1.ts";
 
 /** One HTTP request to one service's /trpc (or /api) endpoint. */
 export interface UpstreamRequest {
@@ -10,7 +11,8 @@ export interface UpstreamRequest {
   /** Query string without `?` (`batch=1&input=…`), or "". */
   search: string;
   method: string;
-  headers: Headers;
+  /** Lower-case names; nothing else is sent but `host` (and `content-length` with a body). */
+  headers: Readonly<Record<string, string>>;
   body: ArrayBuffer | string | null;
   /**
    * true: a JSON answer (or a JSON-lines stream) is handed on as it arrives; false: it is read whole
@@ -25,7 +27,14 @@ export interface UpstreamRequest {
 
 export type UpstreamResult =
   | { ok: true; status: number; headers: Headers; text: string; body?: undefined }
-  | { ok: true; status: number; headers: Headers; body: ReadableStream<Uint8Array>; text?: undefined }
+  | {
+      ok: true;
+      status: number;
+      headers: Headers;
+      /** A stream (fetch's), or the whole answer (the keep-alive client's). */
+      body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
+      text?: undefined;
+    }
   | {
       ok: false;
       error: GatewayError;
@@ -40,7 +49,15 @@ export interface UpstreamOptions {
   timeoutMs: number;
   /** Called once per request with the service, the outcome (HTTP status, `timeout`, `unavailable`) and seconds. */
   observe: (service: string, outcome: string, seconds: number) => void;
+  /**
+   * Keep-alive connections for plain-JSON requests to http: services (http1.ts); none, or a stream
+   * request, or an https: service: fetch.
+   */
+  client?: Http1Client | undefined;
 }
+
+const isStream = (headers: Readonly<Record<string, string>>) =>
+  headers["trpc-accept"] === "application/jsonl" || headers.accept === "application/jsonl";
 
 /**
  * The answer's headers if it is JSON. tRPC answers JSON, though some of its own refusals (415) are
@@ -69,6 +86,14 @@ export async function callUpstream(
   request: UpstreamRequest,
   options: UpstreamOptions,
 ): Promise<UpstreamResult> {
+  if (
+    options.client &&
+    !tracingOn() &&
+    !isStream(request.headers) &&
+    options.client.canServe(request.baseUrl)
+  ) {
+    return callKeepAlive(request, options, options.client);
+  }
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -96,11 +121,7 @@ export async function callUpstream(
         currentTraceparent(),
       )
     : undefined;
-  let sent = request.headers;
-  if (span) {
-    sent = new Headers(sent);
-    sent.set("traceparent", traceparentOfSpan(span));
-  }
+  const sent = span ? { ...request.headers, traceparent: traceparentOfSpan(span) } : request.headers;
   const observe = (outcome: string) => {
     options.observe(request.service, outcome, (performance.now() - started) / 1000);
     if (span) {
@@ -145,6 +166,70 @@ export async function callUpstream(
     };
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * callUpstream over the gateway's keep-alive connections (http1.ts): the same outcomes, deadline and
+ * metrics as with fetch. The answer is read whole (a plain JSON answer, as tRPC writes it).
+ */
+async function callKeepAlive(
+  request: UpstreamRequest,
+  options: UpstreamOptions,
+  client: Http1Client,
+): Promise<UpstreamResult> {
+  const started = performance.now();
+  let headerLines = "";
+  for (const name in request.headers) {
+    headerLines += `${name}: ${request.headers[name]}\r\n`;
+  }
+  const endpoint = request.endpoint ?? "trpc";
+  const call = client.request(request.baseUrl, {
+    method: request.method,
+    target: `/${endpoint}/${request.path}${request.search ? `?${request.search}` : ""}`,
+    headerLines,
+    body: request.body,
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    call.abort();
+  }, options.timeoutMs);
+  const { signal } = request;
+  if (signal.aborted) {
+    call.abort();
+  } else {
+    signal.addEventListener("abort", call.abort, { once: true });
+  }
+  try {
+    const answer = await call.answer;
+    options.observe(request.service, String(answer.status), (performance.now() - started) / 1000);
+    const headers = answer.headers;
+    if (request.pass && (headers.get("content-type") ?? "").includes("application/json")) {
+      return { ok: true, status: answer.status, headers, body: answer.body };
+    }
+    const text = new TextDecoder().decode(answer.body);
+    const json = jsonHeaders(headers, text);
+    if (!json) {
+      return { ok: false, error: serviceGarbled(request.service) };
+    }
+    return { ok: true, status: answer.status, headers: json, text };
+  } catch (error) {
+    const seconds = (performance.now() - started) / 1000;
+    if (timedOut) {
+      options.observe(request.service, "timeout", seconds);
+      return { ok: false, error: serviceTimeout(request.service, options.timeoutMs) };
+    }
+    options.observe(request.service, "unavailable", seconds);
+    const refused = error instanceof Http1Error && error.code === "ECONNREFUSED";
+    return {
+      ok: false,
+      error: serviceUnavailable(request.service),
+      unreached: signal.aborted ? undefined : refused ? "refused" : "failed",
+    };
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", call.abort);
   }
 }
 
