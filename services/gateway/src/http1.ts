@@ -70,7 +70,12 @@ interface Job {
 interface Conn {
   socket: Socket<Conn> | undefined;
   origin: Origin;
+  /** What came so far of the answer in progress (one piece until its head is read), copied. */
   buffer: Uint8Array | undefined;
+  /** Pieces after `buffer`, joined once the answer is complete (no copy per piece of a large answer). */
+  parts: Uint8Array[];
+  /** Bytes in `buffer` and `parts`. */
+  size: number;
   job: Job | undefined;
   /** The part of the request the socket did not take yet (sent on `drain`). */
   outgoing: Uint8Array | undefined;
@@ -304,8 +309,9 @@ export function createHttp1Client() {
       return;
     }
     job.received = true;
-    const buffer = conn.buffer ? concat(conn.buffer, chunk) : chunk;
+    let buffer: Uint8Array;
     if (!job.head) {
+      buffer = conn.buffer ? concat(conn.buffer, chunk) : chunk;
       const end = headEnd(buffer, conn.buffer ? Math.max(0, conn.buffer.length - 3) : 0);
       if (end === -1) {
         if (buffer.length > MAX_HEAD) {
@@ -320,35 +326,53 @@ export function createHttp1Client() {
         fail(conn, new Http1Error("the service's answer is not HTTP", "EPROTO"));
         return;
       }
+      conn.parts = [];
+      conn.size = buffer.length;
+    } else {
+      // A later piece of a large answer: kept aside, joined once the answer is complete.
+      conn.parts.push(chunk.slice());
+      conn.size += chunk.length;
+      buffer = conn.buffer ?? new Uint8Array();
     }
     const head = job.head;
     let body: Uint8Array<ArrayBuffer>;
     let end: number;
     if (head.length >= 0) {
       end = head.bodyStart + head.length;
-      if (buffer.length < end) {
-        conn.buffer = chunk === buffer ? chunk.slice() : buffer;
+      if (conn.size < end) {
+        keep(conn, buffer, chunk);
         return;
       }
+      buffer = whole(conn, buffer);
       body = buffer.slice(head.bodyStart, end);
     } else if (head.length === -1) {
+      // Chunked: its last piece ends with an empty line; only then is the whole decoded.
+      const tail = chunk.length >= 4 ? chunk.subarray(chunk.length - 4) : undefined;
+      const maybeDone = !tail || (tail[0] === CR && tail[1] === LF && tail[2] === CR && tail[3] === LF);
+      if (!maybeDone) {
+        keep(conn, buffer, chunk);
+        return;
+      }
+      buffer = whole(conn, buffer);
       const decoded = dechunk(buffer, head.bodyStart);
       if (decoded === null) {
         fail(conn, new Http1Error("the service's answer is not HTTP", "EPROTO"));
         return;
       }
       if (decoded === undefined) {
-        conn.buffer = chunk === buffer ? chunk.slice() : buffer;
+        keep(conn, buffer, chunk);
         return;
       }
       body = decoded.body;
       end = decoded.end;
     } else {
       // Until the connection closes (onClose answers).
-      conn.buffer = chunk === buffer ? chunk.slice() : buffer;
+      keep(conn, buffer, chunk);
       return;
     }
     conn.buffer = undefined;
+    conn.parts = [];
+    conn.size = 0;
     conn.job = undefined;
     if (head.keepAlive && end === buffer.length) {
       release(conn);
@@ -357,6 +381,22 @@ export function createHttp1Client() {
       conn.socket?.end();
     }
     job.resolve({ status: head.status, headers: head.headers, body });
+  }
+
+  /** Keeps an incomplete answer: `buffer` (its start, a copy) and the pieces after it. */
+  function keep(conn: Conn, buffer: Uint8Array, chunk: Uint8Array) {
+    conn.buffer = buffer === chunk ? chunk.slice() : buffer;
+  }
+
+  /** The answer so far as one piece (the pieces after the head joined once). */
+  function whole(conn: Conn, buffer: Uint8Array): Uint8Array {
+    if (conn.parts.length === 0) {
+      return buffer;
+    }
+    const joined = join([buffer, ...conn.parts], conn.size);
+    conn.parts = [];
+    conn.buffer = joined;
+    return joined;
   }
 
   function onClose(conn: Conn) {
@@ -373,7 +413,8 @@ export function createHttp1Client() {
     conn.job = undefined;
     const head = job.head;
     if (head && head.length === -2 && conn.buffer) {
-      job.resolve({ status: head.status, headers: head.headers, body: conn.buffer.slice(head.bodyStart) });
+      const buffer = whole(conn, conn.buffer);
+      job.resolve({ status: head.status, headers: head.headers, body: buffer.slice(head.bodyStart) });
       return;
     }
     job.reject(
@@ -419,6 +460,8 @@ export function createHttp1Client() {
       socket: undefined,
       origin,
       buffer: undefined,
+      parts: [],
+      size: 0,
       job: undefined,
       outgoing: undefined,
       idleSince: 0,

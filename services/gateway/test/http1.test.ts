@@ -127,6 +127,33 @@ describe("http1 client", () => {
     expect(server.connections).toBe(2);
   });
 
+  test("a large answer in many pieces arrives whole, with Content-Length and chunked", async () => {
+    const big = JSON.stringify({
+      items: Array.from({ length: 20_000 }, (_, i) => ({ i, name: `item ${i}` })),
+    });
+    const server = serve((request, socket) => {
+      const send = (text: string) => {
+        const bytes = Buffer.from(text);
+        for (let at = 0; at < bytes.length; at += 1000) {
+          socket.write(bytes.subarray(at, at + 1000));
+        }
+      };
+      if (request.includes("/chunked")) {
+        let wire = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        for (let at = 0; at < big.length; at += 4096) {
+          const piece = big.slice(at, at + 4096);
+          wire += `${Buffer.byteLength(piece).toString(16)}\r\n${piece}\r\n`;
+        }
+        send(`${wire}0\r\n\r\n`);
+      } else {
+        send(json(big));
+      }
+    });
+    expect(text((await get(server.url, "/length")).body)).toBe(big);
+    expect(text((await get(server.url, "/chunked")).body)).toBe(big);
+    expect(server.connections).toBe(1);
+  });
+
   test("a connection the server closed while idle is not reused; a GET it broke goes once more", async () => {
     const server = serve((_, socket) => {
       socket.write(json("{}"));
