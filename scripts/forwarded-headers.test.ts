@@ -19,7 +19,7 @@ const ALLOWED: Record<string, string> = {
   // Reads it, through resolveClientAddress, and only for a peer in TRUSTED_PROXIES.
   "packages/platform/src/serve.ts": 'request.headers.get("x-forwarded-for")',
   // Sets it (never copies the caller's) to the address the gateway resolved.
-  "services/gateway/src/proxy.ts": 'headers.set("x-forwarded-for", address)',
+  "services/gateway/src/proxy.ts": 'headers["x-forwarded-for"] = address',
 };
 
 function sourceFiles(): string[] {
