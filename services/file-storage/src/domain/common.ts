@@ -3,6 +3,7 @@ import type { Tx } from "@vextrus/platform/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { attachments, files } from "../db/schema.ts";
+import { type ObjectStore, StoreError } from "../storage/types.ts";
 import type { Entity } from "../upstream/records.ts";
 
 export type FileRow = typeof files.$inferSelect;
@@ -92,3 +93,32 @@ export function fileView(file: FileRow, attached: readonly AttachmentRow[] = [])
   };
 }
 export type FileView = ReturnType<typeof fileView>;
+
+/** A declared property of an upload (size, SHA-256, content type) that its bytes contradict: a 400. */
+export const mismatch = (field: string, en: string, bn: string) =>
+  invalidField(field, `files.upload.${field}_mismatch`, { en, bn });
+
+/**
+ * Streams bytes to the store under `key`; the store refuses them (400) unless their SHA-256 is the
+ * declared one, which the caller hears as a 400 on `sha256`.
+ */
+export async function writeChecked(
+  store: ObjectStore,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  size: number,
+  sha256: string,
+): Promise<void> {
+  try {
+    await store.write(key, body, size, sha256);
+  } catch (error) {
+    if (error instanceof StoreError && error.status === 400) {
+      throw mismatch(
+        "sha256",
+        "The uploaded bytes do not match the declared SHA-256",
+        "আপলোড করা ফাইলের SHA-256 ঘোষিত মানের সাথে মেলে না",
+      );
+    }
+    throw error;
+  }
+}

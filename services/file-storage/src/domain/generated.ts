@@ -3,9 +3,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { attachments, blobs, files } from "../db/schema.ts";
 import type { FileContext } from "../deps.ts";
 import { objectKey } from "../storage/keys.ts";
-import { StoreError } from "../storage/types.ts";
 import type { Entity } from "../upstream/records.ts";
-import { fileView } from "./common.ts";
+import { fileView, mismatch, writeChecked } from "./common.ts";
 import { matchesType, SNIFF_BYTES } from "./content-types.ts";
 import { fileFacts, publish } from "./events.ts";
 import { tenantLimits } from "./limits.ts";
@@ -30,9 +29,6 @@ export interface StoreGeneratedInput {
   attachTo: Entity;
   body: ReadableStream<Uint8Array>;
 }
-
-const mismatch = (field: string, en: string, bn: string) =>
-  invalidField(field, `files.upload.${field}_mismatch`, { en, bn });
 
 /**
  * Stores a file a service generated for a record it is creating, in one request: the bytes are
@@ -80,18 +76,7 @@ export async function storeGenerated({ ctx, input }: { ctx: FileContext; input: 
       controller.enqueue(chunk);
     },
   });
-  try {
-    await store.write(key, input.body.pipeThrough(sniff), input.size, input.sha256);
-  } catch (error) {
-    if (error instanceof StoreError && error.status === 400) {
-      throw mismatch(
-        "sha256",
-        "The uploaded bytes do not match the declared SHA-256",
-        "আপলোড করা ফাইলের SHA-256 ঘোষিত মানের সাথে মেলে না",
-      );
-    }
-    throw error;
-  }
+  await writeChecked(store, key, input.body.pipeThrough(sniff), input.size, input.sha256);
   let done: Awaited<ReturnType<typeof record>>;
   try {
     if (!matchesType(input.contentType, head.subarray(0, headLength))) {

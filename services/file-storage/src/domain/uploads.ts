@@ -16,7 +16,9 @@ import {
   fileNotFound,
   fileView,
   findFile,
+  mismatch,
   Sha256,
+  writeChecked,
 } from "./common.ts";
 import { CONTENT_TYPES, matchesType, SNIFF_BYTES } from "./content-types.ts";
 import { fileFacts, publish } from "./events.ts";
@@ -187,9 +189,6 @@ async function uploadTarget(ctx: FileContext, file: FileRow) {
   );
   return { multipart: true, expiresAt: file.uploadExpiresAt, parts };
 }
-
-const mismatch = (field: string, en: string, bn: string) =>
-  invalidField(field, `files.upload.${field}_mismatch`, { en, bn });
 
 /** SHA-256 and the first bytes of a stream, read once, never held whole. */
 async function digest(stream: ReadableStream<Uint8Array>) {
@@ -449,17 +448,6 @@ export async function receiveContent({
       `পাঠানো অংশে ${input.length} বাইট আছে, ঘোষিত ${file.size} বাইট নয়`,
     );
   }
-  try {
-    await ctx.deps.store.write(file.key, input.body, file.size, file.sha256);
-  } catch (error) {
-    if (error instanceof StoreError && error.status === 400) {
-      throw mismatch(
-        "sha256",
-        "The uploaded bytes do not match the declared SHA-256",
-        "আপলোড করা ফাইলের SHA-256 ঘোষিত মানের সাথে মেলে না",
-      );
-    }
-    throw error;
-  }
+  await writeChecked(ctx.deps.store, file.key, input.body, file.size, file.sha256);
   return completeUpload({ ctx, input: { fileId: file.id } });
 }
