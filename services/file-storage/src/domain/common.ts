@@ -2,7 +2,7 @@ import { AppError, type Bilingual, invalidField, notFound } from "@vextrus/platf
 import type { Tx } from "@vextrus/platform/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { attachments, files } from "../db/schema.ts";
+import { attachments, blobs, files } from "../db/schema.ts";
 import { type ObjectStore, StoreError } from "../storage/types.ts";
 import type { Entity } from "../upstream/records.ts";
 
@@ -121,4 +121,25 @@ export async function writeChecked(
     }
     throw error;
   }
+}
+
+/**
+ * The tenant's blob of these bytes: a new one at `key`, or the one already stored with the same
+ * SHA-256 (`deduplicated`: the caller's copy at `key` is not needed).
+ */
+export async function blobOf(
+  tx: Tx,
+  bytes: { tenantId: string; sha256: string; size: number; key: string; now: Date },
+) {
+  const { tenantId, sha256, size, key, now } = bytes;
+  const [inserted] = await tx
+    .insert(blobs)
+    .values({ tenantId, sha256, size, key, createdAt: now })
+    .onConflictDoNothing()
+    .returning();
+  const blob = inserted ?? (await tx.select().from(blobs).where(eq(blobs.sha256, sha256)).limit(1))[0];
+  if (!blob) {
+    throw new Error("a blob that conflicted on insert vanished");
+  }
+  return { blob, deduplicated: !inserted };
 }

@@ -1,14 +1,14 @@
 import { AppError, conflict, hasPermission, invalidField } from "@vextrus/platform";
 import { and, eq, sql } from "drizzle-orm";
-import { attachments, blobs, files } from "../db/schema.ts";
+import { attachments, files } from "../db/schema.ts";
 import type { FileContext } from "../deps.ts";
 import { objectKey } from "../storage/keys.ts";
 import type { Entity } from "../upstream/records.ts";
-import { fileView, mismatch, writeChecked } from "./common.ts";
+import { blobOf, fileView, mismatch, writeChecked } from "./common.ts";
 import { matchesType, SNIFF_BYTES } from "./content-types.ts";
 import { fileFacts, publish } from "./events.ts";
 import { tenantLimits } from "./limits.ts";
-import { adjust, reserve } from "./quota.ts";
+import { reserve } from "./quota.ts";
 
 /**
  * The records whose owning service makes their file itself, in the request that makes the record,
@@ -122,16 +122,13 @@ export async function storeGenerated({ ctx, input }: { ctx: FileContext; input: 
           bn: "রেকর্ডটিতে আগেই ফাইল আছে: তৈরি করা ফাইল শুধু নতুন রেকর্ডের সাথে রাখা যায়",
         });
       }
-      const [inserted] = await tx
-        .insert(blobs)
-        .values({ tenantId: ctx.tenantId, sha256: input.sha256, size: input.size, key, createdAt: now })
-        .onConflictDoNothing()
-        .returning();
-      const blob =
-        inserted ?? (await tx.select().from(blobs).where(eq(blobs.sha256, input.sha256)).limit(1))[0];
-      if (!blob) {
-        throw new Error("the blob of a generated file vanished");
-      }
+      const { blob, deduplicated } = await blobOf(tx, {
+        tenantId: ctx.tenantId,
+        sha256: input.sha256,
+        size: input.size,
+        key,
+        now,
+      });
       const [file] = await tx
         .insert(files)
         .values({
@@ -167,7 +164,6 @@ export async function storeGenerated({ ctx, input }: { ctx: FileContext; input: 
       if (!file || !attachment) {
         throw new Error("insert into files or attachments returned nothing");
       }
-      const deduplicated = !inserted;
       await publish(tx, ctx, "vextrus.file.object.uploaded", fileId, {
         ...fileFacts(file),
         deduplicated,
@@ -176,8 +172,7 @@ export async function storeGenerated({ ctx, input }: { ctx: FileContext; input: 
       await publish(tx, ctx, "vextrus.file.object.attached", fileId, { id: fileId, entity });
       // Last (the tenant's usage row stays locked to COMMIT): new bytes count against the quota.
       if (!deduplicated) {
-        await reserve(tx, ctx.tenantId, input.size, limits.tenantQuotaBytes);
-        await adjust(tx, ctx.tenantId, { reserved: -input.size, stored: input.size });
+        await reserve(tx, ctx.tenantId, input.size, limits.tenantQuotaBytes, "stored");
       }
       return { file, attachment, deduplicated };
     });

@@ -1,6 +1,6 @@
 import { AppError } from "@vextrus/platform";
 import { rowsOf, type Tx } from "@vextrus/platform/db";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 
 /**
  * A tenant's quota, held in SLOTS rows of `file_storage.usage` so that concurrent uploads of one
@@ -28,18 +28,29 @@ const exceeded = (used: number, quota: number) =>
     "size",
   );
 
+/** Which count new bytes join: a pending upload's reservation, or bytes already stored. */
+type Held = "reserved" | "stored";
+
 /**
- * Reserves `size` bytes of the tenant's `quota` for a pending upload (nothing for 0 bytes: known
- * content takes no more room). PRECONDITION_FAILED on `size` when the tenant has not the room.
+ * Takes `size` bytes of the tenant's `quota` (nothing for 0 bytes: known content takes no more
+ * room), as reserved for a pending upload, or as stored for bytes already written (a generated
+ * file). PRECONDITION_FAILED on `size` when the tenant has not the room.
  */
-export async function reserve(tx: Tx, tenantId: string, size: number, quota: number): Promise<void> {
+export async function reserve(
+  tx: Tx,
+  tenantId: string,
+  size: number,
+  quota: number,
+  as: Held = "reserved",
+): Promise<void> {
   if (size === 0) {
     return;
   }
+  const column = sql.raw(as === "stored" ? "stored_bytes" : "reserved_bytes");
   const taken = rowsOf(
     await tx.execute(sql`
       update file_storage.usage u
-      set free_bytes = u.free_bytes - ${size}::bigint, reserved_bytes = u.reserved_bytes + ${size}::bigint, updated_at = now()
+      set free_bytes = u.free_bytes - ${size}::bigint, ${column} = u.${column} + ${size}::bigint, updated_at = now()
       from (
         select slot from file_storage.usage
         where tenant_id = ${tenantId} and quota_bytes = ${quota}::bigint and free_bytes >= ${size}::bigint
@@ -50,12 +61,12 @@ export async function reserve(tx: Tx, tenantId: string, size: number, quota: num
       returning u.slot`),
   );
   if (taken.length === 0) {
-    await rebalance(tx, tenantId, size, quota);
+    await rebalance(tx, tenantId, size, quota, column);
   }
 }
 
 /** Locks every slot of the tenant (creating missing ones), counts its use, and spreads what is free. */
-async function rebalance(tx: Tx, tenantId: string, size: number, quota: number): Promise<void> {
+async function rebalance(tx: Tx, tenantId: string, size: number, quota: number, column: SQL): Promise<void> {
   await tx.execute(sql`
     insert into file_storage.usage (tenant_id, slot)
     select ${tenantId}, n from generate_series(0, ${SLOTS - 1}) n
@@ -76,7 +87,7 @@ async function rebalance(tx: Tx, tenantId: string, size: number, quota: number):
     update file_storage.usage
     set free_bytes = ${Math.floor(free / SLOTS)}::bigint + (case when slot < ${free % SLOTS} then 1 else 0 end),
         quota_bytes = ${quota}::bigint,
-        reserved_bytes = reserved_bytes + (case when slot = 0 then ${size}::bigint else 0 end),
+        ${column} = ${column} + (case when slot = 0 then ${size}::bigint else 0 end),
         updated_at = now()
     where tenant_id = ${tenantId}`);
 }

@@ -10,6 +10,7 @@ import { Entity } from "../upstream/records.ts";
 import { assertCanSee, canReadRecord } from "./access.ts";
 import {
   activeAttachments,
+  blobOf,
   entityNotReadable,
   FileName,
   type FileRow,
@@ -337,16 +338,13 @@ async function markUploaded(ctx: FileContext, tx: Tx, file: FileRow) {
       removeKey: null,
     };
   }
-  const [inserted] = await tx
-    .insert(blobs)
-    .values({ tenantId: ctx.tenantId, sha256: file.sha256, size: file.size, key: file.key, createdAt: now })
-    .onConflictDoNothing()
-    .returning();
-  const blob = inserted ?? (await tx.select().from(blobs).where(eq(blobs.sha256, file.sha256)).limit(1))[0];
-  if (!blob) {
-    throw new Error("the blob of a completed upload vanished");
-  }
-  const deduplicated = !inserted;
+  const { blob, deduplicated } = await blobOf(tx, {
+    tenantId: ctx.tenantId,
+    sha256: file.sha256,
+    size: file.size,
+    key: file.key,
+    now,
+  });
   if (file.revision > 1) {
     await supersedeEarlier(ctx, tx, file, now);
   }
