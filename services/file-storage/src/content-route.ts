@@ -1,5 +1,6 @@
 import {
   AppError,
+  type Bilingual,
   ERROR_KINDS,
   hasPermission,
   type Logger,
@@ -52,7 +53,10 @@ export function generatedRoute(deps: FileDeps, verifyToken: TokenVerifier | unde
     const [service, type, id] = (c.req.header("x-attach-to") ?? "").split("/");
     const entity = Entity.safeParse({ service, type, id });
     if (!entity.success) {
-      throw headerInvalid("x-attach-to", "<service>/<type>/<id> of the record the file belongs to");
+      throw headerInvalid("x-attach-to", {
+        en: "<service>/<type>/<id> of the record the file belongs to",
+        bn: "ফাইলটি যে রেকর্ডের, তার <service>/<type>/<id>",
+      });
     }
     let name: string | undefined;
     try {
@@ -62,15 +66,22 @@ export function generatedRoute(deps: FileDeps, verifyToken: TokenVerifier | unde
     }
     const fileName = FileName.safeParse(name);
     if (!fileName.success) {
-      throw headerInvalid("x-file-name", "the file's name, percent-encoded (1 to 255 characters)");
+      throw headerInvalid("x-file-name", {
+        en: "the file's name, percent-encoded (1 to 255 characters)",
+        bn: "ফাইলের নাম, percent-encoded (১ থেকে ২৫৫ অক্ষর)",
+      });
     }
     const contentType = (c.req.header("content-type") ?? "").split(";")[0]?.trim() ?? "";
     if (!isAllowedType(contentType)) {
-      throw headerInvalid("content-type", `one of ${Object.keys(CONTENT_TYPES).join(", ")}`);
+      const allowed = Object.keys(CONTENT_TYPES).join(", ");
+      throw headerInvalid("content-type", { en: `one of ${allowed}`, bn: `এগুলোর একটি: ${allowed}` });
     }
     const sha256 = Sha256.safeParse(c.req.header("x-sha256"));
     if (!sha256.success) {
-      throw headerInvalid("x-sha256", "the bytes' SHA-256, lowercase hex");
+      throw headerInvalid("x-sha256", {
+        en: "the bytes' SHA-256, lowercase hex",
+        bn: "বাইটগুলোর SHA-256, ছোট হাতের hex",
+      });
     }
     const { body, length } = streamedBody(c, deps);
     return storeGenerated({
@@ -87,11 +98,11 @@ export function generatedRoute(deps: FileDeps, verifyToken: TokenVerifier | unde
   });
 }
 
-const headerInvalid = (header: string, what: string) =>
+const headerInvalid = (header: string, what: Bilingual) =>
   new AppError(
     "VALIDATION",
     "files.upload.header",
-    { en: `${header}: ${what}`, bn: `${header}: ${what}` },
+    { en: `${header}: ${what.en}`, bn: `${header}: ${what.bn}` },
     header,
   );
 
