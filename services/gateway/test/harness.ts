@@ -98,11 +98,22 @@ export async function startOrganization(
 }
 
 /** A port nobody listens on right now (auth must be reachable before it starts: organization needs its URL). */
+/**
+ * A port to bind later, below the kernel's ephemeral range (32768–60999 on Linux): a port the kernel
+ * handed out for a probe is soon handed to an outgoing connection (pools, keep-alive clients), which
+ * then holds it when the service binds it (EADDRINUSE seen in CI). Checked free when chosen.
+ */
 function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      const probe = Bun.serve({ port, hostname: "127.0.0.1", fetch: () => new Response() });
+      probe.stop(true);
+      return port;
+    } catch {
+      // Taken: another one.
+    }
+  }
 }
 
 /** What auth and the scheduler share in these suites: the scheduler's job tokens come from auth with it. */
