@@ -35,6 +35,7 @@ export {
   type OutboxTable,
   outboxChannel,
   outboxTable,
+  wakeRelayAfterCommit,
 } from "./outbox.ts";
 export type { EventDefinition } from "./payloads/common.ts";
 

@@ -14,6 +14,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { definitionOf, type EventInput, type EventType, topicOf } from "./catalog.ts";
 import { CloudEvent } from "./envelope.ts";
+import { wakeRelaysAfterCommit } from "./wake.ts";
 
 /**
  * `<schema>.outbox`: events waiting for the relay. Written by domain verbs inside their tenant
@@ -180,24 +181,28 @@ export function buildEvent<T extends EventType>(input: EmitInput<T>) {
   return { topic: topic.name, key: input.subject, event };
 }
 
-/** The NOTIFY channel a service's relay listens on. */
+/** The channel of a service's outbox: its relays' in-process wake-ups and their LISTEN. */
 export const outboxChannel = (outbox: OutboxTable): string =>
   `vextrus_outbox_${getTableConfig(outbox).schema}`;
 
 /**
+ * Wakes this process's relay of `outbox` once the caller's transaction commits (for code that writes
+ * outbox rows itself, as emit does). No NOTIFY: see wake.ts.
+ */
+export const wakeRelayAfterCommit = (outbox: OutboxTable): void =>
+  wakeRelaysAfterCommit(outboxChannel(outbox));
+
+/**
  * Records an event in the caller's transaction: it is published if and only if the transaction
  * commits. Validates the payload against the catalog (an invalid one throws EventContractError) and
- * wakes the service's relay (NOTIFY, delivered at commit). Returns the envelope.
+ * wakes the process's relay once the transaction commits. Returns the envelope.
  */
 export async function emit<T extends EventType>(tx: Tx, outbox: OutboxTable, input: EmitInput<T>) {
   const { topic, key, event } = buildEvent(input);
   await tx.execute(sql`
-    with row as (
-      insert into ${outbox} (id, tenant_id, topic, key, event)
-      values (${event.id}, ${event.tenantid}, ${topic}, ${key}, ${JSON.stringify(event)}::json)
-      returning 1
-    )
-    select pg_notify(${outboxChannel(outbox)}, '') from row`);
+    insert into ${outbox} (id, tenant_id, topic, key, event)
+    values (${event.id}, ${event.tenantid}, ${topic}, ${key}, ${JSON.stringify(event)}::json)`);
+  wakeRelayAfterCommit(outbox);
   return event;
 }
 
@@ -219,11 +224,7 @@ export async function emitMany<T extends EventType>(
       sql`(${event.id}, ${event.tenantid}, ${topic}, ${key}, ${JSON.stringify(event)}::json)`,
   );
   await tx.execute(sql`
-    with rows as (
-      insert into ${outbox} (id, tenant_id, topic, key, event)
-      values ${sql.join(values, sql`, `)}
-      returning 1
-    )
-    select pg_notify(${outboxChannel(outbox)}, '') where exists (select 1 from rows)`);
+    insert into ${outbox} (id, tenant_id, topic, key, event) values ${sql.join(values, sql`, `)}`);
+  wakeRelayAfterCommit(outbox);
   return built.map((b) => b.event);
 }

@@ -7,6 +7,7 @@ import type { Listener } from "./listen.ts";
 import { eventMetrics, type MetricRegistry, registerCollectedGauge } from "./metrics.ts";
 import { type OutboxTable, outboxChannel } from "./outbox.ts";
 import type { Publisher } from "./transport.ts";
+import { onOutboxCommit } from "./wake.ts";
 
 export interface RelayOptions {
   db: Database;
@@ -14,11 +15,19 @@ export interface RelayOptions {
   publisher: Publisher;
   log: Logger;
   registry?: MetricRegistry;
-  /** Wakes the relay when a transaction with events commits; without it the relay only polls. */
+  /**
+   * Wakes the relay on a NOTIFY on the outbox's channel. Events written in this process wake it
+   * after their commit without one (wake.ts); nothing in the tree sends a NOTIFY any more, and a
+   * relay elsewhere finds another process's rows by its poll. Kept for writers that still notify
+   * (an older replica during a rolling deploy).
+   */
   listen?: Listener;
   /** Rows per publish (default 500). */
   batchSize?: number;
-  /** Poll interval when idle, covering missed notifications (default 250 ms). */
+  /**
+   * Poll interval when idle (default 250 ms): the longest an event waits when no wake-up reaches this
+   * relay (rows of another process, or of a writer that crashed before its relay sent them).
+   */
   pollMs?: number;
   /** How long stop() waits for a publish in flight before abandoning it (default 5 s). */
   stopGraceMs?: number;
@@ -67,7 +76,7 @@ async function lockBatch(tx: Tx, outbox: OutboxTable, limit: number): Promise<Pe
 }
 
 /**
- * Publishes a service's outbox: wakes on NOTIFY (or polls), sends pending rows with the transport's
+ * Publishes a service's outbox: woken after commits of this process (or by NOTIFY), else polls; sends pending rows with the transport's
  * publisher in outbox order, marks them sent in the same transaction that locked them. Sent rows
  * are pruned by the scheduler's platform job (`pruneSentOutbox`), not here. A crash between
  * publishing and marking sends the rows again: consumers dedupe by id.
@@ -110,21 +119,29 @@ export function startRelay(options: RelayOptions): Relay {
 
   let running = true;
   const waiters = new Set<() => void>();
+  /** Wake-ups so far: a loop that saw one arrive during its batch looks again instead of idling. */
+  let wakes = 0;
   const nudge = () => {
+    wakes++;
     for (const wake of waiters) {
       wake();
     }
     waiters.clear();
   };
-  /** Resolves on a notification, after `ms`, or when the relay stops. */
-  const idle = (ms: number) =>
+  /** Resolves on a wake-up (or one since `seen`), after `ms`, or when the relay stops. */
+  const idle = (ms: number, seen: number) =>
     new Promise<void>((done) => {
+      if (wakes !== seen || !running) {
+        done();
+        return;
+      }
       const timer = setTimeout(done, ms);
       waiters.add(() => {
         clearTimeout(timer);
         done();
       });
     });
+  const stopWaking = onOutboxCommit(outboxChannel(outbox), nudge);
   let unlisten: (() => Promise<void>) | undefined;
   options.listen?.(outboxChannel(outbox), nudge).then(
     (stop) => {
@@ -201,6 +218,7 @@ export function startRelay(options: RelayOptions): Relay {
     let failures = 0;
     while (running) {
       let published = 0;
+      const seen = wakes;
       try {
         published = await publishBatch();
         if (published >= 0) {
@@ -215,10 +233,10 @@ export function startRelay(options: RelayOptions): Relay {
       }
       if (published < 0) {
         failures++;
-        await idle(backoffMs(failures, 200, 5_000));
+        await idle(backoffMs(failures, 200, 5_000), wakes);
       } else if (published === 0) {
-        // A notification that arrived between the query and this point is covered by the poll.
-        await idle(pollMs);
+        // A wake-up that arrived after the batch's query began ends the wait at once.
+        await idle(pollMs, seen);
       }
     }
   };
@@ -227,6 +245,7 @@ export function startRelay(options: RelayOptions): Relay {
   return {
     async stop() {
       running = false;
+      stopWaking();
       nudge();
       // Let the batch in flight finish; a publish that cannot (the transport waiting on a consumer
       // that is gone) is abandoned by closing the publisher: its rows stay unsent for the next start.

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import {
+  afterCommit,
   type Database,
   NestedTransactionError,
   pgliteDatabase,
@@ -86,5 +87,34 @@ describe.each(["pglite", "postgres"])("on %s", (driver) => {
       later = Bun.sleep(20).then(() => db().privileged(async () => 7));
     });
     expect(await later).toBe(7);
+  });
+
+  test("afterCommit runs once the transaction has committed, once per function, never after a rollback", async () => {
+    let calls = 0;
+    let visible: Promise<number | undefined> | undefined;
+    const signal = () => {
+      calls++;
+      // Another transaction, opened from the signal, already sees what the committed one wrote.
+      visible = count(db());
+    };
+    const before = await count(db());
+    await db().tenant(tenantId, async (tx) => {
+      await tx.execute(sql`insert into notes values (100)`);
+      expect(afterCommit(signal)).toBe(true);
+      expect(afterCommit(signal)).toBe(true);
+      expect(calls).toBe(0);
+    });
+    expect(calls).toBe(1);
+    expect(await visible).toBe((before ?? 0) + 1);
+    const failed = db().privileged(async (tx) => {
+      await tx.execute(sql`insert into notes values (101)`);
+      afterCommit(signal);
+      throw new Error("roll back");
+    });
+    expect(await failed.catch((e: unknown) => e)).toBeInstanceOf(Error);
+    expect(calls).toBe(1);
+    // Outside a transaction nothing is registered: the caller signals itself.
+    expect(afterCommit(signal)).toBe(false);
+    await db().privileged((tx) => tx.execute(sql`delete from notes where id = 100`));
   });
 });

@@ -10,6 +10,8 @@ interface OpenTransaction {
   /** What opened it ("tenant transaction", "privileged transaction"), for the error message. */
   kind: string;
   open: boolean;
+  /** Run once the transaction has committed (never after a rollback). */
+  committed?: Set<() => void>;
 }
 
 const current = new AsyncLocalStorage<OpenTransaction>();
@@ -33,14 +35,43 @@ export function assertNoOpenTransaction(what: string): void {
 /** True inside an open transaction (for code that must choose, e.g. to defer work until after it). */
 export const inOpenTransaction = (): boolean => current.getStore()?.open === true;
 
-/** Runs `fn` as an open transaction of `kind`, refusing to start inside another one. */
+/**
+ * Runs `then` once the open transaction of the calling code has committed, and not at all if it rolls
+ * back; the same function registered twice in one transaction runs once. Answers false, registering
+ * nothing, outside a transaction. For in-process signals about what the transaction wrote (waking
+ * the outbox relay) that must not be seen before the rows are. (A read-only transaction, whose COMMIT
+ * is pipelined, writes nothing to signal.)
+ */
+export function afterCommit(then: () => void): boolean {
+  const scope = current.getStore();
+  if (!scope?.open) {
+    return false;
+  }
+  scope.committed ??= new Set();
+  scope.committed.add(then);
+  return true;
+}
+
+/**
+ * Runs `fn` as an open transaction of `kind`, refusing to start inside another one. `fn` resolves
+ * once the transaction has committed; then the `afterCommit` callbacks run.
+ */
 export async function asTransaction<T>(kind: string, fn: () => Promise<T>): Promise<T> {
   assertNoOpenTransaction(`A ${kind}`);
   const scope: OpenTransaction = { kind, open: true };
+  let value: T;
   try {
-    return await current.run(scope, fn);
+    value = await current.run(scope, fn);
   } finally {
     // Work the transaction scheduled (timers, callbacks) keeps this store but may run once it closed.
     scope.open = false;
   }
+  for (const then of scope.committed ?? []) {
+    try {
+      then();
+    } catch {
+      // A signal that fails changes nothing about the committed transaction.
+    }
+  }
+  return value;
 }

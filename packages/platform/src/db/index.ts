@@ -1,6 +1,6 @@
 export { bucketColumns, type SharedBuckets, sharedBuckets } from "./buckets.ts";
 export { CURRENT_TENANT, id, tenantId, tenantIsolation, timestamps, version } from "./columns.ts";
-export { assertNoOpenTransaction, inOpenTransaction, NestedTransactionError } from "./guard.ts";
+export { afterCommit, assertNoOpenTransaction, inOpenTransaction, NestedTransactionError } from "./guard.ts";
 export { type KeysetOrder, keyset } from "./keyset.ts";
 export { type MigrationTarget, migrateService } from "./migrate.ts";
 export { type PgliteOptions, pgliteDatabase } from "./pglite.ts";

@@ -1,4 +1,4 @@
-import { buildEvent, type EventInput, type EventType, outboxChannel } from "@vextrus/events";
+import { buildEvent, type EventInput, type EventType, wakeRelayAfterCommit } from "@vextrus/events";
 import { AppError, type Bilingual, notFound, pageInput } from "@vextrus/platform";
 import type { Tx } from "@vextrus/platform/db";
 import { and, eq, sql } from "drizzle-orm";
@@ -149,7 +149,7 @@ export class Journal {
     );
   }
 
-  /** Appends the trail lines, then the events (as `emit` does: outbox rows plus a NOTIFY for the relay). */
+  /** Appends the trail lines, then the events (as `emit` does: outbox rows, the relay woken after commit). */
   async flush(tx: Tx): Promise<void> {
     if (this.lines.length > 0) {
       await tx.insert(transitions).values(this.lines.splice(0));
@@ -163,11 +163,8 @@ export class Journal {
         ),
         sql`, `,
       );
-      await tx.execute(sql`
-        with written as (
-          insert into ${outbox} (id, tenant_id, topic, key, event) values ${rows} returning 1
-        )
-        select pg_notify(${outboxChannel(outbox)}, '') where exists (select 1 from written)`);
+      await tx.execute(sql`insert into ${outbox} (id, tenant_id, topic, key, event) values ${rows}`);
+      wakeRelayAfterCommit(outbox);
     }
   }
 }
