@@ -9,6 +9,7 @@ import { AuthEnv } from "@vextrus/auth/env";
 import { bootOrganization } from "@vextrus/organization/boot";
 import { OrganizationEnv } from "@vextrus/organization/env";
 import { createLogger } from "@vextrus/platform";
+import { portForLater } from "@vextrus/platform/testing";
 import postgres from "postgres";
 import superjson from "superjson";
 import { ensurePostgres } from "../test-infra/postgres.ts";
@@ -19,12 +20,7 @@ const SECONDS = 5;
 const CONCURRENCY = 8;
 const ACCOUNTS = 6;
 
-const freePort = () => {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-};
+const freePort = () => portForLater();
 
 /** The server half (`--serve`): organization and auth booted from their settings. */
 async function serve() {

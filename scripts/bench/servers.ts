@@ -1,11 +1,7 @@
 /** Helpers of the benchmarks that run services in processes of their own, as deployed. */
+import { portForLater } from "@vextrus/platform/testing";
 
-export function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
+export const freePort = () => portForLater();
 
 /** Starts `entry` with `env` in its own process and waits until its /health/ready answers 200. */
 export async function startServer(name: string, entry: string, env: Record<string, string>) {

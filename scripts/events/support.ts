@@ -1,4 +1,6 @@
 // Helpers for the cross-service event suites: services answer real HTTP, called as a client would.
+
+import { portForLater } from "@vextrus/platform/testing";
 import superjson from "superjson";
 
 export interface Caller {
@@ -44,12 +46,7 @@ export function callerFor(baseUrl: string, token?: string): Caller {
   };
 }
 
-export function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
+export const freePort = () => portForLater();
 
 export async function waitUntil(
   check: () => Promise<boolean>,

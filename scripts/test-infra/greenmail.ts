@@ -4,6 +4,7 @@
 import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { portForLater } from "@vextrus/platform/testing";
 import { ensureJar, jarPath, type MavenJar, missingJarTools } from "./maven-jar.ts";
 import { errorMessage, freePort, seconds, sleep, stopProcess, tailOf } from "./process.ts";
 
@@ -91,7 +92,7 @@ export async function startGreenMail(): Promise<TestSmtp> {
   const runDir = mkdtempSync(join(tmpdir(), "vextrus-greenmail-"));
   // A random first choice: two runs on one machine never both try the same port and so never
   // mistake each other's GreenMail for their own.
-  const smtpPort = freePort(20_000 + Math.floor(Math.random() * 20_000));
+  const smtpPort = portForLater();
   const imapPort = freePort(smtpPort + 1, [smtpPort]);
   const apiPort = freePort(imapPort + 1, [smtpPort, imapPort]);
   const logFile = join(runDir, "greenmail.log");

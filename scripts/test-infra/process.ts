@@ -1,6 +1,7 @@
 // Small process and port helpers shared by the PostgreSQL and Kafka starters.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { portForLater } from "@vextrus/platform/testing";
 import type { Subprocess } from "bun";
 
 export const repoRoot = resolve(import.meta.dir, "../..");
@@ -32,19 +33,9 @@ export function isPortFree(port: number): boolean {
   }
 }
 
-/** The preferred port when it is free, else one the kernel hands out (never one in `exclude`). */
+/** The preferred port when it is free, else one below the ephemeral range (never one in `exclude`). */
 export function freePort(preferred: number, exclude: number[] = []): number {
-  if (!exclude.includes(preferred) && isPortFree(preferred)) {
-    return preferred;
-  }
-  for (;;) {
-    const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-    const port = listener.port;
-    listener.stop(true);
-    if (!exclude.includes(port)) {
-      return port;
-    }
-  }
+  return !exclude.includes(preferred) && isPortFree(preferred) ? preferred : portForLater(exclude);
 }
 
 /** Runs a command to completion and returns its exit code and combined output. */

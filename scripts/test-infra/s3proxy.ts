@@ -4,8 +4,9 @@
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { portForLater } from "@vextrus/platform/testing";
 import { ensureJar, jarPath, type MavenJar, missingJarTools } from "./maven-jar.ts";
-import { errorMessage, freePort, seconds, sleep, stopProcess, tailOf } from "./process.ts";
+import { errorMessage, seconds, sleep, stopProcess, tailOf } from "./process.ts";
 
 /** The one place the S3Proxy version is chosen. */
 export const S3PROXY_VERSION = "4.1.0";
@@ -88,7 +89,7 @@ export async function startS3Proxy(): Promise<TestS3> {
   const runDir = mkdtempSync(join(tmpdir(), "vextrus-s3proxy-"));
   // A random first choice, as for GreenMail: two runs that both found a fixed port free started two
   // proxies, and the second run's requests reached the first's (403 InvalidAccessKeyId).
-  const port = freePort(20_000 + Math.floor(Math.random() * 20_000));
+  const port = portForLater();
   const endpoint = `http://127.0.0.1:${port}`;
   const accessKey = `test-${crypto.randomUUID().slice(0, 8)}`;
   const secretKey = crypto.randomUUID();

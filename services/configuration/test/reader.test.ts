@@ -11,6 +11,7 @@ import {
   createTestDatabase,
   createTestSigner,
   kafkaBrokers,
+  portForLater,
   type TestDatabase,
 } from "@vextrus/platform/testing";
 import { bootConfiguration } from "../src/boot.ts";
@@ -60,9 +61,7 @@ beforeAll(async () => {
   await withKafkaAdmin(kafkaBrokers(), (admin) =>
     createCatalogTopics(admin, { prefix, partitions: 1, replicationFactor: 1, only: TOPICS }),
   );
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  port = probe.port ?? 0;
-  probe.stop(true);
+  port = portForLater();
   await boot();
   readers = [0, 1].map((replica) =>
     createConfigReader({

@@ -14,7 +14,7 @@ import { bootFileStorage } from "@vextrus/file-storage/boot";
 import { FileStorageEnv } from "@vextrus/file-storage/env";
 import { createLogger } from "@vextrus/platform";
 import { openPglite } from "@vextrus/platform/pglite";
-import { createTestSigner, type TestSigner } from "@vextrus/platform/testing";
+import { createTestSigner, portForLater, type TestSigner } from "@vextrus/platform/testing";
 import { bootRulesEngine } from "@vextrus/rules-engine/boot";
 import { RulesEngineEnv } from "@vextrus/rules-engine/env";
 import JSZip from "jszip";
@@ -32,12 +32,7 @@ const booted: Booted[] = [];
 let docsUrl = "";
 let rulesUrl = "";
 
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
+const freePort = () => portForLater();
 
 beforeAll(async () => {
   const log = createLogger({ level: "error", write: () => {} });

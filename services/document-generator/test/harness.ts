@@ -6,7 +6,7 @@ import { bootMasterData } from "@vextrus/master-data/boot";
 import { MasterDataEnv } from "@vextrus/master-data/env";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
 import { createLogger, type Stoppable } from "@vextrus/platform";
-import { createTestDatabase, createTestSigner, s3Settings } from "@vextrus/platform/testing";
+import { createTestDatabase, createTestSigner, portForLater, s3Settings } from "@vextrus/platform/testing";
 import { bootRulesEngine } from "@vextrus/rules-engine/boot";
 import { RulesEngineEnv } from "@vextrus/rules-engine/env";
 import type { RulesRouter } from "@vextrus/rules-engine/router";
@@ -30,12 +30,7 @@ export const ACCOUNTANT = [
 /** The moment every test document is issued at, unless a test moves it: 16:30 in Dhaka. */
 export const ISSUED_AT = new Date("2026-12-06T10:30:00Z");
 
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
+const freePort = () => portForLater();
 
 async function stopAll(parts: readonly Stoppable[]) {
   for (const part of parts) {

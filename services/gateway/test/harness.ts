@@ -25,6 +25,7 @@ import { createLogger, listen, type Stoppable, type TrustedProxies } from "@vext
 import {
   createTestDatabase,
   createTestSigner,
+  portForLater,
   s3Settings,
   type TestDatabase,
   type TestSigner,
@@ -97,24 +98,8 @@ export async function startOrganization(
   };
 }
 
-/** A port nobody listens on right now (auth must be reachable before it starts: organization needs its URL). */
-/**
- * A port to bind later, below the kernel's ephemeral range (32768–60999 on Linux): a port the kernel
- * handed out for a probe is soon handed to an outgoing connection (pools, keep-alive clients), which
- * then holds it when the service binds it (EADDRINUSE seen in CI). Checked free when chosen.
- */
-function freePort(): number {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    try {
-      const probe = Bun.serve({ port, hostname: "127.0.0.1", fetch: () => new Response() });
-      probe.stop(true);
-      return port;
-    } catch {
-      // Taken: another one.
-    }
-  }
-}
+/** A port to bind later (auth must be reachable before it starts: organization needs its URL). */
+const freePort = () => portForLater();
 
 /** What auth and the scheduler share in these suites: the scheduler's job tokens come from auth with it. */
 export const SERVICE_TOKEN_SECRET = "gateway-suites-scheduler-and-auth-0123456789";

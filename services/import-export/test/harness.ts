@@ -11,7 +11,7 @@ import { MasterDataEnv } from "@vextrus/master-data/env";
 import type { MasterDataRouter } from "@vextrus/master-data/router";
 import { createLogger, type Stoppable } from "@vextrus/platform";
 import { openPglite } from "@vextrus/platform/pglite";
-import { createTestDatabase, s3Settings, type TestDatabase } from "@vextrus/platform/testing";
+import { createTestDatabase, portForLater, s3Settings, type TestDatabase } from "@vextrus/platform/testing";
 import postgres from "postgres";
 import superjson from "superjson";
 import { bootImportExport } from "../src/boot.ts";
@@ -22,13 +22,8 @@ export const SECRET = "import-export-suite-service-token-secret-0123456789";
 
 const quiet = () => createLogger({ level: "error" });
 
-/** A free loopback port right now (file-storage and the killed child need fixed ones). */
-export function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
+/** A port to bind later (file-storage and the killed child need fixed ones). */
+export const freePort = () => portForLater();
 
 /**
  * The services an import needs, each with its own database on the real PostgreSQL and verifying

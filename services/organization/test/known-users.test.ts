@@ -24,6 +24,7 @@ import { APP_ROLE, type Database, migrateService, postgresDatabase } from "@vext
 import {
   createTestDatabase,
   kafkaBrokers,
+  portForLater,
   startTcpProxy,
   type TestDatabase,
 } from "@vextrus/platform/testing";
@@ -59,12 +60,7 @@ let authProxy: ReturnType<typeof startTcpProxy>;
 let consumer: Stoppable[] | undefined;
 const registry = new Registry();
 
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
+const freePort = () => portForLater();
 
 beforeAll(async () => {
   authDb = await createTestDatabase("ku_auth");

@@ -73,6 +73,7 @@ export async function createTestSigner(issuer = "vextrus-auth") {
 
 export type TestSigner = Awaited<ReturnType<typeof createTestSigner>>;
 
+export { portForLater } from "./ports.ts";
 export { type ProxyMode, startTcpProxy } from "./tcp-proxy.ts";
 export { startTestTracing, type TestTracing } from "./tracing.ts";
 
