@@ -5,10 +5,14 @@
 //      filled ahead. The ratio is the median of the rounds' ratios;
 //   2. the pipeline sustained, with the state changes committed while it runs (the maximum rate);
 //   3. latency from commit to audit entry (p50/p99) while events are committed at half that maximum.
+//   CPU per event of each part over the drain rounds, from /proc (steadier than rates on a shared
+//   machine): the audit process, this process (the relay, nothing else runs here while it drains) and
+//   the PostgreSQL backends of the two benchmark databases.
 // It starts its own Kafka broker (so no shared topic is touched) and finds or starts PostgreSQL like
 // `npm test`. The audit service runs as its own process, as in production.
 //   BENCH_EVENTS=30000  events per throughput run   BENCH_ROUNDS=3   BENCH_SECONDS=10  latency run
 //   AUDIT_BUN_OPTIONS="--cpu-prof --cpu-prof-dir=…"  Bun flags for the audit process (profiling)
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MIGRATIONS as AUDIT_MIGRATIONS } from "@vextrus/audit/boot";
 import {
@@ -30,7 +34,7 @@ import postgres from "postgres";
 import { startLocalKafka } from "../test-infra/kafka.ts";
 import { ensurePostgres } from "../test-infra/postgres.ts";
 import { freePort, repoRoot } from "../test-infra/process.ts";
-import { median } from "./load.ts";
+import { cpuMicros, median } from "./load.ts";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 30_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -175,8 +179,32 @@ try {
       listen: postgresListener(orgUrl),
     });
 
+  /** CPU used so far by each PostgreSQL backend of the benchmark's databases, by pid. */
+  const backendCpu = async () => {
+    const pids = await admin<{ pid: number }[]>`
+      select pid from pg_stat_activity where datname = any(${databases})`;
+    return new Map(pids.map(({ pid }) => [pid, cpuMicros(pid)]));
+  };
+  /** CPU per event (µs) of the audit process, this process (the relay) and PostgreSQL while `run` runs. */
+  const cpuPerEvent = async (events: number, run: () => Promise<void>) => {
+    const auditPid = auditProcess?.pid ?? 0;
+    const before = { audit: cpuMicros(auditPid), relay: cpuMicros(process.pid), pg: await backendCpu() };
+    await run();
+    const pgAfter = await backendCpu();
+    let pg = 0;
+    for (const [pid, used] of pgAfter) {
+      pg += used - (before.pg.get(pid) ?? 0);
+    }
+    return {
+      audit: (cpuMicros(auditPid) - before.audit) / events,
+      relay: (cpuMicros(process.pid) - before.relay) / events,
+      postgres: pg / events,
+    };
+  };
+
   // 1. Rounds: raw producer, then the pipeline draining an outbox filled while the relay is off.
-  const rounds: { raw: number; drain: number }[] = [];
+  const rounds: { raw: number; drain: number; cpu: { audit: number; relay: number; postgres: number } }[] =
+    [];
   let total = 0;
   let relay: ReturnType<typeof relayOn> | undefined;
   // Round 0 warms up the broker, the JIT and the audit consumer's group join; it is not counted.
@@ -184,18 +212,20 @@ try {
     const raw = await measureRaw();
     await write(EVENTS, undefined, round);
     const drainStart = performance.now();
-    relay = relayOn();
     total += EVENTS;
-    await waitRecorded(total);
+    const cpu = await cpuPerEvent(EVENTS, async () => {
+      relay = relayOn();
+      await waitRecorded(total);
+    });
     const drain = EVENTS / ((performance.now() - drainStart) / 1000);
-    await relay.stop();
+    await relay?.stop();
     relay = undefined;
     if (round === 0) {
       continue;
     }
-    rounds.push({ raw, drain });
+    rounds.push({ raw, drain, cpu });
     console.log(
-      `round ${round}: raw kafkajs producer ${fmt(raw)} msg/s, outbox → Kafka → audit draining ${fmt(drain)} events/s, ratio ${(drain / raw).toFixed(2)}`,
+      `round ${round}: raw kafkajs producer ${fmt(raw)} msg/s, outbox → Kafka → audit draining ${fmt(drain)} events/s, ratio ${(drain / raw).toFixed(2)}; CPU per event: audit ${fmt(cpu.audit)} µs, relay ${fmt(cpu.relay)} µs, PostgreSQL ${fmt(cpu.postgres)} µs`,
     );
   }
   relay = relayOn();
@@ -251,6 +281,12 @@ try {
   console.log(
     `| ratio end-to-end / raw (median of rounds) | ${ratio.toFixed(2)} | ≥ 0.30 ${ratio >= 0.3 ? "✓" : "✗"} |`,
   );
+  for (const part of ["audit", "relay", "postgres"] as const) {
+    console.log(
+      `| CPU per event while draining: ${part === "postgres" ? "PostgreSQL" : part} | ${fmt(median(rounds.map((r) => r.cpu[part])))} µs | |`,
+    );
+  }
+  console.log(`| load average at the end | ${readFileSync("/proc/loadavg", "utf8").trim()} | |`);
   console.log(`| outbox → Kafka → audit, commits included (maximum rate) | ${fmt(sustained)} events/s | |`);
   console.log(`| p50 commit → audit entry at half the maximum rate | ${p50.toFixed(1)} ms | |`);
   console.log(
