@@ -32,6 +32,7 @@ export {
   fromPoisha,
   MAX_POISHA,
   parseBDT,
+  readPoishaNumber,
   toPoisha,
 } from "./money.ts";
 export { Money } from "./money-schema.ts";

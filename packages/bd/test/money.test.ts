@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { formatBDT, Money, parseBDT } from "../src/index.ts";
-import { fromPoisha, MAX_POISHA } from "../src/money.ts";
+import { fromPoisha, MAX_POISHA, readPoisha, readPoishaNumber } from "../src/money.ts";
 import { bdError, codes, message } from "./helpers.ts";
 
 const poisha = fc.bigInt({ min: -MAX_POISHA, max: MAX_POISHA });
@@ -105,5 +105,73 @@ describe("Money schema", () => {
     expect(codes(Money, "1000000000000")).toEqual(["bd.money.range"]);
     expect(message(Money, "1.234", "en")).toBe("Amount can have at most two decimals (poisha)");
     expect(message(Money, "1.234", "bn")).toContain("পয়সা");
+  });
+});
+
+describe("readPoishaNumber", () => {
+  /** readPoisha's answer with its bigint as a number: what readPoishaNumber must say. */
+  const expected = (amount: unknown) => {
+    const poisha = readPoisha(amount);
+    return typeof poisha === "bigint" ? Number(poisha) : poisha;
+  };
+
+  test("reads exactly what readPoisha reads, with the same codes", () => {
+    const cases: unknown[] = [
+      "0",
+      "-0.00",
+      "+5",
+      " 1250.5 ",
+      "007.50",
+      "1.500",
+      "1.501",
+      "999999999999.99",
+      "-999999999999.99",
+      "1000000000000.00",
+      "99999999999999999999999.5",
+      "1.999",
+      "1.",
+      ".5",
+      "",
+      "-",
+      "+-1",
+      "1,000",
+      "1e5",
+      "0x10",
+      "১২",
+      "12a",
+      "1.2.3",
+      1250.5,
+      -0,
+      0.1 + 0.2,
+      1e21,
+      1e-7,
+      999999999999.99,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      null,
+      undefined,
+      true,
+      10n,
+    ];
+    for (const amount of cases) {
+      expect([amount, readPoishaNumber(amount)]).toEqual([amount, expected(amount)]);
+    }
+    expect(Object.is(readPoishaNumber("-0.00"), 0)).toBe(true);
+  });
+
+  test("agrees with readPoisha on every amount in range and on near-amounts (property)", () => {
+    fc.assert(
+      fc.property(poisha, (p) => {
+        const text = fromPoisha(p);
+        expect(readPoishaNumber(text)).toBe(Number(p));
+        expect(readPoishaNumber(Number(text))).toBe(expected(Number(text)));
+      }),
+    );
+    const near = fc.stringMatching(/^[ +-]?[0-9]{0,16}(\.[0-9]{0,4})?[0-9a.,-]?$/);
+    fc.assert(
+      fc.property(near, (text) => {
+        expect(readPoishaNumber(text)).toBe(expected(text));
+      }),
+    );
   });
 });
