@@ -206,12 +206,91 @@ describe("conditions generated into one function per set", () => {
     expect((globalThis as { pwned?: unknown }).pwned).toBeUndefined();
   });
 
-  test("the trace is part of the result: spreading or serialising it renders it", () => {
+  test("the trace is part of the result: reading or serialising it renders it, from the facts as given", () => {
     const set = setOf(CONDITIONS.slice(0, 3));
-    const run = runSet(set, { amount: "2000.00" }, AT);
-    const { versionIds: _, ...rest } = run;
-    expect(rest.trace).toHaveLength(3);
-    const json = JSON.parse(JSON.stringify(run)) as { trace: { matched: boolean }[] };
+    const facts: Record<string, unknown> = { amount: "2000.00" };
+    const run = runSet(set, facts, AT);
+    facts.amount = "1.00"; // the caller's object changes after the run: the trace keeps what was given
+    expect(run.trace).toHaveLength(3);
+    expect(run.trace[0]?.conditions[0]).toEqual({
+      path: "when",
+      fact: "amount",
+      op: "gt",
+      expected: "1500.50",
+      actual: "2000.00",
+      result: true,
+    });
+    const json = JSON.parse(JSON.stringify(run)) as { trace: { matched: boolean }[]; fired: string[] };
     expect(json.trace.map((t) => t.matched)).toEqual([true, false, false]);
+    expect(json.fired).toEqual(["r0@1"]);
+  });
+});
+
+describe("what a run decides", () => {
+  function setWith(rules: { when: ConditionInput; actions: RuleDraft["actions"] }[]) {
+    const versions: RuleVersion[] = rules.map(({ when, actions }, i) => {
+      const body = {
+        name: `rule ${i}`,
+        priority: 100 - i,
+        status: "active" as const,
+        effectiveFrom: "2000-01-01",
+        reference: { authority: "internal" as const, section: "test" },
+        when,
+        actions,
+      };
+      const { factTypes } = validateRule(body, CATALOG, []);
+      return { ...body, key: `d${i}`, id: `d${i}`, ruleId: `rule-d${i}`, version: 1, factTypes };
+    });
+    const factTypes = Object.fromEntries(Object.entries(CATALOG).map(([name, spec]) => [name, spec.type]));
+    return assembleSet("test.decisions", versions.map(compileRule), factTypes);
+  }
+  const big = { fact: "amount", op: "gt", value: "1000.00" } as const;
+  const reason = { en: "Over the limit", bn: "সীমার বেশি" };
+
+  test("a flag raised by two rules is answered once, where first raised", () => {
+    const set = setWith([
+      { when: big, actions: [{ kind: "flag", flag: "large" }] },
+      { when: big, actions: [{ kind: "flag", flag: "review" }] },
+      { when: big, actions: [{ kind: "flag", flag: "large" }] },
+    ]);
+    expect(runSet(set, { amount: "2000.00" }, AT).actions).toEqual([
+      { kind: "flag", flag: "large" },
+      { kind: "flag", flag: "review" },
+    ]);
+    expect(runSet(set, { amount: "20.00" }, AT).actions).toEqual([]);
+  });
+
+  test("approval, committees, blocks and outputs beside flags, in their order; shared results stay unchanged", () => {
+    const set = setWith([
+      { when: big, actions: [{ kind: "flag", flag: "large" }] },
+      {
+        when: big,
+        actions: [
+          { kind: "require_approval", level: 2 },
+          { kind: "set", output: "fee", formula: "amount / 100" },
+          { kind: "block", reason },
+          { kind: "flag", flag: "blocked" },
+        ],
+      },
+      { when: { all: [] }, actions: [{ kind: "require_committee", name: "board", required: 2, of: 3 }] },
+    ]);
+    const run = runSet(set, { amount: "2500.00" }, AT);
+    expect(run.actions).toEqual([
+      { kind: "require_approval", level: 2 },
+      { kind: "require_committee", name: "board", required: 2, of: 3 },
+      { kind: "block", reason },
+      { kind: "flag", flag: "large" },
+      { kind: "flag", flag: "blocked" },
+    ]);
+    expect(run.outputs).toEqual({ fee: "25.00" });
+    expect(run.fired).toEqual(["d0@1", "d1@1", "d2@1"]);
+    // Actions are shared between runs: a caller cannot change what the next run answers.
+    expect(() => {
+      (run.actions[3] as { flag: string }).flag = "changed";
+    }).toThrow();
+    expect(runSet(set, { amount: "10.00" }, AT).actions).toEqual([
+      { kind: "require_committee", name: "board", required: 2, of: 3 },
+    ]);
+    expect(runSet(set, { amount: "2500.00" }, AT).actions[3]).toEqual({ kind: "flag", flag: "large" });
   });
 });

@@ -89,11 +89,9 @@ export async function evaluate({
   const timer = ctx.deps.metrics.duration.startTimer({ rule_set: ruleSetLabel(input.ruleSet) });
   const at = input.at ?? new Date();
   const set = await setFor(ctx, input);
-  const { versionIds, fired, ...result } = run(ctx, input.ruleSet, "evaluate", () =>
-    runSet(set.compiled, input.facts, at),
-  );
+  const result = run(ctx, input.ruleSet, "evaluate", () => runSet(set.compiled, input.facts, at));
   const evaluationId = Bun.randomUUIDv7();
-  const decision = storedDecisionOf({ ...result, fired });
+  const decision = storedDecisionOf(result);
   await ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
     await tx.insert(evaluations).values({
       id: evaluationId,
@@ -101,7 +99,7 @@ export async function evaluate({
       ruleSetId: set.ruleSetId,
       facts: input.facts,
       at,
-      ruleVersionIds: versionIds,
+      ruleVersionIds: [...result.versionIds],
       result: decision,
       createdBy: ctx.principal.userId,
     });
@@ -122,7 +120,7 @@ export async function evaluate({
     });
   });
   timer();
-  return { evaluationId, ...result };
+  return { evaluationId, outputs: result.outputs, actions: result.actions, trace: result.trace };
 }
 
 /** Re-runs a stored evaluation with its own inputs and exactly the rule versions it used. */
@@ -145,14 +143,9 @@ export async function replay({ ctx, input }: { ctx: RulesContext; input: { evalu
   );
   const { evaluation, ruleSet } = loaded;
   const compiled = compileVersions(ctx, ruleSet, loaded.versions);
-  const {
-    versionIds: _,
-    fired,
-    ...result
-  } = run(ctx, ruleSet, "replay", () => runSet(compiled, evaluation.facts, evaluation.at));
+  const result = run(ctx, ruleSet, "replay", () => runSet(compiled, evaluation.facts, evaluation.at));
   // Deterministic by construction; a difference means the stored row was altered (or an engine bug).
-  const identical =
-    canonicalJson(storedDecisionOf({ ...result, fired })) === canonicalJson(evaluation.result);
+  const identical = canonicalJson(storedDecisionOf(result)) === canonicalJson(evaluation.result);
   if (!identical) {
     ctx.log.error("replay differs from the stored evaluation", { evaluationId: evaluation.id });
   }
@@ -162,6 +155,8 @@ export async function replay({ ctx, input }: { ctx: RulesContext; input: { evalu
     at: evaluation.at,
     facts: evaluation.facts,
     identical,
-    ...result,
+    outputs: result.outputs,
+    actions: result.actions,
+    trace: result.trace,
   };
 }

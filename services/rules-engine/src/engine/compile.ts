@@ -8,17 +8,63 @@ import { bitAt, generateConditions, type SetConditions, wordsFor } from "./gener
 import type { Action, EvaluationResult, FactType, OutputValue, RuleVersion, TraceEntry } from "./model.ts";
 import { literalKind, type OutputKind } from "./validate.ts";
 
-/** What the matched rules decided so far, besides outputs. */
-interface Decisions {
-  level: number;
-  committees: Map<string, { required: number; of: number }>;
-  blocks: Map<string, { en: string; bn: string }>;
-  /** In the order first raised (few per evaluation: an array beats a Set here). */
-  flags: string[];
-  kinds: Map<string, OutputKind>;
+/**
+ * What the matched rules of one evaluation decided so far. Built only as far as its actions need:
+ * a run whose rules only flag never makes a Map, and formulas get their runtime on first use.
+ */
+class RunState {
+  level = 0;
+  committees: Map<string, { required: number; of: number }> | undefined = undefined;
+  /** Each block's action by its English reason (the last rule to raise a reason gives its text). */
+  blocks: Map<string, Action> | undefined = undefined;
+  /** Flag actions in the order first raised (few per evaluation: an array beats a Set here). */
+  readonly flags: Action[];
+  /** Whether two rules in effect can raise the same flag (else raising one needs no look-up). */
+  readonly sharedFlags: boolean;
+  kinds: Map<string, OutputKind> | undefined = undefined;
+  #rt: Runtime | undefined = undefined;
+  readonly #set: CompiledSet;
+  readonly #values: readonly Value[];
+  readonly #day: string;
+  constructor(
+    set: CompiledSet,
+    values: readonly Value[],
+    day: string,
+    flags: Action[],
+    sharedFlags: boolean,
+  ) {
+    this.flags = flags;
+    this.sharedFlags = sharedFlags;
+    this.#set = set;
+    this.#values = values;
+    this.#day = day;
+  }
+  /** What formulas read: the facts by name and the outputs so far. */
+  runtime(): Runtime {
+    if (this.#rt === undefined) {
+      const facts: Record<string, Value> = {};
+      const names = this.#set.factNames;
+      for (let i = 0; i < names.length; i++) {
+        const value = this.#values[i];
+        if (value !== undefined) {
+          facts[names[i] as string] = value;
+        }
+      }
+      this.#rt = { facts, outputs: new Map(), day: this.#day };
+    }
+    return this.#rt;
+  }
+  /** Records how an output is answered (money or number). */
+  kindOf(output: string, kind: OutputKind): void {
+    this.kinds ??= new Map();
+    this.kinds.set(output, kind);
+  }
+  get outputs(): Map<string, Value> | undefined {
+    return this.#rt?.outputs;
+  }
 }
 
-type ActionFn = (rt: Runtime, decisions: Decisions) => void;
+type ActionFn = (run: RunState) => void;
 
 /**
  * One rule version compiled once per version id: its condition's leaves and shape (generated into
@@ -37,26 +83,42 @@ export interface CompiledRule {
   actions: ActionFn[];
   /** `key@version`, as a stored decision lists the rules that fired. */
   label: string;
+  /** The flags its actions raise. */
+  flags: string[];
+  /**
+   * When every action of the rule is a flag: the flag actions it answers (frozen, shared by every
+   * run), which a run adds directly instead of calling each action (when no other rule in effect
+   * raises the same flag).
+   */
+  onlyFlags: readonly Action[] | null;
 }
 
 /** The rules in effect on a day, their version ids, and their conditions as one generated function. */
 interface InEffect {
   rules: CompiledRule[];
-  versionIds: string[];
+  /** Frozen: every run of the day answers this same list. */
+  versionIds: readonly string[];
   conditions: SetConditions;
   /** Where the rules' bits start in what `conditions` answers. */
   leafWords: number;
+  /** Each leaf's fact as its position in the set's factNames (-1: a fact the set does not read). */
+  leafFacts: Int32Array;
+  /** Whether a flag is raised by more than one action in effect (then a run looks before it adds one). */
+  sharedFlags: boolean;
 }
 
 export interface CompiledSet {
   key: string;
   rules: CompiledRule[];
   factTypes: Record<string, FactType>;
-  /** The facts the set reads and their types, as lists (walked per evaluation, faster than `for in`). */
+  /** The facts the set reads and their types, as lists: a run's facts are an array in this order. */
   factNames: string[];
   factTypeList: FactType[];
   /** The rules in effect on a day (and their version ids), worked out once per day. */
   inEffect: Map<string, InEffect>;
+  /** The day asked last and its rules (nearly every run asks for today). */
+  lastDay: string;
+  lastInEffect: InEffect | undefined;
 }
 
 function compileAction(rule: RuleVersion, action: RuleVersion["actions"][number], index: number): ActionFn {
@@ -67,50 +129,64 @@ function compileAction(rule: RuleVersion, action: RuleVersion["actions"][number]
         const kind: OutputKind = action.as ?? "money";
         const label = `rule ${rule.key} v${rule.version} actions.${index}.formula`;
         const formula: Evaluator = compileFormula(parseFormula(action.formula), label);
-        return (rt, d) => {
+        return (run) => {
+          const rt = run.runtime();
           rt.outputs.set(output, formula(rt));
-          d.kinds.set(output, kind);
+          run.kindOf(output, kind);
         };
       }
       const literal = action.value ?? "";
       const kind = literalKind(literal);
       const value: Value = typeof literal === "number" ? parseDec(literal) : literal;
-      return (rt, d) => {
-        rt.outputs.set(output, value);
-        d.kinds.set(output, kind);
+      return (run) => {
+        run.runtime().outputs.set(output, value);
+        run.kindOf(output, kind);
       };
     }
     case "require_approval": {
       const level = action.level;
-      return (_rt, d) => {
-        d.level = Math.max(d.level, level);
+      return (run) => {
+        run.level = Math.max(run.level, level);
       };
     }
     case "require_committee": {
       const { name, required, of } = action;
-      return (_rt, d) => {
-        const before = d.committees.get(name);
+      return (run) => {
+        run.committees ??= new Map();
+        const before = run.committees.get(name);
         if (!before || before.required < required) {
-          d.committees.set(name, { required, of });
+          run.committees.set(name, { required, of });
         }
       };
     }
     case "block": {
-      const reason = action.reason;
-      return (_rt, d) => {
-        d.blocks.set(reason.en, reason);
+      // The action an evaluation answers, made once (frozen: every evaluation shares it).
+      const block: Action = Object.freeze({ kind: "block", reason: Object.freeze({ ...action.reason }) });
+      const en = action.reason.en;
+      return (run) => {
+        run.blocks ??= new Map();
+        run.blocks.set(en, block);
       };
     }
     case "flag": {
       const flag = action.flag;
-      return (_rt, d) => {
-        if (!d.flags.includes(flag)) {
-          d.flags.push(flag);
+      const raised = flagAction(flag);
+      return (run) => {
+        const flags = run.flags;
+        if (run.sharedFlags) {
+          for (let i = 0; i < flags.length; i++) {
+            if ((flags[i] as { flag: string }).flag === flag) {
+              return;
+            }
+          }
         }
+        flags.push(raised);
       };
     }
   }
 }
+
+const flagAction = (flag: string): Action => Object.freeze({ kind: "flag", flag });
 
 export function compileRule(rule: RuleVersion): CompiledRule {
   const { leaves, shape } = compileCondition(rule.when, "when", rule.factTypes);
@@ -126,6 +202,10 @@ export function compileRule(rule: RuleVersion): CompiledRule {
     shape,
     actions: rule.actions.map((action, i) => compileAction(rule, action, i)),
     label: `${rule.key}@${rule.version}`,
+    flags: rule.actions.flatMap((action) => (action.kind === "flag" ? [action.flag] : [])),
+    onlyFlags: rule.actions.every((action) => action.kind === "flag")
+      ? Object.freeze(rule.actions.map((action) => flagAction((action as { flag: string }).flag)))
+      : null,
   };
 }
 
@@ -146,41 +226,60 @@ export function assembleSet(
     factNames,
     factTypeList: factNames.map((name) => factTypes[name] ?? "string"),
     inEffect: new Map(),
+    lastDay: "",
+    lastInEffect: undefined,
   };
 }
 
 function inEffectOn(set: CompiledSet, day: string): InEffect {
-  const known = set.inEffect.get(day);
-  if (known) {
-    return known;
+  if (set.lastDay === day && set.lastInEffect !== undefined) {
+    return set.lastInEffect;
   }
-  const rules = set.rules.filter(
-    (rule) => rule.effectiveFrom <= day && (rule.effectiveTo === null || rule.effectiveTo >= day),
-  );
-  const found: InEffect = {
-    rules,
-    versionIds: rules.map((rule) => rule.versionId),
-    conditions: generateConditions(rules),
-    leafWords: wordsFor(rules.reduce((n, rule) => n + rule.leaves.length, 0)),
-  };
-  if (set.inEffect.size >= 64) {
-    set.inEffect.clear();
+  let found = set.inEffect.get(day);
+  if (!found) {
+    const rules = set.rules.filter(
+      (rule) => rule.effectiveFrom <= day && (rule.effectiveTo === null || rule.effectiveTo >= day),
+    );
+    const factIndex = new Map(set.factNames.map((name, i) => [name, i]));
+    const flags = rules.flatMap((rule) => rule.flags);
+    const leafFacts = Int32Array.from(
+      rules.flatMap((rule) => rule.leaves.map((leaf) => factIndex.get(leaf.fact) ?? -1)),
+    );
+    found = {
+      rules,
+      versionIds: Object.freeze(rules.map((rule) => rule.versionId)),
+      conditions: generateConditions(rules, factIndex),
+      leafWords: wordsFor(leafFacts.length),
+      leafFacts,
+      sharedFlags: new Set(flags).size < flags.length,
+    };
+    if (set.inEffect.size >= 64) {
+      set.inEffect.clear();
+    }
+    set.inEffect.set(day, found);
   }
-  set.inEffect.set(day, found);
+  set.lastDay = day;
+  set.lastInEffect = found;
   return found;
 }
 
-/** Reads the facts the set uses as their types; a wrong type is a 400 naming `facts.<name>`. */
-function prepareFacts(set: CompiledSet, raw: Record<string, unknown>): Record<string, Value> {
-  const facts: Record<string, Value> = {};
+/**
+ * Reads the facts the set uses as their types, by position in factNames (undefined: missing); a
+ * wrong type is a 400 naming `facts.<name>`. `actual` receives the values as given, for the trace.
+ */
+function prepareFacts(set: CompiledSet, raw: Record<string, unknown>, actual: unknown[]): Value[] {
   const names = set.factNames;
+  const types = set.factTypeList;
+  const values: Value[] = new Array(names.length);
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     const value = raw[name];
+    actual[i] = value;
     if (value === undefined || value === null) {
+      values[i] = undefined;
       continue;
     }
-    const type = set.factTypeList[i] ?? "string";
+    const type = types[i] ?? "string";
     const operand = operandOf(type, value);
     if (operand === undefined) {
       throw invalidField(`facts.${name}`, "rules.fact.type", {
@@ -188,9 +287,9 @@ function prepareFacts(set: CompiledSet, raw: Record<string, unknown>): Record<st
         bn: `${name} একটি ${type} হতে হবে`,
       });
     }
-    facts[name] = operand;
+    values[i] = operand;
   }
-  return facts;
+  return values;
 }
 
 function outputValue(value: Value, kind: OutputKind): OutputValue {
@@ -202,35 +301,90 @@ function outputValue(value: Value, kind: OutputKind): OutputValue {
 
 export interface SetRun extends EvaluationResult {
   /** The rule versions that were in effect and considered: stored so a replay runs exactly these. */
-  versionIds: string[];
+  versionIds: readonly string[];
   /** `key@version` of every rule that matched, in evaluation order. */
   fired: string[];
 }
 
 /**
- * The trace of a run from what it recorded (every leaf's and rule's result): rendered into objects
- * only when read, as most callers need the decision alone.
+ * A run's result. What it recorded (every leaf's and rule's result as bits, the facts as given) is
+ * kept as is; the trace and the fired list are rendered from it on first read (the prototype's
+ * getters: nothing is defined per run), as most callers need the decision alone. Spreading copies
+ * only outputs, actions and versionIds; serialising (toJSON) renders everything.
  */
-function renderTrace(
-  rules: readonly CompiledRule[],
-  bits: readonly number[],
-  leafWords: number,
-  raw: Record<string, unknown>,
-): TraceEntry[] {
+class RunResult implements SetRun {
+  readonly outputs: Record<string, OutputValue>;
+  readonly actions: Action[];
+  readonly versionIds: readonly string[];
+  readonly #inEffect: InEffect;
+  readonly #bits: readonly number[];
+  readonly #actual: readonly unknown[];
+  #trace: TraceEntry[] | undefined = undefined;
+  #fired: string[] | undefined = undefined;
+  constructor(
+    outputs: Record<string, OutputValue>,
+    actions: Action[],
+    inEffect: InEffect,
+    bits: readonly number[],
+    actual: readonly unknown[],
+  ) {
+    this.outputs = outputs;
+    this.actions = actions;
+    this.versionIds = inEffect.versionIds;
+    this.#inEffect = inEffect;
+    this.#bits = bits;
+    this.#actual = actual;
+  }
+  get trace(): TraceEntry[] {
+    this.#trace ??= renderTrace(this.#inEffect, this.#bits, this.#actual);
+    return this.#trace;
+  }
+  set trace(value: TraceEntry[]) {
+    this.#trace = value;
+  }
+  get fired(): string[] {
+    if (this.#fired === undefined) {
+      const { rules, leafWords } = this.#inEffect;
+      const fired: string[] = [];
+      for (let r = 0; r < rules.length; r++) {
+        if (bitAt(this.#bits, leafWords, r)) {
+          fired.push((rules[r] as CompiledRule).label);
+        }
+      }
+      this.#fired = fired;
+    }
+    return this.#fired;
+  }
+  toJSON() {
+    return {
+      outputs: this.outputs,
+      actions: this.actions,
+      versionIds: this.versionIds,
+      fired: this.fired,
+      trace: this.trace,
+    };
+  }
+}
+
+/** The trace of a run from what it recorded: every rule in effect, each condition with its values. */
+function renderTrace(inEffect: InEffect, bits: readonly number[], actual: readonly unknown[]): TraceEntry[] {
+  const { rules, leafWords, leafFacts } = inEffect;
   const trace: TraceEntry[] = new Array(rules.length);
   let g = 0;
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r] as CompiledRule;
-    const conditions: TraceEntry["conditions"] = new Array(rule.leaves.length);
-    for (let i = 0; i < rule.leaves.length; i++, g++) {
-      const leaf = rule.leaves[i] as CompiledLeaf;
+    const leaves = rule.leaves;
+    const conditions: TraceEntry["conditions"] = new Array(leaves.length);
+    for (let i = 0; i < leaves.length; i++, g++) {
+      const leaf = leaves[i] as CompiledLeaf;
+      const fact = leafFacts[g] as number;
       conditions[i] = {
         path: leaf.path,
         fact: leaf.fact,
         op: leaf.op,
         expected: leaf.expected,
-        actual: raw[leaf.fact] ?? null,
-        result: bitAt(bits, 0, g),
+        actual: fact < 0 ? null : (actual[fact] ?? null),
+        result: (((bits[g >>> 5] as number) >>> (g & 31)) & 1) === 1,
       };
     }
     trace[r] = {
@@ -246,71 +400,68 @@ function renderTrace(
 
 /**
  * Evaluates a compiled rule set. Pure: the same set, facts and `at` give the same result. The
- * trace is an own, enumerable property computed on first read (spreading or serialising the result
- * renders it), from the facts as they were.
+ * trace is rendered on first read from what the run recorded and the facts as they were given.
  */
 export function runSet(set: CompiledSet, raw: Record<string, unknown>, at: Date): SetRun {
   const day = dhakaDay(at);
-  const rt: Runtime = { facts: prepareFacts(set, raw), outputs: new Map(), day };
-  const decisions: Decisions = {
-    level: 0,
-    committees: new Map(),
-    blocks: new Map(),
-    flags: [],
-    kinds: new Map(),
-  };
-  const { rules, versionIds, conditions, leafWords } = inEffectOn(set, day);
-  const bits = conditions(rt.facts);
-  const fired: string[] = [];
-  for (let r = 0; r < rules.length; r++) {
-    if (bitAt(bits, leafWords, r)) {
-      const rule = rules[r] as CompiledRule;
-      fired.push(rule.label);
-      for (const action of rule.actions) {
-        action(rt, decisions);
+  const actual: unknown[] = new Array(set.factNames.length);
+  const values = prepareFacts(set, raw, actual);
+  const inEffect = inEffectOn(set, day);
+  const { rules, leafWords } = inEffect;
+  const bits = inEffect.conditions(values);
+  const shared = inEffect.sharedFlags;
+  const flags: Action[] = [];
+  // Made when a matched rule does more than flag (most runs of a flagging set never need it).
+  let run: RunState | undefined;
+  // The matched rules in order: the set bits of the rule words, lowest first.
+  for (let w = 0; w * 32 < rules.length; w++) {
+    let word = bits[leafWords + w] as number;
+    while (word !== 0) {
+      const b = 31 - Math.clz32(word & -word);
+      word &= word - 1;
+      const rule = rules[w * 32 + b] as CompiledRule;
+      const only = rule.onlyFlags;
+      if (only !== null && !shared) {
+        for (let a = 0; a < only.length; a++) {
+          flags.push(only[a] as Action);
+        }
+        continue;
+      }
+      run ??= new RunState(set, values, day, flags, shared);
+      const actions = rule.actions;
+      for (let a = 0; a < actions.length; a++) {
+        (actions[a] as ActionFn)(run);
       }
     }
   }
   const outputs: Record<string, OutputValue> = {};
-  for (const [name, value] of rt.outputs) {
-    outputs[name] = outputValue(value, decisions.kinds.get(name) ?? "money");
+  const produced = run?.outputs;
+  if (produced !== undefined && produced.size > 0) {
+    for (const [name, value] of produced) {
+      outputs[name] = outputValue(value, run?.kinds?.get(name) ?? "money");
+    }
   }
-  const actions: Action[] = [];
-  if (decisions.level > 0) {
-    actions.push({ kind: "require_approval", level: decisions.level });
+  let actions: Action[];
+  if (run === undefined || (run.level === 0 && run.committees === undefined && run.blocks === undefined)) {
+    actions = flags; // the common case: flags alone, already in order
+  } else {
+    actions = [];
+    if (run.level > 0) {
+      actions.push({ kind: "require_approval", level: run.level });
+    }
+    if (run.committees !== undefined) {
+      for (const [name, c] of run.committees) {
+        actions.push({ kind: "require_committee", name, required: c.required, of: c.of });
+      }
+    }
+    if (run.blocks !== undefined) {
+      for (const block of run.blocks.values()) {
+        actions.push(block);
+      }
+    }
+    for (const flag of flags) {
+      actions.push(flag);
+    }
   }
-  for (const [name, c] of decisions.committees) {
-    actions.push({ kind: "require_committee", name, required: c.required, of: c.of });
-  }
-  for (const reason of decisions.blocks.values()) {
-    actions.push({ kind: "block", reason });
-  }
-  for (const flag of decisions.flags) {
-    actions.push({ kind: "flag", flag });
-  }
-  // The facts as they were (a caller may change its object later), by position in factNames.
-  const names = set.factNames;
-  const actual: unknown[] = new Array(names.length);
-  for (let i = 0; i < names.length; i++) {
-    actual[i] = raw[names[i] as string];
-  }
-  const result = { outputs, actions, versionIds: versionIds.slice(), fired } as SetRun;
-  let trace: TraceEntry[] | undefined;
-  Object.defineProperty(result, "trace", {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      trace ??= renderTrace(
-        rules,
-        bits,
-        leafWords,
-        Object.fromEntries(names.map((name, i) => [name, actual[i]])),
-      );
-      return trace;
-    },
-    set: (value: TraceEntry[]) => {
-      trace = value;
-    },
-  });
-  return result;
+  return new RunResult(outputs, actions, inEffect, bits, actual);
 }

@@ -3,7 +3,7 @@
  * (`{ m: 12345n, s: 2 }` is 123.45). Never floating point; division keeps 12 places, rounded half
  * away from zero, and money leaves as two decimals rounded the same way (as @vextrus/bd does).
  */
-import { fromPoisha, toPoisha } from "@vextrus/bd";
+import { fromPoisha, readPoishaNumber } from "@vextrus/bd";
 
 export interface Dec {
   readonly m: bigint;
@@ -21,12 +21,64 @@ const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
 /** 10^0 … 10^15 as numbers (exact). */
 const POW10_NUMBER: number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
 
+/**
+ * A parsed decimal. Its mantissa is kept as a number when it is a safe integer (almost every fact:
+ * money always is, MAX_POISHA < 2^53) and becomes a bigint only when arithmetic asks for `m`: an
+ * evaluation that only compares never allocates one.
+ */
+class Parsed implements Dec {
+  readonly s: number;
+  readonly n: number | undefined;
+  readonly #big: bigint | undefined;
+  constructor(s: number, n: number | undefined, big: bigint | undefined) {
+    this.s = s;
+    this.n = n;
+    this.#big = big;
+  }
+  get m(): bigint {
+    return this.#big ?? BigInt(this.n as number);
+  }
+}
+
+/** Digits a number holds exactly whatever they are (10^15 < 2^53). */
+const EXACT_DIGITS = 15;
+
+/**
+ * A finite fraction as String() would write it, without writing it: the fewest places s for which
+ * some integer m has m / 10^s === value. With at most 15 digits (|m| < 10^15) only one such m exists
+ * and it is String()'s shortest form; past that, or below 10^-6 (which String() writes with an
+ * exponent the grammar refuses), undefined: the caller reads String(value).
+ */
+function scaledNumber(value: number): Dec | undefined {
+  if (Math.abs(value) < 1e-6) {
+    return undefined;
+  }
+  for (let s = 1; s <= EXACT_DIGITS; s++) {
+    const scale = POW10_NUMBER[s] as number;
+    const m = Math.round(value * scale);
+    if (Math.abs(m) >= 1e15) {
+      return undefined;
+    }
+    if (m / scale === value) {
+      return new Parsed(s, m, undefined);
+    }
+  }
+  return undefined;
+}
+
 /** Parses `"1234.50"`, `"-7"` or a finite number (through its shortest decimal form); undefined if it is not one. */
 export function parseDec(value: unknown): Dec | undefined {
   let text: string;
   if (typeof value === "number") {
+    if (Number.isSafeInteger(value)) {
+      return new Parsed(0, value === 0 ? 0 : value, undefined); // -0 reads as "0", as String(-0) does
+    }
     if (!Number.isFinite(value)) {
       return undefined;
+    }
+    const scaled = scaledNumber(value);
+    if (scaled !== undefined) {
+      return scaled;
     }
     text = String(value);
   } else if (typeof value === "string") {
@@ -34,16 +86,54 @@ export function parseDec(value: unknown): Dec | undefined {
   } else {
     return undefined;
   }
-  const match = DECIMAL.exec(text);
-  if (!match) {
+  // What DECIMAL accepts, scanned by hand: sign, 1-30 digits, then "." and 1-24 digits.
+  const end = text.length;
+  const first = text.charCodeAt(0);
+  const negative = first === 45; // "-"
+  let i = negative || first === 43 ? 1 : 0; // "+"
+  const intFrom = i;
+  let n = 0;
+  while (i < end) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) {
+      break;
+    }
+    n = n * 10 + digit;
+    i++;
+  }
+  const intDigits = i - intFrom;
+  let fracDigits = 0;
+  if (i < end) {
+    if (text.charCodeAt(i) !== 46) {
+      return undefined; // not "."
+    }
+    i++;
+    while (i < end) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) {
+        return undefined;
+      }
+      n = n * 10 + digit;
+      i++;
+      fracDigits++;
+    }
+    if (fracDigits === 0) {
+      return undefined;
+    }
+  }
+  if (intDigits === 0 || intDigits > 30 || fracDigits > 24) {
     return undefined;
   }
-  const [, sign = "", int = "", frac = ""] = match;
+  if (intDigits + fracDigits <= EXACT_DIGITS) {
+    // n was built digit by digit below 10^15: exact.
+    return new Parsed(fracDigits, negative && n !== 0 ? -n : n, undefined);
+  }
+  const match = DECIMAL.exec(text);
+  const [, sign = "", int = "", frac = ""] = match ?? [];
   const digits = `${sign}${int}${frac}`;
-  const n = Number(digits);
-  return Number.isSafeInteger(n)
-    ? { m: BigInt(digits), s: frac.length, n }
-    : { m: BigInt(digits), s: frac.length };
+  const big = BigInt(digits);
+  const exact = Number(digits);
+  return new Parsed(frac.length, Number.isSafeInteger(exact) ? exact : undefined, big);
 }
 
 export const decOf = (n: bigint, s = 0): Dec => ({ m: n, s });
@@ -141,21 +231,12 @@ export function decToMoney(a: Dec): string {
 }
 
 /**
- * A money value (`"1250.50"`, `1250.5`) as an exact two-place decimal, parsed by @vextrus/bd (at most
- * two decimals, within its range); undefined when it is not money.
+ * A money value (`"1250.50"`, `1250.5`) as an exact two-place decimal, read by @vextrus/bd (at most
+ * two decimals, within its range: always a safe integer of poisha); undefined when it is not money.
  */
 export function parseMoney(value: unknown): Dec | undefined {
-  if (typeof value !== "number" && typeof value !== "string") {
-    return undefined;
-  }
-  let poisha: bigint;
-  try {
-    poisha = toPoisha(value);
-  } catch {
-    return undefined;
-  }
-  const n = Number(poisha);
-  return Number.isSafeInteger(n) ? { m: poisha, s: 2, n } : { m: poisha, s: 2 };
+  const poisha = readPoishaNumber(value);
+  return typeof poisha === "number" ? new Parsed(2, poisha, undefined) : undefined;
 }
 
 export const decToNumber = (a: Dec): number => Number(decToString(a));
