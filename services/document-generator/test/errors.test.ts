@@ -127,6 +127,8 @@ describe("a long invoice", () => {
     for (const page of [1, 2, Math.floor(pages / 2), pages]) {
       const text = pdfText(pdf, page, page);
       expect(text).toContain(`${bn(page)}/${bn(pages)}`);
+      // The footer's number (read from the document, not from the page's styles) on every page.
+      expect(text).toContain("INV-LONG-1");
       // The numbered header row of the table, on every page.
       expect(text).toContain("(১১)");
     }

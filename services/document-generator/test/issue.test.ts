@@ -19,7 +19,7 @@ describe("documents.issue", () => {
     const issued = await t.api.issue.mutate({ template: "mushak-6.3", locale: "bn", data: mushak63() });
     expect(issued).toMatchObject({
       template: "mushak-6.3",
-      templateVersion: 1,
+      templateVersion: 2,
       number: "INV-2026/0042",
       status: "issued",
       pages: 1,

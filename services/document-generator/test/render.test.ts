@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { PNG } from "pngjs";
 import { mushak63 } from "./fixtures.ts";
 import { type DocumentsHarness, startDocuments } from "./harness.ts";
-import { compareWithReference, decodeQr, pagesAsPng, pdfFonts, pdfText } from "./looking.ts";
+import { compareWithReference, decodeQr, pagesAsPng, pdfFonts, pdfInfo, pdfText } from "./looking.ts";
 
 let h: DocumentsHarness;
 let api: Awaited<ReturnType<DocumentsHarness["newTenant"]>>["api"];
@@ -23,7 +23,7 @@ describe("Mushak-6.3, by looking", () => {
     const out = await api.render.mutate({ template: "mushak-6.3", locale: "bn", data: mushak63() });
     expect(out).toMatchObject({
       template: "mushak-6.3",
-      templateVersion: 1,
+      templateVersion: 2,
       pages: 1,
       number: "INV-2026/0042",
     });
@@ -61,6 +61,9 @@ describe("Mushak-6.3, by looking", () => {
     ]) {
       expect(text).toContain(expected);
     }
+
+    // The title is set after the page's content (so it is no part of its styles) and still reaches the PDF.
+    expect(pdfInfo(pdf).Title).toBe("Mushak-6.3 INV-2026/0042");
 
     const [sharp] = pagesAsPng(pdf, { dpi: 150 });
     const qr = decodeQr(sharp as Buffer);

@@ -49,8 +49,8 @@ export type Mushak63Data = z.output<typeof Mushak63Data>;
 
 export const mushak63: TemplateSpec<Mushak63Data> = {
   name: "mushak-6.3",
-  version: 1,
-  file: "mushak-6.3/v1.typ",
+  version: 2,
+  file: "mushak-6.3/v2.typ",
   async prepare({ ctx, data, locale, at, number }) {
     const moment = issueMoment(at, locale, data.banglaDate ?? false);
     const priced = data.lines.map((line) => ({
