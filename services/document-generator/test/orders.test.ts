@@ -49,7 +49,7 @@ describe("purchase order and work order", () => {
     });
     expect(out).toMatchObject({
       template: "purchase-order",
-      templateVersion: 2,
+      templateVersion: 3,
       pages: 1,
       number: "PO/2026-27/000123",
     });

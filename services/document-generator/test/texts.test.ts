@@ -30,7 +30,7 @@ describe("orders in both languages", () => {
       locale: "en",
       data: purchaseOrder(),
     });
-    expect(out).toMatchObject({ template: "purchase-order", templateVersion: 2, pages: 1 });
+    expect(out).toMatchObject({ template: "purchase-order", templateVersion: 3, pages: 1 });
     const pdf = bytes(out.pdf);
     // The Bengali party names on an English page: the reference image shows them shaped.
     expectLooksLike("purchase-order-en", pdf);

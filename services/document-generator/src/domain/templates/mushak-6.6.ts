@@ -39,8 +39,8 @@ const dmy = (iso: string, locale: "en" | "bn") => digits(iso.split("-").reverse(
 
 export const mushak66: TemplateSpec<Mushak66Data> = {
   name: "mushak-6.6",
-  version: 3,
-  file: "mushak-6.6/v3.typ",
+  version: 4,
+  file: "mushak-6.6/v4.typ",
   async prepare({ ctx, data, locale, at, number }) {
     const moment = issueMoment(at, locale, data.banglaDate ?? false);
     const rates = new Map<number, number[]>();

@@ -28,8 +28,8 @@ export type PurchaseOrderData = z.output<typeof PurchaseOrderData>;
 
 export const purchaseOrder: TemplateSpec<PurchaseOrderData> = {
   name: "purchase-order",
-  version: 2,
-  file: "purchase-order/v2.typ",
+  version: 3,
+  file: "purchase-order/v3.typ",
   async prepare({ ctx, data, locale, at, number }) {
     const moment = issueMoment(at, locale, data.banglaDate ?? false);
     const priced = await orderLines(ctx, data.lines, moment.ymd, locale);

@@ -35,8 +35,8 @@ export type WorkOrderData = z.output<typeof WorkOrderData>;
 
 export const workOrder: TemplateSpec<WorkOrderData> = {
   name: "work-order",
-  version: 2,
-  file: "work-order/v2.typ",
+  version: 3,
+  file: "work-order/v3.typ",
   async prepare({ ctx, data, locale, at, number }) {
     const moment = issueMoment(at, locale, data.banglaDate ?? false);
     const priced = await orderLines(ctx, data.lines, moment.ymd, locale);
