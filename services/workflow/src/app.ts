@@ -16,6 +16,7 @@ import type { Clock, WorkflowDeps } from "./deps.ts";
 import { createWorkflowMetrics } from "./metrics.ts";
 import { workflowRouter } from "./router.ts";
 import { organizationClient } from "./upstream/organization.ts";
+import type { OrganizationCache } from "./upstream/organization-cache.ts";
 import { rulesClient } from "./upstream/rules.ts";
 
 export interface Upstream {
@@ -41,6 +42,11 @@ export interface AppOptions {
   clock?: Clock | undefined;
   /** The configuration reader (boot starts its change subscription); without one, a reader with no events. */
   config?: ConfigReader | undefined;
+  /**
+   * organization's answers cached per replica (boot makes one fed by organization's change events);
+   * without it every start asks organization.
+   */
+  organizationCache?: OrganizationCache | undefined;
   /** Where the configuration service is, when `config` is not given. */
   configuration?: Upstream | undefined;
 }
@@ -49,13 +55,14 @@ export interface AppOptions {
 export function createApp(options: AppOptions) {
   const metrics = options.metrics ?? createMetrics("workflow");
   const timeoutMs = options.upstreamTimeoutMs ?? 5_000;
+  const organization = organizationClient(
+    createServiceClient({ service: "organization", ...options.organization, timeoutMs }),
+  );
   const deps: WorkflowDeps = {
     db: options.db,
     clock: options.clock ?? (() => new Date()),
     metrics: createWorkflowMetrics(metrics.registry, options.db),
-    organization: organizationClient(
-      createServiceClient({ service: "organization", ...options.organization, timeoutMs }),
-    ),
+    organization: options.organizationCache?.wrap(organization) ?? organization,
     rules: rulesClient(createServiceClient({ service: "rules-engine", ...options.rules, timeoutMs })),
     config:
       options.config ??

@@ -6,6 +6,7 @@ import { createApp } from "./app.ts";
 import { inbox, knownUsers, outbox } from "./db/schema.ts";
 import type { Clock } from "./deps.ts";
 import type { WorkflowEnv } from "./env.ts";
+import { createOrganizationCache } from "./upstream/organization-cache.ts";
 
 export type { Booted, SharedResources };
 
@@ -35,6 +36,15 @@ export async function bootWorkflow(
     replicaId: env.REPLICA_ID,
   });
   await config.start();
+  const organizationCache =
+    env.ORGANIZATION_CACHE_TTL_MS > 0
+      ? createOrganizationCache({
+          ttlMs: env.ORGANIZATION_CACHE_TTL_MS,
+          transport: rt.transport,
+          replicaId: env.REPLICA_ID,
+        })
+      : undefined;
+  await organizationCache?.start();
   const { authUrl, consumers } = knownUsersWiring(rt, env, { service: "workflow", inbox, table: knownUsers });
   const app = createApp({
     db: rt.db,
@@ -48,6 +58,7 @@ export async function bootWorkflow(
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     clock: options.clock,
     config,
+    organizationCache,
   });
   rt.log.info("upstreams", {
     organization: env.ORGANIZATION_URL,
@@ -58,6 +69,9 @@ export async function bootWorkflow(
   return rt.serve(app, {
     outbox,
     consumers,
-    parts: [{ name: "config reader", stop: () => config.stop() }],
+    parts: [
+      { name: "config reader", stop: () => config.stop() },
+      ...(organizationCache ? [{ name: "organization cache", stop: () => organizationCache.stop() }] : []),
+    ],
   });
 }

@@ -10,6 +10,14 @@ export const WorkflowEnv = ServiceEnv.extend({
   CONFIGURATION_URL: HttpUrl.default("http://127.0.0.1:3011").describe(
     "configuration service (the tenant's workflow.sla.hours)",
   ),
+  ORGANIZATION_CACHE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30_000)
+    .describe(
+      "how long an initiator's chain and a department check are served without asking organization (0: always ask); change events drop them sooner",
+    ),
   AUTH_URL: HttpUrl.optional().describe(
     "auth service (directory.lookup); defaults to the origin of JWKS_URL",
   ),

@@ -5,12 +5,11 @@ import { outbox } from "../db/schema.ts";
 type RuleEventType =
   | "vextrus.rules.rule.created"
   | "vextrus.rules.rule.updated"
-  | "vextrus.rules.rule.archived"
-  | "vextrus.rules.evaluation.completed";
+  | "vextrus.rules.rule.archived";
 
 /**
- * Records a rule change (or a stored evaluation) in the outbox, in the caller's transaction: published
- * if and only if it commits. Every replica's consumer calls `onRuleChanged` (src/events.ts) for rules.
+ * Records a rule change in the outbox, in the caller's transaction: published if and only if it
+ * commits (a stored evaluation writes its event in the statement that stores it: domain/evaluations.ts). Every replica's consumer calls `onRuleChanged` (src/events.ts) for rules.
  */
 export async function emitRuleEvent<T extends RuleEventType>(tx: Tx, input: EmitInput<T>): Promise<void> {
   await emit(tx, outbox, input);

@@ -1,5 +1,5 @@
 import { forbidden } from "@vextrus/platform";
-import type { Tx } from "@vextrus/platform/db";
+import { preparedQuery, type Tx } from "@vextrus/platform/db";
 import { and, eq, gt, isNotNull, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { delegations, tasks } from "../db/schema.ts";
 import type { ProcessRow, TaskRow } from "./common.ts";
@@ -38,23 +38,32 @@ export async function decidersOfRound(tx: Tx, process: ProcessRow): Promise<Set<
   return new Set(rows.flatMap((row) => (row.decidedBy ? [row.decidedBy] : [])));
 }
 
+const earlierDecision = preparedQuery("workflow.round.earlierDecision", (db) =>
+  db
+    .select({ step: tasks.step })
+    .from(tasks)
+    .where(
+      and(
+        eq(tasks.processId, sql.placeholder("processId")),
+        eq(tasks.round, sql.placeholder("round")),
+        eq(tasks.decidedBy, sql.placeholder("actorId")),
+        ne(tasks.id, sql.placeholder("taskId")),
+      ),
+    )
+    .limit(1),
+);
+
 /**
  * Separation of duties: one person decides at most one step of a round and casts one committee vote,
  * whoever delegated to them. The process row is locked, so two decisions by one person serialize.
  */
 async function assertFirstDecision(tx: Tx, process: ProcessRow, task: TaskRow, actorId: string) {
-  const [earlier] = await tx
-    .select({ step: tasks.step })
-    .from(tasks)
-    .where(
-      and(
-        eq(tasks.processId, process.id),
-        eq(tasks.round, process.round),
-        eq(tasks.decidedBy, actorId),
-        ne(tasks.id, task.id),
-      ),
-    )
-    .limit(1);
+  const [earlier] = await earlierDecision(tx, {
+    processId: process.id,
+    round: process.round,
+    actorId,
+    taskId: task.id,
+  });
   if (earlier) {
     throw forbidden("workflow.task.second_decision", {
       en: `You already decided step ${earlier.step} of this request: one person decides at most one step and casts one committee vote, even for someone who delegated to them. Delegate this task, or it escalates when overdue`,

@@ -1,6 +1,6 @@
 import { buildEvent, type EventInput, type EventType, wakeRelayAfterCommit } from "@vextrus/events";
 import { AppError, type Bilingual, notFound, pageInput } from "@vextrus/platform";
-import type { Tx } from "@vextrus/platform/db";
+import { preparedQuery, type Tx } from "@vextrus/platform/db";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { definitions, outbox, processes, tasks, transitions } from "../db/schema.ts";
@@ -54,38 +54,94 @@ export async function findTask(tx: Tx, taskId: string): Promise<TaskRow> {
 }
 
 /**
- * A task with its process (locked first, for the rest of the transaction, so decisions on one process
- * happen one at a time and the task is read after the lock) and its definition's SLA: two statements.
+ * A placeholder where drizzle's `update().set()` types want the column's own value: drizzle keeps it
+ * as a parameter of that column and encodes the value given at execution with the column's mapping
+ * (dates included), exactly as a value written in place (drizzle-orm's fillPlaceholders).
  */
-export async function lockTask(tx: Tx, taskId: string) {
-  const locked = await tx
+export const slot = <T>(name: string): T => sql.placeholder(name) as unknown as T;
+
+/** The process of a task, locked (built once: see preparedQuery). */
+const lockProcessOfTask = preparedQuery("workflow.task.lockProcess", (db) =>
+  db
     .select({ id: processes.id })
     .from(processes)
-    .where(eq(processes.id, sql`(select ${tasks.processId} from ${tasks} where ${tasks.id} = ${taskId})`))
-    .for("update");
-  if (locked.length === 0) {
-    throw notFound(TASK, "workflow.task.not_found");
-  }
-  const rows = await tx
+    .where(
+      eq(
+        processes.id,
+        sql`(select ${tasks.processId} from ${tasks} where ${tasks.id} = ${sql.placeholder("taskId")})`,
+      ),
+    )
+    .for("update"),
+);
+
+const taskWithProcess = preparedQuery("workflow.task.withProcess", (db) =>
+  db
     .select({ task: tasks, process: processes, slaHours: definitions.slaHours })
     .from(tasks)
     .innerJoin(processes, eq(processes.id, tasks.processId))
     .innerJoin(definitions, eq(definitions.id, processes.definitionId))
-    .where(eq(tasks.id, taskId));
-  const row = rows[0];
+    .where(eq(tasks.id, sql.placeholder("taskId"))),
+);
+
+/**
+ * A task with its process (locked first, for the rest of the transaction, so decisions on one process
+ * happen one at a time and the task is read after the lock) and its definition's SLA: two statements.
+ */
+export async function lockTask(tx: Tx, taskId: string) {
+  const locked = await lockProcessOfTask(tx, { taskId });
+  if (locked.length === 0) {
+    throw notFound(TASK, "workflow.task.not_found");
+  }
+  const row = (await taskWithProcess(tx, { taskId }))[0];
   if (!row) {
     throw notFound(TASK, "workflow.task.not_found");
   }
   return row;
 }
 
-/** Bumps the process's version (and applies a patch) after a change to it or its tasks. */
-export async function touchProcess(tx: Tx, process: ProcessRow, now: Date, patch: Partial<ProcessRow> = {}) {
-  const rows = await tx
+const bumpProcess = preparedQuery("workflow.process.bump", (db) =>
+  db
     .update(processes)
-    .set({ ...patch, version: sql`${processes.version} + 1`, updatedAt: now })
-    .where(and(eq(processes.id, process.id), eq(processes.version, process.version)))
-    .returning();
+    .set({ version: sql`${processes.version} + 1`, updatedAt: slot<never>("now") })
+    .where(and(eq(processes.id, sql.placeholder("id")), eq(processes.version, sql.placeholder("version"))))
+    .returning(),
+);
+
+const closeProcess = preparedQuery("workflow.process.close", (db) =>
+  db
+    .update(processes)
+    .set({
+      status: slot<never>("status"),
+      // Null for a returned process: a column's date encoding takes no null, so the text goes as is.
+      completedAt: sql`${sql.placeholder("completedAt")}::timestamptz`,
+      version: sql`${processes.version} + 1`,
+      updatedAt: slot<never>("now"),
+    })
+    .where(and(eq(processes.id, sql.placeholder("id")), eq(processes.version, sql.placeholder("version"))))
+    .returning(),
+);
+
+/**
+ * Bumps the process's version (and applies a patch) after a change to it or its tasks. The two
+ * patches of every decision (none, or a closing status) are statements built once; others are built here.
+ */
+export async function touchProcess(tx: Tx, process: ProcessRow, now: Date, patch: Partial<ProcessRow> = {}) {
+  const keys = Object.keys(patch);
+  const where = { id: process.id, version: process.version, now };
+  const rows =
+    keys.length === 0
+      ? await bumpProcess(tx, where)
+      : keys.length === 2 && "status" in patch && "completedAt" in patch
+        ? await closeProcess(tx, {
+            ...where,
+            status: patch.status,
+            completedAt: patch.completedAt?.toISOString() ?? null,
+          })
+        : await tx
+            .update(processes)
+            .set({ ...patch, version: sql`${processes.version} + 1`, updatedAt: now })
+            .where(and(eq(processes.id, process.id), eq(processes.version, process.version)))
+            .returning();
   const row = rows[0];
   if (!row) {
     throw new AppError("CONFLICT", "workflow.process.stale", {
@@ -109,8 +165,8 @@ export interface TransitionInput {
 }
 
 /**
- * What one verb adds to the trail and to the outbox, written at the end of its transaction in two
- * statements (not one per line). Events are validated against the catalog as they are added.
+ * What one verb adds to the trail and to the outbox, written at the end of its transaction in one
+ * statement (not one per line). Events are validated against the catalog as they are added.
  */
 export class Journal {
   private readonly lines: (typeof transitions.$inferInsert)[] = [];
@@ -149,21 +205,54 @@ export class Journal {
     );
   }
 
-  /** Appends the trail lines, then the events (as `emit` does: outbox rows, the relay woken after commit). */
+  /**
+   * Appends the trail lines and the events (outbox rows, the relay woken after commit, as `emit` does)
+   * in one statement whose rows travel as two JSON parameters: one round trip, and a statement of the
+   * same few chunks however many lines (rendering a parameter per column of every row cost drizzle
+   * ~0.5 ms of CPU per flush).
+   */
   async flush(tx: Tx): Promise<void> {
-    if (this.lines.length > 0) {
-      await tx.insert(transitions).values(this.lines.splice(0));
-    }
+    const lines = this.lines.splice(0);
     const events = this.events.splice(0);
+    if (lines.length === 0 && events.length === 0) {
+      return;
+    }
+    const trail = lines.map((line) => ({
+      id: line.id,
+      tenant_id: line.tenantId,
+      process_id: line.processId,
+      task_id: line.taskId ?? null,
+      round: line.round,
+      action: line.action,
+      actor_id: line.actorId ?? null,
+      from_status: line.fromStatus ?? null,
+      to_status: line.toStatus ?? null,
+      comment: line.comment ?? null,
+      details: line.details ?? {},
+      at: line.at ?? this.now,
+    }));
+    const announced = events.map(({ topic, key, event }) => ({
+      id: event.id,
+      tenant_id: event.tenantid,
+      topic,
+      key,
+      event,
+    }));
+    // A data-modifying WITH runs whether or not the final select reads it.
+    await tx.execute(sql`
+      with trail as (
+        insert into ${transitions} (id, tenant_id, process_id, task_id, round, action, actor_id, from_status,
+          to_status, comment, details, at)
+        select * from jsonb_to_recordset(${JSON.stringify(trail)}::jsonb) as t(id uuid, tenant_id uuid,
+          process_id uuid, task_id uuid, round integer, action text, actor_id uuid, from_status text,
+          to_status text, comment text, details jsonb, at timestamptz)
+      ), written as (
+        insert into ${outbox} (id, tenant_id, topic, key, event)
+        select * from jsonb_to_recordset(${JSON.stringify(announced)}::jsonb) as e(id uuid, tenant_id uuid,
+          topic text, key text, event jsonb)
+      )
+      select 1`);
     if (events.length > 0) {
-      const rows = sql.join(
-        events.map(
-          ({ topic, key, event }) =>
-            sql`(${event.id}, ${event.tenantid}, ${topic}, ${key}, ${JSON.stringify(event)}::jsonb)`,
-        ),
-        sql`, `,
-      );
-      await tx.execute(sql`insert into ${outbox} (id, tenant_id, topic, key, event) values ${rows}`);
       wakeRelayAfterCommit(outbox);
     }
   }

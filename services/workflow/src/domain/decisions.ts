@@ -1,5 +1,5 @@
 import { AppError } from "@vextrus/platform";
-import type { Tx } from "@vextrus/platform/db";
+import { preparedQuery, type Tx } from "@vextrus/platform/db";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { tasks } from "../db/schema.ts";
@@ -10,6 +10,7 @@ import {
   Journal,
   lockTask,
   type ProcessRow,
+  slot,
   staleTask,
   type TaskRow,
   touchProcess,
@@ -26,6 +27,28 @@ export const DecideInput = z.object({
 export type DecideInput = z.infer<typeof DecideInput>;
 
 export type Decision = "approved" | "rejected" | "returned";
+
+/** The decision on a task still pending at the version the caller saw (built once: see preparedQuery). */
+const decide = preparedQuery("workflow.task.decide", (db) =>
+  db
+    .update(tasks)
+    .set({
+      status: slot<never>("status"),
+      decidedBy: slot<never>("decidedBy"),
+      decidedAt: slot<never>("now"),
+      comment: slot<never>("comment"),
+      updatedAt: slot<never>("now"),
+      version: sql`${tasks.version} + 1`,
+    })
+    .where(
+      and(
+        eq(tasks.id, sql.placeholder("id")),
+        eq(tasks.version, sql.placeholder("expectedVersion")),
+        eq(tasks.status, "pending"),
+      ),
+    )
+    .returning(),
+);
 
 /**
  * Approves, rejects or returns a task. The process row is locked first, so decisions on one process
@@ -47,20 +70,14 @@ export async function decideTask(ctx: WorkflowContext, input: DecideInput, decis
         bn: `এই কাজটি এখন সিদ্ধান্তের অপেক্ষায় নেই (${taskStatus(task.status).bn})`,
       });
     }
-    const [decided] = await tx
-      .update(tasks)
-      .set({
-        status: decision,
-        decidedBy: ctx.principal.userId,
-        decidedAt: now,
-        comment: input.comment ?? null,
-        updatedAt: now,
-        version: sql`${tasks.version} + 1`,
-      })
-      .where(
-        and(eq(tasks.id, task.id), eq(tasks.version, input.expectedVersion), eq(tasks.status, "pending")),
-      )
-      .returning();
+    const [decided] = await decide(tx, {
+      id: task.id,
+      expectedVersion: input.expectedVersion,
+      status: decision,
+      decidedBy: ctx.principal.userId,
+      now,
+      comment: input.comment ?? null,
+    });
     if (!decided) {
       throw staleTask();
     }
@@ -147,20 +164,28 @@ async function settleProcess(
         ),
       );
   }
-  const opened = await activateStep(tx, journal, process, task.step + 1, slaHours);
-  if (opened.length > 0) {
-    return touchProcess(tx, process, now);
+  // The round as it is now (this decision included): a later step opens; after the last one, the
+  // same rows prove every step approved. One read serves both (no update that finds no waiting task).
+  const round = await roundTasks(tx, { processId: process.id, round: process.round });
+  if (round.some((t) => t.step === task.step + 1)) {
+    const opened = await activateStep(tx, journal, process, task.step + 1, slaHours);
+    if (opened.length > 0) {
+      return touchProcess(tx, process, now);
+    }
   }
-  await assertEveryStepApproved(tx, process);
+  assertEveryStepApproved(round);
   return finish(tx, journal, process, "approved");
 }
 
-/** The invariant behind "approved": every step of the round has the approvals it required. */
-async function assertEveryStepApproved(tx: Tx, process: ProcessRow) {
-  const round = await tx
+const roundTasks = preparedQuery("workflow.round.tasks", (db) =>
+  db
     .select({ step: tasks.step, status: tasks.status, required: tasks.required })
     .from(tasks)
-    .where(and(eq(tasks.processId, process.id), eq(tasks.round, process.round)));
+    .where(and(eq(tasks.processId, sql.placeholder("processId")), eq(tasks.round, sql.placeholder("round")))),
+);
+
+/** The invariant behind "approved": every step of the round (its tasks, read after the decision) has the approvals it required. */
+function assertEveryStepApproved(round: readonly { step: number; status: string; required: number }[]) {
   for (const step of new Set(round.map((t) => t.step))) {
     const mine = round.filter((t) => t.step === step);
     const approvals = mine.filter((t) => t.status === "approved").length;

@@ -1,6 +1,6 @@
 import { notFound, pageOf } from "@vextrus/platform";
-import { keyset, type Tx } from "@vextrus/platform/db";
-import { and, desc, eq } from "drizzle-orm";
+import { keyset, preparedQuery, type Tx } from "@vextrus/platform/db";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { definitions } from "../db/schema.ts";
 import type { WorkflowContext } from "../deps.ts";
@@ -115,14 +115,25 @@ export async function createDefinition({
   });
 }
 
-/** The given version of a definition, or its latest. */
-export async function findDefinition(tx: Tx, key: string, version?: number): Promise<Definition> {
-  const rows = await tx
+/** The latest version of a definition (every start reads it: built once, see preparedQuery). */
+const latestDefinition = preparedQuery("workflow.definition.latest", (db) =>
+  db
     .select()
     .from(definitions)
-    .where(and(eq(definitions.key, key), version ? eq(definitions.version, version) : undefined))
+    .where(eq(definitions.key, sql.placeholder("key")))
     .orderBy(desc(definitions.version))
-    .limit(1);
+    .limit(1),
+);
+
+/** The given version of a definition, or its latest. */
+export async function findDefinition(tx: Tx, key: string, version?: number): Promise<Definition> {
+  const rows = version
+    ? await tx
+        .select()
+        .from(definitions)
+        .where(and(eq(definitions.key, key), eq(definitions.version, version)))
+        .limit(1)
+    : await latestDefinition(tx, { key });
   const row = rows[0];
   if (!row) {
     throw notFound(DEFINITION, "workflow.definition.not_found");

@@ -1,8 +1,8 @@
-import type { Tx } from "@vextrus/platform/db";
+import { preparedQuery, type Tx } from "@vextrus/platform/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { assignments, tasks } from "../db/schema.ts";
 import type { WorkflowContext } from "../deps.ts";
-import type { Journal, ProcessRow, TaskRow } from "./common.ts";
+import { type Journal, type ProcessRow, slot, type TaskRow } from "./common.ts";
 import type { PlannedStep } from "./route.ts";
 
 const HOUR_MS = 3_600_000;
@@ -83,6 +83,26 @@ export async function createRound(
   return opened;
 }
 
+const openStep = preparedQuery("workflow.step.open", (db) =>
+  db
+    .update(tasks)
+    .set({
+      status: "pending",
+      dueAt: slot<never>("dueAt"),
+      activatedAt: slot<never>("now"),
+      updatedAt: slot<never>("now"),
+    })
+    .where(
+      and(
+        eq(tasks.processId, sql.placeholder("processId")),
+        eq(tasks.round, sql.placeholder("round")),
+        eq(tasks.step, sql.placeholder("step")),
+        eq(tasks.status, "waiting"),
+      ),
+    )
+    .returning(),
+);
+
 /** Opens the waiting tasks of a step: they become pending, get their SLA deadline and are announced. */
 export async function activateStep(
   tx: Tx,
@@ -93,18 +113,7 @@ export async function activateStep(
 ): Promise<TaskRow[]> {
   const now = journal.now;
   const dueAt = dueFrom(now, slaHours);
-  const opened = await tx
-    .update(tasks)
-    .set({ status: "pending", dueAt, activatedAt: now, updatedAt: now })
-    .where(
-      and(
-        eq(tasks.processId, process.id),
-        eq(tasks.round, process.round),
-        eq(tasks.step, step),
-        eq(tasks.status, "waiting"),
-      ),
-    )
-    .returning();
+  const opened = await openStep(tx, { processId: process.id, round: process.round, step, dueAt, now });
   announce(journal, process, opened, dueAt);
   return opened;
 }

@@ -1,4 +1,4 @@
-import type { CallContext, ServiceClient } from "@vextrus/platform";
+import type { CallContext, Principal, ServiceClient } from "@vextrus/platform";
 import { z } from "zod";
 
 const ChainLink = z.object({
@@ -19,10 +19,13 @@ export type ChainAnswer = z.infer<typeof ChainAnswer>;
 
 const DepartmentAnswer = z.object({ id: z.string() });
 
+/** A call on behalf of a request: its token (forwarded), tenant and permissions (checked by a cache). */
+export type OrganizationCall = CallContext & { tenantId: string; principal: Pick<Principal, "permissions"> };
+
 export interface OrganizationClient {
-  chainForUser(input: { userId: string }, call: CallContext): Promise<ChainAnswer>;
+  chainForUser(input: { userId: string }, call: OrganizationCall): Promise<ChainAnswer>;
   /** The department, if it is the caller's tenant's (NOT_FOUND otherwise). */
-  department(input: { id: string }, call: CallContext): Promise<{ id: string }>;
+  department(input: { id: string }, call: OrganizationCall): Promise<{ id: string }>;
 }
 
 /** organization's procedures workflow calls; they need the caller's `organization:chain:read` and `organization:department:read`. */
