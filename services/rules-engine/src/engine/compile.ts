@@ -265,16 +265,17 @@ function inEffectOn(set: CompiledSet, day: string): InEffect {
 
 /**
  * Reads the facts the set uses as their types, by position in factNames (undefined: missing); a
- * wrong type is a 400 naming `facts.<name>`. `actual` receives the values as given, for the trace.
+ * wrong type is a 400 naming `facts.<name>`; then, at count + i, each fact as given (for the trace).
  */
-function prepareFacts(set: CompiledSet, raw: Record<string, unknown>, actual: unknown[]): Value[] {
+function prepareFacts(set: CompiledSet, raw: Record<string, unknown>): unknown[] {
   const names = set.factNames;
   const types = set.factTypeList;
-  const values: Value[] = new Array(names.length);
-  for (let i = 0; i < names.length; i++) {
+  const count = names.length;
+  const values: unknown[] = new Array(2 * count);
+  for (let i = 0; i < count; i++) {
     const name = names[i] as string;
     const value = raw[name];
-    actual[i] = value;
+    values[count + i] = value;
     if (value === undefined || value === null) {
       values[i] = undefined;
       continue;
@@ -318,6 +319,7 @@ class RunResult implements SetRun {
   readonly versionIds: readonly string[];
   readonly #inEffect: InEffect;
   readonly #bits: readonly number[];
+  /** The run's facts array: prepared, then as given (renderTrace reads the second half). */
   readonly #actual: readonly unknown[];
   #trace: TraceEntry[] | undefined = undefined;
   #fired: string[] | undefined = undefined;
@@ -369,6 +371,7 @@ class RunResult implements SetRun {
 /** The trace of a run from what it recorded: every rule in effect, each condition with its values. */
 function renderTrace(inEffect: InEffect, bits: readonly number[], actual: readonly unknown[]): TraceEntry[] {
   const { rules, leafWords, leafFacts } = inEffect;
+  const count = actual.length >>> 1;
   const trace: TraceEntry[] = new Array(rules.length);
   let g = 0;
   for (let r = 0; r < rules.length; r++) {
@@ -383,7 +386,7 @@ function renderTrace(inEffect: InEffect, bits: readonly number[], actual: readon
         fact: leaf.fact,
         op: leaf.op,
         expected: leaf.expected,
-        actual: fact < 0 ? null : (actual[fact] ?? null),
+        actual: fact < 0 ? null : (actual[count + fact] ?? null),
         result: (((bits[g >>> 5] as number) >>> (g & 31)) & 1) === 1,
       };
     }
@@ -398,14 +401,17 @@ function renderTrace(inEffect: InEffect, bits: readonly number[], actual: readon
   return trace;
 }
 
+/** The outputs of a run that set none (frozen: every such run answers it). */
+const NO_OUTPUTS: Record<string, OutputValue> = Object.freeze({});
+
 /**
  * Evaluates a compiled rule set. Pure: the same set, facts and `at` give the same result. The
  * trace is rendered on first read from what the run recorded and the facts as they were given.
  */
 export function runSet(set: CompiledSet, raw: Record<string, unknown>, at: Date): SetRun {
   const day = dhakaDay(at);
-  const actual: unknown[] = new Array(set.factNames.length);
-  const values = prepareFacts(set, raw, actual);
+  // The prepared facts, then the facts as given (for the trace): one array.
+  const values = prepareFacts(set, raw) as Value[];
   const inEffect = inEffectOn(set, day);
   const { rules, leafWords } = inEffect;
   const bits = inEffect.conditions(values);
@@ -434,9 +440,10 @@ export function runSet(set: CompiledSet, raw: Record<string, unknown>, at: Date)
       }
     }
   }
-  const outputs: Record<string, OutputValue> = {};
+  let outputs = NO_OUTPUTS;
   const produced = run?.outputs;
   if (produced !== undefined && produced.size > 0) {
+    outputs = {};
     for (const [name, value] of produced) {
       outputs[name] = outputValue(value, run?.kinds?.get(name) ?? "money");
     }
@@ -463,5 +470,5 @@ export function runSet(set: CompiledSet, raw: Record<string, unknown>, at: Date)
       actions.push(flag);
     }
   }
-  return new RunResult(outputs, actions, inEffect, bits, actual);
+  return new RunResult(outputs, actions, inEffect, bits, values);
 }
