@@ -114,3 +114,56 @@ describe("vextrus.rules.evaluation.completed", () => {
     expect(await completedEvents()).toHaveLength(before + 1);
   });
 });
+
+describe("evaluateMany", () => {
+  test("each fact set is its own stored, replayable, announced evaluation, in order, from the rules", async () => {
+    const before = { stored: await evaluationCount(), events: (await completedEvents()).length };
+    const { evaluations } = await api.evaluateMany.mutate({
+      ruleSet: "tax.vat",
+      factSets: [
+        { value: "100000.00", vatRate: 15, sdRate: 0, date: "2025-07-01" },
+        { value: "1000.00", vatRate: 15, sdRate: 10, date: "2025-07-01" },
+        { value: "200.00", vatRate: 7.5, sdRate: 0, date: "2025-07-01" },
+      ],
+    });
+    // The same answers as one evaluate each (SD on the value, VAT on value + SD).
+    expect(evaluations.map((e) => [e.outputs.sd, e.outputs.vat, e.outputs.total])).toEqual([
+      ["0.00", "15000.00", "115000.00"],
+      ["100.00", "165.00", "1265.00"],
+      ["0.00", "15.00", "215.00"],
+    ]);
+    const single = await api.evaluate.mutate({
+      ruleSet: "tax.vat",
+      facts: { value: "1000.00", vatRate: 15, sdRate: 10, date: "2025-07-01" },
+    });
+    expect(single.outputs).toEqual(evaluations[1]?.outputs ?? {});
+    expect(await evaluationCount()).toBe((before.stored ?? 0) + 4);
+    const events = await completedEvents();
+    expect(events.slice(before.events, before.events + 3).map((e) => e.key)).toEqual(
+      evaluations.map((e) => e.evaluationId),
+    );
+    for (const evaluation of evaluations) {
+      const replayed = await api.replay.query({ evaluationId: evaluation.evaluationId });
+      expect(replayed.identical).toBe(true);
+      expect(replayed.outputs).toEqual(evaluation.outputs);
+    }
+  });
+
+  test("a misspelt fact in any set refuses them all, naming its position; nothing is stored or announced", async () => {
+    const before = { stored: await evaluationCount(), events: (await completedEvents()).length };
+    const refused = await failure(
+      api.evaluateMany.mutate({
+        ruleSet: "tax.vat",
+        factSets: [{ value: "100.00" }, { value: "100.00", vatRat: 15 }],
+      }),
+    );
+    expect(refused).toMatchObject({ httpStatus: 400, appCode: "rules.fact.unknown" });
+    expect(refused.issues?.[0]?.path).toBe("factSets.1.vatRat");
+    // A bad value in the last set: the first set's evaluation is not stored either.
+    await failure(
+      api.evaluateMany.mutate({ ruleSet: "tax.vat", factSets: [{ value: "100.00" }, { value: "abc" }] }),
+    );
+    expect(await evaluationCount()).toBe(before.stored);
+    expect(await completedEvents()).toHaveLength(before.events);
+  });
+});

@@ -47,6 +47,9 @@ describe("tenant isolation", () => {
     ).toMatchObject({
       httpStatus: 404,
     });
+    expect(
+      await failure(a.evaluateMany.mutate({ ruleSet: "site.checks", factSets: [{ cost: "5.00" }] })),
+    ).toMatchObject({ httpStatus: 404 });
     expect(await failure(a.replay.query({ evaluationId: bEvaluationId }))).toMatchObject({ httpStatus: 404 });
     const { ruleSet: _, key: __, ...body } = ownRule;
     expect(await failure(a.rules.update.mutate({ ...body, id: bRuleId, expectedVersion: 1 }))).toMatchObject({
@@ -146,6 +149,9 @@ describe("permissions", () => {
     expect(await failure(reader.evaluate.mutate({ ruleSet: "x.y", facts: {} }))).toMatchObject({
       httpStatus: 403,
     });
+    expect(await failure(reader.evaluateMany.mutate({ ruleSet: "x.y", factSets: [{}] }))).toMatchObject({
+      httpStatus: 403,
+    });
   });
 });
 
@@ -159,6 +165,9 @@ describe("bad input is a 4xx, never a 5xx", () => {
     ["evaluate", { ruleSet: "site.checks", facts: {}, at: "yesterday" }],
     ["evaluate", { ruleSet: "site.checks", facts: { cost: "1e5" } }],
     ["evaluate", { ruleSet: "site.checks", facts: { cost: Number.MAX_VALUE } }],
+    ["evaluateMany", { ruleSet: "site.checks", factSets: [] }],
+    ["evaluateMany", { ruleSet: "site.checks", factSets: Array.from({ length: 51 }, () => ({})) }],
+    ["evaluateMany", { ruleSet: "site.checks", factSets: [{ cost: "5.00" }, { cost: "1e5" }] }],
     ["replay", { evaluationId: "not-a-uuid" }],
     ["simulate", { ruleSet: "site.checks", draftRules: [], sampleSize: 5 }],
     ["simulate", { ruleSet: "site.checks", draftRules: [{ ...ownRule }], sampleSize: -1 }],

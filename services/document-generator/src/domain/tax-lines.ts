@@ -24,7 +24,7 @@ export interface TaxResult {
   groups: { sdRate: number; vatRate: number; value: string; sd: string; vat: string; evaluationId: string }[];
 }
 
-/** At most this many distinct (SD, VAT) rate pairs per document: each is one rules-engine evaluation. */
+/** At most this many distinct (SD, VAT) rate pairs per document: each is one rules-engine evaluation (one call for all). */
 export const MAX_RATE_PAIRS = 20;
 
 /** qty (thousandths) × price (poisha) → poisha, half up. */
@@ -87,39 +87,44 @@ export async function taxLines(
     );
   }
   const taxed: TaxedLine[] = lines.map((l) => ({ value: l.value, sd: 0n, vat: 0n, total: l.value }));
-  const answers = await Promise.all(
-    [...groups.values()].map(async (group) => {
-      const weights = group.indexes.map((i) => lines[i]?.value ?? 0n);
-      const value = weights.reduce((a, b) => a + b, 0n);
-      const answer = await ctx.deps.taxes.vat(
-        {
-          value: fromPoisha(value),
-          sdRate: String(group.sdRate),
-          vatRate: String(group.vatRate),
-          date: day,
-        },
-        ctx,
-      );
-      const sd = apportion(toPoisha(answer.sd), weights);
-      const vat = apportion(toPoisha(answer.vat), weights);
-      group.indexes.forEach((lineIndex, k) => {
-        const line = taxed[lineIndex];
-        if (line) {
-          line.sd = sd[k] ?? 0n;
-          line.vat = vat[k] ?? 0n;
-          line.total = line.value + line.sd + line.vat;
-        }
-      });
-      return {
-        sdRate: group.sdRate,
-        vatRate: group.vatRate,
-        value: fromPoisha(value),
-        sd: answer.sd,
-        vat: answer.vat,
-        evaluationId: answer.evaluationId,
-      };
-    }),
+  const pairs = [...groups.values()].map((group) => {
+    const weights = group.indexes.map((i) => lines[i]?.value ?? 0n);
+    return { ...group, weights, value: weights.reduce((a, b) => a + b, 0n) };
+  });
+  // One call and one transaction in rules-engine for every pair (each still its own evaluation).
+  const evaluated = await ctx.deps.taxes.vat(
+    pairs.map((pair) => ({
+      value: fromPoisha(pair.value),
+      sdRate: String(pair.sdRate),
+      vatRate: String(pair.vatRate),
+      date: day,
+    })),
+    ctx,
   );
+  const answers = pairs.map((pair, p) => {
+    const answer = evaluated[p];
+    if (!answer) {
+      throw new Error(`rules-engine gave no answer for rate pair ${p}`);
+    }
+    const sd = apportion(toPoisha(answer.sd), pair.weights);
+    const vat = apportion(toPoisha(answer.vat), pair.weights);
+    pair.indexes.forEach((lineIndex, k) => {
+      const line = taxed[lineIndex];
+      if (line) {
+        line.sd = sd[k] ?? 0n;
+        line.vat = vat[k] ?? 0n;
+        line.total = line.value + line.sd + line.vat;
+      }
+    });
+    return {
+      sdRate: pair.sdRate,
+      vatRate: pair.vatRate,
+      value: fromPoisha(pair.value),
+      sd: answer.sd,
+      vat: answer.vat,
+      evaluationId: answer.evaluationId,
+    };
+  });
   const sum = (pick: (l: TaxedLine) => bigint) => taxed.reduce((a, l) => a + pick(l), 0n);
   return {
     lines: taxed,

@@ -9,9 +9,13 @@ const VdsEvaluation = z.object({
   outputs: z.object({ vat: MoneyText, vds: MoneyText, vdsRate: z.number() }).loose(),
 });
 
-const Evaluation = z.object({
-  evaluationId: z.uuid(),
-  outputs: z.object({ sd: MoneyText, vat: MoneyText, total: MoneyText }).loose(),
+const Evaluations = z.object({
+  evaluations: z.array(
+    z.object({
+      evaluationId: z.uuid(),
+      outputs: z.object({ sd: MoneyText, vat: MoneyText, total: MoneyText }).loose(),
+    }),
+  ),
 });
 
 export interface VatQuestion {
@@ -50,15 +54,18 @@ export interface VdsAnswer {
 }
 
 export interface TaxClient {
-  /** SD on the value and VAT on value + SD, by the tenant's `tax.vat` rules. */
-  vat(question: VatQuestion, call: CallContext): Promise<VatAnswer>;
+  /**
+   * SD on the value and VAT on value + SD, by the tenant's `tax.vat` rules: one stored evaluation
+   * per question, all in one call (`evaluateMany`, one transaction), answered in the same order.
+   */
+  vat(questions: readonly VatQuestion[], call: CallContext): Promise<VatAnswer[]>;
   /** The VAT a withholding entity deducts at source, by the same rules. */
   vds(question: VdsQuestion, call: CallContext): Promise<VdsAnswer>;
 }
 
 /**
- * rules-engine's `evaluate` of the `tax.vat` pack (a mutation: the evaluation is stored there and
- * replayable); needs the caller's `rules:evaluation:run`. Amounts are never taken from the caller.
+ * rules-engine's `evaluate` (`evaluateMany`) of the `tax.vat` pack (a mutation: each evaluation is
+ * stored there and replayable); needs the caller's `rules:evaluation:run`. Amounts are never taken from the caller.
  */
 export function taxClient(rules: ServiceClient): TaxClient {
   return {
@@ -88,23 +95,28 @@ export function taxClient(rules: ServiceClient): TaxClient {
         throw refusal(error);
       }
     },
-    async vat(question, call) {
+    async vat(questions, call) {
       try {
         const answer = await rules.mutation(
-          "evaluate",
+          "evaluateMany",
           {
             ruleSet: "tax.vat",
-            facts: {
+            factSets: questions.map((question) => ({
               value: question.value,
               vatRate: Number(question.vatRate),
               sdRate: Number(question.sdRate),
               date: question.date,
-            },
+            })),
           },
-          Evaluation,
+          Evaluations,
           call,
         );
-        return { evaluationId: answer.evaluationId, ...answer.outputs };
+        if (answer.evaluations.length !== questions.length) {
+          throw new Error(
+            `rules-engine answered ${answer.evaluations.length} of ${questions.length} evaluations`,
+          );
+        }
+        return answer.evaluations.map((e) => ({ evaluationId: e.evaluationId, ...e.outputs }));
       } catch (error) {
         throw refusal(error);
       }

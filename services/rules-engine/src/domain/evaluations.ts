@@ -45,26 +45,50 @@ export interface EvaluateInput {
   ignoreUnknownFacts?: boolean | undefined;
 }
 
+export interface EvaluateManyInput {
+  ruleSet: string;
+  /** One evaluation per entry, answered in the same order. */
+  factSets: Record<string, unknown>[];
+  at?: Date | undefined;
+  ignoreUnknownFacts?: boolean | undefined;
+}
+
 const unknownIn = (set: CachedSet, facts: Record<string, unknown>) =>
   Object.keys(facts).filter((name) => !set.declared.has(name));
+
+/** The first facts (by position) naming a fact the set does not declare, if any. */
+function firstUnknown(set: CachedSet, factSets: readonly Record<string, unknown>[]) {
+  for (const [index, facts] of factSets.entries()) {
+    const unknown = unknownIn(set, facts);
+    if (unknown.length > 0) {
+      return { index, unknown };
+    }
+  }
+  return undefined;
+}
 
 /**
  * The set to evaluate, refusing facts it does not declare (a misspelt fact would otherwise read as
  * missing and, e.g., give zero tax). The cached catalog may predate a `ruleSets.define` on another
  * replica, so a refusal is confirmed against a fresh load first; the happy path costs nothing.
+ * `field` names the refused fact as the caller sent it (`facts.x`, or `factSets.1.x`).
  */
-async function setFor(ctx: RulesContext, input: EvaluateInput): Promise<CachedSet> {
+async function setFor(
+  ctx: RulesContext,
+  input: EvaluateManyInput,
+  field: (index: number, fact: string) => string,
+): Promise<CachedSet> {
   const cached = await activeSet(ctx, input.ruleSet);
-  if (input.ignoreUnknownFacts || unknownIn(cached, input.facts).length === 0) {
+  if (input.ignoreUnknownFacts || !firstUnknown(cached, input.factSets)) {
     return cached;
   }
   ctx.deps.cache.invalidate(ctx.tenantId, input.ruleSet);
   const set = await activeSet(ctx, input.ruleSet);
-  const unknown = unknownIn(set, input.facts);
-  if (unknown.length > 0) {
-    const names = unknown.join(", ");
+  const refused = firstUnknown(set, input.factSets);
+  if (refused) {
+    const names = refused.unknown.join(", ");
     const declared = [...set.declared].sort().join(", ");
-    throw invalidField(`facts.${unknown[0]}`, "rules.fact.unknown", {
+    throw invalidField(field(refused.index, refused.unknown[0] ?? ""), "rules.fact.unknown", {
       en: `${input.ruleSet} has no fact named ${names} (its facts: ${declared})`,
       bn: `${input.ruleSet}-এ ${names} নামে কোনো তথ্য নেই (এর তথ্যগুলো: ${declared})`,
     });
@@ -84,45 +108,93 @@ export async function evaluate({
   ctx: RulesContext;
   input: EvaluateInput;
 }): Promise<EvaluateOutput> {
+  const { facts, ...rest } = input;
+  const [output] = await evaluateSets(ctx, { ...rest, factSets: [facts] }, (_, fact) => `facts.${fact}`);
+  if (!output) {
+    throw new Error("evaluate: no evaluation stored");
+  }
+  return output;
+}
+
+/**
+ * `evaluate` of several fact sets against one rule set (a document's tax per rate pair): each is its
+ * own stored, replayable and announced evaluation, all stored in one transaction — every one or none.
+ */
+export function evaluateMany({
+  ctx,
+  input,
+}: {
+  ctx: RulesContext;
+  input: EvaluateManyInput;
+}): Promise<{ evaluations: EvaluateOutput[] }> {
+  return evaluateSets(ctx, input, (index, fact) => `factSets.${index}.${fact}`).then((evaluations) => ({
+    evaluations,
+  }));
+}
+
+async function evaluateSets(
+  ctx: RulesContext,
+  input: EvaluateManyInput,
+  field: (index: number, fact: string) => string,
+): Promise<EvaluateOutput[]> {
   const started = performance.now();
-  const timer = ctx.deps.metrics.duration.startTimer({ rule_set: ruleSetLabel(input.ruleSet) });
+  const label = ruleSetLabel(input.ruleSet);
   const at = input.at ?? new Date();
-  const set = await setFor(ctx, input);
-  const result = run(ctx, input.ruleSet, "evaluate", () => runSet(set.compiled, input.facts, at));
-  const evaluationId = Bun.randomUUIDv7();
-  const decision = storedDecisionOf(result);
-  const announced = buildEvent({
-    type: "vextrus.rules.evaluation.completed",
-    subject: evaluationId,
-    tenantId: ctx.tenantId,
-    actorId: ctx.principal.userId,
-    traceparent: ctx.traceparent,
-    data: {
-      id: evaluationId,
-      ruleSetId: set.ruleSetId,
-      ruleSet: input.ruleSet,
-      outcome: outcomeOf(result),
-      fired: decision.fired,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-    },
+  const set = await setFor(ctx, input, field);
+  const runs = input.factSets.map((facts) => {
+    const result = run(ctx, input.ruleSet, "evaluate", () => runSet(set.compiled, facts, at));
+    return { id: Bun.randomUUIDv7(), facts, result, decision: storedDecisionOf(result) };
   });
-  // The evaluation row and its event (the outbox row; the relay woken after commit, as emit does) in
-  // one statement: one round trip, and no query builder rendered per evaluation.
+  const durationMs = Math.round(((performance.now() - started) / runs.length) * 1000) / 1000;
+  const announced = runs.map(({ id, result, decision }) =>
+    buildEvent({
+      type: "vextrus.rules.evaluation.completed",
+      subject: id,
+      tenantId: ctx.tenantId,
+      actorId: ctx.principal.userId,
+      traceparent: ctx.traceparent,
+      data: {
+        id,
+        ruleSetId: set.ruleSetId,
+        ruleSet: input.ruleSet,
+        outcome: outcomeOf(result),
+        fired: decision.fired,
+        durationMs,
+      },
+    }),
+  );
+  const rows = runs.map(
+    ({ id, facts, result, decision }) =>
+      sql`(${id}, ${ctx.tenantId}, ${set.ruleSetId}, ${JSON.stringify(facts)}::jsonb,
+        ${at.toISOString()}::timestamptz, string_to_array(${[...result.versionIds].join(",")}, ',')::uuid[],
+        ${JSON.stringify(decision)}::jsonb, ${ctx.principal.userId})`,
+  );
+  const events = announced.map(
+    ({ event, topic, key }) =>
+      sql`(${event.id}, ${event.tenantid}, ${topic}, ${key}, ${JSON.stringify(event)}::json)`,
+  );
+  // Every evaluation row and its event (the outbox row; the relay woken after commit, as emit does)
+  // in one statement: one round trip for all, and no query builder rendered per evaluation.
   await ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
     await tx.execute(sql`
       with stored as (
         insert into ${evaluations} (id, tenant_id, rule_set_id, facts, at, rule_version_ids, result, created_by)
-        values (${evaluationId}, ${ctx.tenantId}, ${set.ruleSetId}, ${JSON.stringify(input.facts)}::jsonb,
-          ${at.toISOString()}::timestamptz, string_to_array(${[...result.versionIds].join(",")}, ',')::uuid[],
-          ${JSON.stringify(decision)}::jsonb, ${ctx.principal.userId})
+        values ${sql.join(rows, sql`, `)}
       )
-      insert into ${outbox} (id, tenant_id, topic, key, event)
-      values (${announced.event.id}, ${announced.event.tenantid}, ${announced.topic}, ${announced.key},
-        ${JSON.stringify(announced.event)}::json)`);
+      insert into ${outbox} (id, tenant_id, topic, key, event) values ${sql.join(events, sql`, `)}`);
     wakeRelayAfterCommit(outbox);
   });
-  timer();
-  return { evaluationId, outputs: result.outputs, actions: result.actions, trace: result.trace };
+  // One observation per evaluation, each its share of the call (the histogram stays per evaluation).
+  const seconds = (performance.now() - started) / 1000 / runs.length;
+  for (const _ of runs) {
+    ctx.deps.metrics.duration.observe({ rule_set: label }, seconds);
+  }
+  return runs.map(({ id, result }) => ({
+    evaluationId: id,
+    outputs: result.outputs,
+    actions: result.actions,
+    trace: result.trace,
+  }));
 }
 
 /** Re-runs a stored evaluation with its own inputs and exactly the rule versions it used. */

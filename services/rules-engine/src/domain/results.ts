@@ -52,6 +52,10 @@ export const EvaluateResult = z.object({
   trace: Trace,
 });
 
+export const EvaluateManyResult = z.object({
+  evaluations: z.array(EvaluateResult).describe("one per fact set, in the same order"),
+});
+
 export const ReplayResult = z.object({
   ...EvaluateResult.shape,
   ruleSet: z.string(),

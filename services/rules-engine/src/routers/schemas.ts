@@ -14,6 +14,14 @@ export const EvaluateInput = z.strictObject({
   /** By default a fact the set does not declare is a 400 naming it; true ignores such facts. */
   ignoreUnknownFacts: z.boolean().optional(),
 });
+/** At most this many evaluations in one `evaluateMany` (a document's rate pairs are at most 20). */
+export const MAX_EVALUATIONS_PER_CALL = 50;
+export const EvaluateManyInput = z.strictObject({
+  ruleSet: RuleSetKey,
+  factSets: z.array(Facts).min(1).max(MAX_EVALUATIONS_PER_CALL),
+  at: z.date().optional(),
+  ignoreUnknownFacts: z.boolean().optional(),
+});
 export const ReplayInput = z.strictObject({ evaluationId: z.uuid() });
 export const SimulateInput = z.strictObject({
   ruleSet: RuleSetKey,
