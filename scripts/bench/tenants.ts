@@ -271,6 +271,15 @@ async function drive() {
       `other tenants' p99, noisy run / quiet: median ${median(ratios).toFixed(2)}×, worst ${Math.max(...ratios).toFixed(2)}×; ` +
         `${over.length} of ${others.length} over 1.5× (target 0) ${over.length === 0 ? "✓" : "✗"}`,
     );
+    // The same test between the two quiet runs (no noisy tenant in either): how often a tenant's p99
+    // of ~120 requests moves by 1.5× on its own, which is the floor under the count above.
+    const quietSwings = quiet.slice(1).filter((q, i) => {
+      const again = quietAgain[i + 1] as TenantStats;
+      return Math.max(q.p99, again.p99) / Math.min(q.p99, again.p99) > 1.5;
+    }).length;
+    console.log(
+      `control, the two quiet runs against each other: ${quietSwings} of ${others.length} tenants' p99 differ by more than 1.5×`,
+    );
     console.log(
       `other tenants' pooled p99: quiet ${pooledQuiet.toFixed(1)} ms, with the noisy tenant ${pooledNoisy.toFixed(1)} ms ` +
         `(${(pooledNoisy / pooledQuiet).toFixed(2)}×); by run: quiet ${othersP99(firstQuietOutcomes).toFixed(1)}, ` +
