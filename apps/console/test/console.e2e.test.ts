@@ -800,7 +800,7 @@ describe("the console as a whole", () => {
     );
     await page.getByLabel("স্প্রেডশিট (সিএসভি বা এক্সএলএসএক্স)").setInputFiles(csv);
     await page.getByRole("button", { name: "আপলোড ও প্রিভিউ" }).click();
-    await page.getByText("প্রিভিউ প্রস্তুত").waitFor({ timeout: 90_000 });
+    await page.getByRole("status").filter({ hasText: "প্রিভিউ প্রস্তুত" }).waitFor({ timeout: 90_000 });
     const good = page.getByRole("row", { name: /Meghna Cement Ltd/ });
     await good.getByText("নতুন").waitFor();
     const bad = page.getByRole("row", { name: /Bad BIN Traders/ });
