@@ -107,7 +107,7 @@ const bumpProcess = preparedQuery("workflow.process.bump", (db) =>
     .returning(),
 );
 
-const closeProcess = preparedQuery("workflow.process.close", (db) =>
+const closeStatement = preparedQuery("workflow.process.close", (db) =>
   db
     .update(processes)
     .set({
@@ -121,27 +121,8 @@ const closeProcess = preparedQuery("workflow.process.close", (db) =>
     .returning(),
 );
 
-/**
- * Bumps the process's version (and applies a patch) after a change to it or its tasks. The two
- * patches of every decision (none, or a closing status) are statements built once; others are built here.
- */
-export async function touchProcess(tx: Tx, process: ProcessRow, now: Date, patch: Partial<ProcessRow> = {}) {
-  const keys = Object.keys(patch);
-  const where = { id: process.id, version: process.version, now };
-  const rows =
-    keys.length === 0
-      ? await bumpProcess(tx, where)
-      : keys.length === 2 && "status" in patch && "completedAt" in patch
-        ? await closeProcess(tx, {
-            ...where,
-            status: patch.status,
-            completedAt: patch.completedAt?.toISOString() ?? null,
-          })
-        : await tx
-            .update(processes)
-            .set({ ...patch, version: sql`${processes.version} + 1`, updatedAt: now })
-            .where(and(eq(processes.id, process.id), eq(processes.version, process.version)))
-            .returning();
+/** The row an update by (id, version) answered, or CONFLICT: someone changed the process meanwhile. */
+function updatedOrStale(rows: ProcessRow[]): ProcessRow {
   const row = rows[0];
   if (!row) {
     throw new AppError("CONFLICT", "workflow.process.stale", {
@@ -150,6 +131,40 @@ export async function touchProcess(tx: Tx, process: ProcessRow, now: Date, patch
     });
   }
   return row;
+}
+
+/**
+ * Bumps the process's version (and applies a patch) after a change to it or its tasks. Without a
+ * patch (every decision) the statement is built once; a patch's is built here.
+ */
+export async function touchProcess(tx: Tx, process: ProcessRow, now: Date, patch: Partial<ProcessRow> = {}) {
+  return updatedOrStale(
+    Object.keys(patch).length === 0
+      ? await bumpProcess(tx, { id: process.id, version: process.version, now })
+      : await tx
+          .update(processes)
+          .set({ ...patch, version: sql`${processes.version} + 1`, updatedAt: now })
+          .where(and(eq(processes.id, process.id), eq(processes.version, process.version)))
+          .returning(),
+  );
+}
+
+/** Ends a round: the process approved or rejected (completed now) or returned (not completed). */
+export async function closeProcess(
+  tx: Tx,
+  process: ProcessRow,
+  now: Date,
+  status: "approved" | "rejected" | "returned",
+) {
+  return updatedOrStale(
+    await closeStatement(tx, {
+      id: process.id,
+      version: process.version,
+      now,
+      status,
+      completedAt: status === "returned" ? null : now.toISOString(),
+    }),
+  );
 }
 
 export interface TransitionInput {

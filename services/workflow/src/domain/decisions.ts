@@ -7,6 +7,7 @@ import type { WorkflowContext } from "../deps.ts";
 import { assertMayDecide } from "./authority.ts";
 import {
   Comment,
+  closeProcess,
   Journal,
   lockTask,
   type ProcessRow,
@@ -204,10 +205,7 @@ async function finish(
   process: ProcessRow,
   status: "approved" | "rejected" | "returned",
 ): Promise<ProcessRow> {
-  const updated = await touchProcess(tx, process, journal.now, {
-    status,
-    completedAt: status === "returned" ? null : journal.now,
-  });
+  const updated = await closeProcess(tx, process, journal.now, status);
   journal.transition({
     processId: process.id,
     round: process.round,
