@@ -1,4 +1,4 @@
-import { buildEvent, canonicalJson, wakeRelayAfterCommit } from "@vextrus/events";
+import { canonicalJson, emitMany } from "@vextrus/events";
 import { AppError, invalidField, notFound } from "@vextrus/platform";
 import { eq, sql } from "drizzle-orm";
 import { evaluations, outbox, ruleSets } from "../db/schema.ts";
@@ -146,44 +146,37 @@ async function evaluateSets(
     return { id: Bun.randomUUIDv7(), facts, result, decision: storedDecisionOf(result) };
   });
   const durationMs = Math.round(((performance.now() - started) / runs.length) * 1000) / 1000;
-  const announced = runs.map(({ id, result, decision }) =>
-    buildEvent({
-      type: "vextrus.rules.evaluation.completed",
-      subject: id,
-      tenantId: ctx.tenantId,
-      actorId: ctx.principal.userId,
-      traceparent: ctx.traceparent,
-      data: {
-        id,
-        ruleSetId: set.ruleSetId,
-        ruleSet: input.ruleSet,
-        outcome: outcomeOf(result),
-        fired: decision.fired,
-        durationMs,
-      },
-    }),
-  );
+  const announced = runs.map(({ id, result, decision }) => ({
+    type: "vextrus.rules.evaluation.completed" as const,
+    subject: id,
+    tenantId: ctx.tenantId,
+    actorId: ctx.principal.userId,
+    traceparent: ctx.traceparent,
+    data: {
+      id,
+      ruleSetId: set.ruleSetId,
+      ruleSet: input.ruleSet,
+      outcome: outcomeOf(result),
+      fired: decision.fired,
+      durationMs,
+    },
+  }));
   const rows = runs.map(
     ({ id, facts, result, decision }) =>
       sql`(${id}, ${ctx.tenantId}, ${set.ruleSetId}, ${JSON.stringify(facts)}::jsonb,
         ${at.toISOString()}::timestamptz, string_to_array(${[...result.versionIds].join(",")}, ',')::uuid[],
         ${JSON.stringify(decision)}::jsonb, ${ctx.principal.userId})`,
   );
-  const events = announced.map(
-    ({ event, topic, key }) =>
-      sql`(${event.id}, ${event.tenantid}, ${topic}, ${key}, ${JSON.stringify(event)}::json)`,
-  );
-  // Every evaluation row and its event (the outbox row; the relay woken after commit, as emit does)
-  // in one statement: one round trip for all, and no query builder rendered per evaluation.
-  await ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
-    await tx.execute(sql`
-      with stored as (
+  // The evaluation rows (no query builder rendered per evaluation) and their events, sent together:
+  // postgres.js pipelines both statements on the transaction's connection, one round trip for all.
+  await ctx.deps.db.tenant(ctx.tenantId, (tx) =>
+    Promise.all([
+      tx.execute(sql`
         insert into ${evaluations} (id, tenant_id, rule_set_id, facts, at, rule_version_ids, result, created_by)
-        values ${sql.join(rows, sql`, `)}
-      )
-      insert into ${outbox} (id, tenant_id, topic, key, event) values ${sql.join(events, sql`, `)}`);
-    wakeRelayAfterCommit(outbox);
-  });
+        values ${sql.join(rows, sql`, `)}`),
+      emitMany(tx, outbox, announced),
+    ]),
+  );
   // One observation per evaluation, each its share of the call (the histogram stays per evaluation).
   const seconds = (performance.now() - started) / 1000 / runs.length;
   for (const _ of runs) {

@@ -9,7 +9,7 @@ type RuleEventType =
 
 /**
  * Records a rule change in the outbox, in the caller's transaction: published if and only if it
- * commits (a stored evaluation writes its event in the statement that stores it: domain/evaluations.ts). Every replica's consumer calls `onRuleChanged` (src/events.ts) for rules.
+ * commits (a stored evaluation's event goes with it through emitMany: domain/evaluations.ts). Every replica's consumer calls `onRuleChanged` (src/events.ts) for rules.
  */
 export async function emitRuleEvent<T extends RuleEventType>(tx: Tx, input: EmitInput<T>): Promise<void> {
   await emit(tx, outbox, input);
