@@ -4,21 +4,26 @@
  * transfers made directly with the S3 client (aws4fetch: PUT, then GET) — the floor. MB/s counts
  * each file's bytes once (it goes up and comes back); p99 is per file, end to end. The service runs
  * in a process of its own (`bun services/file-storage/src/main.ts`): its peak RSS is sampled from
- * /proc during each workload. Rounds alternate the two paths; medians are reported.
+ * /proc during each workload. Rounds alternate the two paths; medians are reported. The whole
+ * machine's busy CPU per file (/proc/stat: service, S3Proxy, PostgreSQL, this client) is reported for
+ * both paths: on a quiet machine where both are CPU-bound, floor CPU / service CPU is the highest
+ * ratio the service path can reach here.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { createTestSigner } from "@vextrus/platform/testing";
 import { AwsClient } from "aws4fetch";
 import postgres from "postgres";
 import superjson from "superjson";
 import { ensurePostgres } from "../test-infra/postgres.ts";
 import { ensureS3 } from "../test-infra/s3proxy.ts";
-import { median } from "./load.ts";
+import { machineBusyMs, median } from "./load.ts";
 import { startServer } from "./servers.ts";
 
 const KB = 1024;
 const MB = 1024 * KB;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CORES = availableParallelism();
 const WORKLOADS = [
   { name: "1,000 × 256 KB", count: 1_000, size: 256 * KB, concurrency: 8 },
   { name: "10 × 50 MB", count: 10, size: 50 * MB, concurrency: 2 },
@@ -36,6 +41,8 @@ interface Run {
   peakRssMb: number;
   /** CPU time (user + system) the service process spent, in ms: what a file costs it, whatever the load. */
   serviceCpuMs: number;
+  /** CPU time the whole machine spent busy (every process, every core), in ms. */
+  machineCpuMs: number;
 }
 
 /** CPU time of `pid` so far (utime + stime from /proc, ms), NaN where there is no /proc. */
@@ -91,6 +98,7 @@ async function run(
     : undefined;
   const began = performance.now();
   const cpuBefore = servicePid ? cpuMs(servicePid) : Number.NaN;
+  const machineBefore = machineBusyMs();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < count; i = next++) {
@@ -103,7 +111,8 @@ async function run(
   const seconds = (performance.now() - began) / 1000;
   clearInterval(sampler);
   const serviceCpuMs = servicePid ? cpuMs(servicePid) - cpuBefore : Number.NaN;
-  return { seconds, latencies: latencies.sort((a, b) => a - b), peakRssMb: peak, serviceCpuMs };
+  const machineCpuMs = machineBusyMs() - machineBefore;
+  return { seconds, latencies: latencies.sort((a, b) => a - b), peakRssMb: peak, serviceCpuMs, machineCpuMs };
 }
 
 const p99 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? 0;
@@ -225,6 +234,7 @@ async function main() {
   try {
     const rows: Record<string, string | number>[] = [];
     const stepRows: Record<string, string>[] = [];
+    const ceilings: string[] = [];
     const idleRss = rssMb(pid);
     for (const workload of WORKLOADS) {
       const template = new Uint8Array(workload.size);
@@ -246,6 +256,14 @@ async function main() {
       });
       const mbps = (r: Run) => (workload.count * workload.size) / MB / r.seconds;
       const floor = median(results.direct.map(mbps));
+      const machinePerFile = (runs: Run[]) => median(runs.map((r) => r.machineCpuMs / workload.count));
+      const busy = (runs: Run[]) => median(runs.map((r) => r.machineCpuMs / 1000 / r.seconds / CORES));
+      ceilings.push(
+        `${workload.name}: the whole machine spent ${machinePerFile(results.service).toFixed(2)} ms of CPU per file on the service path ` +
+          `(cores ${(100 * busy(results.service)).toFixed(0)}% busy) and ${machinePerFile(results.direct).toFixed(2)} ms direct ` +
+          `(${(100 * busy(results.direct)).toFixed(0)}% busy): where both paths are CPU-bound, the service path can reach at most ` +
+          `${(machinePerFile(results.direct) / machinePerFile(results.service)).toFixed(2)} of the floor on this machine`,
+      );
       for (const [path, runs] of Object.entries(results)) {
         const rate = median(runs.map(mbps));
         rows.push({
@@ -259,6 +277,7 @@ async function main() {
             path === "service" ? Math.max(...runs.map((r) => r.peakRssMb)).toFixed(0) : "",
           "service CPU ms/file":
             path === "service" ? median(runs.map((r) => r.serviceCpuMs / workload.count)).toFixed(2) : "",
+          "machine CPU ms/file": machinePerFile(runs).toFixed(2),
         });
       }
     }
@@ -270,6 +289,10 @@ async function main() {
     console.log("where a file's time goes on the service path (each step's median, ms):");
     console.table(stepRows);
     console.log(`file-storage RSS when idle after boot: ${idleRss.toFixed(0)} MB`);
+    console.log(`CPU budget (whole machine, ${CORES} cores; meaningful on a quiet machine only):`);
+    for (const line of ceilings) {
+      console.log(`  ${line}`);
+    }
   } finally {
     server.proc.kill("SIGTERM");
     await server.proc.exited;

@@ -106,3 +106,23 @@ export function cpuMicros(pid: number): number {
     return Number.NaN;
   }
 }
+
+/**
+ * CPU time the whole machine has spent busy so far, in ms (every core, every process: user, nice,
+ * system, irq, softirq, steal from /proc/stat), NaN where there is no /proc. On a quiet machine the
+ * delta over a run is what the run cost everything it touched (servers, PostgreSQL, the client).
+ */
+export function machineBusyMs(): number {
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = (
+      readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? ""
+    )
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const ticks = [user, nice, system, irq, softirq, steal].reduce((n: number, t) => n + (t ?? 0), 0);
+    return ticks * 10; // USER_HZ is 100 on Linux: a tick is 10 ms
+  } catch {
+    return Number.NaN;
+  }
+}
