@@ -24,6 +24,8 @@ export interface TestS3 {
   accessKey: string;
   secretKey: string;
   description: string;
+  /** The S3Proxy process this run started (none for TEST_S3_ENDPOINT): benchmarks count its CPU. */
+  pid?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -137,6 +139,7 @@ export async function startS3Proxy(): Promise<TestS3> {
     accessKey,
     secretKey,
     description: `S3Proxy ${S3PROXY_VERSION} at ${endpoint} started from its Maven jar in ${seconds(started)} (${jar})`,
+    pid: proc.pid,
     stop,
   };
 }
