@@ -47,8 +47,10 @@ export async function reserve(
     return;
   }
   const column = sql.raw(as === "stored" ? "stored_bytes" : "reserved_bytes");
-  const taken = rowsOf(
-    await tx.execute(sql`
+  // The savepoint goes out with the attempt (pipelined, no round trip of its own); see below.
+  const [, attempt] = await Promise.all([
+    tx.execute(sql`savepoint quota_pick`),
+    tx.execute(sql`
       update file_storage.usage u
       set free_bytes = u.free_bytes - ${size}::bigint, ${column} = u.${column} + ${size}::bigint, updated_at = now()
       from (
@@ -59,8 +61,14 @@ export async function reserve(
       ) pick
       where u.tenant_id = ${tenantId} and u.slot = pick.slot and u.free_bytes >= ${size}::bigint
       returning u.slot`),
-  );
-  if (taken.length === 0) {
+  ]);
+  if (rowsOf(attempt).length === 0) {
+    // The attempt can hold a slot it did not take: a slot another upload changed (and committed)
+    // while this statement ran is locked first and only then found short of room, and the lock
+    // stays. Carried into rebalance's locking in slot order, that one lock out of order deadlocked
+    // concurrent rebalances (PostgreSQL's log, three of them, 8 Dec 2026). Rolling back to the
+    // savepoint lets it go.
+    await tx.execute(sql`rollback to savepoint quota_pick`);
     await rebalance(tx, tenantId, size, quota, column);
   }
 }
