@@ -104,6 +104,11 @@ const CONDITIONS: ConditionInput[] = [
   { fact: "qty", op: "ne", value: 7 },
   { fact: "qty", op: "between", value: [3, 9.5] },
   { fact: "qty", op: "in", value: [1, 2.5, "7"] },
+  // Compared at the most places of any qty literal (2): 7 as 700, -0.5 as -50; a fact with more
+  // places (12.255) or past 2^53 at two (90071992547409) takes the general comparison.
+  { fact: "qty", op: "lt", value: -0.5 },
+  { fact: "qty", op: "gt", value: 9007199254740 },
+  { fact: "amount", op: "between", value: ["1500", "2000.01"] },
   { fact: "region", op: "in", value: ["dhaka", "sylhet"] },
   { fact: "region", op: "notIn", value: ["khulna"] },
   { fact: "region", op: "eq", value: "dhaka" },
@@ -153,7 +158,19 @@ function randomFacts(seed: number): Record<string, unknown> {
         ][Math.floor(rnd() * 3)],
       ),
       qty: maybe(
-        [Math.floor(rnd() * 15), Math.round(rnd() * 2000) / 100, 7, 2.5, 9.5][Math.floor(rnd() * 5)],
+        [
+          Math.floor(rnd() * 15),
+          Math.round(rnd() * 2000) / 100,
+          7,
+          2.5,
+          9.5,
+          12.255,
+          -0.5,
+          -1,
+          "9007199254740.01",
+          "12.250",
+          90071992547409, // past 2^53 at two places
+        ][Math.floor(rnd() * 11)],
       ),
       region: maybe(regions[Math.floor(rnd() * regions.length)]),
       due: maybe(["2025-07-15", "2025-08-01", "2025-06-30"][Math.floor(rnd() * 3)]),

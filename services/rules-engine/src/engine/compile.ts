@@ -1,7 +1,8 @@
+import { readPoishaNumber } from "@vextrus/bd";
 import { invalidField } from "@vextrus/platform";
 import { compileFormula, type Evaluator } from "./compile-formula.ts";
 import { type CompiledLeaf, type ConditionShape, compileCondition, operandOf } from "./conditions.ts";
-import { type Dec, decToMoney, decToNumber, parseDec } from "./decimal.ts";
+import { type Dec, decToMoney, decToNumber, moneyOfPoisha, parseDec } from "./decimal.ts";
 import { parseFormula } from "./formula.ts";
 import { dhakaDay, type Runtime, type Value } from "./functions.ts";
 import { bitAt, generateConditions, type SetConditions, wordsFor } from "./generate.ts";
@@ -45,9 +46,10 @@ class RunState {
       const facts: Record<string, Value> = {};
       const names = this.#set.factNames;
       for (let i = 0; i < names.length; i++) {
-        const value = this.#values[i];
+        const value = this.#values[i] as Value | number;
         if (value !== undefined) {
-          facts[names[i] as string] = value;
+          // Money is prepared as its poisha (prepareFacts): formulas compute with the decimal.
+          facts[names[i] as string] = typeof value === "number" ? moneyOfPoisha(value) : value;
         }
       }
       this.#rt = { facts, outputs: new Map(), day: this.#day };
@@ -99,12 +101,21 @@ interface InEffect {
   /** Frozen: every run of the day answers this same list. */
   versionIds: readonly string[];
   conditions: SetConditions;
-  /** Where the rules' bits start in what `conditions` answers. */
-  leafWords: number;
+  /** Where `conditions` writes the leaves' bits in a run's array (after the facts, twice). */
+  bitsFrom: number;
+  /** Where the rules' bits start in a run's array. */
+  ruleBitsFrom: number;
+  /** The length of a run's array: the facts prepared, as given, then the bits. */
+  runLength: number;
   /** Each leaf's fact as its position in the set's factNames (-1: a fact the set does not read). */
   leafFacts: Int32Array;
   /** Whether a flag is raised by more than one action in effect (then a run looks before it adds one). */
   sharedFlags: boolean;
+  /**
+   * Per rule, how many flags it raises when it only flags and no flag is shared, else -1: a run
+   * whose matched rules all only flag counts them and fills an array of that length.
+   */
+  flagCounts: Int32Array;
 }
 
 export interface CompiledSet {
@@ -245,13 +256,26 @@ function inEffectOn(set: CompiledSet, day: string): InEffect {
     const leafFacts = Int32Array.from(
       rules.flatMap((rule) => rule.leaves.map((leaf) => factIndex.get(leaf.fact) ?? -1)),
     );
+    const bitsFrom = 2 * set.factNames.length;
+    const ruleBitsFrom = bitsFrom + wordsFor(leafFacts.length);
+    const sharedFlags = new Set(flags).size < flags.length;
     found = {
       rules,
       versionIds: Object.freeze(rules.map((rule) => rule.versionId)),
-      conditions: generateConditions(rules, factIndex),
-      leafWords: wordsFor(leafFacts.length),
+      conditions: generateConditions(
+        rules,
+        factIndex,
+        new Set(set.factNames.filter((_, i) => set.factTypeList[i] === "money")),
+        bitsFrom,
+      ),
+      bitsFrom,
+      ruleBitsFrom,
+      runLength: ruleBitsFrom + wordsFor(rules.length),
       leafFacts,
-      sharedFlags: new Set(flags).size < flags.length,
+      sharedFlags,
+      flagCounts: Int32Array.from(rules, (rule) =>
+        rule.onlyFlags !== null && !sharedFlags ? rule.onlyFlags.length : -1,
+      ),
     };
     if (set.inEffect.size >= 64) {
       set.inEffect.clear();
@@ -264,14 +288,16 @@ function inEffectOn(set: CompiledSet, day: string): InEffect {
 }
 
 /**
- * Reads the facts the set uses as their types, by position in factNames (undefined: missing); a
- * wrong type is a 400 naming `facts.<name>`; then, at count + i, each fact as given (for the trace).
+ * A run's one array: the facts the set uses read as their types, by position in factNames
+ * (undefined: missing; a wrong type is a 400 naming `facts.<name>`; money as its poisha, a safe
+ * integer, no decimal made unless a formula or a general comparison asks for one); then, at
+ * count + i, each fact as given (for the trace); then room for the conditions' bits (`length` in all).
  */
-function prepareFacts(set: CompiledSet, raw: Record<string, unknown>): unknown[] {
+function prepareFacts(set: CompiledSet, raw: Record<string, unknown>, length: number): unknown[] {
   const names = set.factNames;
   const types = set.factTypeList;
   const count = names.length;
-  const values: unknown[] = new Array(2 * count);
+  const values: unknown[] = new Array(length);
   for (let i = 0; i < count; i++) {
     const name = names[i] as string;
     const value = raw[name];
@@ -281,7 +307,7 @@ function prepareFacts(set: CompiledSet, raw: Record<string, unknown>): unknown[]
       continue;
     }
     const type = types[i] ?? "string";
-    const operand = operandOf(type, value);
+    const operand = type === "money" ? poishaOf(value) : operandOf(type, value);
     if (operand === undefined) {
       throw invalidField(`facts.${name}`, "rules.fact.type", {
         en: `${name} must be a ${type}${type === "money" ? " with at most two decimals" : ""}`,
@@ -292,6 +318,11 @@ function prepareFacts(set: CompiledSet, raw: Record<string, unknown>): unknown[]
   }
   return values;
 }
+
+const poishaOf = (value: unknown): number | undefined => {
+  const poisha = readPoishaNumber(value);
+  return typeof poisha === "number" ? poisha : undefined;
+};
 
 function outputValue(value: Value, kind: OutputKind): OutputValue {
   if (typeof value === "object") {
@@ -308,8 +339,8 @@ export interface SetRun extends EvaluationResult {
 }
 
 /**
- * A run's result. What it recorded (every leaf's and rule's result as bits, the facts as given) is
- * kept as is; the trace and the fired list are rendered from it on first read (the prototype's
+ * A run's result. What it recorded (every leaf's and rule's result as bits, the facts as given: the
+ * run's one array) is kept as is; the trace and the fired list are rendered from it on first read (the prototype's
  * getters: nothing is defined per run), as most callers need the decision alone. Spreading copies
  * only outputs, actions and versionIds; serialising (toJSON) renders everything.
  */
@@ -318,27 +349,24 @@ class RunResult implements SetRun {
   readonly actions: Action[];
   readonly versionIds: readonly string[];
   readonly #inEffect: InEffect;
-  readonly #bits: readonly number[];
-  /** The run's facts array: prepared, then as given (renderTrace reads the second half). */
-  readonly #actual: readonly unknown[];
+  /** The run's array: the facts prepared, as given (renderTrace reads these), then the bits. */
+  readonly #run: readonly unknown[];
   #trace: TraceEntry[] | undefined = undefined;
   #fired: string[] | undefined = undefined;
   constructor(
     outputs: Record<string, OutputValue>,
     actions: Action[],
     inEffect: InEffect,
-    bits: readonly number[],
-    actual: readonly unknown[],
+    run: readonly unknown[],
   ) {
     this.outputs = outputs;
     this.actions = actions;
     this.versionIds = inEffect.versionIds;
     this.#inEffect = inEffect;
-    this.#bits = bits;
-    this.#actual = actual;
+    this.#run = run;
   }
   get trace(): TraceEntry[] {
-    this.#trace ??= renderTrace(this.#inEffect, this.#bits, this.#actual);
+    this.#trace ??= renderTrace(this.#inEffect, this.#run);
     return this.#trace;
   }
   set trace(value: TraceEntry[]) {
@@ -346,10 +374,10 @@ class RunResult implements SetRun {
   }
   get fired(): string[] {
     if (this.#fired === undefined) {
-      const { rules, leafWords } = this.#inEffect;
+      const { rules, ruleBitsFrom } = this.#inEffect;
       const fired: string[] = [];
       for (let r = 0; r < rules.length; r++) {
-        if (bitAt(this.#bits, leafWords, r)) {
+        if (bitAt(this.#run as readonly number[], ruleBitsFrom, r)) {
           fired.push((rules[r] as CompiledRule).label);
         }
       }
@@ -369,9 +397,10 @@ class RunResult implements SetRun {
 }
 
 /** The trace of a run from what it recorded: every rule in effect, each condition with its values. */
-function renderTrace(inEffect: InEffect, bits: readonly number[], actual: readonly unknown[]): TraceEntry[] {
-  const { rules, leafWords, leafFacts } = inEffect;
-  const count = actual.length >>> 1;
+function renderTrace(inEffect: InEffect, run: readonly unknown[]): TraceEntry[] {
+  const { rules, bitsFrom, ruleBitsFrom, leafFacts } = inEffect;
+  const count = bitsFrom >>> 1;
+  const bits = run as readonly number[];
   const trace: TraceEntry[] = new Array(rules.length);
   let g = 0;
   for (let r = 0; r < rules.length; r++) {
@@ -386,15 +415,15 @@ function renderTrace(inEffect: InEffect, bits: readonly number[], actual: readon
         fact: leaf.fact,
         op: leaf.op,
         expected: leaf.expected,
-        actual: fact < 0 ? null : (actual[count + fact] ?? null),
-        result: (((bits[g >>> 5] as number) >>> (g & 31)) & 1) === 1,
+        actual: fact < 0 ? null : (run[count + fact] ?? null),
+        result: (((bits[bitsFrom + (g >>> 5)] as number) >>> (g & 31)) & 1) === 1,
       };
     }
     trace[r] = {
       ruleId: rule.ruleId,
       ruleKey: rule.key,
       version: rule.version,
-      matched: bitAt(bits, leafWords, r),
+      matched: bitAt(bits, ruleBitsFrom, r),
       conditions,
     };
   }
@@ -405,23 +434,63 @@ function renderTrace(inEffect: InEffect, bits: readonly number[], actual: readon
 const NO_OUTPUTS: Record<string, OutputValue> = Object.freeze({});
 
 /**
+ * The actions of a run whose matched rules all only flag (no flag shared): their flags in order,
+ * counted first and written into an array of that length; undefined when a matched rule does more.
+ */
+function flagsAlone(inEffect: InEffect, bits: readonly number[]): Action[] | undefined {
+  const { rules, ruleBitsFrom, flagCounts } = inEffect;
+  const words = wordsFor(rules.length);
+  let count = 0;
+  for (let w = 0; w < words; w++) {
+    let word = bits[ruleBitsFrom + w] as number;
+    while (word !== 0) {
+      const raised = flagCounts[(w << 5) + 31 - Math.clz32(word & -word)] as number;
+      if (raised < 0) {
+        return undefined;
+      }
+      count += raised;
+      word &= word - 1;
+    }
+  }
+  const flags: Action[] = new Array(count);
+  let k = 0;
+  for (let w = 0; w < words; w++) {
+    let word = bits[ruleBitsFrom + w] as number;
+    while (word !== 0) {
+      const only = (rules[(w << 5) + 31 - Math.clz32(word & -word)] as CompiledRule)
+        .onlyFlags as readonly Action[];
+      for (let a = 0; a < only.length; a++) {
+        flags[k++] = only[a] as Action;
+      }
+      word &= word - 1;
+    }
+  }
+  return flags;
+}
+
+/**
  * Evaluates a compiled rule set. Pure: the same set, facts and `at` give the same result. The
  * trace is rendered on first read from what the run recorded and the facts as they were given.
  */
 export function runSet(set: CompiledSet, raw: Record<string, unknown>, at: Date): SetRun {
   const day = dhakaDay(at);
-  // The prepared facts, then the facts as given (for the trace): one array.
-  const values = prepareFacts(set, raw) as Value[];
   const inEffect = inEffectOn(set, day);
-  const { rules, leafWords } = inEffect;
-  const bits = inEffect.conditions(values);
+  // The prepared facts, the facts as given (for the trace), then the bits: one array.
+  const values = prepareFacts(set, raw, inEffect.runLength) as Value[];
+  const { rules, ruleBitsFrom } = inEffect;
+  inEffect.conditions(values);
+  const bits = values as unknown as readonly number[];
+  const alone = flagsAlone(inEffect, bits);
+  if (alone !== undefined) {
+    return new RunResult(NO_OUTPUTS, alone, inEffect, values);
+  }
   const shared = inEffect.sharedFlags;
   const flags: Action[] = [];
   // Made when a matched rule does more than flag (most runs of a flagging set never need it).
   let run: RunState | undefined;
   // The matched rules in order: the set bits of the rule words, lowest first.
   for (let w = 0; w * 32 < rules.length; w++) {
-    let word = bits[leafWords + w] as number;
+    let word = bits[ruleBitsFrom + w] as number;
     while (word !== 0) {
       const b = 31 - Math.clz32(word & -word);
       word &= word - 1;
@@ -470,5 +539,5 @@ export function runSet(set: CompiledSet, raw: Record<string, unknown>, at: Date)
       actions.push(flag);
     }
   }
-  return new RunResult(outputs, actions, inEffect, bits, values);
+  return new RunResult(outputs, actions, inEffect, values);
 }

@@ -236,8 +236,11 @@ export function decToMoney(a: Dec): string {
  */
 export function parseMoney(value: unknown): Dec | undefined {
   const poisha = readPoishaNumber(value);
-  return typeof poisha === "number" ? new Parsed(2, poisha, undefined) : undefined;
+  return typeof poisha === "number" ? moneyOfPoisha(poisha) : undefined;
 }
+
+/** Poisha (a safe integer, as readPoishaNumber answers) as the two-place decimal it is. */
+export const moneyOfPoisha = (poisha: number): Dec => new Parsed(2, poisha, undefined);
 
 export const decToNumber = (a: Dec): number => Number(decToString(a));
 
