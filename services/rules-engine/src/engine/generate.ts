@@ -14,9 +14,8 @@ import { type Dec, moneyOfPoisha } from "./decimal.ts";
 
 /**
  * Reads the prepared facts at the start of the run's array (the set's factNames order; money as its
- * poisha, a number) and writes
- * the results as bits from index `bitsFrom`: leaf g is bit g % 32 of word `bitsFrom + g / 32`; rule
- * r is bit r % 32 of word `bitsFrom + leafWords + r / 32`.
+ * poisha, a number) and writes the results as bits from index `bitsFrom`: leaf g is bit g % 32 of
+ * word `bitsFrom + g / 32`; rule r is bit r % 32 of word `bitsFrom + leafWords + r / 32`.
  */
 export type SetConditions = (run: unknown[]) => void;
 
