@@ -3,6 +3,7 @@ import { TRPCClientError } from "@trpc/client";
 import {
   buildEvent,
   type CloudEvent,
+  canonicalJson,
   MAINTENANCE_PERMISSION,
   PLATFORM_TENANT_ID,
   type Transport,
@@ -98,6 +99,30 @@ describe("recording", () => {
     expect(updated?.prevHash).toBe(created?.hash);
     expect(archived?.prevHash).toBe(updated?.hash);
     expect(created?.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("a batch longer than one INSERT keeps its order; each stored event is the text its hash covers", async () => {
+    const tenant = await h.newTenant();
+    const story = departmentStory(tenant.tenantId, tenant.userId);
+    // One subject, so one partition and one order; 85 = 64 + 16 + 4 + 1 rows when it comes as one batch.
+    const events = await publish(
+      transport,
+      Array.from({ length: 85 }, (_, i) => story.events[i % 3] as (typeof story.events)[number]),
+    );
+    expect(await h.waitFor(tenant.tenantId, 85)).toBe(85);
+    const rows = await h.superuser`
+      select seq, event_id, event::text as event, prev_hash, hash from audit.log_entries
+      where tenant_id = ${tenant.tenantId} order by seq`;
+    expect(rows.map((r) => Number(r.seq))).toEqual(events.map((_, i) => i + 1));
+    expect(rows.map((r) => r.event_id)).toEqual(events.map((e) => e.id));
+    let prevHash = genesisHash(tenant.tenantId);
+    for (const row of rows) {
+      expect(row.prev_hash).toBe(prevHash);
+      expect(canonicalJson(JSON.parse(row.event))).toBe(row.event);
+      expect(row.hash).toBe(new Bun.CryptoHasher("sha256").update(`${prevHash}\n${row.event}`).digest("hex"));
+      prevHash = row.hash;
+    }
+    expect(await tenant.api.verify.query({})).toEqual({ ok: true, checked: 85 });
   });
 
   test("a redelivered event does not create a second entry", async () => {

@@ -48,8 +48,9 @@ export const logEntries = audit.table(
       .notNull()
       .default(sql`clock_timestamp()`),
     /**
-     * The CloudEvent as received; the hash covers it. `json`, not `jsonb`: the log is written far more
-     * than read and never queried inside, and `json` stores the text without converting it.
+     * The CloudEvent as received, stored as its canonical JSON: the exact text the hash covers. `json`,
+     * not `jsonb`: the log is written far more than read and never queried inside, and `json` stores
+     * the text without converting it.
      */
     event: json("event").notNull().$type<CloudEvent>(),
     diff: json("diff").$type<FieldChange[]>(),

@@ -7,8 +7,15 @@ const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).dig
 export const genesisHash = (tenantId: string) => sha256(`vextrus-audit-genesis:${tenantId}`);
 
 /** SHA-256 over the previous hash and the canonical JSON of the event. */
-export const entryHash = (prevHash: string, event: CloudEvent) =>
-  sha256(`${prevHash}\n${canonicalJson(event)}`);
+export const entryHash = (prevHash: string, event: CloudEvent) => chainHash(prevHash, canonicalJson(event));
+
+/**
+ * entryHash of an event whose canonical JSON is already at hand. Hashed piece by piece rather than
+ * joined first: the canonical JSON is built by concatenation, and this way it is flattened once, in
+ * place, where the caller stores it too.
+ */
+export const chainHash = (prevHash: string, canonicalEvent: string) =>
+  new Bun.CryptoHasher("sha256").update(prevHash).update("\n").update(canonicalEvent).digest("hex");
 
 /** `vextrus.organization.department.created` → `organization.department`. */
 export const entityOf = (type: string) => type.split(".").slice(1, -1).join(".");
