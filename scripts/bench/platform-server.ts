@@ -35,8 +35,10 @@ const companyById = preparedQuery("bench.companyById", (tx) =>
 
 const benchRouter = router({
   inTenant: tenantProcedure.input(ById).query(async ({ ctx, input }) => {
+    // As organization's `get`: one statement, its COMMIT pipelined behind it.
     const rows = await db.tenant(ctx.tenantId, (tx) => companyById(tx, { id: input.id }), {
       readOnly: true,
+      oneStatement: true,
     });
     return rows[0] ?? missing();
   }),

@@ -86,3 +86,53 @@ test("a setting the server refuses fails the call and leaves no transaction open
     await refused.close();
   }
 });
+
+test("oneStatement: the read answers under the tenant's settings and the connection is left clean", async () => {
+  const answer = await db.tenant(A, setting, { readOnly: true, oneStatement: true });
+  expect(answer).toEqual({ tenant: A, role: APP_ROLE, ro: "on" });
+  // RLS applies to the one statement as to any other: B's transaction sees only B's rows.
+  const rows = await db.tenant(B, (tx) => tx.execute(sql`select id from pipeline_notes order by id`), {
+    readOnly: true,
+    oneStatement: true,
+  });
+  expect([...(rows as unknown as { id: number }[])].map((r) => r.id)).toEqual([
+    3, 7, 11, 15, 19, 23, 27, 31, 35, 39,
+  ]);
+  // Same single connection: its pipelined COMMIT ended the transaction, so nothing carries over.
+  const outside = await db.privileged(setting);
+  expect(outside?.tenant ?? "").toBe("");
+  expect(outside?.ro).toBe("off");
+});
+
+test("oneStatement: a failing statement fails the call and the pipelined COMMIT leaves nothing open", async () => {
+  const failing = db.tenant(A, (tx) => tx.execute(sql`select 1 / 0`), { readOnly: true, oneStatement: true });
+  await expect(failing).rejects.toThrow();
+  const after = await db.tenant(A, setting, { readOnly: true });
+  expect(after).toEqual({ tenant: A, role: APP_ROLE, ro: "on" });
+});
+
+test("oneStatement: a second statement is refused and nothing runs outside the transaction", async () => {
+  const twice = db.tenant(
+    A,
+    async (tx) => {
+      await setting(tx);
+      return setting(tx);
+    },
+    { readOnly: true, oneStatement: true },
+  );
+  const refused = await twice.catch((e: unknown) => e);
+  // Drizzle wraps what the client threw (DrizzleQueryError, the refusal as its cause).
+  expect(String((refused as { cause?: unknown }).cause)).toContain("second statement");
+  const after = await db.privileged(setting);
+  expect(after?.tenant ?? "").toBe("");
+  // Without readOnly the option is ignored: a write's COMMIT waits for the verb to finish.
+  const written = await db.tenant(
+    B,
+    async (tx) => {
+      await tx.execute(sql`insert into pipeline_notes values (1001, ${B})`);
+      return setting(tx);
+    },
+    { oneStatement: true },
+  );
+  expect(written).toEqual({ tenant: B, role: APP_ROLE, ro: "off" });
+});

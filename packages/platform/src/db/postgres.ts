@@ -89,6 +89,26 @@ function traced(query: postgres.PendingQuery<postgres.Row[]>, text: string, targ
   return query;
 }
 
+/** A transaction of one statement: the COMMIT pipelined behind it, once it is sent. */
+interface OneStatement {
+  commit?: Promise<unknown>;
+}
+
+/**
+ * COMMIT, sent right behind `statement` into the same write. Drizzle may still call `.values()` on
+ * the statement in the caller's synchronous code, so both start in a microtask queued now: it runs
+ * before the caller's own await starts the statement, and postgres.js sends queries in the order
+ * they start (each one microtask after), buffering a tick's queries into one write.
+ */
+function commitBehind(conn: postgres.ReservedSql, statement: { execute(): unknown }) {
+  return new Promise<unknown>((resolve, reject) => {
+    queueMicrotask(() => {
+      statement.execute();
+      conn.unsafe("commit").execute().then(resolve, reject);
+    });
+  });
+}
+
 /**
  * The client drizzle talks to, asking postgres.js to prepare every query that has parameters.
  * Drizzle asks for that only for queries given a name, and an unnamed query costs a Describe round
@@ -96,19 +116,29 @@ function traced(query: postgres.PendingQuery<postgres.Row[]>, text: string, targ
  * made under row-level security are bound to the role they were made for: PostgreSQL replans for
  * another one.)
  */
-function preparing(client: postgres.ReservedSql, spans: SpanTarget): postgres.ReservedSql {
+function preparing(
+  client: postgres.ReservedSql,
+  spans: SpanTarget,
+  single: OneStatement | undefined,
+): postgres.ReservedSql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === "unsafe") {
-        return (query: string, params?: unknown[], opts?: postgres.UnsafeQueryOptions) =>
-          traced(
-            target.unsafe(query, params as postgres.ParameterOrJSON<never>[], {
-              ...opts,
-              prepare: (params?.length ?? 0) > 0,
-            }),
-            query,
-            spans,
-          );
+        return (query: string, params?: unknown[], opts?: postgres.UnsafeQueryOptions) => {
+          if (single?.commit) {
+            throw new Error(
+              "A second statement in a transaction opened with oneStatement: its COMMIT has gone out already",
+            );
+          }
+          const pending = target.unsafe<postgres.Row[]>(query, params as postgres.ParameterOrJSON<never>[], {
+            ...opts,
+            prepare: (params?.length ?? 0) > 0,
+          });
+          if (single) {
+            single.commit = commitBehind(target, pending);
+          }
+          return traced(pending, query, spans);
+        };
       }
       return Reflect.get(target, property, receiver);
     },
@@ -138,10 +168,10 @@ export function postgresDatabase(options: PostgresOptions): Database {
   const dialect = new PgDialect();
   const inFlight = new Set<Promise<void>>();
   // A drizzle handle over one reserved connection (drizzle() itself expects a pool's options).
-  const onConnection = (conn: postgres.ReservedSql) =>
+  const onConnection = (conn: postgres.ReservedSql, single: OneStatement | undefined) =>
     new PostgresJsDatabase(
       dialect,
-      new PostgresJsSession(preparing(conn, spans), dialect, undefined),
+      new PostgresJsSession(preparing(conn, spans, single), dialect, undefined),
       undefined,
     ) as unknown as Tx;
 
@@ -164,8 +194,9 @@ export function postgresDatabase(options: PostgresOptions): Database {
     const setup = typeof settings === "string" ? begin : settings(conn).execute();
     begin.catch(ignore);
     setup.catch(ignore);
+    const single: OneStatement | undefined = opts.oneStatement && opts.readOnly ? {} : undefined;
     const work = (async () => {
-      const value = await fn(onConnection(conn));
+      const value = await fn(onConnection(conn, single));
       await begin;
       await setup;
       return value;
@@ -176,6 +207,7 @@ export function postgresDatabase(options: PostgresOptions): Database {
     try {
       result = await answeredWithin(work, begin, timeoutMs);
     } catch (error) {
+      single?.commit?.catch(ignore);
       if (error === NO_ANSWER) {
         // The pipeline may still run if the server comes back: roll it back, then give the
         // connection back (never while a transaction may be open on it).
@@ -208,8 +240,9 @@ export function postgresDatabase(options: PostgresOptions): Database {
       conn.release();
       throw setupError ?? error;
     }
-    // Simple protocol (one message, no Parse/Describe/Bind of its own), as BEGIN.
-    const commit = conn.unsafe("commit").execute();
+    // Simple protocol (one message, no Parse/Describe/Bind of its own), as BEGIN; with oneStatement
+    // it went out behind the statement already.
+    const commit = single?.commit ?? conn.unsafe("commit").execute();
     if (opts.readOnly) {
       const release = () => conn.release();
       const settled: Promise<void> = commit.then(release, release).finally(() => inFlight.delete(settled));

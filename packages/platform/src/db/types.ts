@@ -7,6 +7,13 @@ export type Tx = PgDatabase<PgQueryResultHKT>;
 export interface TenantTxOptions {
   /** A read-only transaction; its COMMIT is pipelined so the caller gets the result after one round trip. */
   readOnly?: boolean;
+  /**
+   * With `readOnly`: the verb runs exactly one statement, and the COMMIT goes out right behind it, so
+   * BEGIN, the settings, the statement and COMMIT are one write to PostgreSQL instead of two. A second
+   * statement is refused (a programming error). Ignored without `readOnly` (a write's COMMIT must
+   * not go out before the verb is done) and on PGlite (nothing is pipelined there).
+   */
+  oneStatement?: boolean;
 }
 
 export interface Database {

@@ -51,10 +51,11 @@ export function recordVerbs<Row extends { id: string }, Create extends object, U
         return row;
       }),
     get: ({ ctx, input }: { ctx: OrgContext; input: { id: string } }) =>
-      ctx.deps.db.tenant(ctx.tenantId, (tx) => find(tx, input.id), { readOnly: true }),
+      ctx.deps.db.tenant(ctx.tenantId, (tx) => find(tx, input.id), { readOnly: true, oneStatement: true }),
     list: ({ ctx, input }: { ctx: OrgContext; input: ListInput }, filters: (SQL | undefined)[] = []) =>
       ctx.deps.db.tenant(ctx.tenantId, (tx) => listRecords<Row>(tx, spec.table, input, filters), {
         readOnly: true,
+        oneStatement: true,
       }),
     update: ({ ctx, input }: { ctx: OrgContext; input: Update }) =>
       ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
