@@ -97,9 +97,13 @@ describe("the collector", () => {
     expect((await me.api.get.query({ id: held.id })).legalHold).toBe(true);
     expect(await h.store.stat(await keyOf(held.id))).toBeDefined();
     expect(await eventsOf(loose.id)).toContain("vextrus.file.object.collected");
-    const [usage] = await h.sql<{ reserved: string }[]>`
-      select sum(reserved_bytes)::text as reserved from file_storage.usage where tenant_id = ${t.tenantId}`;
+    const [usage] = await h.sql<{ reserved: string; stored: string; blobs: string }[]>`
+      select sum(reserved_bytes)::text as reserved, sum(stored_bytes)::text as stored,
+        (select coalesce(sum(size), 0)::text from file_storage.blobs where tenant_id = ${t.tenantId}) as blobs
+      from file_storage.usage where tenant_id = ${t.tenantId}`;
     expect(usage?.reserved).toBe("0");
+    // The loose file's bytes were given back: what the quota counts as stored is what is still kept.
+    expect(usage?.stored).toBe(usage?.blobs);
     h.clock.offsetMs = 0;
   });
 

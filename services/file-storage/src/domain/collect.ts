@@ -61,15 +61,30 @@ async function collectable(tx: Tx, cutoff: Date): Promise<FileRow[]> {
   return [...heads, ...earlier];
 }
 
-/** Marks one file collected and releases its quota; returns the object to remove, if nothing else uses it. */
-async function collectOne(ctx: FileContext, tx: Tx, file: FileRow, now: Date): Promise<Removal | undefined> {
+/** Quota a collection gives back, in bytes. */
+interface Released {
+  reserved: number;
+  stored: number;
+}
+
+/**
+ * Marks one file collected; adds the quota it held to `released` and returns the object to remove,
+ * if nothing else uses it.
+ */
+async function collectOne(
+  ctx: FileContext,
+  tx: Tx,
+  file: FileRow,
+  now: Date,
+  released: Released,
+): Promise<Removal | undefined> {
   await tx
     .update(files)
     .set({ status: "collected", collectedAt: now, updatedAt: now, version: sql`${files.version} + 1` })
     .where(eq(files.id, file.id));
   let removal: Removal | undefined;
   if (file.status === "pending") {
-    await adjust(tx, ctx.tenantId, { reserved: -file.reservedBytes });
+    released.reserved += file.reservedBytes;
     removal = { key: file.key, uploadId: file.uploadId };
   } else if (file.blobId) {
     const [other] = await tx
@@ -81,7 +96,7 @@ async function collectOne(ctx: FileContext, tx: Tx, file: FileRow, now: Date): P
       // Collected files keep their metadata but no longer point at bytes.
       await tx.update(files).set({ blobId: null }).where(eq(files.blobId, file.blobId));
       await tx.delete(blobs).where(eq(blobs.id, file.blobId));
-      await adjust(tx, ctx.tenantId, { stored: -file.size });
+      released.stored += file.size;
       removal = { key: file.key, uploadId: null };
     }
   }
@@ -104,12 +119,16 @@ export async function collectFiles({ ctx }: { ctx: FileContext }) {
   const { collected, removals } = await ctx.deps.db.tenant(ctx.tenantId, async (tx) => {
     const found = await collectable(tx, cutoff);
     const removed: Removal[] = [];
+    const released: Released = { reserved: 0, stored: 0 };
     for (const file of found) {
-      const removal = await collectOne(ctx, tx, file, now);
+      const removal = await collectOne(ctx, tx, file, now, released);
       if (removal) {
         removed.push(removal);
       }
     }
+    // Given back once for the batch: one quota slot locked, never a second one waited for while one
+    // is held (the way concurrent locks in another order deadlock; see quota.ts).
+    await adjust(tx, ctx.tenantId, { reserved: -released.reserved, stored: -released.stored });
     return { collected: found.length, removals: removed };
   });
   const { store } = ctx.deps;
