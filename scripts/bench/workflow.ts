@@ -13,7 +13,6 @@
  * machine's (/proc/stat), the budget the 1,000/s target is held to.
  *   BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONCURRENCY  shorten or lengthen the run
  */
-
 import { availableParallelism } from "node:os";
 import { createTestSigner } from "@vextrus/platform/testing";
 import postgres from "postgres";

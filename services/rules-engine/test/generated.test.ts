@@ -210,6 +210,23 @@ describe("conditions generated into one function per set", () => {
     }
   });
 
+  test("money compared with whole-taka literals only answers as the tree walk does", () => {
+    const whole: ConditionInput[] = [
+      { fact: "amount", op: "lte", value: 1500 },
+      { fact: "amount", op: "gt", value: "0" },
+      { fact: "amount", op: "between", value: [1000, "2000"] },
+    ];
+    const set = setOf(whole);
+    for (let seed = 1; seed <= 500; seed++) {
+      const facts = randomFacts(seed);
+      const run = runSet(set, facts, AT);
+      expect({ seed, matched: run.trace.map((t) => t.matched) }).toEqual({
+        seed,
+        matched: whole.map((condition) => reference(condition, facts, [])),
+      });
+    }
+  });
+
   test("a tenant's text is data, never source: quotes and code in values and names change nothing", () => {
     const hostile = '"); globalThis.pwned = true; ("';
     const set = setOf([

@@ -126,7 +126,13 @@ export function generateConditions(
   money: ReadonlySet<string>,
   bitsFrom: number,
 ): SetConditions {
-  const src = new Source(factIndex, money, comparisonPlaces(rules));
+  const places = comparisonPlaces(rules);
+  for (const name of money) {
+    // Poisha are a money fact's mantissa at 2 places: compared there, integer literals (`lte 1500`)
+    // keep the plain comparison instead of a decimal made for the general path.
+    places.set(name, Math.max(2, places.get(name) ?? 2));
+  }
+  const src = new Source(factIndex, money, places);
   const lines: string[] = [];
   let offset = 0;
   rules.forEach((rule, r) => {
